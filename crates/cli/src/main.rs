@@ -1,0 +1,2 @@
+//! The picket command.
+fn main() {}

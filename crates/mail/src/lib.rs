@@ -1,0 +1,1 @@
+//! Picket's Mailer trait with SMTP, file and memory mailers.

@@ -1,0 +1,1 @@
+//! PostgreSQL backend for Picket's store (the scale-out engine).

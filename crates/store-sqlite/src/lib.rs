@@ -1,0 +1,1 @@
+//! SQLite backend for Picket's store (the embedded default).

@@ -1,0 +1,1 @@
+//! The Store trait, row models, and the contract tests every backend runs.

@@ -1,0 +1,1 @@
+//! Test helpers: TestApp builder and database factories for both backends.

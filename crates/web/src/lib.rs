@@ -1,0 +1,1 @@
+//! Picket's web layer: pages, JSON API, sessions, CSRF.
