@@ -1,1 +1,66 @@
-//! The Store trait, row models, and the contract tests every backend runs.
+//! The storage boundary: the [`Store`] trait the web layer and the CLI program against, the row
+//! models it returns, and the contract tests every backend runs.
+//!
+//! Both backends share one SQL implementation ([`sql::SqlStore`]) over sqlx's `Any` driver: the
+//! SQL is written once with `$n` placeholders, which SQLite and PostgreSQL both accept. The
+//! backend crates supply only what differs: connection setup, migrations and locking.
+
+mod audit;
+mod auth;
+pub mod contract;
+mod directory;
+mod error;
+mod models;
+mod outbox;
+pub mod sql;
+
+pub use audit::AuditStore;
+pub use auth::AuthStore;
+pub use directory::DirectoryStore;
+pub use outbox::OutboxStore;
+
+pub use error::StoreError;
+pub use models::*;
+
+use async_trait::async_trait;
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Picket keeps, one sub-trait per area. Branch-owned reads take the branch and
+/// never return another branch's rows: a record outside the caller's branch is
+/// [`StoreError::NotFound`].
+#[async_trait]
+pub trait Store:
+    DirectoryStore + AuthStore + AuditStore + OutboxStore + Send + Sync + 'static
+{
+    /// Which engine this is, for logs and `/healthz`.
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does.
+    async fn health(&self) -> StoreResult<()>;
+}
+
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// The scale-out engine.
+    Postgres,
+}
+
+impl Backend {
+    /// The engine's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The traits a caller needs in scope to use a `dyn Store`.
+pub mod prelude {
+    pub use crate::{AuditStore, AuthStore, DirectoryStore, OutboxStore, Store};
+}

@@ -1,1 +1,9 @@
-//! Test helpers: TestApp builder and database factories for both backends.
+//! Test helpers: fresh databases on either backend and a running Picket to talk to.
+//!
+//! The backend comes from `PICKET_TEST_BACKEND` (`sqlite`, the default, or `postgres`), so the
+//! whole suite runs once per backend. PostgreSQL tests create a throwaway database on the
+//! server at `PICKET_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
+
+pub mod db;
+
+pub use db::{test_backend, test_db, TestDb};

@@ -1,0 +1,406 @@
+//! Contract tests: the behaviour every backend must show. Each is a plain async function over
+//! a fresh, migrated store; `picket-test-support` runs them all against SQLite and PostgreSQL.
+
+use crate::prelude::*;
+use crate::{NewAuditEntry, NewOutboxEmail, PageRequest, StoreError};
+use chrono::{Duration, Utc};
+use picket_domain::{Division, Email, Role, Slug};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+fn slug(s: &str) -> Slug {
+    s.parse().expect("test slug")
+}
+
+fn email(s: &str) -> Email {
+    s.parse().expect("test email")
+}
+
+/// Branch slugs are unique and looked up exactly.
+pub async fn branches_are_unique_by_slug(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(
+            &slug("northfield"),
+            "Northfield Branch",
+            Division::EnglandAndWales,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.slug, "northfield");
+    assert_eq!(a.division, Division::EnglandAndWales);
+    let again = store
+        .create_branch(&slug("northfield"), "Another", Division::Scotland)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict("branch slug"))),
+        "{again:?}"
+    );
+    store
+        .create_branch(&slug("antrim"), "Antrim Branch", Division::NorthernIreland)
+        .await
+        .unwrap();
+    let found = store.branch_by_slug("northfield").await.unwrap();
+    assert_eq!(found, a);
+    assert!(matches!(
+        store.branch_by_slug("nowhere").await,
+        Err(StoreError::NotFound)
+    ));
+    let names: Vec<_> = store
+        .list_branches()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["Antrim Branch", "Northfield Branch"]);
+}
+
+/// Emails are unique regardless of case, and found regardless of case.
+pub async fn users_are_unique_by_email_ignoring_case(store: Arc<dyn Store>) {
+    let u = store
+        .create_user(&email("ana@example.org"), "Ana", Some("hash1"))
+        .await
+        .unwrap();
+    let dup = store
+        .create_user(&email("ANA@example.org"), "Ana Again", None)
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict("email"))), "{dup:?}");
+    let found = store.user_by_email("Ana@EXAMPLE.org").await.unwrap();
+    assert_eq!(found.id, u.id);
+    assert_eq!(found.password_hash.as_deref(), Some("hash1"));
+    store.set_password_hash(u.id, "hash2").await.unwrap();
+    assert_eq!(
+        store
+            .user_by_id(u.id)
+            .await
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("hash2")
+    );
+    assert!(matches!(
+        store.user_by_email("nobody@example.org").await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Roles are per branch, a second grant replaces the first, and a branch's directory lists
+/// only its own users, a page at a time.
+pub async fn memberships_are_scoped_per_branch(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&slug("branch-a"), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&slug("branch-b"), "B", Division::Scotland)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let u = store
+            .create_user(
+                &email(&format!("u{i}@example.org")),
+                &format!("User {i}"),
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .set_membership(u.id, a.id, Role::Member)
+            .await
+            .unwrap();
+        ids.push(u.id);
+    }
+    store
+        .set_membership(ids[0], a.id, Role::Organiser)
+        .await
+        .unwrap();
+    store.set_membership(ids[0], b.id, Role::Rep).await.unwrap();
+
+    let mine = store.memberships_of(ids[0]).await.unwrap();
+    assert_eq!(mine.len(), 2);
+    assert_eq!((mine[0].branch.id, mine[0].role), (a.id, Role::Organiser));
+    assert_eq!((mine[1].branch.id, mine[1].role), (b.id, Role::Rep));
+
+    let first = store
+        .branch_users(a.id, PageRequest::new(1, 2))
+        .await
+        .unwrap();
+    assert_eq!((first.total, first.pages(), first.items.len()), (5, 3, 2));
+    assert!(first.has_next());
+    let last = store
+        .branch_users(a.id, PageRequest::new(3, 2))
+        .await
+        .unwrap();
+    assert_eq!(last.items.len(), 1);
+    assert!(!last.has_next());
+    assert_eq!(last.items[0].user.display_name, "User 4");
+
+    let in_b = store
+        .branch_users(b.id, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(in_b.total, 1);
+    assert_eq!(in_b.items[0].user.id, ids[0]);
+    assert_eq!(in_b.items[0].role, Role::Rep);
+}
+
+/// A session finds its user until it expires or is deleted.
+pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
+    let u = store
+        .create_user(&email("s@example.org"), "S", None)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    store
+        .create_session("live", u.id, now + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session("old", u.id, now - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(store.session_user("live", now).await.unwrap().id, u.id);
+    assert!(matches!(
+        store.session_user("old", now).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.session_user("unknown", now).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 1);
+    store.delete_session("live").await.unwrap();
+    assert!(matches!(
+        store.session_user("live", now).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// API tokens are found by hash only.
+pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
+    let u = store
+        .create_user(&email("t@example.org"), "T", None)
+        .await
+        .unwrap();
+    let token = store
+        .create_api_token(u.id, "laptop", "abc123")
+        .await
+        .unwrap();
+    assert_eq!(token.name, "laptop");
+    assert_eq!(
+        store.api_token_user("abc123", Utc::now()).await.unwrap().id,
+        u.id
+    );
+    assert!(matches!(
+        store.api_token_user("abc124", Utc::now()).await,
+        Err(StoreError::NotFound)
+    ));
+    let dup = store.create_api_token(u.id, "again", "abc123").await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+}
+
+/// Login failures count per key within a window and clear on success.
+pub async fn login_failures_count_within_window(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    store
+        .record_login_failure(&["email:x", "ip:y"], now - Duration::minutes(30))
+        .await
+        .unwrap();
+    store
+        .record_login_failure(&["email:x", "ip:y"], now)
+        .await
+        .unwrap();
+    store.record_login_failure(&["email:x"], now).await.unwrap();
+    let since = now - Duration::minutes(15);
+    assert_eq!(
+        store.login_failures_since("email:x", since).await.unwrap(),
+        2
+    );
+    assert_eq!(store.login_failures_since("ip:y", since).await.unwrap(), 1);
+    store.clear_login_failures("email:x").await.unwrap();
+    assert_eq!(
+        store.login_failures_since("email:x", since).await.unwrap(),
+        0
+    );
+    assert_eq!(store.login_failures_since("ip:y", since).await.unwrap(), 1);
+}
+
+/// The audit log reads newest first and filters by branch.
+pub async fn audit_log_filters_by_branch(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&slug("audit-a"), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&slug("audit-b"), "B", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let u = store
+        .create_user(&email("aud@example.org"), "Aud", None)
+        .await
+        .unwrap();
+    for (branch, action) in [(a.id, "one"), (b.id, "two"), (a.id, "three")] {
+        store
+            .audit(NewAuditEntry {
+                actor: Some(u.id),
+                branch: Some(branch),
+                action: action.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let in_a = store
+        .audit_entries(Some(a.id), PageRequest::default())
+        .await
+        .unwrap();
+    let actions: Vec<_> = in_a.items.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["three", "one"]);
+    assert_eq!(
+        in_a.items[0].actor_email.as_deref(),
+        Some("aud@example.org")
+    );
+    let all = store
+        .audit_entries(None, PageRequest::new(1, 2))
+        .await
+        .unwrap();
+    assert_eq!((all.total, all.items.len()), (3, 2));
+}
+
+fn outbox_email(key: Option<&str>) -> NewOutboxEmail {
+    NewOutboxEmail {
+        idempotency_key: key.map(str::to_string),
+        payload: "{}".into(),
+        max_attempts: 3,
+        run_after: Utc::now() - Duration::seconds(1),
+    }
+}
+
+/// Queuing is idempotent by key; a claimed job is leased, completed, retried or given up.
+pub async fn outbox_claims_with_a_lease(store: Arc<dyn Store>) {
+    let first = store
+        .enqueue_email(outbox_email(Some("welcome:1")))
+        .await
+        .unwrap();
+    let again = store
+        .enqueue_email(outbox_email(Some("welcome:1")))
+        .await
+        .unwrap();
+    assert_eq!(first, again, "the same idempotency key queues once");
+    store.enqueue_email(outbox_email(None)).await.unwrap();
+    store.enqueue_email(outbox_email(None)).await.unwrap();
+
+    let now = Utc::now();
+    let lease = now + Duration::seconds(60);
+    let jobs = store.claim_jobs("w1", now, lease, 10).await.unwrap();
+    assert_eq!(jobs.len(), 3);
+    assert!(jobs.iter().all(|j| j.attempts == 1));
+    assert!(
+        store
+            .claim_jobs("w2", now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased jobs are not claimed twice"
+    );
+
+    store.complete_job(jobs[0].id, "w1", now).await.unwrap();
+    store
+        .fail_job(
+            jobs[1].id,
+            "w1",
+            "421 try later",
+            Some(now + Duration::seconds(30)),
+        )
+        .await
+        .unwrap();
+    store
+        .fail_job(jobs[2].id, "w1", "550 no such user", None)
+        .await
+        .unwrap();
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.sent, counts.failed), (1, 1, 1));
+
+    assert!(
+        store
+            .claim_jobs("w2", now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due before its retry time"
+    );
+    let later = now + Duration::seconds(31);
+    let retried = store
+        .claim_jobs("w2", later, later + Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!((retried[0].id, retried[0].attempts), (jobs[1].id, 2));
+
+    // w2 dies holding the lease: once it lapses the job is due again.
+    let after_lease = later + Duration::seconds(61);
+    let reclaimed = store
+        .claim_jobs("w3", after_lease, after_lease + Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!((reclaimed[0].id, reclaimed[0].attempts), (jobs[1].id, 3));
+    // w3 dies too, on the last permitted attempt: the job is given up, not retried forever.
+    let end = after_lease + Duration::seconds(61);
+    assert!(store
+        .claim_jobs("w4", end, end + Duration::seconds(60), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.outbox_counts().await.unwrap().failed, 2);
+}
+
+/// Concurrent claimers never receive the same job.
+pub async fn outbox_claims_are_exclusive_under_concurrency(store: Arc<dyn Store>) {
+    for _ in 0..40 {
+        store.enqueue_email(outbox_email(None)).await.unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let now = Utc::now();
+                let jobs = store
+                    .claim_jobs(&format!("w{w}"), now, now + Duration::seconds(60), 3)
+                    .await
+                    .unwrap();
+                if jobs.is_empty() {
+                    break mine;
+                }
+                mine.extend(jobs.into_iter().map(|j| j.id));
+            }
+        }));
+    }
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for t in tasks {
+        for id in t.await.unwrap() {
+            total += 1;
+            assert!(seen.insert(id), "job {id} was claimed twice");
+        }
+    }
+    assert_eq!(total, 40);
+}
+
+/// Every contract test, by name, for runners that loop over them.
+#[macro_export]
+macro_rules! for_each_contract_test {
+    ($m:ident) => {
+        $m!(branches_are_unique_by_slug);
+        $m!(users_are_unique_by_email_ignoring_case);
+        $m!(memberships_are_scoped_per_branch);
+        $m!(sessions_expire_and_end);
+        $m!(api_tokens_resolve_to_their_user);
+        $m!(login_failures_count_within_window);
+        $m!(audit_log_filters_by_branch);
+        $m!(outbox_claims_with_a_lease);
+        $m!(outbox_claims_are_exclusive_under_concurrency);
+    };
+}

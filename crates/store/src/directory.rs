@@ -1,0 +1,46 @@
+//! Branches, users and their roles in branches.
+
+use crate::*;
+use async_trait::async_trait;
+
+use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
+
+/// Branches, users and their roles in branches.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// Creates a branch; a taken slug is [`StoreError::Conflict`].
+    async fn create_branch(
+        &self,
+        slug: &Slug,
+        name: &str,
+        division: Division,
+    ) -> StoreResult<Branch>;
+    /// The branch with this slug.
+    async fn branch_by_slug(&self, slug: &str) -> StoreResult<Branch>;
+    /// Every branch, by name.
+    async fn list_branches(&self) -> StoreResult<Vec<Branch>>;
+
+    /// Creates a login; a taken email is [`StoreError::Conflict`].
+    async fn create_user(
+        &self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+    ) -> StoreResult<User>;
+    /// The user with this email (case-insensitive).
+    async fn user_by_email(&self, email: &str) -> StoreResult<User>;
+    /// The user with this id.
+    async fn user_by_id(&self, id: UserId) -> StoreResult<User>;
+    /// Replaces a user's password hash.
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+    /// Gives a user a role in a branch, replacing any role they had there.
+    async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()>;
+    /// The branches a user belongs to, with their role in each.
+    async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>>;
+    /// A branch's users with their roles, one page at a time, by name.
+    async fn branch_users(
+        &self,
+        branch: BranchId,
+        page: PageRequest,
+    ) -> StoreResult<Page<BranchUser>>;
+}

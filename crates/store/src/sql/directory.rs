@@ -1,0 +1,207 @@
+//! Branches, users and memberships.
+
+use super::{corrupt, count, from_secs, to_secs, SqlStore};
+use crate::DirectoryStore;
+use crate::{Branch, BranchUser, Membership, Page, PageRequest, StoreError, StoreResult, User};
+use async_trait::async_trait;
+use chrono::Utc;
+use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const BRANCH_COLUMNS: &str = "b.id, b.slug, b.name, b.division, b.created_at";
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at";
+
+pub(crate) fn branch_from_row(row: &AnyRow) -> StoreResult<Branch> {
+    let division: String = row.try_get("division")?;
+    Ok(Branch {
+        id: BranchId(row.try_get("id")?),
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        division: division
+            .parse::<Division>()
+            .map_err(|_| corrupt("division", &division))?,
+        created_at: from_secs(row.try_get("created_at")?),
+    })
+}
+
+pub(crate) fn user_from_row(row: &AnyRow) -> StoreResult<User> {
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: from_secs(row.try_get("created_at")?),
+    })
+}
+
+fn role_from_row(row: &AnyRow) -> StoreResult<Role> {
+    let role: String = row.try_get("role")?;
+    role.parse().map_err(|_| corrupt("role", &role))
+}
+
+#[async_trait]
+impl DirectoryStore for SqlStore {
+    async fn create_branch(
+        &self,
+        slug: &Slug,
+        name: &str,
+        division: Division,
+    ) -> StoreResult<Branch> {
+        let row = sqlx::query(
+            "INSERT INTO branches (slug, name, division, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, slug, name, division, created_at",
+        )
+        .bind(slug.as_str())
+        .bind(name.trim())
+        .bind(division.as_str())
+        .bind(to_secs(Utc::now()))
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "branch slug"))?;
+        branch_from_row(&row)
+    }
+
+    async fn branch_by_slug(&self, slug: &str) -> StoreResult<Branch> {
+        let row = sqlx::query(&format!(
+            "SELECT {BRANCH_COLUMNS} FROM branches b WHERE b.slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        branch_from_row(&row)
+    }
+
+    async fn list_branches(&self) -> StoreResult<Vec<Branch>> {
+        sqlx::query(&format!(
+            "SELECT {BRANCH_COLUMNS} FROM branches b ORDER BY b.name, b.id"
+        ))
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(branch_from_row)
+        .collect()
+    }
+
+    async fn create_user(
+        &self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+    ) -> StoreResult<User> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, email, display_name, password_hash, created_at",
+        )
+        .bind(email.as_str())
+        .bind(display_name.trim())
+        .bind(password_hash)
+        .bind(to_secs(Utc::now()))
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "email"))?;
+        user_from_row(&row)
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<User> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
+        ))
+        .bind(email.trim())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        user_from_row(&row)
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<User> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        user_from_row(&row)
+    }
+
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(user.0)
+        .bind(branch.0)
+        .bind(role.as_str())
+        .bind(to_secs(Utc::now()))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>> {
+        sqlx::query(&format!(
+            "SELECT {BRANCH_COLUMNS}, m.role FROM memberships m JOIN branches b ON b.id = m.branch_id \
+             WHERE m.user_id = $1 ORDER BY b.name, b.id"
+        ))
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Membership {
+                branch: branch_from_row(row)?,
+                role: role_from_row(row)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn branch_users(
+        &self,
+        branch: BranchId,
+        page: PageRequest,
+    ) -> StoreResult<Page<BranchUser>> {
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE branch_id = $1")
+                .bind(branch.0)
+                .fetch_one(self.pool())
+                .await?;
+        let items = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.branch_id = $1 ORDER BY u.display_name, u.id LIMIT $2 OFFSET $3"
+        ))
+        .bind(branch.0)
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(BranchUser {
+                user: user_from_row(row)?,
+                role: role_from_row(row)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total: count(total),
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! The one SQL implementation of [`Store`](crate::Store), shared by both backends.
+//!
+//! Queries use `$n` placeholders, integer ids, `BIGINT` Unix seconds for instants and ISO
+//! `TEXT` for calendar dates, so the same text runs on SQLite and PostgreSQL through sqlx's
+//! `Any` driver. Where the engines differ (row locking) the [`Backend`] decides.
+
+mod audit;
+mod auth;
+mod directory;
+mod outbox;
+
+use crate::{Backend, StoreError, StoreResult};
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
+use std::time::Duration;
+
+/// A store over an `Any` pool connected to SQLite or PostgreSQL.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Wraps a pool already connected and migrated by a backend crate.
+    pub fn new(pool: AnyPool, backend: Backend) -> Self {
+        Self { pool, backend }
+    }
+
+    /// The pool, for backend crates (backups, listeners) and tests.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// How a backend crate wants its pool.
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Connection URL (`sqlite://…` or `postgres://…`).
+    pub url: String,
+    /// Most connections held open.
+    pub max_connections: u32,
+    /// How long to wait for the database at start before giving up.
+    pub connect_timeout: Duration,
+}
+
+/// Opens a pool, running `init` (pragmas, settings) on every new connection.
+pub async fn open_pool(config: &PoolConfig, init: &'static [&'static str]) -> StoreResult<AnyPool> {
+    sqlx::any::install_default_drivers();
+    AnyPoolOptions::new()
+        .max_connections(config.max_connections)
+        .acquire_timeout(config.connect_timeout)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                for statement in init {
+                    sqlx::query(statement).execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&config.url)
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
+/// Applies `migrator` to the pool, first refusing a database migrated by a newer Picket.
+pub async fn migrate(pool: &AnyPool, migrator: &Migrator) -> StoreResult<()> {
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    // The table is absent on a fresh database; any error here means "nothing applied yet".
+    let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(pool)
+        .await
+        .unwrap_or(None);
+    if let Some(found) = found {
+        if found > known {
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+    }
+    migrator
+        .run(pool)
+        .await
+        .map_err(|e| StoreError::Migrate(e.to_string()))
+}
+
+/// The newest schema version recorded in the database, if any.
+pub async fn schema_version(pool: &AnyPool) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+pub(crate) fn to_secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub(crate) fn from_secs(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
+}
+
+/// A stored value that does not parse: the database was edited by hand or is corrupt.
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(
+        format!("stored {what} `{value}` is not valid").into(),
+    ))
+}
+
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+pub use outbox::enqueue_email_on;
+
+#[async_trait::async_trait]
+impl crate::Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn health(&self) -> StoreResult<()> {
+        let one: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
+        debug_assert_eq!(one, 1);
+        Ok(())
+    }
+}
