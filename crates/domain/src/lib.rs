@@ -3,10 +3,14 @@
 //! Nothing here performs IO. Values are parsed once at the edge (`Email`, `Slug`, `Role` …)
 //! and carried as validated types from then on.
 
+pub mod calendar;
 pub mod ids;
+pub mod law;
 pub mod role;
 pub mod values;
 
+pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
 pub use ids::{BranchId, UserId};
+pub use law::{LawError, LawOverrides, Nation};
 pub use role::Role;
 pub use values::{Division, Email, Slug, ValueError};
