@@ -1,2 +1,117 @@
-//! The picket command.
-fn main() {}
+//! `picket`: the dispute desk of a trade union branch, on the command line.
+//!
+//! Exit codes: 0 success, 1 a failure while running (database unreachable, say), 2 bad
+//! arguments or configuration.
+
+mod admin;
+mod db;
+mod demo;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Picket runs an industrial dispute or campaign from the first claim to the settlement.
+///
+/// Settings come from the defaults, then the TOML file given by --config, then PICKET_*
+/// environment variables (PICKET_DATABASE_URL, PICKET_SERVER__ADDR …). See `picket print-config`.
+#[derive(Debug, Parser)]
+#[command(name = "picket", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// A TOML settings file.
+    #[arg(long, global = true, value_name = "FILE", env = "PICKET_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application and API (and, unless disabled, the outbox worker).
+    Serve(serve::ServeArgs),
+    /// Run only the outbox worker that delivers queued email.
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Serve a demonstration branch on a fresh database and print the demo logins.
+    Demo(demo::DemoArgs),
+    /// Print the effective settings, with secrets hidden.
+    PrintConfig,
+    /// Manage branches.
+    #[command(subcommand)]
+    Branch(admin::BranchCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+}
+
+/// A failure that is the caller's to fix (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Shorthand for a usage error.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError(message.into()).into()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn load_settings(cli: &Cli) -> anyhow::Result<picket_web::Settings> {
+    picket_web::Settings::load(cli.config.as_deref()).map_err(|e| usage(e.to_string()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Demo(args) => demo::run(load_settings(&cli)?, args.clone()).await,
+        Command::PrintConfig => {
+            print!("{}", load_settings(&cli)?.to_redacted_toml());
+            Ok(())
+        }
+        Command::Serve(args) => serve::serve(load_settings(&cli)?, args).await,
+        Command::Worker => serve::worker(load_settings(&cli)?).await,
+        Command::Migrate => {
+            let settings = load_settings(&cli)?;
+            serve::init_logging(&settings);
+            let store = db::open_and_migrate(&settings).await?;
+            let version = picket_store::sql::schema_version(store.pool()).await?;
+            println!("database is at schema version {}", version.unwrap_or(0));
+            Ok(())
+        }
+        Command::Branch(cmd) => admin::branch(load_settings(&cli)?, cmd).await,
+        Command::User(cmd) => admin::user(load_settings(&cli)?, cmd).await,
+        Command::Token(cmd) => admin::token(load_settings(&cli)?, cmd).await,
+    }
+}

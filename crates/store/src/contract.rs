@@ -389,6 +389,68 @@ pub async fn outbox_claims_are_exclusive_under_concurrency(store: Arc<dyn Store>
     assert_eq!(total, 40);
 }
 
+/// Adding a user to a branch creates the account once, sets the role, and queues the welcome
+/// email in the same transaction; a missing branch changes nothing.
+pub async fn adding_a_branch_user_is_atomic(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&slug("atomic"), "A", Division::Scotland)
+        .await
+        .unwrap();
+    let (u, created) = store
+        .add_branch_user(
+            &email("new@example.org"),
+            "New",
+            Some("h"),
+            a.id,
+            Role::Rep,
+            Some(outbox_email(Some("welcome:new"))),
+        )
+        .await
+        .unwrap();
+    assert!(created);
+    let (again, created) = store
+        .add_branch_user(
+            &email("NEW@example.org"),
+            "Ignored",
+            None,
+            a.id,
+            Role::Organiser,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.id, created), (u.id, false));
+    assert_eq!(
+        store.memberships_of(u.id).await.unwrap()[0].role,
+        Role::Organiser
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
+
+    let missing = store
+        .add_branch_user(
+            &email("ghost@example.org"),
+            "Ghost",
+            None,
+            picket_domain::BranchId(999_999),
+            Role::Member,
+            Some(outbox_email(None)),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    assert!(
+        matches!(
+            store.user_by_email("ghost@example.org").await,
+            Err(StoreError::NotFound)
+        ),
+        "no half-written user"
+    );
+    assert_eq!(
+        store.outbox_counts().await.unwrap().pending,
+        1,
+        "no stray email"
+    );
+}
+
 /// Every contract test, by name, for runners that loop over them.
 #[macro_export]
 macro_rules! for_each_contract_test {
@@ -402,5 +464,6 @@ macro_rules! for_each_contract_test {
         $m!(audit_log_filters_by_branch);
         $m!(outbox_claims_with_a_lease);
         $m!(outbox_claims_are_exclusive_under_concurrency);
+        $m!(adding_a_branch_user_is_atomic);
     };
 }

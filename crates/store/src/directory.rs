@@ -43,4 +43,16 @@ pub trait DirectoryStore: Send + Sync {
         branch: BranchId,
         page: PageRequest,
     ) -> StoreResult<Page<BranchUser>>;
+    /// Adds a user to a branch in one transaction: creates the account if the email is new
+    /// (with `password_hash`), gives it `role` in the branch, and queues `welcome` if given.
+    /// Returns the user and whether the account was created.
+    async fn add_branch_user(
+        &self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+        branch: BranchId,
+        role: Role,
+        welcome: Option<NewOutboxEmail>,
+    ) -> StoreResult<(User, bool)>;
 }

@@ -1,1 +1,23 @@
-//! Picket's web layer: pages, JSON API, sessions, CSRF.
+//! Picket's web layer: server-rendered pages, the JSON API under `/api/v1`, sessions, CSRF,
+//! security headers, and the application builder.
+//!
+//! Handlers are thin: they parse input, check access, and call the store and domain. Page and
+//! API handlers for the same thing call the same code.
+
+pub mod api;
+pub mod app;
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod pages;
+pub mod passwords;
+pub mod security;
+pub mod settings;
+pub mod state;
+pub mod tokens;
+pub mod users;
+
+pub use app::App;
+pub use error::AppError;
+pub use settings::Settings;
+pub use state::AppState;

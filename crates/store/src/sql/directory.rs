@@ -2,7 +2,10 @@
 
 use super::{corrupt, count, from_secs, to_secs, SqlStore};
 use crate::DirectoryStore;
-use crate::{Branch, BranchUser, Membership, Page, PageRequest, StoreError, StoreResult, User};
+use crate::{
+    Branch, BranchUser, Membership, NewOutboxEmail, Page, PageRequest, StoreError, StoreResult,
+    User,
+};
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
@@ -203,5 +206,59 @@ impl DirectoryStore for SqlStore {
             per_page: page.per_page,
             total: count(total),
         })
+    }
+
+    async fn add_branch_user(
+        &self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+        branch: BranchId,
+        role: Role,
+        welcome: Option<NewOutboxEmail>,
+    ) -> StoreResult<(User, bool)> {
+        let mut tx = self.pool().begin().await?;
+        let existing = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (user, created) = match existing {
+            Some(row) => (user_from_row(&row)?, false),
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+                     RETURNING id, email, display_name, password_hash, created_at",
+                )
+                .bind(email.as_str())
+                .bind(display_name.trim())
+                .bind(password_hash)
+                .bind(to_secs(Utc::now()))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| StoreError::conflict_on(e, "email"))?;
+                (user_from_row(&row)?, true)
+            }
+        };
+        sqlx::query(
+            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(user.id.0)
+        .bind(branch.0)
+        .bind(role.as_str())
+        .bind(to_secs(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => e.into(),
+        })?;
+        if let Some(email) = welcome {
+            super::enqueue_email_on(&mut tx, email).await?;
+        }
+        tx.commit().await?;
+        Ok((user, created))
     }
 }

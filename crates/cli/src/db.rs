@@ -1,0 +1,38 @@
+//! The one place that names a concrete backend: the database URL decides which.
+
+use anyhow::Context;
+use picket_store::sql::SqlStore;
+use picket_store::StoreError;
+use picket_web::settings::redact_url;
+use picket_web::Settings;
+
+/// Opens the configured database and applies migrations.
+pub async fn open_and_migrate(settings: &Settings) -> anyhow::Result<SqlStore> {
+    open_url(
+        settings.database_url.expose(),
+        settings.database_max_connections,
+    )
+    .await
+}
+
+/// Opens a database by URL and applies migrations.
+pub async fn open_url(url: &str, max_connections: u32) -> anyhow::Result<SqlStore> {
+    let result = if picket_store_sqlite::handles(url) {
+        picket_store_sqlite::connect(url, max_connections).await
+    } else if picket_store_postgres::handles(url) {
+        picket_store_postgres::connect(url, max_connections).await
+    } else {
+        return Err(crate::usage(format!(
+            "`database_url` must start with sqlite:// or postgres://, not `{}`",
+            redact_url(url)
+        )));
+    };
+    result
+        .map_err(|e| match e {
+            StoreError::Unavailable(why) => {
+                anyhow::anyhow!("cannot reach the database at {}: {why}", redact_url(url))
+            }
+            other => anyhow::Error::new(other),
+        })
+        .with_context(|| format!("opening the database {}", redact_url(url)))
+}

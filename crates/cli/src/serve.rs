@@ -1,0 +1,86 @@
+//! `picket serve` and `picket worker`.
+
+use crate::db::open_and_migrate;
+use anyhow::Context;
+use clap::Args;
+use picket_jobs::OutboxWorker;
+use picket_web::{App, Settings};
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+/// Options of `picket serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen on this address instead of `server.addr`.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+}
+
+/// Starts logging as the settings say. Logs carry no personal data: request logs hold the
+/// method, path and request id only.
+pub fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_new(&settings.log.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if settings.log.format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// `picket serve`.
+pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
+    if let Some(addr) = &args.addr {
+        settings.server.addr.clone_from(addr);
+        settings
+            .validate()
+            .map_err(|e| crate::usage(e.to_string()))?;
+    }
+    init_logging(&settings);
+    let store = Arc::new(open_and_migrate(&settings).await?);
+    let mailer = picket_mail::build_mailer(&settings.mail)
+        .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
+    let addr = settings.server.addr.clone();
+    let app = App::build(settings, store, mailer)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    eprintln!("Picket is serving on http://{}", app.local_addr());
+    app.serve(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// `picket worker`.
+pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+    init_logging(&settings);
+    let store = Arc::new(open_and_migrate(&settings).await?);
+    let mailer = picket_mail::build_mailer(&settings.mail)
+        .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
+    let worker = OutboxWorker::new(store, mailer, picket_web::app::worker_config(&settings));
+    worker.run(shutdown_signal()).await;
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The JSON API under `/api/v1`, authenticated by bearer tokens, described by the OpenAPI
+//! document at `/api/v1/openapi.json`. Errors are `{"error":{"code":…,"message":…}}`.
+
+pub mod branches;
+pub mod me;
+
+use crate::error::{default_info, ErrorInfo};
+use crate::state::AppState;
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// The error envelope every API error uses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// An API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code: `not_found`, `unauthorized`, `forbidden`, `validation`, `conflict`,
+    /// `rate_limited`, `payload_too_large`, `internal` …
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// The field at fault, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// The OpenAPI document, generated from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Picket API", description = "The dispute desk of a trade union branch."),
+    paths(me::me, branches::list, branches::users),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A token from `picket token create`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// GET /api/v1/openapi.json
+pub async fn openapi() -> Response {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    Json(doc).into_response()
+}
+
+/// The API's routes, to be nested under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me::me))
+        .route("/branches", get(branches::list))
+        .route("/branches/{branch}/users", get(branches::users))
+        .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(axum::middleware::from_fn(render_errors))
+}
+
+/// Dresses every error response from the API as the JSON envelope.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let info = response
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .unwrap_or_else(|| default_info(status));
+    let mut headers = response.headers().clone();
+    headers.remove(header::CONTENT_TYPE);
+    headers.remove(header::CONTENT_LENGTH);
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: info.code.to_string(),
+            message: info.message,
+            field: info.field.map(str::to_string),
+        },
+    };
+    let mut out = (status, Json(body)).into_response();
+    for (name, value) in headers.iter() {
+        if name == header::RETRY_AFTER || name == header::WWW_AUTHENTICATE {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    if status == axum::http::StatusCode::UNAUTHORIZED {
+        out.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    out
+}

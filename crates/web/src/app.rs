@@ -1,0 +1,185 @@
+//! Building and running the application: one route table, the middleware stack, a bound
+//! listener, graceful shutdown, and the background tasks (outbox worker, session purge).
+
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::{api, assets, extract, pages, security};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use picket_jobs::{OutboxWorker, WorkerConfig};
+use picket_mail::Mailer;
+use picket_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// A built application with its listener bound, ready to serve.
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl App {
+    /// Binds `settings.server.addr` (port 0 picks a free port) over a migrated store.
+    pub async fn build(
+        settings: Settings,
+        store: Arc<dyn Store>,
+        mailer: Arc<dyn Mailer>,
+    ) -> std::io::Result<App> {
+        let listener = TcpListener::bind(&settings.server.addr).await?;
+        Ok(App {
+            listener,
+            state: AppState::new(store, mailer, settings),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// The shared state (for tests and commands that reuse handlers' code).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes requests in flight. Runs the outbox
+    /// worker alongside when `worker.in_server` is set.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut background = Vec::new();
+        if self.state.settings.worker.in_server {
+            let worker = OutboxWorker::new(
+                self.state.store.clone(),
+                self.state.mailer.clone(),
+                worker_config(&self.state.settings),
+            );
+            let mut rx = stop_rx.clone();
+            background.push(tokio::spawn(worker.run(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            })));
+        }
+        background.push(tokio::spawn(purge_sessions(
+            self.state.store.clone(),
+            stop_rx.clone(),
+        )));
+        tracing::info!(addr = %self.local_addr(), backend = self.state.store.backend().as_str(), "Picket is listening");
+        let router = router(self.state.clone());
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        let _ = stop_tx.send(true);
+        for task in background {
+            let _ = task.await;
+        }
+        tracing::info!("Picket stopped");
+        result
+    }
+}
+
+/// The worker's pacing from settings.
+pub fn worker_config(settings: &Settings) -> WorkerConfig {
+    WorkerConfig {
+        poll_interval: Duration::from_secs(settings.worker.poll_interval_secs.max(1)),
+        lease: Duration::from_secs(settings.worker.lease_secs.max(10)),
+        ..WorkerConfig::default()
+    }
+}
+
+async fn purge_sessions(store: Arc<dyn Store>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = store.purge_expired_sessions(chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
+}
+
+/// The one route table.
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings.clone();
+    let secure = settings.is_https();
+    let pages = Router::new()
+        .route("/", get(pages::home::landing))
+        .route(
+            "/login",
+            get(pages::auth::login_form).post(pages::auth::login),
+        )
+        .route("/logout", axum::routing::post(pages::auth::logout))
+        .route("/dashboard", get(pages::home::dashboard))
+        .route("/admin", get(pages::admin::branches))
+        .route("/{branch}", get(pages::home::branch_page))
+        .route(
+            "/{branch}/admin/users",
+            get(pages::admin::users).post(pages::admin::add_user),
+        )
+        .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(from_fn(pages::render_errors));
+
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/assets/{name}", get(assets::serve))
+        .nest("/api/v1", api::router())
+        .merge(pages)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    // Method, path and request id only: no query strings, no bodies, no people.
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CompressionLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(settings.server.request_timeout_secs.max(1)),
+                ))
+                .layer(DefaultBodyLimit::max(settings.server.body_limit_bytes))
+                .layer(from_fn_with_state(state.clone(), security::headers))
+                .layer(from_fn(move |req, next| extract::csrf::csrf_cookie(secure, req, next)))
+                .layer(from_fn_with_state(state.clone(), security::origin_check)),
+        )
+        .with_state(state)
+}
+
+/// GET /healthz: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.health().await {
+        Ok(()) => {
+            Json(serde_json::json!({"status": "ok", "database": state.store.backend().as_str()}))
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": state.store.backend().as_str()})),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! CSRF protection for forms: a double-submit token.
+//!
+//! Every visitor gets a random token in an HttpOnly, SameSite=Lax cookie; every form carries
+//! the same token in a hidden `csrf_token` field; [`CsrfForm`] refuses a form whose field is
+//! missing or differs (403). Another site can neither read the cookie nor set the field, and
+//! the Origin check in [`crate::security::origin_check`] refuses cross-site posts before this.
+
+use crate::error::AppError;
+use crate::tokens::{random_token, same_secret};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// The cookie that holds the visitor's CSRF token.
+pub const CSRF_COOKIE: &str = "picket_csrf";
+
+/// The visitor's CSRF token, for the hidden field of every form.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// Whether the request arrived with a CSRF cookie (a fresh token cannot match any form).
+#[derive(Debug, Clone, Copy)]
+struct HadCookie(bool);
+
+/// Gives every visitor a CSRF token, setting the cookie when it is new.
+pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let existing = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 32);
+    let had = existing.is_some();
+    let token = existing.unwrap_or_else(random_token);
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    request.extensions_mut().insert(HadCookie(had));
+    let mut response = next.run(request).await;
+    if !had {
+        let cookie = format!(
+            "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("CSRF layer missing".into()))
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenField {
+    csrf_token: Option<String>,
+}
+
+/// A URL-encoded form whose `csrf_token` field matched the visitor's cookie.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let expected = request.extensions().get::<CsrfToken>().cloned();
+        let had_cookie = request.extensions().get::<HadCookie>().is_some_and(|h| h.0);
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))?;
+        let sent = serde_urlencoded::from_bytes::<TokenField>(&bytes)
+            .ok()
+            .and_then(|f| f.csrf_token);
+        let valid = match (expected, sent) {
+            (Some(expected), Some(sent)) => had_cookie && same_secret(&expected.0, &sent),
+            _ => false,
+        };
+        if !valid {
+            return Err(AppError::Csrf(
+                "This form has expired or is missing its security token. Go back, reload the page and try again.",
+            ));
+        }
+        serde_urlencoded::from_bytes::<T>(&bytes)
+            .map(CsrfForm)
+            .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
+    }
+}

@@ -1,0 +1,209 @@
+//! Signing in and out.
+//!
+//! Wrong password and unknown account get the same message and take the same time. Failures
+//! are counted per account and per client address; past the limit, sign-in is refused with a
+//! 429 until the window passes.
+
+use super::{local_redirect, render, render_with_status, Layout};
+use crate::error::{AppError, AppResult};
+use crate::extract::auth::SESSION_COOKIE;
+use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::security::ClientIp;
+use crate::state::AppState;
+use crate::tokens::{hash_token, random_token};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use picket_store::{NewAuditEntry, StoreError};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// `?next=` on the sign-in page.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// GET /login
+pub async fn login_form(
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to(&local_redirect(q.next.as_deref())).into_response());
+    }
+    render(&LoginPage {
+        layout: Layout::new("Sign in", &csrf, None),
+        email: String::new(),
+        next: q.next.unwrap_or_default(),
+        error: None,
+    })
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// POST /login
+pub async fn login(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    RequestId(request_id): RequestId,
+    ClientIp(ip): ClientIp,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<Response> {
+    let sec = &state.settings.security;
+    let email = form.email.trim().to_string();
+    let email_key = hash_token(&format!("login-email:{}", email.to_lowercase()));
+    let ip_key = hash_token(&format!("login-ip:{ip}"));
+    let since = Utc::now() - Duration::minutes(sec.failure_window_minutes);
+    let show_again = |status: StatusCode, error: String| {
+        render_with_status(
+            status,
+            &LoginPage {
+                layout: Layout::new("Sign in", &csrf, None),
+                email: email.clone(),
+                next: form.next.clone(),
+                error: Some(error),
+            },
+        )
+    };
+
+    let by_email = state.store.login_failures_since(&email_key, since).await?;
+    let by_ip = state.store.login_failures_since(&ip_key, since).await?;
+    if by_email >= sec.max_failures_per_email || by_ip >= sec.max_failures_per_ip {
+        state
+            .store
+            .audit(NewAuditEntry {
+                action: "login.throttled".into(),
+                request_id: request_id.clone(),
+                ..Default::default()
+            })
+            .await?;
+        let mut response = show_again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed sign-in attempts. Wait {} minutes, then try again.",
+                sec.failure_window_minutes
+            ),
+        )?;
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            super::header_value(&(sec.failure_window_minutes * 60).to_string()),
+        );
+        return Ok(response);
+    }
+
+    let user = match state.store.user_by_email(&email).await {
+        Ok(u) => Some(u),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let ok = state.hasher.verify(&form.password, stored).await;
+    let Some(user) = user.filter(|_| ok) else {
+        state
+            .store
+            .record_login_failure(&[&email_key, &ip_key], Utc::now())
+            .await?;
+        state
+            .store
+            .audit(NewAuditEntry {
+                action: "login.failed".into(),
+                request_id,
+                ..Default::default()
+            })
+            .await?;
+        return show_again(
+            StatusCode::UNAUTHORIZED,
+            "That email and password do not match an account.".into(),
+        );
+    };
+
+    state.store.clear_login_failures(&email_key).await?;
+    let token = random_token();
+    let expires = Utc::now() + Duration::hours(sec.session_hours);
+    state
+        .store
+        .create_session(&hash_token(&token), user.id, expires)
+        .await?;
+    state
+        .store
+        .audit(NewAuditEntry {
+            actor: Some(user.id),
+            action: "login.ok".into(),
+            subject: Some(format!("user:{}", user.id)),
+            request_id,
+            ..Default::default()
+        })
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        sec.session_hours * 3600,
+        if state.settings.is_https() {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    let mut response = Redirect::to(&local_redirect(
+        Some(&form.next)
+            .filter(|n| !n.is_empty())
+            .map(String::as_str),
+    ))
+    .into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, super::header_value(&cookie));
+    Ok(response)
+}
+
+/// The sign-out form carries only its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
+
+/// POST /logout
+pub async fn logout(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    RequestId(request_id): RequestId,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, AppError> {
+    if let Some(user) = user {
+        state.store.delete_session(&user.session_hash).await?;
+        state
+            .store
+            .audit(NewAuditEntry {
+                actor: Some(user.user.id),
+                action: "logout".into(),
+                subject: Some(format!("user:{}", user.user.id)),
+                request_id,
+                ..Default::default()
+            })
+            .await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        super::header_value(&format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        )),
+    );
+    Ok(response)
+}

@@ -1,0 +1,93 @@
+//! The landing page, the signed-in dashboard, and a branch's public page.
+
+use super::{render, Layout};
+use crate::error::AppResult;
+use crate::extract::{CsrfToken, CurrentUser};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use picket_domain::Role;
+use picket_store::Branch;
+
+#[derive(Template)]
+#[template(path = "home/landing.html")]
+struct Landing {
+    layout: Layout,
+    branches: Vec<Branch>,
+}
+
+/// GET /
+pub async fn landing(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    render(&Landing {
+        layout: Layout::new("Picket", &csrf, None),
+        branches: state.store.list_branches().await?,
+    })
+}
+
+/// A branch on the dashboard, with what the user may open there.
+struct DashboardBranch {
+    slug: String,
+    name: String,
+    division: &'static str,
+    role: Role,
+    can_manage_users: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home/dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    name: String,
+    branches: Vec<DashboardBranch>,
+}
+
+/// GET /dashboard
+pub async fn dashboard(csrf: CsrfToken, user: CurrentUser) -> AppResult<Response> {
+    let branches = user
+        .memberships
+        .iter()
+        .map(|m| DashboardBranch {
+            slug: m.branch.slug.clone(),
+            name: m.branch.name.clone(),
+            division: m.branch.division.label(),
+            role: m.role,
+            can_manage_users: m.role.at_least(Role::Organiser),
+        })
+        .collect();
+    render(&Dashboard {
+        layout: Layout::new("Dashboard", &csrf, Some(&user)),
+        name: user.user.display_name.clone(),
+        branches,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "home/branch.html")]
+struct BranchPage {
+    layout: Layout,
+    branch: Branch,
+    division: &'static str,
+}
+
+/// GET /{branch}: the branch's public page. Shows nothing about members.
+pub async fn branch_page(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let branch = state.store.branch_by_slug(&slug).await?;
+    render(&BranchPage {
+        layout: Layout::new(branch.name.clone(), &csrf, user.as_ref()),
+        division: branch.division.label(),
+        branch,
+    })
+}

@@ -1,0 +1,185 @@
+//! Security headers, the Origin check on unsafe methods, and the client address.
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The Content-Security-Policy: nothing inline, nothing from elsewhere.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Adds the security headers to every response that does not set its own.
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let defaults: [(header::HeaderName, &str); 6] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    if state.settings.is_https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Refuses unsafe requests (POST, PUT, PATCH, DELETE) whose `Origin` (or, failing that,
+/// `Referer`) is another site's. Bearer-token API calls carry no cookies and are exempt.
+pub async fn origin_check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "));
+    if unsafe_method
+        && !bearer
+        && !same_origin(request.headers(), &state.settings.server.public_url)
+    {
+        return AppError::Csrf("This form came from another site, so it was refused. Open the page on Picket and try again.")
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(u.origin().ascii_serialization())
+}
+
+/// Whether the request's Origin/Referer matches Picket's public URL or the Host it was sent
+/// to. A request with neither header (a non-browser client) passes; the CSRF token still
+/// guards forms.
+fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let claimed = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v != "null")
+        .map(str::to_string)
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(origin_of)
+        });
+    let Some(claimed) = claimed else {
+        return headers.get(header::ORIGIN).is_none();
+    };
+    if origin_of(public_url).as_deref() == Some(claimed.as_str()) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    host.is_some_and(|host| {
+        claimed == format!("http://{host}") || claimed == format!("https://{host}")
+    })
+}
+
+/// The client's address: the socket peer, or with `trust_proxy_headers` the last address a
+/// proxy appended to `X-Forwarded-For`.
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+    trust_proxy: bool,
+) -> String {
+    if trust_proxy {
+        if let Some(forwarded) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            if let Some(last) = forwarded.rsplit(',').map(str::trim).find(|s| !s.is_empty()) {
+                return last.to_string();
+            }
+        }
+    }
+    peer.map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_must_match_public_url_or_host() {
+        let public = "https://picket.example.org";
+        assert!(same_origin(
+            &headers(&[("origin", "https://picket.example.org")]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[("origin", "http://127.0.0.1:9"), ("host", "127.0.0.1:9")]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "picket.example.org")
+            ]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[("referer", "https://evil.example/x")]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[("referer", "https://picket.example.org/login")]),
+            public
+        ));
+        assert!(same_origin(&headers(&[]), public));
+    }
+
+    #[test]
+    fn forwarded_address_only_when_trusted() {
+        let h = headers(&[("x-forwarded-for", "203.0.113.9, 198.51.100.7")]);
+        assert_eq!(client_ip(&h, None, true), "198.51.100.7");
+        assert_eq!(client_ip(&h, None, false), "unknown");
+    }
+}
+
+/// The client's address as [`client_ip`] finds it.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            peer,
+            state.settings.server.trust_proxy_headers,
+        )))
+    }
+}

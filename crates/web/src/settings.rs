@@ -1,0 +1,299 @@
+//! One typed `Settings`: defaults, then a TOML file, then `PICKET_*` environment variables.
+//!
+//! Nested keys use a double underscore in the environment: `PICKET_SERVER__ADDR=0.0.0.0:8080`,
+//! `PICKET_DATABASE_URL=postgres://…`. Unknown keys are refused, so a typo is caught at start.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use picket_mail::{MailerSettings, Secret};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Every setting Picket reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://PATH` (created if absent) or `postgres://…`. May hold a password: shown
+    /// redacted by `print-config`.
+    pub database_url: Secret,
+    /// Database connections held open per process.
+    pub database_max_connections: u32,
+    /// The HTTP server.
+    pub server: ServerSettings,
+    /// Sign-in and sessions.
+    pub security: SecuritySettings,
+    /// Outgoing email.
+    pub mail: MailerSettings,
+    /// The sender address on Picket's own email.
+    pub mail_from: String,
+    /// The outbox worker inside `picket serve`.
+    pub worker: WorkerSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub addr: String,
+    /// The address people use to reach Picket (links in email, Origin checks). With `https://`
+    /// cookies are marked Secure and HSTS is sent.
+    pub public_url: String,
+    /// Believe `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_proxy_headers: bool,
+    /// Longest time a request may take, in seconds.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+/// Sign-in and sessions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// How long a session lasts, in hours.
+    pub session_hours: i64,
+    /// Failed sign-ins for one email within the window before sign-in is refused.
+    pub max_failures_per_email: u64,
+    /// Failed sign-ins from one address within the window before sign-in is refused.
+    pub max_failures_per_ip: u64,
+    /// The throttling window, in minutes.
+    pub failure_window_minutes: i64,
+    /// argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations.
+    pub argon2_iterations: u32,
+}
+
+/// The outbox worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSettings {
+    /// Run the worker inside `picket serve` (turn off when `picket worker` runs separately).
+    pub in_server: bool,
+    /// Seconds between polls of an empty outbox.
+    pub poll_interval_secs: u64,
+    /// Seconds a claimed job is leased to one worker.
+    pub lease_secs: u64,
+    /// Attempts before an email is given up.
+    pub max_attempts: u32,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// A tracing filter, e.g. `info` or `picket_web=debug,info`.
+    pub level: String,
+    /// `text` for people, `json` for log collectors.
+    pub format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: Secret::new("sqlite://picket.db"),
+            database_max_connections: 10,
+            server: ServerSettings {
+                addr: "127.0.0.1:8080".into(),
+                public_url: "http://127.0.0.1:8080".into(),
+                trust_proxy_headers: false,
+                request_timeout_secs: 30,
+                body_limit_bytes: 1024 * 1024,
+            },
+            security: SecuritySettings {
+                session_hours: 24 * 14,
+                max_failures_per_email: 5,
+                max_failures_per_ip: 30,
+                failure_window_minutes: 15,
+                argon2_memory_kib: 19 * 1024,
+                argon2_iterations: 2,
+            },
+            mail: MailerSettings::File {
+                dir: PathBuf::from("picket-mail"),
+                from: None,
+            },
+            mail_from: "Picket <picket@localhost>".into(),
+            worker: WorkerSettings {
+                in_server: true,
+                poll_interval_secs: 5,
+                lease_secs: 120,
+                max_attempts: 8,
+            },
+            log: LogSettings {
+                level: "info".into(),
+                format: "text".into(),
+            },
+        }
+    }
+}
+
+/// Why settings could not be loaded. The message names the key and the source.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The file, a variable or a value is wrong.
+    #[error("configuration error: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Defaults, then `file` (which must exist if given), then `PICKET_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let mut figment = Figment::from(Serialized::defaults(RawDefaults::new()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(SettingsError::Invalid(format!(
+                    "the config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        Self::from_figment(figment.merge(Env::prefixed("PICKET_").split("__")))
+    }
+
+    /// Settings from a TOML text over the defaults (for tests and `--config -`).
+    pub fn from_toml(text: &str) -> Result<Self, SettingsError> {
+        Self::from_figment(
+            Figment::from(Serialized::defaults(RawDefaults::new())).merge(Toml::string(text)),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        let settings: Settings = figment.extract().map_err(|e| {
+            SettingsError::Invalid(
+                e.into_iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks that values make sense together.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let bad = |key: &str, why: &str| Err(SettingsError::Invalid(format!("`{key}` {why}")));
+        let url = self.database_url.expose();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return bad("database_url", "must start with sqlite:// or postgres://");
+        }
+        if self.server.addr.parse::<std::net::SocketAddr>().is_err() {
+            return bad(
+                "server.addr",
+                "must be an address and port such as 127.0.0.1:8080",
+            );
+        }
+        match url::Url::parse(&self.server.public_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+            _ => return bad("server.public_url", "must be an http:// or https:// URL"),
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return bad("server.body_limit_bytes", "must be at least 1024");
+        }
+        if self.security.session_hours < 1 {
+            return bad("security.session_hours", "must be at least 1");
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return bad("log.format", "must be `text` or `json`");
+        }
+        Ok(())
+    }
+
+    /// Whether Picket is reached over https (cookies marked Secure, HSTS sent).
+    pub fn is_https(&self) -> bool {
+        self.server.public_url.starts_with("https://")
+    }
+
+    /// The settings as TOML with secrets hidden, for `picket print-config`.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = Secret::new(redact_url(self.database_url.expose()));
+        // `Secret` serialises as a mask; show the database URL with only its password hidden.
+        let mut value = toml::Value::try_from(&shown).unwrap_or(toml::Value::String(String::new()));
+        if let Some(table) = value.as_table_mut() {
+            table.insert(
+                "database_url".into(),
+                toml::Value::String(redact_url(self.database_url.expose())),
+            );
+        }
+        toml::to_string_pretty(&value).unwrap_or_default()
+    }
+}
+
+/// The defaults with the database URL as plain text, so figment can merge over them.
+#[derive(Serialize)]
+struct RawDefaults {
+    database_url: String,
+    #[serde(flatten)]
+    rest: toml::Value,
+}
+
+impl RawDefaults {
+    fn new() -> Self {
+        let defaults = Settings::default();
+        let mut rest =
+            toml::Value::try_from(&defaults).unwrap_or(toml::Value::Table(Default::default()));
+        if let Some(t) = rest.as_table_mut() {
+            t.remove("database_url");
+        }
+        Self {
+            database_url: defaults.database_url.expose().to_string(),
+            rest,
+        }
+    }
+}
+
+/// Hides the password in a database URL.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("********"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_defaults_and_names_bad_keys() {
+        let s = Settings::from_toml(
+            "database_url = \"postgres://u:pw@db/picket\"\n[server]\naddr = \"0.0.0.0:9000\"",
+        )
+        .unwrap();
+        assert_eq!(s.server.addr, "0.0.0.0:9000");
+        assert_eq!(
+            s.server.request_timeout_secs, 30,
+            "unset keys keep their defaults"
+        );
+        let printed = s.to_redacted_toml();
+        assert!(
+            printed.contains("postgres://u:********@db/picket"),
+            "{printed}"
+        );
+        assert!(!printed.contains("pw@"), "{printed}");
+
+        let err = Settings::from_toml("[server]\nadress = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("adress"), "{err}");
+        let err = Settings::from_toml("[server]\nrequest_timeout_secs = \"soon\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("request_timeout_secs"), "{err}");
+        let err = Settings::from_toml("database_url = \"mysql://x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("database_url"), "{err}");
+    }
+}

@@ -1,0 +1,36 @@
+//! What every handler can reach.
+
+use crate::passwords::PasswordHasher;
+use crate::settings::Settings;
+use picket_mail::Mailer;
+use picket_store::Store;
+use std::sync::Arc;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Outgoing email (used by the worker; features queue email in the outbox).
+    pub mailer: Arc<dyn Mailer>,
+    /// The effective settings.
+    pub settings: Arc<Settings>,
+    /// argon2id with the configured cost.
+    pub hasher: PasswordHasher,
+}
+
+impl AppState {
+    /// State over a store and mailer with these settings.
+    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, settings: Settings) -> Self {
+        let hasher = PasswordHasher::new(
+            settings.security.argon2_memory_kib,
+            settings.security.argon2_iterations,
+        );
+        Self {
+            store,
+            mailer,
+            settings: Arc::new(settings),
+            hasher,
+        }
+    }
+}
