@@ -86,7 +86,7 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
     println!();
     println!("Logins (password for all: {DEMO_PASSWORD}):");
     for (email, name, role) in DEMO_USERS {
-        println!("  {role:<10} {email:<28} {name}");
+        println!("  {:<10} {email:<28} {name}", role.as_str());
     }
     println!();
     println!("Press Ctrl-C to stop.");

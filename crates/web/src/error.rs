@@ -14,8 +14,11 @@ use picket_store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// No such page or record, or one the caller may not know exists.
-    #[error("not found")]
+    #[error("there is nothing here. Check the address")]
     NotFound,
+    /// The request body is larger than the limit.
+    #[error("what you sent is too large. Send something smaller")]
+    TooLarge,
     /// Sign-in needed.
     #[error("sign in to continue")]
     Unauthorized,
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Csrf(_) => (StatusCode::FORBIDDEN, "csrf"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

@@ -99,7 +99,7 @@ impl AuthStore for SqlStore {
     }
 
     async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for key in keys {
             sqlx::query("INSERT INTO login_failures (key_hash, at) VALUES ($1, $2)")
                 .bind(*key)

@@ -217,7 +217,7 @@ impl DirectoryStore for SqlStore {
         role: Role,
         welcome: Option<NewOutboxEmail>,
     ) -> StoreResult<(User, bool)> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
         ))

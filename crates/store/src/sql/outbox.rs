@@ -27,7 +27,7 @@ impl OutboxStore for SqlStore {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // A job whose last permitted attempt was claimed by a worker that died is given up.
         sqlx::query(
             "UPDATE outbox SET status = 'failed', last_error = 'lease expired on the final attempt', \

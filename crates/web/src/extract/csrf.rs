@@ -82,9 +82,13 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let expected = request.extensions().get::<CsrfToken>().cloned();
         let had_cookie = request.extensions().get::<HadCookie>().is_some_and(|h| h.0);
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::invalid("form", format!("the form could not be read: {e}"))
+            }
+        })?;
         let sent = serde_urlencoded::from_bytes::<TokenField>(&bytes)
             .ok()
             .and_then(|f| f.csrf_token);

@@ -1,0 +1,202 @@
+//! A running Picket on a free port over a fresh database, with a memory mailer.
+
+use crate::db::{test_db, TestDb};
+use picket_domain::{Division, Email, Role};
+use picket_mail::MemoryMailer;
+use picket_store::prelude::*;
+use picket_store::Branch;
+use picket_web::{App, Settings};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The password every test user gets.
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// A served application for one test.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The database behind it.
+    pub db: TestDb,
+    /// Every email the outbox worker delivered.
+    pub mailer: Arc<MemoryMailer>,
+    /// The settings it runs with.
+    pub settings: Settings,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Settings for tests: a free port, cheap password hashing, a fast worker.
+pub fn test_settings() -> Settings {
+    let mut s = Settings::default();
+    s.server.addr = "127.0.0.1:0".into();
+    s.security.argon2_memory_kib = 8 * 1024;
+    s.security.argon2_iterations = 1;
+    s.worker.poll_interval_secs = 1;
+    s.mail = picket_mail::MailerSettings::Memory;
+    s
+}
+
+impl TestApp {
+    /// Serves Picket with [`test_settings`].
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Serves Picket with test settings adjusted by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let db = test_db().await;
+        let mut settings = test_settings();
+        adjust(&mut settings);
+        let mailer = Arc::new(MemoryMailer::new());
+        let app = App::build(settings.clone(), db.dyn_store(), mailer.clone())
+            .await
+            .expect("bind a free port");
+        let addr = app.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(app.serve(async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            addr,
+            db,
+            mailer,
+            settings,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The store behind the app.
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.db.dyn_store()
+    }
+
+    /// An absolute URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client that keeps cookies, sends this site's Origin, and does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(&format!("http://{}", self.addr))
+                .expect("origin"),
+        );
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Creates a branch.
+    pub async fn branch(&self, slug: &str) -> Branch {
+        self.store()
+            .create_branch(
+                &slug.parse().expect("slug"),
+                &format!("{slug} branch"),
+                Division::EnglandAndWales,
+            )
+            .await
+            .expect("create branch")
+    }
+
+    /// Creates a user with [`TEST_PASSWORD`] and a role in `branch`.
+    pub async fn user(&self, branch: &Branch, email: &str, role: Role) {
+        let hasher = picket_web::passwords::PasswordHasher::new(8 * 1024, 1);
+        let hash = hasher.hash(TEST_PASSWORD).await.expect("hash");
+        let email: Email = email.parse().expect("email");
+        let name = email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.store()
+            .add_branch_user(&email, &name, Some(&hash), branch.id, role, None)
+            .await
+            .expect("add user");
+    }
+
+    /// Fetches `path` and returns the CSRF token from its first form.
+    pub async fn csrf_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        extract_csrf(&html).unwrap_or_else(|| panic!("no csrf_token on {path}"))
+    }
+
+    /// Signs `client` in; panics unless it succeeds.
+    pub async fn login(&self, client: &reqwest::Client, email: &str) {
+        let response = self.login_with(client, email, TEST_PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in as {email} failed");
+    }
+
+    /// Posts the sign-in form.
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(client, "/login").await;
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("post login")
+    }
+
+    /// Creates an API token for a user and returns it.
+    pub async fn api_token(&self, email: &str) -> String {
+        let store = self.store();
+        let user = store.user_by_email(email).await.expect("user");
+        let token = picket_web::tokens::new_api_token();
+        store
+            .create_api_token(user.id, "test", &picket_web::tokens::hash_token(&token))
+            .await
+            .expect("token");
+        token
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
