@@ -1,0 +1,376 @@
+//! The `picket` binary: help, settings, exit codes, and the admin commands on the backend this
+//! run selects.
+
+use picket_test_support::db::fresh_url;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+
+fn picket(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
+    cmd.args(args)
+        .env_remove("PICKET_DATABASE_URL")
+        .env_remove("PICKET_CONFIG");
+    cmd.env("PICKET_SECURITY__ARGON2_MEMORY_KIB", "8192")
+        .env("PICKET_SECURITY__ARGON2_ITERATIONS", "1");
+    cmd.env("PICKET_MAIL__KIND", "memory");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run picket");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().expect("picket output")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = picket(&["--help"], &[], None);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in [
+        "serve",
+        "worker",
+        "migrate",
+        "demo",
+        "print-config",
+        "branch",
+        "user",
+        "token",
+    ] {
+        assert!(
+            help.contains(command),
+            "--help does not mention {command}:\n{help}"
+        );
+    }
+    for sub in [
+        &["branch", "add", "--help"][..],
+        &["user", "add", "--help"],
+        &["token", "create", "--help"],
+        &["demo", "--help"],
+    ] {
+        let out = picket(sub, &[], None);
+        assert!(out.status.success(), "{sub:?}");
+        assert!(text(&out.stdout).contains("Usage:"));
+    }
+    let version = picket(&["--version"], &[], None);
+    assert!(text(&version.stdout).starts_with("picket "));
+}
+
+#[test]
+fn print_config_hides_secrets_and_bad_config_exits_2_naming_the_key() {
+    let out = picket(
+        &["print-config"],
+        &[(
+            "PICKET_DATABASE_URL",
+            "postgres://picket:hunter22@db.example/picket",
+        )],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("postgres://picket:********@db.example/picket"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter22"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("picket.toml");
+    std::fs::write(&file, "[server]\nrequest_timeout_secs = \"soon\"\n").unwrap();
+    let out = picket(
+        &["--config", file.to_str().unwrap(), "print-config"],
+        &[],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("request_timeout_secs"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let missing = picket(
+        &["--config", "/nonexistent/picket.toml", "print-config"],
+        &[],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    let unknown = picket(&["serve", "--bogus"], &[], None);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_failure() {
+    let out = picket(
+        &["migrate"],
+        &[(
+            "PICKET_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:1/picket",
+        )],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("cannot reach the database at postgres://postgres@127.0.0.1:1/picket"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn branch_user_and_token_commands() {
+    let (url, _dir) = fresh_url().await;
+    let env = [("PICKET_DATABASE_URL", url.as_str())];
+    let out = picket(&["migrate"], &env, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let reserved = picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "api",
+            "--name",
+            "X",
+            "--division",
+            "scotland",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(reserved.status.code(), Some(2));
+    assert!(
+        text(&reserved.stderr).contains("reserved"),
+        "{}",
+        text(&reserved.stderr)
+    );
+    let bad_division = picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "north",
+            "--name",
+            "X",
+            "--division",
+            "wales",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(bad_division.status.code(), Some(2));
+    assert!(text(&bad_division.stderr).contains("--division"));
+
+    let ok = picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "northfield",
+            "--name",
+            "Northfield Branch",
+            "--division",
+            "england-and-wales",
+        ],
+        &env,
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let again = picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "northfield",
+            "--name",
+            "Again",
+            "--division",
+            "scotland",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+
+    let short = picket(
+        &[
+            "user",
+            "add",
+            "--email",
+            "dana@example.org",
+            "--branch",
+            "northfield",
+            "--role",
+            "organiser",
+            "--password-stdin",
+        ],
+        &env,
+        Some("short\n"),
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(
+        text(&short.stderr).contains("--password"),
+        "{}",
+        text(&short.stderr)
+    );
+    let no_branch = picket(
+        &[
+            "user",
+            "add",
+            "--email",
+            "dana@example.org",
+            "--branch",
+            "nowhere",
+            "--role",
+            "rep",
+            "--no-password",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(no_branch.status.code(), Some(2));
+    let bad_role = picket(
+        &[
+            "user",
+            "add",
+            "--email",
+            "dana@example.org",
+            "--branch",
+            "northfield",
+            "--role",
+            "chair",
+            "--no-password",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(bad_role.status.code(), Some(2));
+    assert!(text(&bad_role.stderr).contains("--role"));
+
+    let added = picket(
+        &[
+            "user",
+            "add",
+            "--email",
+            "dana@example.org",
+            "--branch",
+            "northfield",
+            "--role",
+            "organiser",
+            "--name",
+            "Dana Whitlock",
+            "--password-stdin",
+        ],
+        &env,
+        Some("a long enough password\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("added dana@example.org in northfield as organiser"));
+
+    let token = picket(
+        &[
+            "token",
+            "create",
+            "--email",
+            "dana@example.org",
+            "--name",
+            "laptop",
+        ],
+        &env,
+        None,
+    );
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let secret = text(&token.stdout).trim().to_string();
+    assert!(
+        secret.starts_with("picket_") && secret.len() > 40,
+        "{secret}"
+    );
+    let nobody = picket(
+        &[
+            "token",
+            "create",
+            "--email",
+            "nobody@example.org",
+            "--name",
+            "x",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(nobody.status.code(), Some(2));
+
+    // The token works against a server on the same database.
+    let store = match picket_test_support::test_backend() {
+        picket_store::Backend::Sqlite => picket_store_sqlite::connect(&url, 2).await.unwrap(),
+        picket_store::Backend::Postgres => picket_store_postgres::connect(&url, 2).await.unwrap(),
+    };
+    use picket_store::prelude::*;
+    let user = store
+        .api_token_user(&picket_web::tokens::hash_token(&secret), chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(user.display_name, "Dana Whitlock");
+}
+
+#[test]
+fn demo_serves_a_seeded_branch_and_prints_the_logins() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_picket"))
+        .args(["demo", "--addr", "127.0.0.1:0"])
+        .env_remove("PICKET_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the demo");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Picket demo: ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    let rest: Vec<String> = lines
+        .by_ref()
+        .take_while(|l| !l.as_ref().unwrap().starts_with("Press Ctrl-C"))
+        .map(Result::unwrap)
+        .collect();
+    let printed = rest.join("\n");
+    assert!(
+        printed.contains("organiser@picket.example") && printed.contains("picket-demo-2024"),
+        "{printed}"
+    );
+    let body = http_get(&url, "/northfield");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        body.contains("Northfield Local Government Branch"),
+        "{body}"
+    );
+}
+
+/// A plain HTTP/1.1 GET over loopback, without a client library.
+fn http_get(base: &str, path: &str) -> String {
+    use std::io::Read;
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect to the demo");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
