@@ -6,6 +6,7 @@
 mod admin;
 mod db;
 mod demo;
+mod law;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -48,6 +49,14 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
+    // Holidays, WorkingDays and Notice take their help (with the JSON fields) from their
+    // argument types in law.rs: a doc comment here would replace it.
+    Holidays(law::HolidaysArgs),
+    WorkingDays(law::WorkingDaysArgs),
+    /// Check ballots against the law (no database or settings needed).
+    #[command(subcommand)]
+    Ballot(law::BallotCommand),
+    Notice(law::NoticeArgs),
 }
 
 /// A failure that is the caller's to fix (exit code 2).
@@ -113,5 +122,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Branch(cmd) => admin::branch(load_settings(&cli)?, cmd).await,
         Command::User(cmd) => admin::user(load_settings(&cli)?, cmd).await,
         Command::Token(cmd) => admin::token(load_settings(&cli)?, cmd).await,
+        Command::Holidays(args) => law::holidays(args),
+        Command::WorkingDays(args) => law::working_days(args),
+        Command::Ballot(cmd) => law::ballot(cmd),
+        Command::Notice(args) => law::notice(args),
     }
 }
