@@ -199,9 +199,7 @@ pub async fn token(settings: Settings, cmd: &TokenCommand) -> anyhow::Result<()>
     }
     let store = open_and_migrate(&settings).await?;
     let user = match store.user_by_email(email).await {
-        Err(StoreError::NotFound) => {
-            return Err(usage(format!("--email: no user with that address")))
-        }
+        Err(StoreError::NotFound) => return Err(usage("--email: no user with that address")),
         other => other?,
     };
     let secret = picket_web::tokens::new_api_token();

@@ -76,9 +76,31 @@ impl fmt::Display for Email {
 
 /// Path segments Picket uses itself; a branch may not take one as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "api", "login", "logout", "assets", "admin", "healthz", "static", "dashboard", "account",
-    "settings", "branches", "feeds", "embed", "magic", "auth", "public", "favicon.ico",
-    "robots.txt", "new", "edit", "me", "members", "users", "docs", "help",
+    "api",
+    "login",
+    "logout",
+    "assets",
+    "admin",
+    "healthz",
+    "static",
+    "dashboard",
+    "account",
+    "settings",
+    "branches",
+    "feeds",
+    "embed",
+    "magic",
+    "auth",
+    "public",
+    "favicon.ico",
+    "robots.txt",
+    "new",
+    "edit",
+    "me",
+    "members",
+    "users",
+    "docs",
+    "help",
 ];
 
 /// A URL-safe short name for a branch or record, e.g. `barnet`.
@@ -195,7 +217,15 @@ mod tests {
     fn email_lowercases_domain_and_rejects_junk() {
         let e: Email = " Ana@Example.ORG ".parse().unwrap();
         assert_eq!(e.as_str(), "Ana@example.org");
-        for bad in ["", "no-at", "@x.org", "a@b", "a b@c.org", "a@.org", "a@org."] {
+        for bad in [
+            "",
+            "no-at",
+            "@x.org",
+            "a@b",
+            "a b@c.org",
+            "a@.org",
+            "a@org.",
+        ] {
             assert!(bad.parse::<Email>().is_err(), "{bad} should be refused");
         }
     }
@@ -216,10 +246,7 @@ mod tests {
 
     #[test]
     fn division_parses_only_known_names() {
-        assert_eq!(
-            "scotland".parse::<Division>().unwrap(),
-            Division::Scotland
-        );
+        assert_eq!("scotland".parse::<Division>().unwrap(), Division::Scotland);
         assert!("wales".parse::<Division>().is_err());
     }
 }

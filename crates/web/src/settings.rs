@@ -151,7 +151,7 @@ impl Settings {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        Self::from_figment(figment.merge(Env::prefixed("PICKET_").split("__")))
+        Self::from_figment(figment.merge(settings_env()))
     }
 
     /// Settings from a TOML text over the defaults (for tests and `--config -`).
@@ -225,6 +225,29 @@ impl Settings {
         }
         toml::to_string_pretty(&value).unwrap_or_default()
     }
+}
+
+/// The top-level keys; other `PICKET_*` variables (`PICKET_CONFIG`, test switches) are not settings.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "database_url",
+    "database_max_connections",
+    "server",
+    "security",
+    "mail",
+    "mail_from",
+    "worker",
+    "log",
+];
+
+fn settings_env() -> Env {
+    Env::prefixed("PICKET_")
+        .filter(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            TOP_LEVEL_KEYS
+                .iter()
+                .any(|top| key == *top || key.starts_with(&format!("{top}__")))
+        })
+        .split("__")
 }
 
 /// The defaults with the database URL as plain text, so figment can merge over them.
