@@ -8,6 +8,7 @@ pub mod ids;
 pub mod law;
 pub mod role;
 pub mod values;
+pub mod wall;
 
 pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
 pub use ids::{BranchId, UserId};

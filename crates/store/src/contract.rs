@@ -8,6 +8,8 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use crate::contract_wall::*;
+
 fn slug(s: &str) -> Slug {
     s.parse().expect("test slug")
 }
@@ -465,5 +467,7 @@ macro_rules! for_each_contract_test {
         $m!(outbox_claims_with_a_lease);
         $m!(outbox_claims_are_exclusive_under_concurrency);
         $m!(adding_a_branch_user_is_atomic);
+        $m!(wall_posts_are_moderated_and_scoped);
+        $m!(wall_edits_counts_and_purge);
     };
 }

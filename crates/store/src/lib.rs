@@ -8,16 +8,19 @@
 mod audit;
 mod auth;
 pub mod contract;
+mod contract_wall;
 mod directory;
 mod error;
 mod models;
 mod outbox;
 pub mod sql;
+pub mod wall;
 
 pub use audit::AuditStore;
 pub use auth::AuthStore;
 pub use directory::DirectoryStore;
 pub use outbox::OutboxStore;
+pub use wall::WallStore;
 
 pub use error::StoreError;
 pub use models::*;
@@ -32,7 +35,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// [`StoreError::NotFound`].
 #[async_trait]
 pub trait Store:
-    DirectoryStore + AuthStore + AuditStore + OutboxStore + Send + Sync + 'static
+    DirectoryStore + AuthStore + AuditStore + OutboxStore + WallStore + Send + Sync + 'static
 {
     /// Which engine this is, for logs and `/healthz`.
     fn backend(&self) -> Backend;
@@ -62,5 +65,5 @@ impl Backend {
 
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
-    pub use crate::{AuditStore, AuthStore, DirectoryStore, OutboxStore, Store};
+    pub use crate::{AuditStore, AuthStore, DirectoryStore, OutboxStore, Store, WallStore};
 }

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod directory;
 mod outbox;
+mod wall;
 
 use crate::{Backend, StoreError, StoreResult};
 use chrono::{DateTime, TimeZone, Utc};

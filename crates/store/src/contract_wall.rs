@@ -1,0 +1,239 @@
+//! Contract tests for the solidarity wall.
+
+use crate::prelude::*;
+use crate::wall::{Moderation, NewWallMessage, WallFilter, WallStatus};
+use crate::{PageRequest, StoreError};
+use chrono::{Duration, Utc};
+use picket_domain::wall::{duplicate_key, validate, SenderKind, WallLimits, WallSubmission};
+use picket_domain::{Division, Email, Role};
+use std::sync::Arc;
+
+fn post(
+    branch: picket_domain::BranchId,
+    name: &str,
+    kind: &str,
+    message: &str,
+    ip: &str,
+) -> NewWallMessage {
+    let submission = WallSubmission {
+        name: name.into(),
+        kind: kind.into(),
+        message: message.into(),
+        email: Some("poster@example.org".into()),
+        pledge: Some("speaker".into()),
+        consent: true,
+        ..Default::default()
+    };
+    NewWallMessage {
+        branch,
+        post: validate(&submission, None, None, &WallLimits::default()).expect("valid post"),
+        content_key: duplicate_key(message),
+        ip_hash: ip.into(),
+        status: WallStatus::Pending,
+    }
+}
+
+/// Posts wait for moderation; approved ones list featured first, then newest; filters work;
+/// another branch's wall neither lists nor finds them.
+pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"wall-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&"wall-b".parse().unwrap(), "B", Division::Scotland)
+        .await
+        .unwrap();
+    let moderator: Email = "mod@example.org".parse().unwrap();
+    let (moderator, _) = store
+        .add_branch_user(&moderator, "Mod", None, a.id, Role::Organiser, None)
+        .await
+        .unwrap();
+
+    let first = store
+        .submit_wall_message(post(
+            a.id,
+            "Riverside Branch",
+            "union-body",
+            "Solidarity!",
+            "ip1",
+        ))
+        .await
+        .unwrap();
+    let second = store
+        .submit_wall_message(post(a.id, "A resident", "resident", "We back you.", "ip2"))
+        .await
+        .unwrap();
+    let third = store
+        .submit_wall_message(post(
+            a.id,
+            "An MP",
+            "politician",
+            "Proud to stand with you.",
+            "ip3",
+        ))
+        .await
+        .unwrap();
+
+    let approved = WallFilter {
+        status: Some(WallStatus::Approved),
+        kind: None,
+    };
+    assert_eq!(
+        store
+            .wall_messages(a.id, approved, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "nothing shows before moderation"
+    );
+    for id in [first, second, third] {
+        store
+            .moderate_wall_message(a.id, id, &Moderation::Approve, moderator.id)
+            .await
+            .unwrap();
+    }
+    store
+        .moderate_wall_message(a.id, first, &Moderation::Feature(true), moderator.id)
+        .await
+        .unwrap();
+    let shown = store
+        .wall_messages(a.id, approved, PageRequest::default())
+        .await
+        .unwrap();
+    let order: Vec<_> = shown.items.iter().map(|m| m.id).collect();
+    assert_eq!(order, [first, third, second], "featured first, then newest");
+    assert_eq!(
+        shown.items[0].email.as_deref(),
+        Some("poster@example.org"),
+        "kept for moderators"
+    );
+
+    let residents = WallFilter {
+        status: Some(WallStatus::Approved),
+        kind: Some(SenderKind::Resident),
+    };
+    let only = store
+        .wall_messages(a.id, residents, PageRequest::new(1, 1))
+        .await
+        .unwrap();
+    assert_eq!((only.total, only.items[0].id), (1, second));
+
+    assert!(matches!(
+        store.wall_message(b.id, first).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .moderate_wall_message(b.id, first, &Moderation::Reject, moderator.id)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .wall_messages(b.id, WallFilter::default(), PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+/// A typo correction keeps the original; rejected and spam posts are purged after retention;
+/// the rate-limit and duplicate counts see recent posts only.
+pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"wall-c".parse().unwrap(), "C", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let who: Email = "m2@example.org".parse().unwrap();
+    let (moderator, _) = store
+        .add_branch_user(&who, "Mod", None, a.id, Role::Organiser, None)
+        .await
+        .unwrap();
+    let id = store
+        .submit_wall_message(post(
+            a.id,
+            "Nurse",
+            "worker",
+            "Solidarty from the ward",
+            "ip9",
+        ))
+        .await
+        .unwrap();
+    let edited = store
+        .moderate_wall_message(
+            a.id,
+            id,
+            &Moderation::Edit("Solidarity from the ward".into()),
+            moderator.id,
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.message, "Solidarity from the ward");
+    assert_eq!(edited.original.as_deref(), Some("Solidarty from the ward"));
+    let again = store
+        .moderate_wall_message(
+            a.id,
+            id,
+            &Moderation::Edit("Solidarity from the whole ward".into()),
+            moderator.id,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        again.original.as_deref(),
+        Some("Solidarty from the ward"),
+        "the first text is kept"
+    );
+
+    let hour_ago = Utc::now() - Duration::hours(1);
+    assert_eq!(store.wall_posts_from("ip9", hour_ago).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .wall_posts_from("ip9", Utc::now() + Duration::seconds(5))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(store
+        .wall_duplicate(a.id, &duplicate_key("solidarty FROM the ward!"), hour_ago)
+        .await
+        .unwrap());
+    assert!(!store
+        .wall_duplicate(a.id, &duplicate_key("something else"), hour_ago)
+        .await
+        .unwrap());
+
+    let spam = store
+        .submit_wall_message(post(a.id, "Bot", "other", "cheap pills", "ip8"))
+        .await
+        .unwrap();
+    store
+        .moderate_wall_message(a.id, spam, &Moderation::Spam, moderator.id)
+        .await
+        .unwrap();
+    let counts = store.wall_counts(a.id).await.unwrap();
+    assert_eq!((counts.pending, counts.spam), (1, 1));
+    assert_eq!(
+        store
+            .purge_wall(Utc::now() - Duration::days(1))
+            .await
+            .unwrap(),
+        0,
+        "too recent to purge"
+    );
+    assert_eq!(
+        store
+            .purge_wall(Utc::now() + Duration::seconds(5))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.wall_counts(a.id).await.unwrap().pending,
+        1,
+        "pending posts are never purged"
+    );
+}

@@ -1,0 +1,243 @@
+//! The solidarity wall.
+
+use super::{corrupt, count, from_secs, to_secs, SqlStore};
+use crate::wall::{
+    Moderation, NewWallMessage, WallCounts, WallFilter, WallMessage, WallStatus, WallStore,
+};
+use crate::{Page, PageRequest, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use picket_domain::wall::{Pledge, SenderKind};
+use picket_domain::{BranchId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const COLUMNS: &str =
+    "id, branch_id, name, organisation, kind, message, original, email, consent, \
+    pledge_kind, pledge_pence, status, featured, created_at, moderated_at";
+
+fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let pledge_kind: Option<String> = row.try_get("pledge_kind")?;
+    Ok(WallMessage {
+        id: row.try_get("id")?,
+        branch_id: BranchId(row.try_get("branch_id")?),
+        name: row.try_get("name")?,
+        organisation: row.try_get("organisation")?,
+        kind: kind
+            .parse::<SenderKind>()
+            .map_err(|_| corrupt("sender kind", &kind))?,
+        message: row.try_get("message")?,
+        original: row.try_get("original")?,
+        email: row.try_get("email")?,
+        consent: row.try_get::<i64, _>("consent")? != 0,
+        pledge: pledge_kind
+            .and_then(|k| Pledge::from_parts(&k, row.try_get("pledge_pence").ok().flatten())),
+        status: WallStatus::parse(&status).ok_or_else(|| corrupt("wall status", &status))?,
+        featured: row.try_get::<i64, _>("featured")? != 0,
+        created_at: from_secs(row.try_get("created_at")?),
+        moderated_at: row
+            .try_get::<Option<i64>, _>("moderated_at")?
+            .map(from_secs),
+    })
+}
+
+#[async_trait]
+impl WallStore for SqlStore {
+    async fn submit_wall_message(&self, m: NewWallMessage) -> StoreResult<i64> {
+        let pence = match &m.post.pledge {
+            Some(Pledge::Donation { pence }) => Some(*pence),
+            _ => None,
+        };
+        let id = sqlx::query_scalar(
+            "INSERT INTO wall_messages (branch_id, name, organisation, kind, message, email, consent, \
+             pledge_kind, pledge_pence, status, featured, content_key, ip_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13) RETURNING id",
+        )
+        .bind(m.branch.0)
+        .bind(&m.post.name)
+        .bind(m.post.organisation.as_deref())
+        .bind(m.post.kind.as_str())
+        .bind(&m.post.message)
+        .bind(m.post.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(i64::from(m.post.consent))
+        .bind(m.post.pledge.as_ref().map(Pledge::kind))
+        .bind(pence)
+        .bind(m.status.as_str())
+        .bind(&m.content_key)
+        .bind(&m.ip_hash)
+        .bind(to_secs(Utc::now()))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    async fn wall_posts_from(&self, ip_hash: &str, since: DateTime<Utc>) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM wall_messages WHERE ip_hash = $1 AND created_at >= $2",
+        )
+        .bind(ip_hash)
+        .bind(to_secs(since))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count(n))
+    }
+
+    async fn wall_duplicate(
+        &self,
+        branch: BranchId,
+        content_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM wall_messages WHERE branch_id = $1 AND content_key = $2 AND created_at >= $3",
+        )
+        .bind(branch.0)
+        .bind(content_key)
+        .bind(to_secs(since))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n > 0)
+    }
+
+    async fn wall_messages(
+        &self,
+        branch: BranchId,
+        filter: WallFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<WallMessage>> {
+        let mut clause = String::from("branch_id = $1");
+        let mut binds = Vec::new();
+        for (column, value) in [
+            ("status", filter.status.map(WallStatus::as_str)),
+            ("kind", filter.kind.map(SenderKind::as_str)),
+        ] {
+            if let Some(value) = value {
+                binds.push(value);
+                clause.push_str(&format!(" AND {column} = ${}", binds.len() + 1));
+            }
+        }
+        let count_sql = format!("SELECT COUNT(*) FROM wall_messages WHERE {clause}");
+        let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql).bind(branch.0);
+        for value in &binds {
+            count_query = count_query.bind(*value);
+        }
+        let total = count_query.fetch_one(self.pool()).await?;
+        let n = binds.len();
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE {clause} ORDER BY featured DESC, id DESC LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
+        );
+        let mut list_query = sqlx::query(&list_sql).bind(branch.0);
+        for value in &binds {
+            list_query = list_query.bind(*value);
+        }
+        let rows = list_query
+            .bind(i64::from(page.per_page))
+            .bind(page.offset())
+            .fetch_all(self.pool())
+            .await?;
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?,
+            page: page.page,
+            per_page: page.per_page,
+            total: count(total),
+        })
+    }
+
+    async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
+        ))
+        .bind(branch.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    async fn moderate_wall_message(
+        &self,
+        branch: BranchId,
+        id: i64,
+        action: &Moderation,
+        moderator: UserId,
+    ) -> StoreResult<WallMessage> {
+        let now = to_secs(Utc::now());
+        let mut tx = self.begin_write().await?;
+        let query = match action {
+            Moderation::Approve | Moderation::Reject | Moderation::Spam => {
+                let status = match action {
+                    Moderation::Approve => WallStatus::Approved,
+                    Moderation::Reject => WallStatus::Rejected,
+                    _ => WallStatus::Spam,
+                };
+                sqlx::query("UPDATE wall_messages SET status = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5")
+                    .bind(status.as_str())
+            }
+            Moderation::Feature(on) => sqlx::query(
+                "UPDATE wall_messages SET featured = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5",
+            )
+            .bind(i64::from(*on)),
+            Moderation::Edit(text) => sqlx::query(
+                "UPDATE wall_messages SET original = COALESCE(original, message), message = $1, edited_at = $2, \
+                 moderated_by = $3 WHERE branch_id = $4 AND id = $5",
+            )
+            .bind(text.trim().to_string()),
+        };
+        let done = query
+            .bind(now)
+            .bind(moderator.0)
+            .bind(branch.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
+        ))
+        .bind(branch.0)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        from_row(&row)
+    }
+
+    async fn wall_counts(&self, branch: BranchId) -> StoreResult<WallCounts> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM wall_messages WHERE branch_id = $1 GROUP BY status",
+        )
+        .bind(branch.0)
+        .fetch_all(self.pool())
+        .await?;
+        let mut counts = WallCounts::default();
+        for row in rows {
+            let status: String = row.try_get("status")?;
+            let n = count(row.try_get("n")?);
+            match WallStatus::parse(&status) {
+                Some(WallStatus::Pending) => counts.pending = n,
+                Some(WallStatus::Approved) => counts.approved = n,
+                Some(WallStatus::Rejected) => counts.rejected = n,
+                Some(WallStatus::Spam) => counts.spam = n,
+                None => return Err(corrupt("wall status", &status)),
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM wall_messages WHERE status IN ('rejected', 'spam') AND created_at < $1",
+        )
+        .bind(to_secs(before))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

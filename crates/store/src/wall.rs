@@ -1,0 +1,179 @@
+//! The solidarity wall's storage: posts, the moderation queue, and the counts behind the
+//! spam defences.
+
+use crate::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use picket_domain::wall::{Pledge, SenderKind, WallPost};
+use picket_domain::{BranchId, UserId};
+use serde::Serialize;
+
+/// Where a post stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WallStatus {
+    /// Waiting for a moderator.
+    Pending,
+    /// Shown on the wall.
+    Approved,
+    /// Not shown; purged after the retention period.
+    Rejected,
+    /// Not shown; purged after the retention period.
+    Spam,
+}
+
+impl WallStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WallStatus::Pending => "pending",
+            WallStatus::Approved => "approved",
+            WallStatus::Rejected => "rejected",
+            WallStatus::Spam => "spam",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<WallStatus> {
+        [
+            WallStatus::Pending,
+            WallStatus::Approved,
+            WallStatus::Rejected,
+            WallStatus::Spam,
+        ]
+        .into_iter()
+        .find(|w| w.as_str() == s)
+    }
+}
+
+/// A stored post. `email` is for moderators and follow-up only: never on a public page,
+/// feed or API response.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WallMessage {
+    /// Its id.
+    pub id: i64,
+    /// The branch whose wall it is on.
+    pub branch_id: BranchId,
+    /// The poster's name.
+    pub name: String,
+    /// Their organisation.
+    pub organisation: Option<String>,
+    /// Who they are.
+    pub kind: SenderKind,
+    /// The message as shown (after any typo correction).
+    pub message: String,
+    /// The message as first posted, when a moderator corrected it.
+    pub original: Option<String>,
+    /// The poster's email (never public).
+    pub email: Option<String>,
+    /// Whether they agreed to be contacted about their pledge.
+    pub consent: bool,
+    /// Their pledge.
+    pub pledge: Option<Pledge>,
+    /// Where it stands.
+    pub status: WallStatus,
+    /// Shown at the top.
+    pub featured: bool,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+    /// When it was last moderated.
+    pub moderated_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for WallMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WallMessage")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A post to store.
+#[derive(Debug, Clone)]
+pub struct NewWallMessage {
+    /// The wall.
+    pub branch: BranchId,
+    /// The validated post.
+    pub post: WallPost,
+    /// Its duplicate key (`picket_domain::wall::duplicate_key`).
+    pub content_key: String,
+    /// A keyed hash of the poster's address, for rate limits.
+    pub ip_hash: String,
+    /// `Pending`, or `Spam` for a post the defences caught.
+    pub status: WallStatus,
+}
+
+/// What a moderator does to a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moderation {
+    /// Show it.
+    Approve,
+    /// Do not show it.
+    Reject,
+    /// Mark it spam.
+    Spam,
+    /// Pin it to the top (or unpin).
+    Feature(bool),
+    /// Correct an obvious typo; the first text is kept.
+    Edit(String),
+}
+
+/// Which posts to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WallFilter {
+    /// Only this status (None: all).
+    pub status: Option<WallStatus>,
+    /// Only this kind of sender.
+    pub kind: Option<SenderKind>,
+}
+
+/// Posts per status on one wall.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WallCounts {
+    /// Waiting.
+    pub pending: u64,
+    /// Shown.
+    pub approved: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Spam.
+    pub spam: u64,
+}
+
+/// The solidarity wall's storage.
+#[async_trait]
+pub trait WallStore: Send + Sync {
+    /// Stores a post and returns its id.
+    async fn submit_wall_message(&self, message: NewWallMessage) -> StoreResult<i64>;
+    /// Posts from one hashed address since `since`, on any wall.
+    async fn wall_posts_from(&self, ip_hash: &str, since: DateTime<Utc>) -> StoreResult<u64>;
+    /// Whether the same words were posted to this wall since `since`.
+    async fn wall_duplicate(
+        &self,
+        branch: BranchId,
+        content_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// A page of posts, featured first then newest first.
+    async fn wall_messages(
+        &self,
+        branch: BranchId,
+        filter: WallFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<WallMessage>>;
+    /// One post on this wall.
+    async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage>;
+    /// Applies a moderator's decision and returns the post as it now stands.
+    async fn moderate_wall_message(
+        &self,
+        branch: BranchId,
+        id: i64,
+        action: &Moderation,
+        moderator: UserId,
+    ) -> StoreResult<WallMessage>;
+    /// Posts per status.
+    async fn wall_counts(&self, branch: BranchId) -> StoreResult<WallCounts>;
+    /// Deletes rejected and spam posts created before `before`; returns how many.
+    async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
