@@ -128,6 +128,7 @@ impl Pledge {
 
 /// A wall post as submitted, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct WallSubmission {
     /// The poster's name.
     pub name: String,

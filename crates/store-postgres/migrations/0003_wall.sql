@@ -25,3 +25,9 @@ CREATE TABLE wall_messages (
 CREATE INDEX wall_messages_shown ON wall_messages (branch_id, status, id);
 CREATE INDEX wall_messages_ip ON wall_messages (ip_hash, created_at);
 CREATE INDEX wall_messages_dup ON wall_messages (branch_id, content_key);
+
+-- Per-instance secrets (e.g. the key for hashing client addresses), created on first use.
+CREATE TABLE instance_secrets (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);

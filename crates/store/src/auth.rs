@@ -37,4 +37,7 @@ pub trait AuthStore: Send + Sync {
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u64>;
     /// Forgets failures against `key` (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// The instance secret called `name`, storing `candidate` first if there is none yet. Every
+    /// process of an instance gets the same value.
+    async fn instance_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
 }

@@ -453,6 +453,14 @@ pub async fn adding_a_branch_user_is_atomic(store: Arc<dyn Store>) {
     );
 }
 
+/// An instance secret is created once and then always the same.
+pub async fn instance_secrets_are_created_once(store: Arc<dyn Store>) {
+    let first = store.instance_secret("ip-hash", "aaa").await.unwrap();
+    let second = store.instance_secret("ip-hash", "bbb").await.unwrap();
+    assert_eq!((first.as_str(), second.as_str()), ("aaa", "aaa"));
+    assert_eq!(store.instance_secret("other", "ccc").await.unwrap(), "ccc");
+}
+
 /// Every contract test, by name, for runners that loop over them.
 #[macro_export]
 macro_rules! for_each_contract_test {
@@ -469,5 +477,6 @@ macro_rules! for_each_contract_test {
         $m!(adding_a_branch_user_is_atomic);
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);
+        $m!(instance_secrets_are_created_once);
     };
 }

@@ -135,6 +135,16 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/admin/users",
             get(pages::admin::users).post(pages::admin::add_user),
         )
+        .route(
+            "/{branch}/wall",
+            get(pages::wall::wall).post(pages::wall::post),
+        )
+        .route("/{branch}/wall/moderate", get(pages::wall::queue))
+        .route("/{branch}/wall/{id}", get(pages::wall::message))
+        .route(
+            "/{branch}/wall/{id}/moderate",
+            axum::routing::post(pages::wall::moderate),
+        )
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn(pages::render_errors));
 

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod state;
 pub mod tokens;
 pub mod users;
+pub mod wall;
 
 pub use app::App;
 pub use error::AppError;

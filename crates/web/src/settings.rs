@@ -30,6 +30,39 @@ pub struct Settings {
     pub worker: WorkerSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The public solidarity wall.
+    pub wall: WallSettings,
+}
+
+/// The solidarity wall's limits. Every spam defence is a setting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WallSettings {
+    /// Longest message, in characters.
+    pub max_message_chars: usize,
+    /// Most links one message may hold.
+    pub max_links: usize,
+    /// Fewest seconds between opening the form and posting it.
+    pub min_fill_secs: i64,
+    /// Posts accepted from one address per hour, across every wall.
+    pub posts_per_ip_per_hour: u64,
+    /// The same words posted to one wall within this many hours are a duplicate.
+    pub duplicate_window_hours: i64,
+    /// Rejected and spam posts are deleted after this many days.
+    pub retention_days: i64,
+    /// Email the poster (when they gave an address) when their message is approved.
+    pub email_on_approval: bool,
+}
+
+impl WallSettings {
+    /// The domain's view of the limits.
+    pub fn limits(&self) -> picket_domain::wall::WallLimits {
+        picket_domain::wall::WallLimits {
+            max_message_chars: self.max_message_chars,
+            max_links: self.max_links,
+            min_fill_secs: self.min_fill_secs,
+        }
+    }
 }
 
 /// The HTTP server.
@@ -125,6 +158,15 @@ impl Default for Settings {
             log: LogSettings {
                 level: "info".into(),
                 format: "text".into(),
+            },
+            wall: WallSettings {
+                max_message_chars: 3000,
+                max_links: 2,
+                min_fill_secs: 3,
+                posts_per_ip_per_hour: 10,
+                duplicate_window_hours: 24,
+                retention_days: 30,
+                email_on_approval: true,
             },
         }
     }
@@ -237,6 +279,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "mail_from",
     "worker",
     "log",
+    "wall",
 ];
 
 fn settings_env() -> Env {

@@ -17,6 +17,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// argon2id with the configured cost.
     pub hasher: PasswordHasher,
+    /// The instance's key for hashing client addresses, read from the store once.
+    pub ip_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             mailer,
             settings: Arc::new(settings),
             hasher,
+            ip_key: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 }

@@ -134,4 +134,18 @@ impl AuthStore for SqlStore {
             .await?;
         Ok(())
     }
+
+    async fn instance_secret(&self, name: &str, candidate: &str) -> StoreResult<String> {
+        sqlx::query("INSERT INTO instance_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .execute(self.pool())
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
 }

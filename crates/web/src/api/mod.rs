@@ -3,6 +3,7 @@
 
 pub mod branches;
 pub mod me;
+pub mod wall;
 
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
@@ -40,10 +41,10 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Picket API", description = "The dispute desk of a trade union branch."),
-    paths(me::me, branches::list, branches::users),
+    paths(me::me, branches::list, branches::users, wall::list, wall::post, wall::moderate),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"))
 )]
 pub struct ApiDoc;
 
@@ -78,6 +79,11 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me::me))
         .route("/branches", get(branches::list))
         .route("/branches/{branch}/users", get(branches::users))
+        .route("/branches/{branch}/wall", get(wall::list).post(wall::post))
+        .route(
+            "/branches/{branch}/wall/{id}/moderation",
+            axum::routing::post(wall::moderate),
+        )
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(render_errors))
 }

@@ -71,7 +71,7 @@ pub async fn login(
     let sec = &state.settings.security;
     let email = form.email.trim().to_string();
     let email_key = hash_token(&format!("login-email:{}", email.to_lowercase()));
-    let ip_key = hash_token(&format!("login-ip:{ip}"));
+    let ip_key = crate::wall::ip_hash(&state, &format!("login-ip:{ip}")).await?;
     let since = Utc::now() - Duration::minutes(sec.failure_window_minutes);
     let show_again = |status: StatusCode, error: String| {
         render_with_status(

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod home;
+pub mod wall;
 
 use crate::error::{default_info, AppError, AppResult, ErrorInfo};
 use crate::extract::{CsrfToken, CurrentUser};

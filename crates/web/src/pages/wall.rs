@@ -1,0 +1,405 @@
+//! The solidarity wall's pages: the public wall with its form, a permalink per message, and
+//! the moderation queue.
+
+use super::{render, render_with_status, Layout};
+use crate::error::{AppError, AppResult};
+use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::security::ClientIp;
+use crate::state::AppState;
+use crate::wall::{moderate as apply_moderation, parse_action, submit, Submitted};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use picket_domain::wall::{Pledge, SenderKind, WallSubmission};
+use picket_domain::Role;
+use picket_store::wall::{WallFilter, WallMessage, WallStatus};
+use picket_store::{Branch, Page, PageRequest};
+use serde::Deserialize;
+
+/// A message as a page shows it: plain text, never the poster's email.
+pub struct MessageView {
+    /// Its id, for the permalink.
+    pub id: i64,
+    /// Poster's name.
+    pub name: String,
+    /// Their organisation.
+    pub organisation: Option<String>,
+    /// Label of who they are.
+    pub kind: &'static str,
+    /// The text.
+    pub message: String,
+    /// Pinned to the top.
+    pub featured: bool,
+    /// Posted, as a date for people.
+    pub date: String,
+    /// Offer shown to moderators only.
+    pub pledge: Option<String>,
+    /// Shown to moderators only.
+    pub email: Option<String>,
+    /// Status, for moderators.
+    pub status: &'static str,
+    /// Whether a moderator corrected it.
+    pub edited: bool,
+}
+
+impl MessageView {
+    fn public(m: &WallMessage) -> Self {
+        Self {
+            id: m.id,
+            name: m.name.clone(),
+            organisation: m.organisation.clone(),
+            kind: m.kind.label(),
+            message: m.message.clone(),
+            featured: m.featured,
+            date: m.created_at.format("%-d %B %Y").to_string(),
+            pledge: None,
+            email: None,
+            status: m.status.as_str(),
+            edited: m.original.is_some(),
+        }
+    }
+
+    fn for_moderators(m: &WallMessage) -> Self {
+        let pledge = m.pledge.as_ref().map(|p| match p {
+            Pledge::Donation { pence } => {
+                format!("donation of £{}.{:02}", pence / 100, pence % 100)
+            }
+            Pledge::Speaker => "invites a speaker".into(),
+            Pledge::Banner => "offers a banner".into(),
+            Pledge::Visit => "will visit the picket line".into(),
+        });
+        Self {
+            pledge,
+            email: m.email.clone(),
+            ..Self::public(m)
+        }
+    }
+}
+
+/// The wall form as typed; kept when it fails.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WallForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    pledge: String,
+    #[serde(default)]
+    pledge_amount: String,
+    #[serde(default)]
+    consent: Option<String>,
+    /// The honeypot: hidden from people, filled by robots.
+    #[serde(default)]
+    website: String,
+    /// When the form was shown (Unix seconds).
+    #[serde(default)]
+    started: i64,
+}
+
+impl WallForm {
+    fn submission(&self) -> WallSubmission {
+        WallSubmission {
+            name: self.name.clone(),
+            organisation: Some(self.organisation.clone()),
+            kind: self.kind.clone(),
+            message: self.message.clone(),
+            email: Some(self.email.clone()),
+            pledge: Some(self.pledge.clone()),
+            pledge_amount: Some(self.pledge_amount.clone()),
+            consent: self.consent.is_some(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "wall/wall.html")]
+struct WallPage {
+    layout: Layout,
+    branch: Branch,
+    messages: Page<MessageView>,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: String,
+    form: WallForm,
+    error: Option<String>,
+    error_field: &'static str,
+    started: i64,
+    posted: bool,
+    max_chars: usize,
+    can_moderate: bool,
+}
+
+/// `?kind=&page=&posted=`
+#[derive(Debug, Deserialize)]
+pub struct WallQuery {
+    kind: Option<String>,
+    page: Option<u32>,
+    posted: Option<u8>,
+}
+
+async fn wall_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: Option<&CurrentUser>,
+    branch: Branch,
+    kind: Option<String>,
+    page: u32,
+) -> AppResult<WallPage> {
+    let kind_filter = kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .and_then(|k| k.parse::<SenderKind>().ok());
+    let filter = WallFilter {
+        status: Some(WallStatus::Approved),
+        kind: kind_filter,
+    };
+    let found = state
+        .store
+        .wall_messages(branch.id, filter, PageRequest::new(page, 20))
+        .await?;
+    let messages = Page {
+        items: found.items.iter().map(MessageView::public).collect(),
+        page: found.page,
+        per_page: found.per_page,
+        total: found.total,
+    };
+    let can_moderate = user.is_some_and(|u| {
+        u.role_in(&branch.slug)
+            .is_some_and(|r| r.at_least(Role::Organiser))
+            || u.is_admin()
+    });
+    Ok(WallPage {
+        layout: Layout::new(format!("Solidarity wall · {}", branch.name), csrf, user),
+        branch,
+        messages,
+        kinds: SenderKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        kind: kind_filter
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default(),
+        form: WallForm::default(),
+        error: None,
+        error_field: "",
+        started: Utc::now().timestamp(),
+        posted: false,
+        max_chars: state.settings.wall.max_message_chars,
+        can_moderate,
+    })
+}
+
+/// GET /{branch}/wall
+pub async fn wall(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Path(slug): Path<String>,
+    Query(q): Query<WallQuery>,
+) -> AppResult<Response> {
+    let branch = state.store.branch_by_slug(&slug).await?;
+    let mut page = wall_page(
+        &state,
+        &csrf,
+        user.as_ref(),
+        branch,
+        q.kind,
+        q.page.unwrap_or(1),
+    )
+    .await?;
+    page.posted = q.posted.is_some();
+    render(&page)
+}
+
+/// POST /{branch}/wall
+pub async fn post(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<WallForm>,
+) -> AppResult<Response> {
+    let branch = state.store.branch_by_slug(&slug).await?;
+    let fill_secs = Some(Utc::now().timestamp() - form.started);
+    let outcome = submit(
+        &state,
+        &branch,
+        &form.submission(),
+        Some(&form.website),
+        fill_secs,
+        &ip,
+    )
+    .await;
+    let (status, message, field) = match outcome {
+        Ok(Submitted::Pending(_) | Submitted::Spam(_)) => {
+            return Ok(
+                Redirect::to(&format!("/{}/wall?posted=1#form", branch.slug)).into_response(),
+            )
+        }
+        Err(AppError::Invalid { field, message }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
+        }
+        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message, "message"),
+        Err(AppError::TooManyRequests(message)) => (StatusCode::TOO_MANY_REQUESTS, message, ""),
+        Err(other) => return Err(other),
+    };
+    let mut page = wall_page(&state, &csrf, user.as_ref(), branch, None, 1).await?;
+    page.form = form;
+    page.form.started = page.started;
+    page.error = Some(message);
+    page.error_field = field;
+    render_with_status(status, &page)
+}
+
+#[derive(Template)]
+#[template(path = "wall/message.html")]
+struct MessagePage {
+    layout: Layout,
+    branch: Branch,
+    m: MessageView,
+}
+
+/// GET /{branch}/wall/{id}: one approved message.
+pub async fn message(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let branch = state.store.branch_by_slug(&slug).await?;
+    let m = state.store.wall_message(branch.id, id).await?;
+    if m.status != WallStatus::Approved {
+        return Err(AppError::NotFound);
+    }
+    render(&MessagePage {
+        layout: Layout::new(
+            format!("{} · solidarity with {}", m.name, branch.name),
+            &csrf,
+            user.as_ref(),
+        ),
+        m: MessageView::public(&m),
+        branch,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "wall/moderate.html")]
+struct ModeratePage {
+    layout: Layout,
+    branch: Branch,
+    messages: Page<MessageView>,
+    status: &'static str,
+    counts: picket_store::wall::WallCounts,
+    error: Option<String>,
+}
+
+/// `?status=&page=`
+#[derive(Debug, Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+    page: Option<u32>,
+}
+
+/// GET /{branch}/wall/moderate: the queue (organisers).
+pub async fn queue(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path(slug): Path<String>,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let status = q
+        .status
+        .as_deref()
+        .and_then(WallStatus::parse)
+        .unwrap_or(WallStatus::Pending);
+    let found = state
+        .store
+        .wall_messages(
+            branch.id,
+            WallFilter {
+                status: Some(status),
+                kind: None,
+            },
+            PageRequest::new(q.page.unwrap_or(1), 25),
+        )
+        .await?;
+    // The queue shows posters' emails: reading it is an access to personal data.
+    state
+        .store
+        .audit(picket_store::NewAuditEntry {
+            actor: Some(user.user.id),
+            branch: Some(branch.id),
+            action: "wall.queue.view".into(),
+            subject: Some(format!("branch:{}", branch.id)),
+            detail: Some(format!("{} page {}", status.as_str(), found.page)),
+            request_id,
+        })
+        .await?;
+    render(&ModeratePage {
+        layout: Layout::new(format!("Moderate · {}", branch.name), &csrf, Some(&user)),
+        counts: state.store.wall_counts(branch.id).await?,
+        messages: Page {
+            items: found
+                .items
+                .iter()
+                .map(MessageView::for_moderators)
+                .collect(),
+            page: found.page,
+            per_page: found.per_page,
+            total: found.total,
+        },
+        status: status.as_str(),
+        branch,
+        error: None,
+    })
+}
+
+/// The moderation form.
+#[derive(Debug, Deserialize)]
+pub struct ModerateForm {
+    action: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// POST /{branch}/wall/{id}/moderate
+pub async fn moderate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<ModerateForm>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let action = parse_action(&form.action, form.text.as_deref())?;
+    apply_moderation(&state, &user, &branch, id, &action, request_id).await?;
+    let back = form
+        .back
+        .as_deref()
+        .and_then(WallStatus::parse)
+        .unwrap_or(WallStatus::Pending);
+    Ok(Redirect::to(&format!(
+        "/{}/wall/moderate?status={}#m{id}",
+        branch.slug,
+        back.as_str()
+    ))
+    .into_response())
+}

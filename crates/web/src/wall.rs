@@ -1,0 +1,191 @@
+//! The solidarity wall's rules at the web edge, shared by its pages and its API: rate limits,
+//! duplicates and spam on the way in; moderation, its audit entry and the approval email on
+//! the way out.
+
+use crate::error::{AppError, AppResult};
+use crate::extract::CurrentUser;
+use crate::state::AppState;
+use crate::tokens::{hash_token, random_token};
+use chrono::{Duration, Utc};
+use picket_domain::wall::{duplicate_key, validate, WallError, WallSubmission};
+use picket_mail::OutgoingEmail;
+use picket_store::wall::{Moderation, NewWallMessage, WallMessage, WallStatus};
+use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored and waiting for a moderator.
+    Pending(i64),
+    /// Caught by the spam defences: stored as spam, and the sender is told nothing different.
+    Spam(i64),
+}
+
+/// A keyed hash of a client address: rate limits work across processes, and the stored value
+/// cannot be turned back into the address without the instance's secret.
+pub async fn ip_hash(state: &AppState, ip: &str) -> AppResult<String> {
+    let key = state
+        .ip_key
+        .get_or_try_init(|| async {
+            state
+                .store
+                .instance_secret("ip-hash-key", &random_token())
+                .await
+        })
+        .await?;
+    Ok(hash_token(&format!("{key}:{ip}")))
+}
+
+/// Checks and stores a public post. `honeypot` and `fill_secs` come from the HTML form only.
+pub async fn submit(
+    state: &AppState,
+    branch: &Branch,
+    submission: &WallSubmission,
+    honeypot: Option<&str>,
+    fill_secs: Option<i64>,
+    ip: &str,
+) -> AppResult<Submitted> {
+    let settings = &state.settings.wall;
+    let ip_hash = ip_hash(state, ip).await?;
+    let recent = state
+        .store
+        .wall_posts_from(&ip_hash, Utc::now() - Duration::hours(1))
+        .await?;
+    if recent >= settings.posts_per_ip_per_hour {
+        return Err(AppError::TooManyRequests(format!(
+            "You have posted {recent} messages in the last hour, the most we accept. Please try again later."
+        )));
+    }
+    let (post, status) = match validate(submission, honeypot, fill_secs, &settings.limits()) {
+        Ok(post) => (post, WallStatus::Pending),
+        Err(WallError::Invalid { field, message }) => {
+            return Err(AppError::invalid(field, message))
+        }
+        Err(WallError::Spam) => {
+            // Keep what a robot sent for the moderators' spam view, without its email.
+            let mut loose = submission.clone();
+            loose.email = None;
+            loose.pledge = None;
+            let lenient = picket_domain::wall::WallLimits {
+                min_fill_secs: 0,
+                ..settings.limits()
+            };
+            match validate(&loose, None, None, &lenient) {
+                Ok(post) => (post, WallStatus::Spam),
+                Err(_) => return Ok(Submitted::Spam(0)),
+            }
+        }
+    };
+    let content_key = duplicate_key(&post.message);
+    let since = Utc::now() - Duration::hours(settings.duplicate_window_hours);
+    if status == WallStatus::Pending
+        && state
+            .store
+            .wall_duplicate(branch.id, &content_key, since)
+            .await?
+    {
+        return Err(AppError::Conflict(
+            "We have already received this message. Thank you: it will appear once a moderator has approved it.".into(),
+        ));
+    }
+    let id = state
+        .store
+        .submit_wall_message(NewWallMessage {
+            branch: branch.id,
+            post,
+            content_key,
+            ip_hash,
+            status,
+        })
+        .await?;
+    Ok(match status {
+        WallStatus::Spam => Submitted::Spam(id),
+        _ => Submitted::Pending(id),
+    })
+}
+
+/// Parses a moderation action as the form and the API send it.
+pub fn parse_action(action: &str, text: Option<&str>) -> AppResult<Moderation> {
+    Ok(match action {
+        "approve" => Moderation::Approve,
+        "reject" => Moderation::Reject,
+        "spam" => Moderation::Spam,
+        "feature" => Moderation::Feature(true),
+        "unfeature" => Moderation::Feature(false),
+        "edit" => {
+            let text = text.map(str::trim).unwrap_or_default();
+            if text.is_empty() {
+                return Err(AppError::invalid("text", "Give the corrected message."));
+            }
+            Moderation::Edit(text.to_string())
+        }
+        other => {
+            return Err(AppError::invalid(
+                "action",
+                format!("`{other}` is not a moderation action: use approve, reject, spam, feature, unfeature or edit"),
+            ))
+        }
+    })
+}
+
+/// Applies a moderator's decision: audited, and an approval emails a poster who left an address.
+pub async fn moderate(
+    state: &AppState,
+    moderator: &CurrentUser,
+    branch: &Branch,
+    id: i64,
+    action: &Moderation,
+    request_id: Option<String>,
+) -> AppResult<WallMessage> {
+    let before = state.store.wall_message(branch.id, id).await?;
+    let after = state
+        .store
+        .moderate_wall_message(branch.id, id, action, moderator.user.id)
+        .await?;
+    let name = match action {
+        Moderation::Approve => "wall.approve",
+        Moderation::Reject => "wall.reject",
+        Moderation::Spam => "wall.spam",
+        Moderation::Feature(true) => "wall.feature",
+        Moderation::Feature(false) => "wall.unfeature",
+        Moderation::Edit(_) => "wall.edit",
+    };
+    state
+        .store
+        .audit(NewAuditEntry {
+            actor: Some(moderator.user.id),
+            branch: Some(branch.id),
+            action: name.into(),
+            subject: Some(format!("wall:{id}")),
+            detail: None,
+            request_id,
+        })
+        .await?;
+    let newly_approved =
+        before.status != WallStatus::Approved && after.status == WallStatus::Approved;
+    if newly_approved && state.settings.wall.email_on_approval {
+        if let Some(email) = &after.email {
+            let link = format!(
+                "{}/{}/wall/{}",
+                state.settings.server.public_url, branch.slug, after.id
+            );
+            let message = OutgoingEmail::new(
+                email.clone(),
+                format!("Your message is on the {} solidarity wall", branch.name),
+                format!("Thank you for your support. Your message is now on the wall:\n{link}\n"),
+            );
+            let payload =
+                serde_json::to_string(&message).map_err(|e| AppError::Internal(e.to_string()))?;
+            state
+                .store
+                .enqueue_email(NewOutboxEmail {
+                    idempotency_key: Some(format!("wall-approved:{}", after.id)),
+                    payload,
+                    max_attempts: state.settings.worker.max_attempts,
+                    run_after: Utc::now(),
+                })
+                .await?;
+        }
+    }
+    Ok(after)
+}

@@ -1,0 +1,410 @@
+//! The solidarity wall over HTTP: posting with its defences, moderation, the public view, the
+//! API, and that nothing a poster types runs as HTML or leaks their email.
+
+use picket_domain::Role;
+use picket_store::wall::{WallFilter, WallStatus};
+use picket_store::PageRequest;
+use picket_test_support::{extract_csrf, TestApp};
+use std::time::Duration;
+
+async fn app() -> TestApp {
+    TestApp::spawn_with(|s| {
+        s.wall.min_fill_secs = 0;
+        s.wall.posts_per_ip_per_hour = 5;
+    })
+    .await
+}
+
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = client
+        .get(app.url("/northfield/wall"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = extract_csrf(&page).unwrap();
+    let mut form = vec![("csrf_token", token.as_str()), ("started", "0")];
+    form.extend_from_slice(fields);
+    client
+        .post(app.url("/northfield/wall"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_post_waits_for_a_moderator_then_shows_and_the_poster_is_emailed() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let public = app.client();
+    let posted = post_form(
+        &app,
+        &public,
+        &[
+            ("name", "Riverside Branch"),
+            ("kind", "union-body"),
+            ("message", "Solidarity from Riverside!\nWe are with you."),
+            ("email", "sec@riverside.example"),
+        ],
+    )
+    .await;
+    assert_eq!(posted.status(), 303);
+    assert_eq!(
+        posted.headers()["location"],
+        "/northfield/wall?posted=1#form"
+    );
+    let wall = public
+        .get(app.url("/northfield/wall"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !wall.contains("Solidarity from Riverside"),
+        "not shown before approval"
+    );
+
+    let org = app.client();
+    app.login(&org, "org@example.org").await;
+    let queue = org
+        .get(app.url("/northfield/wall/moderate"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Solidarity from Riverside"));
+    let id = app
+        .store()
+        .wall_messages(branch.id, WallFilter::default(), PageRequest::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let token = extract_csrf(&queue).unwrap();
+    let approved = org
+        .post(app.url(&format!("/northfield/wall/{id}/moderate")))
+        .form(&[("csrf_token", token.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+
+    let wall = public
+        .get(app.url("/northfield/wall"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(wall.contains("Solidarity from Riverside!") && wall.contains("Riverside Branch"));
+    assert!(
+        !wall.contains("sec@riverside.example"),
+        "the email is never public"
+    );
+    let permalink = public
+        .get(app.url(&format!("/northfield/wall/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(permalink.status(), 200);
+    let sent = app.mailer.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(sent[0].to, "sec@riverside.example");
+    assert!(sent[0].text.contains(&format!("/northfield/wall/{id}")));
+}
+
+#[tokio::test]
+async fn bad_posts_are_explained_and_keep_what_was_typed() {
+    let app = app().await;
+    app.branch("northfield").await;
+    let client = app.client();
+    let long = "x".repeat(3001);
+    let r = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", long.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("The message is 3001 characters; the most is 3000"),
+        "names the fix"
+    );
+    assert!(html.contains("value=\"Ana\""), "the name typed is kept");
+
+    let r = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", "Hi"),
+            ("pledge", "banner"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("your email and your consent"));
+}
+
+#[tokio::test]
+async fn robots_duplicates_and_floods_are_stopped() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    let client = app.client();
+    let robot = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Bot"),
+            ("kind", "other"),
+            ("message", "cheap pills"),
+            ("website", "http://spam.example"),
+        ],
+    )
+    .await;
+    assert_eq!(robot.status(), 303, "a robot is not told it was caught");
+    let spam = WallFilter {
+        status: Some(WallStatus::Spam),
+        kind: None,
+    };
+    assert_eq!(
+        app.store()
+            .wall_messages(branch.id, spam, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+
+    let first = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", "We back you all the way"),
+        ],
+    )
+    .await;
+    assert_eq!(first.status(), 303);
+    let again = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", "we back you, all the way!"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    assert!(again.text().await.unwrap().contains("already received"));
+
+    for i in 0..3 {
+        let m = format!("Message number {i}");
+        assert_eq!(
+            post_form(
+                &app,
+                &client,
+                &[
+                    ("name", "Ana"),
+                    ("kind", "resident"),
+                    ("message", m.as_str())
+                ]
+            )
+            .await
+            .status(),
+            303
+        );
+    }
+    // Five posts stored from this address in the hour (the spam one counts too): the next waits.
+    let flood = post_form(
+        &app,
+        &client,
+        &[
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", "One more"),
+        ],
+    )
+    .await;
+    assert_eq!(flood.status(), 429);
+    assert!(flood.text().await.unwrap().contains("in the last hour"));
+}
+
+#[tokio::test]
+async fn what_posters_type_is_shown_as_text() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let client = app.client();
+    let payload = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    assert_eq!(
+        post_form(
+            &app,
+            &client,
+            &[
+                ("name", "<b>Eve</b>"),
+                ("kind", "other"),
+                ("message", payload)
+            ]
+        )
+        .await
+        .status(),
+        303
+    );
+    let id = app
+        .store()
+        .wall_messages(branch.id, WallFilter::default(), PageRequest::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let token = app.api_token("org@example.org").await;
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = client
+        .get(app.url("/northfield/wall"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("<script>alert") && !html.contains("<img src=x"),
+        "markup is escaped"
+    );
+    assert!(
+        html.contains("&#60;script&#62;alert(&#39;x&#39;)")
+            && html.contains("&#60;b&#62;Eve&#60;/b&#62;"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
+    let app = app().await;
+    let north = app.branch("northfield").await;
+    let south = app.branch("southgate").await;
+    app.user(&north, "org@example.org", Role::Organiser).await;
+    app.user(&north, "mem@example.org", Role::Member).await;
+    app.user(&south, "other@example.org", Role::Organiser).await;
+    let http = reqwest::Client::new();
+
+    let r = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": "Cllr Jo Bright", "kind": "politician", "message": "Proud to support you.", "email": "jo@council.example"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["status"], "pending");
+    let id = body["id"].as_i64().unwrap();
+
+    let bad = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": "X", "kind": "troll", "message": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let err: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(
+        (
+            err["error"]["code"].as_str(),
+            err["error"]["field"].as_str()
+        ),
+        (Some("validation"), Some("kind"))
+    );
+
+    let moderation = format!("/api/v1/branches/northfield/wall/{id}/moderation");
+    let member = app.api_token("mem@example.org").await;
+    let r = http
+        .post(app.url(&moderation))
+        .bearer_auth(&member)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let other = app.api_token("other@example.org").await;
+    let r = http
+        .post(app.url(&moderation))
+        .bearer_auth(&other)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let org = app.api_token("org@example.org").await;
+    let r = http
+        .post(app.url(&moderation))
+        .bearer_auth(&org)
+        .json(&serde_json::json!({"action": "sing"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = http
+        .post(app.url(&moderation))
+        .bearer_auth(&org)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let list = http
+        .get(app.url("/api/v1/branches/northfield/wall?kind=politician"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("Proud to support you.") && !list.contains("jo@council.example"),
+        "{list}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(json["total"], 1);
+    let none: serde_json::Value = http
+        .get(app.url("/api/v1/branches/southgate/wall"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["total"], 0);
+}
