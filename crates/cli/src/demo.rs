@@ -122,5 +122,6 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("seeding {email}: {e}"))?;
     }
+    crate::demo_wall::seed(state, &branch, "organiser@picket.example").await?;
     Ok(())
 }

@@ -352,11 +352,20 @@ fn demo_serves_a_seeded_branch_and_prints_the_logins() {
         "{printed}"
     );
     let body = http_get(&url, "/northfield");
+    let wall = http_get(&url, "/northfield/wall");
     let _ = child.kill();
     let _ = child.wait();
     assert!(
         body.contains("Northfield Local Government Branch"),
         "{body}"
+    );
+    assert!(
+        wall.contains("Harbourside Health Branch") && wall.contains("Lorna Achterberg MP"),
+        "the demo wall is filled"
+    );
+    assert!(
+        !wall.contains("Samir Okafor"),
+        "unapproved demo posts wait for moderation"
     );
 }
 

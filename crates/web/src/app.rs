@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::wall::wall).post(pages::wall::post),
         )
         .route("/{branch}/wall/moderate", get(pages::wall::queue))
+        .route("/{branch}/wall/events", get(pages::wall::events))
         .route("/{branch}/wall/{id}", get(pages::wall::message))
         .route(
             "/{branch}/wall/{id}/moderate",

@@ -19,6 +19,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// The instance's key for hashing client addresses, read from the store once.
     pub ip_key: Arc<tokio::sync::OnceCell<String>>,
+    /// Newly approved wall messages, for open wall pages (Server-Sent Events).
+    pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             settings: Arc::new(settings),
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
+            wall_events: tokio::sync::broadcast::channel(256).0,
         }
     }
 }

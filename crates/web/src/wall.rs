@@ -12,6 +12,29 @@ use picket_mail::OutgoingEmail;
 use picket_store::wall::{Moderation, NewWallMessage, WallMessage, WallStatus};
 use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
 
+/// A newly approved message as open wall pages receive it: plain text fields only, which the
+/// page's script inserts with `textContent`, never as HTML.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WallEvent {
+    /// The wall's branch.
+    #[serde(skip)]
+    pub branch: picket_domain::BranchId,
+    /// Message id.
+    pub id: i64,
+    /// Poster's name.
+    pub name: String,
+    /// Their organisation.
+    pub organisation: Option<String>,
+    /// Who they are, for people.
+    pub kind: &'static str,
+    /// The message.
+    pub message: String,
+    /// Posted, for people.
+    pub date: String,
+    /// Permalink.
+    pub url: String,
+}
+
 /// What became of a submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
@@ -163,6 +186,19 @@ pub async fn moderate(
         .await?;
     let newly_approved =
         before.status != WallStatus::Approved && after.status == WallStatus::Approved;
+    if newly_approved {
+        // Nobody listening is fine: the page shows it on the next load.
+        let _ = state.wall_events.send(WallEvent {
+            branch: branch.id,
+            id: after.id,
+            name: after.name.clone(),
+            organisation: after.organisation.clone(),
+            kind: after.kind.label(),
+            message: after.message.clone(),
+            date: after.created_at.format("%-d %B %Y").to_string(),
+            url: format!("/{}/wall/{}", branch.slug, after.id),
+        });
+    }
     if newly_approved && state.settings.wall.email_on_approval {
         if let Some(email) = &after.email {
             let link = format!(

@@ -408,3 +408,58 @@ async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
         .unwrap();
     assert_eq!(none["total"], 0);
 }
+
+#[tokio::test]
+async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let http = reqwest::Client::new();
+    let mut events = http
+        .get(app.url("/northfield/wall/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), 200);
+    assert!(events.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+
+    let r: serde_json::Value = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": "Live solidarity", "email": "ana@example.org"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["id"].as_i64().unwrap();
+    let approve = http
+        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approve.status(), 200);
+    let mut received = String::new();
+    while !received.contains("Live solidarity") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), events.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("stream open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        received.contains("event: message") && received.contains(&format!("id: {id}")),
+        "{received}"
+    );
+    assert!(
+        !received.contains("ana@example.org"),
+        "no email in the stream"
+    );
+}

@@ -403,3 +403,34 @@ pub async fn moderate(
     ))
     .into_response())
 }
+
+/// GET /{branch}/wall/events: newly approved messages as Server-Sent Events (`event: message`,
+/// JSON data). Without JavaScript the wall simply shows them on the next load.
+pub async fn events(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> AppResult<
+    axum::response::sse::Sse<
+        impl futures::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures::StreamExt;
+    let branch = state.store.branch_by_slug(&slug).await?;
+    let receiver = state.wall_events.subscribe();
+    let stream = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(move |event| {
+        let wanted = event.ok().filter(|e| e.branch == branch.id);
+        async move {
+            wanted
+                .and_then(|e| {
+                    Event::default()
+                        .event("message")
+                        .id(e.id.to_string())
+                        .json_data(&e)
+                        .ok()
+                })
+                .map(Ok)
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

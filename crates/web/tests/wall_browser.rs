@@ -1,0 +1,128 @@
+//! The wall in Debian's Chromium: an approved message arrives on an open page without a
+//! reload, and a corpus of XSS payloads reads exactly as typed without running, whether the
+//! page rendered it or the live update inserted it.
+
+use fantoccini::Locator;
+use picket_domain::Role;
+use picket_test_support::{Browser, TestApp};
+use std::time::Duration;
+
+const PAYLOADS: &[&str] = &[
+    "<script>window.__xss=1</script>",
+    "<img src=x onerror=\"window.__xss=1\">",
+    "\"><svg onload=window.__xss=1>",
+    "<a href=\"javascript:window.__xss=1\">click</a>",
+    "</textarea><script>window.__xss=1</script>",
+    "<iframe srcdoc=\"<script>parent.__xss=1</script>\"></iframe>",
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    "&lt;b&gt;not bold&lt;/b&gt; &amp;",
+    "<style>body{display:none}</style>",
+    "'; window.__xss=1; //",
+];
+
+async fn post_and_approve(app: &TestApp, token: &str, message: &str, n: usize) -> i64 {
+    let http = reqwest::Client::new();
+    let r: serde_json::Value = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": format!("Tester {n} <b>"), "kind": "other", "message": message}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("post refused: {r}"));
+    let ok = http
+        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    id
+}
+
+async fn text_of(c: &fantoccini::Client, id: i64) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("#m{id} .wall-text")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn approved_messages_arrive_live_and_payloads_never_run() {
+    let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // Half the corpus is on the page when it loads.
+    let mut rendered = Vec::new();
+    for (n, p) in PAYLOADS.iter().enumerate().take(5) {
+        rendered.push((post_and_approve(&app, &token, p, n).await, *p));
+    }
+    c.goto(&app.url("/northfield/wall")).await.unwrap();
+    c.execute("window.__picketMarker = 1; return true;", vec![])
+        .await
+        .unwrap();
+    // Give the page's EventSource a moment to connect before approving more.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    // The other half arrives while the page is open.
+    let mut live = Vec::new();
+    for (n, p) in PAYLOADS.iter().enumerate().skip(5) {
+        live.push((post_and_approve(&app, &token, p, n).await, *p));
+    }
+    for (id, payload) in &live {
+        assert_eq!(
+            text_of(c, *id).await,
+            *payload,
+            "live message {id} reads as typed"
+        );
+    }
+    let marker = c
+        .execute("return window.__picketMarker === 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, serde_json::json!(true), "no reload happened");
+    for (id, payload) in &rendered {
+        assert_eq!(
+            text_of(c, *id).await,
+            *payload,
+            "rendered message {id} reads as typed"
+        );
+    }
+    let xss = c
+        .execute("return typeof window.__xss;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(xss, serde_json::json!("undefined"), "no payload ran");
+    assert!(c.get_alert_text().await.is_err(), "no dialog opened");
+
+    // After a reload every payload is server-rendered, and still inert.
+    c.refresh().await.unwrap();
+    for (id, payload) in rendered.iter().chain(live.iter()) {
+        assert_eq!(text_of(c, *id).await, *payload);
+    }
+    let xss = c
+        .execute("return typeof window.__xss;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(xss, serde_json::json!("undefined"));
+    let names = c.find_all(Locator::Css(".wall-from strong")).await.unwrap();
+    assert_eq!(names.len(), PAYLOADS.len());
+    assert!(
+        names[0].text().await.unwrap().ends_with(" <b>"),
+        "names read as typed too"
+    );
+    browser.close().await;
+}
