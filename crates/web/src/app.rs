@@ -75,8 +75,8 @@ impl App {
                 let _ = rx.wait_for(|stop| *stop).await;
             })));
         }
-        background.push(tokio::spawn(purge_sessions(
-            self.state.store.clone(),
+        background.push(tokio::spawn(housekeeping(
+            self.state.clone(),
             stop_rx.clone(),
         )));
         tracing::info!(addr = %self.local_addr(), backend = self.state.store.backend().as_str(), "Picket is listening");
@@ -105,16 +105,30 @@ pub fn worker_config(settings: &Settings) -> WorkerConfig {
     }
 }
 
-async fn purge_sessions(store: Arc<dyn Store>, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Hourly housekeeping: expired sessions go, and rejected or spam wall posts older than the
+/// retention period are deleted (their text and any email with them).
+async fn housekeeping(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        if let Err(e) = store.purge_expired_sessions(chrono::Utc::now()).await {
-            tracing::warn!(error = %e, "purging expired sessions failed");
+        if let Err(e) = run_housekeeping(&state).await {
+            tracing::warn!(error = %e, "housekeeping failed");
         }
         tokio::select! {
             _ = stop.wait_for(|s| *s) => break,
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
         }
     }
+}
+
+/// One pass of housekeeping; returns (sessions, wall posts) removed.
+pub async fn run_housekeeping(state: &AppState) -> Result<(u64, u64), picket_store::StoreError> {
+    let now = chrono::Utc::now();
+    let sessions = state.store.purge_expired_sessions(now).await?;
+    let cutoff = now - chrono::Duration::days(state.settings.wall.retention_days.max(0));
+    let posts = state.store.purge_wall(cutoff).await?;
+    if posts > 0 {
+        tracing::info!(posts, "purged rejected and spam wall posts past retention");
+    }
+    Ok((sessions, posts))
 }
 
 /// The one route table.

@@ -463,3 +463,52 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
         "no email in the stream"
     );
 }
+
+#[tokio::test]
+async fn housekeeping_purges_rejected_posts_past_retention_only() {
+    let app = TestApp::spawn_with(|s| {
+        s.wall.min_fill_secs = 0;
+        s.wall.retention_days = 0;
+    })
+    .await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let http = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for message in ["keep me", "reject me"] {
+        let r: serde_json::Value = http
+            .post(app.url("/api/v1/branches/northfield/wall"))
+            .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": message}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(r["id"].as_i64().unwrap());
+    }
+    http.post(app.url(&format!(
+        "/api/v1/branches/northfield/wall/{}/moderation",
+        ids[1]
+    )))
+    .bearer_auth(&token)
+    .json(&serde_json::json!({"action": "reject"}))
+    .send()
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let state = picket_web::AppState::new(app.store(), app.mailer.clone(), app.settings.clone());
+    let (_, purged) = picket_web::app::run_housekeeping(&state).await.unwrap();
+    assert_eq!(purged, 1);
+    let left = app
+        .store()
+        .wall_messages(branch.id, WallFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        left.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [ids[0]],
+        "pending posts stay"
+    );
+}
