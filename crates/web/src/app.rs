@@ -154,6 +154,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::wall::wall).post(pages::wall::post),
         )
         .route("/{branch}/wall/moderate", get(pages::wall::queue))
+        .route(
+            "/{branch}/embed/wall",
+            get(pages::wall_embed::embed).post(pages::wall_embed::post),
+        )
         .route("/{branch}/wall/events", get(pages::wall::events))
         .route("/{branch}/wall/{id}", get(pages::wall::message))
         .route(

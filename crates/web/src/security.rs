@@ -31,7 +31,14 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
             "same-origin",
         ),
     ];
+    // A page that chose to be framable (the wall's embed) must not also be forbidden to frame.
+    let framable = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.as_bytes().windows(17).any(|w| w == b"frame-ancestors *"));
     for (name, value) in defaults {
+        if framable && name == header::X_FRAME_OPTIONS {
+            continue;
+        }
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));
         }

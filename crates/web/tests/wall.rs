@@ -512,3 +512,96 @@ async fn housekeeping_purges_rejected_posts_past_retention_only() {
         "pending posts stay"
     );
 }
+
+#[tokio::test]
+async fn the_embed_can_be_framed_and_posts_with_a_signed_stamp() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    let http = reqwest::Client::new();
+    let embed = http
+        .get(app.url("/northfield/embed/wall"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(embed.status(), 200);
+    let csp = embed.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("frame-ancestors *") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(!embed.headers().contains_key("x-frame-options"));
+    let html = embed.text().await.unwrap();
+    let start = html.find("name=\"stamp\" value=\"").unwrap() + "name=\"stamp\" value=\"".len();
+    let stamp = &html[start..start + html[start..].find('"').unwrap()];
+
+    let main_wall = http.get(app.url("/northfield/wall")).send().await.unwrap();
+    assert_eq!(
+        main_wall.headers()["x-frame-options"],
+        "DENY",
+        "only the embed is framable"
+    );
+
+    let ok = http
+        .post(app.url("/northfield/embed/wall"))
+        .form(&[
+            ("stamp", stamp),
+            ("name", "Ana"),
+            ("kind", "resident"),
+            ("message", "From the branch website"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.status(),
+        200,
+        "the client follows the redirect back to the embed"
+    );
+    assert!(ok.text().await.unwrap().contains("Thank you"));
+    let pending = app
+        .store()
+        .wall_messages(
+            branch.id,
+            WallFilter {
+                status: Some(WallStatus::Pending),
+                kind: None,
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending.total, 1);
+
+    let forged = http
+        .post(app.url("/northfield/embed/wall"))
+        .form(&[
+            ("stamp", "1700000000.00000000000000000000000000000000"),
+            ("name", "Eve"),
+            ("kind", "other"),
+            ("message", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let bad = http
+        .post(app.url("/northfield/embed/wall"))
+        .form(&[
+            ("stamp", stamp),
+            ("name", ""),
+            ("kind", "resident"),
+            ("message", "No name"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let bad = bad.text().await.unwrap();
+    assert!(
+        bad.contains("Give your name") && bad.contains("No name"),
+        "explains and keeps the message"
+    );
+}

@@ -126,3 +126,62 @@ async fn approved_messages_arrive_live_and_payloads_never_run() {
     );
     browser.close().await;
 }
+
+/// Serves one HTML page on another port: a stand-in for the branch's own website.
+async fn host_page(html: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let html = html.clone();
+            tokio::spawn(async move {
+                let mut buf = [0_u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{html}",
+                    html.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://localhost:{}/", addr.port())
+}
+
+#[tokio::test]
+async fn another_website_can_frame_the_embed_but_not_the_wall() {
+    let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    post_and_approve(&app, &token, "Framed solidarity", 0).await;
+    let host = host_page(format!(
+        "<!doctype html><title>Branch site</title><iframe id=embed src=\"{}\"></iframe><iframe id=wall src=\"{}\"></iframe>",
+        app.url("/northfield/embed/wall"),
+        app.url("/northfield/wall")
+    ))
+    .await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&host).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    c.clone().enter_frame(Some(0)).await.unwrap();
+    let text = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".wall-text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, "Framed solidarity");
+    c.clone().enter_parent_frame().await.unwrap();
+
+    c.clone().enter_frame(Some(1)).await.unwrap();
+    let blocked = c.find(Locator::Css(".wall-text")).await;
+    assert!(blocked.is_err(), "the main wall refuses to be framed");
+    browser.close().await;
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod wall;
+pub mod wall_embed;
 
 use crate::error::{default_info, AppError, AppResult, ErrorInfo};
 use crate::extract::{CsrfToken, CurrentUser};

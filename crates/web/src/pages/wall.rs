@@ -300,6 +300,7 @@ struct ModeratePage {
     status: &'static str,
     counts: picket_store::wall::WallCounts,
     error: Option<String>,
+    embed_url: String,
 }
 
 /// `?status=&page=`
@@ -363,6 +364,11 @@ pub async fn queue(
             total: found.total,
         },
         status: status.as_str(),
+        embed_url: format!(
+            "{}/{}/embed/wall",
+            state.settings.server.public_url.trim_end_matches('/'),
+            branch.slug
+        ),
         branch,
         error: None,
     })
