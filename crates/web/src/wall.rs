@@ -225,3 +225,17 @@ pub async fn moderate(
     }
     Ok(after)
 }
+
+/// How a page shows a refused submission: the status, the message, and the field at fault.
+/// Other errors pass through.
+pub fn refusal(error: AppError) -> AppResult<(axum::http::StatusCode, String, &'static str)> {
+    use axum::http::StatusCode;
+    match error {
+        AppError::Invalid { field, message } => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, message, field))
+        }
+        AppError::Conflict(message) => Ok((StatusCode::CONFLICT, message, "message")),
+        AppError::TooManyRequests(message) => Ok((StatusCode::TOO_MANY_REQUESTS, message, "")),
+        other => Err(other),
+    }
+}

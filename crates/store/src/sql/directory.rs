@@ -43,6 +43,51 @@ fn role_from_row(row: &AnyRow) -> StoreResult<Role> {
     role.parse().map_err(|_| corrupt("role", &role))
 }
 
+/// Inserts a user on any connection (pool or transaction).
+async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    email: &Email,
+    display_name: &str,
+    password_hash: Option<&str>,
+) -> StoreResult<User> {
+    let row = sqlx::query(
+        "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id, email, display_name, password_hash, created_at",
+    )
+    .bind(email.as_str())
+    .bind(display_name.trim())
+    .bind(password_hash)
+    .bind(to_secs(Utc::now()))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::conflict_on(e, "email"))?;
+    user_from_row(&row)
+}
+
+/// Gives a user a role in a branch on any connection, replacing a role they had there.
+async fn upsert_membership(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    branch: BranchId,
+    role: Role,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(user.0)
+    .bind(branch.0)
+    .bind(role.as_str())
+    .bind(to_secs(Utc::now()))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => e.into(),
+    })?;
+    Ok(())
+}
+
 #[async_trait]
 impl DirectoryStore for SqlStore {
     async fn create_branch(
@@ -93,18 +138,8 @@ impl DirectoryStore for SqlStore {
         display_name: &str,
         password_hash: Option<&str>,
     ) -> StoreResult<User> {
-        let row = sqlx::query(
-            "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, email, display_name, password_hash, created_at",
-        )
-        .bind(email.as_str())
-        .bind(display_name.trim())
-        .bind(password_hash)
-        .bind(to_secs(Utc::now()))
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| StoreError::conflict_on(e, "email"))?;
-        user_from_row(&row)
+        let mut conn = self.pool().acquire().await?;
+        insert_user(&mut conn, email, display_name, password_hash).await
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<User> {
@@ -142,17 +177,8 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
-        )
-        .bind(user.0)
-        .bind(branch.0)
-        .bind(role.as_str())
-        .bind(to_secs(Utc::now()))
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        upsert_membership(&mut conn, user, branch, role).await
     }
 
     async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>> {
@@ -226,35 +252,12 @@ impl DirectoryStore for SqlStore {
         .await?;
         let (user, created) = match existing {
             Some(row) => (user_from_row(&row)?, false),
-            None => {
-                let row = sqlx::query(
-                    "INSERT INTO users (email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-                     RETURNING id, email, display_name, password_hash, created_at",
-                )
-                .bind(email.as_str())
-                .bind(display_name.trim())
-                .bind(password_hash)
-                .bind(to_secs(Utc::now()))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::conflict_on(e, "email"))?;
-                (user_from_row(&row)?, true)
-            }
+            None => (
+                insert_user(&mut tx, email, display_name, password_hash).await?,
+                true,
+            ),
         };
-        sqlx::query(
-            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
-        )
-        .bind(user.id.0)
-        .bind(branch.0)
-        .bind(role.as_str())
-        .bind(to_secs(Utc::now()))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-            _ => e.into(),
-        })?;
+        upsert_membership(&mut tx, user.id, branch, role).await?;
         if let Some(email) = welcome {
             super::enqueue_email_on(&mut tx, email).await?;
         }

@@ -33,7 +33,7 @@ impl From<&Branch> for BranchView {
 }
 
 /// The branches the caller belongs to (every branch, for an instance admin).
-#[utoipa::path(get, path = "/api/v1/branches", tag = "branches",
+#[utoipa::path(get, path = "/api/v1/branches", operation_id = "listBranches", tag = "branches",
     responses((status = 200, body = [BranchView]), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -84,7 +84,7 @@ pub struct BranchUsersPage {
 }
 
 /// A branch's users (organisers and admins only).
-#[utoipa::path(get, path = "/api/v1/branches/{branch}/users", tag = "branches",
+#[utoipa::path(get, path = "/api/v1/branches/{branch}/users", operation_id = "listBranchUsers", tag = "branches",
     params(("branch" = String, Path, description = "Branch slug"), Paging),
     responses((status = 200, body = BranchUsersPage), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),

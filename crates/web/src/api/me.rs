@@ -32,7 +32,7 @@ pub struct MembershipView {
 }
 
 /// Who am I?
-#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "getMe", tag = "account",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn me(ApiUser(user): ApiUser) -> AppResult<Json<Me>> {

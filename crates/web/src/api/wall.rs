@@ -77,7 +77,7 @@ pub struct WallQuery {
 }
 
 /// The approved messages on a branch's wall (public).
-#[utoipa::path(get, path = "/api/v1/branches/{branch}/wall", tag = "wall",
+#[utoipa::path(get, path = "/api/v1/branches/{branch}/wall", operation_id = "listWall", tag = "wall",
     params(("branch" = String, Path, description = "Branch slug"), WallQuery),
     responses((status = 200, body = WallPageView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
@@ -148,7 +148,7 @@ pub struct Accepted {
 }
 
 /// Post a message of support (public; rate-limited per address).
-#[utoipa::path(post, path = "/api/v1/branches/{branch}/wall", tag = "wall",
+#[utoipa::path(post, path = "/api/v1/branches/{branch}/wall", operation_id = "postWall", tag = "wall",
     params(("branch" = String, Path, description = "Branch slug")),
     request_body = NewWallPost,
     responses((status = 202, body = Accepted), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -193,7 +193,7 @@ pub struct ModerationRequest {
 }
 
 /// Moderate a message (organisers of the branch).
-#[utoipa::path(post, path = "/api/v1/branches/{branch}/wall/{id}/moderation", tag = "wall",
+#[utoipa::path(post, path = "/api/v1/branches/{branch}/wall/{id}/moderation", operation_id = "moderateWall", tag = "wall",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Message id")),
     request_body = ModerationRequest,
     responses((status = 200, body = WallMessageView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),

@@ -9,7 +9,6 @@ use crate::state::AppState;
 use crate::wall::{moderate as apply_moderation, parse_action, submit, Submitted};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use picket_domain::wall::{Pledge, SenderKind, WallSubmission};
@@ -245,12 +244,7 @@ pub async fn post(
                 Redirect::to(&format!("/{}/wall?posted=1#form", branch.slug)).into_response(),
             )
         }
-        Err(AppError::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
-        }
-        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message, "message"),
-        Err(AppError::TooManyRequests(message)) => (StatusCode::TOO_MANY_REQUESTS, message, ""),
-        Err(other) => return Err(other),
+        Err(error) => crate::wall::refusal(error)?,
     };
     let mut page = wall_page(&state, &csrf, user.as_ref(), branch, None, 1).await?;
     page.form = form;

@@ -198,12 +198,7 @@ pub async fn post(
                 Redirect::to(&format!("/{}/embed/wall?posted=1", branch.slug)).into_response(),
             )
         }
-        Err(AppError::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
-        }
-        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message, "message"),
-        Err(AppError::TooManyRequests(message)) => (StatusCode::TOO_MANY_REQUESTS, message, ""),
-        Err(other) => return Err(other),
+        Err(error) => crate::wall::refusal(error)?,
     };
     let mut p = page(&state, branch).await?;
     p.form = form;
