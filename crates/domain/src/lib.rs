@@ -4,6 +4,7 @@
 //! and carried as validated types from then on.
 
 pub mod calendar;
+pub mod disputes;
 pub mod ids;
 pub mod law;
 pub mod role;

@@ -8,6 +8,7 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use crate::contract_disputes::*;
 pub use crate::contract_wall::*;
 
 fn slug(s: &str) -> Slug {
@@ -478,5 +479,7 @@ macro_rules! for_each_contract_test {
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);
         $m!(instance_secrets_are_created_once);
+        $m!(disputes_keep_their_records);
+        $m!(disputes_are_scoped_to_their_branch);
     };
 }

@@ -8,8 +8,10 @@
 mod audit;
 mod auth;
 pub mod contract;
+mod contract_disputes;
 mod contract_wall;
 mod directory;
+pub mod disputes;
 mod error;
 mod models;
 mod outbox;
@@ -19,6 +21,7 @@ pub mod wall;
 pub use audit::AuditStore;
 pub use auth::AuthStore;
 pub use directory::DirectoryStore;
+pub use disputes::DisputeStore;
 pub use outbox::OutboxStore;
 pub use wall::WallStore;
 
@@ -35,7 +38,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// [`StoreError::NotFound`].
 #[async_trait]
 pub trait Store:
-    DirectoryStore + AuthStore + AuditStore + OutboxStore + WallStore + Send + Sync + 'static
+    DirectoryStore
+    + AuthStore
+    + AuditStore
+    + OutboxStore
+    + WallStore
+    + DisputeStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which engine this is, for logs and `/healthz`.
     fn backend(&self) -> Backend;
@@ -65,5 +76,7 @@ impl Backend {
 
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
-    pub use crate::{AuditStore, AuthStore, DirectoryStore, OutboxStore, Store, WallStore};
+    pub use crate::{
+        AuditStore, AuthStore, DirectoryStore, DisputeStore, OutboxStore, Store, WallStore,
+    };
 }

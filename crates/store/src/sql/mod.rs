@@ -6,7 +6,9 @@
 
 mod audit;
 mod auth;
+mod ballots;
 mod directory;
+mod disputes;
 mod outbox;
 mod wall;
 
