@@ -2,6 +2,7 @@
 //! document at `/api/v1/openapi.json`. Errors are `{"error":{"code":…,"message":…}}`.
 
 pub mod branches;
+pub mod disputes;
 pub mod me;
 pub mod wall;
 
@@ -41,10 +42,14 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Picket API", description = "The dispute desk of a trade union branch."),
-    paths(me::me, branches::list, branches::users, wall::list, wall::post, wall::moderate),
+    paths(me::me, branches::list, branches::users, wall::list, wall::post, wall::moderate,
+        disputes::list, disputes::create, disputes::update, disputes::get, disputes::timeline,
+        disputes::add_event, disputes::add_party, disputes::add_claim, disputes::add_rate,
+        disputes::ballots, disputes::create_ballot, disputes::record_result, disputes::add_question,
+        disputes::periods, disputes::create_period),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
 )]
 pub struct ApiDoc;
 
@@ -83,6 +88,46 @@ pub fn router() -> Router<AppState> {
         .route(
             "/branches/{branch}/wall/{id}/moderation",
             axum::routing::post(wall::moderate),
+        )
+        .route(
+            "/branches/{branch}/disputes",
+            get(disputes::list).post(disputes::create),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}",
+            get(disputes::get).put(disputes::update),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/timeline",
+            get(disputes::timeline).post(disputes::add_event),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/parties",
+            axum::routing::post(disputes::add_party),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/claims",
+            axum::routing::post(disputes::add_claim),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/rates",
+            axum::routing::post(disputes::add_rate),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/ballots",
+            get(disputes::ballots).post(disputes::create_ballot),
+        )
+        .route(
+            "/branches/{branch}/ballots/{id}/result",
+            axum::routing::post(disputes::record_result),
+        )
+        .route(
+            "/branches/{branch}/ballots/{id}/questions",
+            axum::routing::post(disputes::add_question),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/action-periods",
+            get(disputes::periods).post(disputes::create_period),
         )
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(render_errors))

@@ -1,0 +1,237 @@
+//! Ballots as typed: the ballot with its optional result, a result entered later, and a
+//! survey question. The law engine checks the figures whatever the kind of ballot.
+
+use super::{date, flag, hundredths, law_error, number, one_of, optional_date, required, text};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use picket_domain::disputes::BallotKind;
+use picket_domain::law::{BallotInput, IpsCategory, LawError, LawOverrides};
+use picket_domain::Nation;
+use picket_store::disputes::{BallotResult, NewBallot, NewStep};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A ballot as typed; the result fields may be left empty until it closes.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct BallotForm {
+    /// `statutory`, `consultative` or `survey`.
+    #[serde(default, deserialize_with = "text")]
+    pub kind: String,
+    /// Title.
+    #[serde(default, deserialize_with = "text")]
+    pub title: String,
+    /// Opening day, YYYY-MM-DD.
+    #[serde(default, deserialize_with = "text")]
+    pub opened: String,
+    /// Closing day, YYYY-MM-DD.
+    #[serde(default, deserialize_with = "text")]
+    pub closed: String,
+    /// Members entitled to vote.
+    #[serde(default, deserialize_with = "text")]
+    pub entitled: String,
+    /// Votes cast (empty until the result).
+    #[serde(default, deserialize_with = "text")]
+    pub cast: String,
+    /// Yes votes.
+    #[serde(default, deserialize_with = "text")]
+    pub yes: String,
+    /// No votes.
+    #[serde(default, deserialize_with = "text")]
+    pub no: String,
+    /// Spoiled papers (empty: 0).
+    #[serde(default, deserialize_with = "text")]
+    pub spoiled: String,
+    /// The day the employer was told the result.
+    #[serde(default, deserialize_with = "text")]
+    pub result_to_employer: String,
+    /// Important public services category, or empty.
+    #[serde(default, deserialize_with = "text")]
+    pub ips: String,
+    /// At a devolved Welsh public authority.
+    #[serde(default, deserialize_with = "flag")]
+    pub welsh_devolved: bool,
+    /// The employer agreed to extend the mandate.
+    #[serde(default, deserialize_with = "flag")]
+    pub extension_agreed: bool,
+}
+
+/// The validated result fields of a ballot form, if any were given.
+fn result_of(cast: &str, yes: &str, no: &str, spoiled: &str) -> AppResult<Option<BallotResult>> {
+    if [cast, yes, no, spoiled].iter().all(|s| s.trim().is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(BallotResult {
+        cast: number("cast", cast)?,
+        yes: number("yes", yes)?,
+        no: number("no", no)?,
+        spoiled: if spoiled.trim().is_empty() {
+            0
+        } else {
+            number("spoiled", spoiled)?
+        },
+    }))
+}
+
+/// The law engine's input for a ballot and a result.
+pub fn law_input(nation: Nation, new: &NewBallot, result: BallotResult) -> BallotInput {
+    BallotInput {
+        nation,
+        opened: new.opened,
+        closed: new.closed,
+        entitled: new.entitled,
+        cast: result.cast,
+        yes: result.yes,
+        no: result.no,
+        spoiled: result.spoiled,
+        ips: new.ips,
+        welsh_devolved_authority: new.welsh_devolved,
+    }
+}
+
+impl BallotForm {
+    /// The validated ballot, with its statutory steps when it is a statutory ballot. Checks
+    /// the figures with the law engine (closed before opened, cast over entitled, votes that
+    /// do not add up), whatever the kind.
+    pub fn parse(&self, nation: Nation) -> AppResult<NewBallot> {
+        let kind = one_of::<BallotKind>("kind", &self.kind)?;
+        let ips = match self.ips.trim() {
+            "" | "none" => None,
+            s => Some(s.parse::<IpsCategory>().map_err(law_error)?),
+        };
+        let mut new = NewBallot {
+            kind,
+            title: required("title", &self.title, 200)?,
+            opened: date("opened", &self.opened)?,
+            closed: date("closed", &self.closed)?,
+            entitled: number("entitled", &self.entitled)?,
+            ips,
+            welsh_devolved: self.welsh_devolved,
+            extension_agreed: self.extension_agreed,
+            result: result_of(&self.cast, &self.yes, &self.no, &self.spoiled)?,
+            result_to_employer: optional_date("result_to_employer", &self.result_to_employer)?,
+            steps: Vec::new(),
+        };
+        // Validate the figures (and find the steps) with the result or an empty one.
+        let figures = new.result.unwrap_or(BallotResult {
+            cast: 0,
+            yes: 0,
+            no: 0,
+            spoiled: 0,
+        });
+        let assessment = picket_domain::law::assess_ballot(
+            &law_input(nation, &new, figures),
+            &LawOverrides::default(),
+        )
+        .map_err(law_error)?;
+        if let Some(told) = new.result_to_employer {
+            if told < new.closed {
+                return Err(law_error(LawError::ResultBeforeClose {
+                    told,
+                    closed: new.closed,
+                }));
+            }
+        }
+        if kind == BallotKind::Statutory {
+            new.steps = assessment
+                .steps
+                .into_iter()
+                .map(|s| NewStep {
+                    name: s.name,
+                    due: s.deadline,
+                    provision: s.provision,
+                })
+                .collect();
+        }
+        Ok(new)
+    }
+}
+
+/// A ballot's result as typed.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ResultInput {
+    /// Votes cast.
+    #[serde(default, deserialize_with = "text")]
+    pub cast: String,
+    /// Yes votes.
+    #[serde(default, deserialize_with = "text")]
+    pub yes: String,
+    /// No votes.
+    #[serde(default, deserialize_with = "text")]
+    pub no: String,
+    /// Spoiled papers (empty: 0).
+    #[serde(default, deserialize_with = "text")]
+    pub spoiled: String,
+    /// The day the employer was told, YYYY-MM-DD.
+    #[serde(default, deserialize_with = "text")]
+    pub result_to_employer: String,
+}
+
+/// A survey question as typed.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct QuestionInput {
+    /// The question.
+    #[serde(default, deserialize_with = "text")]
+    pub question: String,
+    /// The answer reported, e.g. "No".
+    #[serde(default, deserialize_with = "text")]
+    pub answer: String,
+    /// Its share, 0–100 (two decimal places at most).
+    #[serde(default, deserialize_with = "text")]
+    pub percent: String,
+}
+
+impl QuestionInput {
+    /// The validated question, answer and hundredths of a percent.
+    pub fn parse(&self) -> AppResult<(String, String, i64)> {
+        let p = hundredths("percent", &self.percent)?;
+        if p > 10_000 {
+            return Err(AppError::invalid("percent", "percent: at most 100"));
+        }
+        Ok((
+            required("question", &self.question, 300)?,
+            required("answer", &self.answer, 100)?,
+            p,
+        ))
+    }
+}
+
+impl ResultInput {
+    /// The validated result for `ballot` (checked by the law engine) and the day the employer
+    /// was told.
+    pub fn parse(
+        &self,
+        nation: Nation,
+        ballot: &picket_store::disputes::Ballot,
+    ) -> AppResult<(BallotResult, Option<NaiveDate>)> {
+        let result = result_of(&self.cast, &self.yes, &self.no, &self.spoiled)?
+            .ok_or_else(|| AppError::invalid("cast", "cast: enter the votes cast"))?;
+        let told = optional_date("result_to_employer", &self.result_to_employer)?;
+        let new = NewBallot {
+            kind: ballot.kind,
+            title: ballot.title.clone(),
+            opened: ballot.opened,
+            closed: ballot.closed,
+            entitled: ballot.entitled,
+            ips: ballot.ips,
+            welsh_devolved: ballot.welsh_devolved,
+            extension_agreed: ballot.extension_agreed,
+            result: Some(result),
+            result_to_employer: told,
+            steps: Vec::new(),
+        };
+        picket_domain::law::assess_ballot(
+            &law_input(nation, &new, result),
+            &LawOverrides::default(),
+        )
+        .map_err(law_error)?;
+        if let Some(told) = told {
+            if told < ballot.closed {
+                return Err(law_error(LawError::ResultBeforeClose {
+                    told,
+                    closed: ballot.closed,
+                }));
+            }
+        }
+        Ok((result, told))
+    }
+}

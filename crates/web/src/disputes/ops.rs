@@ -1,0 +1,225 @@
+//! The writes pages and the API share: each validates what was typed, checks the record
+//! belongs to the branch, stores it and writes the audit log (ids only, no personal data).
+
+use super::view::check_period;
+use super::{
+    BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput, QuestionInput,
+    RateInput, ResultInput,
+};
+use crate::error::AppResult;
+use crate::extract::CurrentUser;
+use crate::state::AppState;
+use picket_store::disputes::{ActionPeriod, Ballot, Dispute};
+use picket_store::{Branch, NewAuditEntry};
+
+/// Who is writing, for the audit log.
+pub struct Actor<'a> {
+    /// The signed-in user.
+    pub user: &'a CurrentUser,
+    /// Their branch.
+    pub branch: &'a Branch,
+    /// The request.
+    pub request_id: Option<String>,
+}
+
+impl Actor<'_> {
+    async fn audit(&self, state: &AppState, action: &str, subject: String) -> AppResult<()> {
+        state
+            .store
+            .audit(NewAuditEntry {
+                actor: Some(self.user.user.id),
+                branch: Some(self.branch.id),
+                action: action.into(),
+                subject: Some(subject),
+                detail: None,
+                request_id: self.request_id.clone(),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// Creates a dispute.
+pub async fn create_dispute(
+    state: &AppState,
+    actor: &Actor<'_>,
+    input: &DisputeInput,
+) -> AppResult<Dispute> {
+    let new = input.parse()?;
+    let dispute = state.store.create_dispute(actor.branch.id, &new).await?;
+    actor
+        .audit(state, "dispute.create", format!("dispute:{}", dispute.id))
+        .await?;
+    Ok(dispute)
+}
+
+/// Edits a dispute.
+pub async fn update_dispute(
+    state: &AppState,
+    actor: &Actor<'_>,
+    id: i64,
+    input: &DisputeInput,
+) -> AppResult<Dispute> {
+    let new = input.parse()?;
+    let dispute = state
+        .store
+        .update_dispute(actor.branch.id, id, &new)
+        .await?;
+    actor
+        .audit(state, "dispute.edit", format!("dispute:{id}"))
+        .await?;
+    Ok(dispute)
+}
+
+/// Adds a timeline entry; returns its id.
+pub async fn add_event(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &EventInput,
+) -> AppResult<i64> {
+    let new = input.parse()?;
+    let id = state
+        .store
+        .add_event(actor.branch.id, dispute, &new)
+        .await?;
+    actor
+        .audit(state, "dispute.timeline.add", format!("dispute:{dispute}"))
+        .await?;
+    Ok(id)
+}
+
+/// Adds a decision-maker or team; returns its id.
+pub async fn add_party(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &PartyInput,
+) -> AppResult<i64> {
+    let new = input.parse()?;
+    let id = state
+        .store
+        .add_party(actor.branch.id, dispute, &new)
+        .await?;
+    actor
+        .audit(state, "dispute.party.add", format!("dispute:{dispute}"))
+        .await?;
+    Ok(id)
+}
+
+/// Adds a claim or offer; returns its id.
+pub async fn add_claim(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &ClaimInput,
+) -> AppResult<i64> {
+    let new = input.parse()?;
+    let id = state
+        .store
+        .add_claim(actor.branch.id, dispute, &new)
+        .await?;
+    actor
+        .audit(state, "dispute.claim.add", format!("dispute:{dispute}"))
+        .await?;
+    Ok(id)
+}
+
+/// Adds an impact rate; returns its id.
+pub async fn add_rate(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &RateInput,
+) -> AppResult<i64> {
+    let (label, rate) = input.parse()?;
+    let id = state
+        .store
+        .add_rate(actor.branch.id, dispute, &label, rate)
+        .await?;
+    actor
+        .audit(state, "dispute.rate.add", format!("dispute:{dispute}"))
+        .await?;
+    Ok(id)
+}
+
+/// Creates a ballot (with its steps checklist when statutory).
+pub async fn add_ballot(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &BallotForm,
+) -> AppResult<Ballot> {
+    let d = state.store.dispute(actor.branch.id, dispute).await?;
+    let new = input.parse(d.nation)?;
+    let ballot = state
+        .store
+        .create_ballot(actor.branch.id, dispute, &new)
+        .await?;
+    actor
+        .audit(state, "ballot.create", format!("ballot:{}", ballot.id))
+        .await?;
+    Ok(ballot)
+}
+
+/// Records a ballot's result.
+pub async fn record_result(
+    state: &AppState,
+    actor: &Actor<'_>,
+    ballot: i64,
+    input: &ResultInput,
+) -> AppResult<Ballot> {
+    let b = state.store.ballot(actor.branch.id, ballot).await?;
+    let d = state.store.dispute(actor.branch.id, b.dispute_id).await?;
+    let (result, told) = input.parse(d.nation, &b)?;
+    let b = state
+        .store
+        .record_ballot_result(actor.branch.id, ballot, result, told)
+        .await?;
+    actor
+        .audit(state, "ballot.result", format!("ballot:{ballot}"))
+        .await?;
+    Ok(b)
+}
+
+/// Adds a survey question; returns its id.
+pub async fn add_question(
+    state: &AppState,
+    actor: &Actor<'_>,
+    ballot: i64,
+    input: &QuestionInput,
+) -> AppResult<i64> {
+    let (question, answer, percent) = input.parse()?;
+    let id = state
+        .store
+        .add_question(actor.branch.id, ballot, &question, &answer, percent)
+        .await?;
+    actor
+        .audit(state, "ballot.question.add", format!("ballot:{ballot}"))
+        .await?;
+    Ok(id)
+}
+
+/// Adds a period of action.
+pub async fn add_period(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    input: &PeriodInput,
+) -> AppResult<ActionPeriod> {
+    let d = state.store.dispute(actor.branch.id, dispute).await?;
+    let new = input.parse()?;
+    check_period(&d, &new)?;
+    let period = state
+        .store
+        .create_action_period(actor.branch.id, dispute, &new)
+        .await?;
+    actor
+        .audit(
+            state,
+            "action.create",
+            format!("action_period:{}", period.id),
+        )
+        .await?;
+    Ok(period)
+}

@@ -1,0 +1,587 @@
+//! A dispute's dashboard: its records with the law engine's answers and the strike-day and
+//! impact figures, each with its working. Pages and the API show the same assembly.
+
+use super::law_input;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+use picket_domain::calendar::Excluded;
+use picket_domain::disputes::{ActionKind, BallotKind};
+use picket_domain::law::{
+    action_check, assess_ballot, notice_deadline, regime_on, ActionPlan, BallotAssessment,
+    LawOverrides, NoticeAnswer,
+};
+use picket_domain::{BranchId, Calendar};
+use picket_store::disputes::{
+    ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
+    Party, SurveyQuestion, TimelineEvent,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A ballot with the law engine's answer (statutory ballots with a result).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BallotView {
+    /// The ballot as stored.
+    #[schema(value_type = Object)]
+    pub ballot: Ballot,
+    /// The law engine's assessment: regime, turnout, thresholds, mandate, steps, assumptions.
+    #[schema(value_type = Object)]
+    pub assessment: Option<BallotAssessment>,
+    /// The steps checklist with due and done dates.
+    #[schema(value_type = Vec<Object>)]
+    pub steps: Vec<BallotStep>,
+    /// Survey questions and their answers.
+    #[schema(value_type = Vec<Object>)]
+    pub questions: Vec<SurveyQuestion>,
+}
+
+/// A problem with a period of action.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Warning {
+    /// A stable code, e.g. `notice-too-late`, `mandate-expired`, `no-ballot-result`.
+    pub code: String,
+    /// The problem in words.
+    pub message: String,
+    /// The provision, if any.
+    pub provision: String,
+}
+
+/// A period of action with its deadlines and counts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PeriodView {
+    /// The period as stored.
+    #[schema(value_type = Object)]
+    pub period: ActionPeriod,
+    /// Strike (or action) days in the period under the counting rule.
+    pub days: u32,
+    /// The counting rule in words.
+    pub rule: String,
+    /// Days of the period not counted, and why.
+    #[schema(value_type = Vec<Object>)]
+    pub excluded: Vec<Excluded>,
+    /// Strike days of the dispute up to the end of this period (strikes only).
+    pub cumulative_strike_days: u32,
+    /// Members called out × days.
+    pub striker_days: u64,
+    /// The ballot whose mandate was checked.
+    pub ballot_id: Option<i64>,
+    /// By when the employer must receive notice.
+    #[schema(value_type = Object)]
+    pub notice: NoticeAnswer,
+    /// How the notice deadline was worked out.
+    pub notice_working: String,
+    /// Whether every day of the period is inside a live mandate.
+    pub inside_mandate: bool,
+    /// The mandate's last day as it applies to this period.
+    pub mandate_last_day: Option<NaiveDate>,
+    /// Every problem found.
+    pub warnings: Vec<Warning>,
+    /// Unconfirmed figures and readings the answers rest on.
+    pub assumptions: Vec<String>,
+}
+
+/// A figure with its working.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Figure {
+    /// The figure, for people.
+    pub value: String,
+    /// How it was worked out.
+    pub working: String,
+}
+
+/// The dashboard's headline figures as of a day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Headline {
+    /// The day the figures are for.
+    pub as_of: NaiveDate,
+    /// Days on strike so far.
+    pub days_so_far: Figure,
+    /// The live mandate's last day.
+    pub mandate_last_day: Figure,
+    /// The next notice deadline.
+    pub next_notice: Figure,
+}
+
+/// An impact estimate from an organiser-set rate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Estimate {
+    /// What is estimated, e.g. "service-user contacts".
+    pub label: String,
+    /// The figure and its formula.
+    pub figure: Figure,
+}
+
+/// The dispute's impact.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Impact {
+    /// Strike days in all periods.
+    pub strike_days: Figure,
+    /// Striker-days lost: members called out × days, summed.
+    pub striker_days: Figure,
+    /// Estimates from rates.
+    pub estimates: Vec<Estimate>,
+}
+
+/// Everything the dispute dashboard shows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DisputeView {
+    /// The dispute.
+    #[schema(value_type = Object)]
+    pub dispute: Dispute,
+    /// Decision-makers and teams.
+    #[schema(value_type = Vec<Object>)]
+    pub parties: Vec<Party>,
+    /// Claims and offers.
+    #[schema(value_type = Vec<Object>)]
+    pub claims: Vec<Claim>,
+    /// The timeline (public entries only on the public page).
+    #[schema(value_type = Vec<Object>)]
+    pub timeline: Vec<TimelineEvent>,
+    /// Impact rates.
+    #[schema(value_type = Vec<Object>)]
+    pub rates: Vec<ImpactRate>,
+    /// Ballots with their answers.
+    pub ballots: Vec<BallotView>,
+    /// Periods of action with deadlines and counts.
+    pub periods: Vec<PeriodView>,
+    /// Headline figures.
+    pub headline: Headline,
+    /// Impact figures.
+    pub impact: Impact,
+}
+
+/// A whole number with thousands separators.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Hundredths as a decimal for people: 405000 → "4,050", 250 → "2.5".
+pub fn hundredths_text(h: i64) -> String {
+    let whole = thousands(u64::try_from(h / 100).unwrap_or(0));
+    if h % 100 == 0 {
+        whole
+    } else {
+        format!("{whole}.{:02}", h % 100)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// The law engine's assessment of a statutory ballot with a result.
+pub fn assess(dispute: &Dispute, ballot: &Ballot) -> Option<BallotAssessment> {
+    let result = ballot.result?;
+    if ballot.kind != BallotKind::Statutory {
+        return None;
+    }
+    assess_ballot(
+        &law_input(dispute.nation, &as_new(ballot), result),
+        &LawOverrides::default(),
+    )
+    .ok()
+}
+
+fn as_new(b: &Ballot) -> NewBallot {
+    NewBallot {
+        kind: b.kind,
+        title: b.title.clone(),
+        opened: b.opened,
+        closed: b.closed,
+        entitled: b.entitled,
+        ips: b.ips,
+        welsh_devolved: b.welsh_devolved,
+        extension_agreed: b.extension_agreed,
+        result: b.result,
+        result_to_employer: b.result_to_employer,
+        steps: Vec::new(),
+    }
+}
+
+/// Checks a new period's holidays against the calendar, naming the field.
+pub fn check_period(dispute: &Dispute, new: &NewActionPeriod) -> AppResult<()> {
+    Calendar::default()
+        .strike_days(
+            dispute.nation.division(),
+            new.starts,
+            new.ends,
+            &new.holidays_as_strike,
+        )
+        .map(|_| ())
+        .map_err(|e| AppError::invalid("holidays_as_strike", e.to_string()))
+}
+
+/// The statutory ballot that covers a period: the one named, else the latest with a result
+/// that closed before the period starts.
+fn covering<'a>(ballots: &'a [Ballot], period: &ActionPeriod) -> Option<&'a Ballot> {
+    match period.ballot_id {
+        Some(id) => ballots.iter().find(|b| b.id == id),
+        None => ballots
+            .iter()
+            .filter(|b| {
+                b.kind == BallotKind::Statutory && b.result.is_some() && b.closed < period.starts
+            })
+            .max_by_key(|b| b.closed),
+    }
+}
+
+fn notice_working(n: &NoticeAnswer, starts: NaiveDate) -> String {
+    let mut s = format!(
+        "{} days' notice before the first day of action ({starts}) under {} ({}): received by the end of {}",
+        n.period_days, n.regime, n.provision, n.notice_received_by
+    );
+    if let Some(agreed) = n.notice_received_by_with_agreement {
+        s.push_str(&format!(
+            "; {agreed} if the employer agrees to shorter notice"
+        ));
+    }
+    s
+}
+
+fn warning(code: &str, message: String) -> Warning {
+    Warning {
+        code: code.into(),
+        message,
+        provision: String::new(),
+    }
+}
+
+/// Checks a period against its ballot: (inside mandate, mandate's last day, warnings,
+/// assumptions).
+fn check_against(
+    dispute: &Dispute,
+    ballot: Option<&Ballot>,
+    period: &ActionPeriod,
+) -> (bool, Option<NaiveDate>, Vec<Warning>, Vec<String>) {
+    use picket_domain::law::ActionWarningCode as C;
+    let Some(b) = ballot else {
+        return (
+            false,
+            None,
+            vec![warning(
+                "no-ballot",
+                "No statutory ballot with a result closed before this period: there is no mandate"
+                    .into(),
+            )],
+            Vec::new(),
+        );
+    };
+    let (Some(result), Some(told)) = (b.result, b.result_to_employer) else {
+        let message = if b.result.is_none() {
+            format!(
+                "The ballot \"{}\" has no result recorded: no mandate can be checked",
+                b.title
+            )
+        } else {
+            format!(
+                "Record the day the employer was told the result of \"{}\": notice counts only from then",
+                b.title
+            )
+        };
+        return (
+            false,
+            None,
+            vec![warning("no-ballot-result", message)],
+            Vec::new(),
+        );
+    };
+    let plan = ActionPlan {
+        result_to_employer: told,
+        action_from: period.starts,
+        action_to: period.ends,
+        notice_received: period.notice_received,
+        extension_agreed: b.extension_agreed,
+        shorter_notice_agreed: false,
+    };
+    let input = law_input(dispute.nation, &as_new(b), result);
+    match action_check(&input, &plan, &LawOverrides::default()) {
+        Ok(check) => {
+            let inside = !check.warnings.iter().any(|w| {
+                matches!(
+                    w.code,
+                    C::NoValidMandate
+                        | C::ActionBeforeResult
+                        | C::MandateExpired
+                        | C::ActionOutlastsMandate
+                )
+            });
+            let warnings = check
+                .warnings
+                .into_iter()
+                .map(|w| Warning {
+                    code: serde_json::to_value(w.code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    message: w.message,
+                    provision: w.provision,
+                })
+                .collect();
+            (inside, check.mandate_last_day, warnings, check.assumptions)
+        }
+        Err(e) => (
+            false,
+            None,
+            vec![warning("invalid", e.to_string())],
+            Vec::new(),
+        ),
+    }
+}
+
+fn period_view(
+    dispute: &Dispute,
+    ballots: &[Ballot],
+    period: &ActionPeriod,
+    cumulative: &mut u32,
+) -> AppResult<PeriodView> {
+    let count = Calendar::default()
+        .strike_days(
+            dispute.nation.division(),
+            period.starts,
+            period.ends,
+            &period.holidays_as_strike,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if period.kind == ActionKind::Strike {
+        *cumulative += count.days;
+    }
+    let notice = notice_deadline(dispute.nation, period.starts, &LawOverrides::default())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ballot = covering(ballots, period);
+    let (inside_mandate, mandate_last_day, warnings, mut assumptions) =
+        check_against(dispute, ballot, period);
+    if assumptions.is_empty() {
+        assumptions.clone_from(&notice.assumptions);
+    }
+    Ok(PeriodView {
+        days: count.days,
+        rule: count.rule,
+        excluded: count.excluded,
+        cumulative_strike_days: *cumulative,
+        striker_days: u64::from(period.called_out) * u64::from(count.days),
+        ballot_id: ballot.map(|b| b.id),
+        notice_working: notice_working(&notice, period.starts),
+        notice,
+        inside_mandate,
+        mandate_last_day,
+        warnings,
+        assumptions,
+        period: period.clone(),
+    })
+}
+
+fn days_so_far(dispute: &Dispute, periods: &[PeriodView], as_of: NaiveDate) -> AppResult<Figure> {
+    let division = dispute.nation.division();
+    let mut parts = Vec::new();
+    let mut total = 0;
+    let mut rule = format!("weekdays less {} bank holidays", division.label());
+    for p in periods
+        .iter()
+        .filter(|p| p.period.kind == ActionKind::Strike && p.period.starts <= as_of)
+    {
+        let to = p.period.ends.min(as_of);
+        let holidays: Vec<NaiveDate> = p
+            .period
+            .holidays_as_strike
+            .iter()
+            .copied()
+            .filter(|d| *d <= to)
+            .collect();
+        let count = Calendar::default()
+            .strike_days(division, p.period.starts, to, &holidays)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        total += count.days;
+        parts.push(format!("{} ({} to {to})", count.days, p.period.starts));
+        if !holidays.is_empty() {
+            rule = count.rule;
+        }
+    }
+    Ok(Figure {
+        value: total.to_string(),
+        working: if parts.is_empty() {
+            format!("No strike days on or before {as_of}")
+        } else {
+            format!("{} = {total}; counting rule: {rule}", parts.join(" + "))
+        },
+    })
+}
+
+fn mandate_figure(dispute: &Dispute, ballots: &[BallotView], as_of: NaiveDate) -> Figure {
+    let live = ballots
+        .iter()
+        .filter(|b| b.ballot.closed <= as_of)
+        .filter_map(|b| b.assessment.as_ref().map(|a| (b, a)))
+        .filter(|(_, a)| a.valid_mandate)
+        .max_by_key(|(b, _)| b.ballot.closed);
+    let Some((b, a)) = live else {
+        return Figure {
+            value: "none".into(),
+            working: format!("No statutory ballot closed on or before {as_of} gave a mandate"),
+        };
+    };
+    let regime = regime_on(dispute.nation.jurisdiction(), b.ballot.opened);
+    let last = if b.ballot.extension_agreed {
+        a.mandate_last_day_with_extension.or(a.mandate_last_day)
+    } else {
+        a.mandate_last_day
+    };
+    let last_text = last.map_or_else(|| "none".to_string(), |d| d.to_string());
+    let expired = last.is_some_and(|d| d < as_of);
+    Figure {
+        value: format!("{last_text}{}", if expired { " (expired)" } else { "" }),
+        working: format!(
+            "\"{}\" closed {}: {}% turnout, {}% of votes cast Yes. A mandate of {}{} beginning with the closing day under {} ({}) ends on {last_text}",
+            b.ballot.title,
+            b.ballot.closed,
+            a.turnout_percent,
+            a.yes_percent_of_cast,
+            regime.rules.mandate.length.value,
+            if b.ballot.extension_agreed { ", extended by agreement" } else { "" },
+            a.regime,
+            regime.rules.mandate.length.provision,
+        ),
+    }
+}
+
+fn headline(
+    dispute: &Dispute,
+    ballots: &[BallotView],
+    periods: &[PeriodView],
+    as_of: NaiveDate,
+) -> AppResult<Headline> {
+    let next_notice = match periods.iter().find(|p| p.period.starts > as_of) {
+        Some(p) => Figure {
+            value: p.notice.notice_received_by.to_string(),
+            working: p.notice_working.clone(),
+        },
+        None => Figure {
+            value: "none".into(),
+            working: format!("No action is planned after {as_of}"),
+        },
+    };
+    Ok(Headline {
+        as_of,
+        days_so_far: days_so_far(dispute, periods, as_of)?,
+        mandate_last_day: mandate_figure(dispute, ballots, as_of),
+        next_notice,
+    })
+}
+
+fn joined(terms: &[String], total: &str) -> String {
+    if terms.is_empty() {
+        "No strike periods recorded".to_string()
+    } else {
+        format!("{} = {total}", terms.join(" + "))
+    }
+}
+
+fn impact(periods: &[PeriodView], rates: &[ImpactRate]) -> Impact {
+    let strikes: Vec<&PeriodView> = periods
+        .iter()
+        .filter(|p| p.period.kind == ActionKind::Strike)
+        .collect();
+    let days: u32 = strikes.iter().map(|p| p.days).sum();
+    let striker_days: u64 = strikes.iter().map(|p| p.striker_days).sum();
+    let day_terms: Vec<String> = strikes.iter().map(|p| p.days.to_string()).collect();
+    let striker_terms: Vec<String> = strikes
+        .iter()
+        .map(|p| format!("{} × {}", p.period.called_out, p.days))
+        .collect();
+    let estimates = rates
+        .iter()
+        .map(|r| {
+            let total =
+                i64::try_from(striker_days).unwrap_or(i64::MAX / 200) * r.per_worker_day_hundredths;
+            Estimate {
+                label: r.label.clone(),
+                figure: Figure {
+                    value: hundredths_text(total),
+                    working: format!(
+                        "{} striker-days × {} {} per worker per day = {}",
+                        thousands(striker_days),
+                        hundredths_text(r.per_worker_day_hundredths),
+                        r.label,
+                        hundredths_text(total)
+                    ),
+                },
+            }
+        })
+        .collect();
+    Impact {
+        strike_days: Figure {
+            value: days.to_string(),
+            working: joined(&day_terms, &days.to_string()),
+        },
+        striker_days: Figure {
+            value: thousands(striker_days),
+            working: format!(
+                "members called out × strike days, per period: {}",
+                joined(&striker_terms, &thousands(striker_days))
+            ),
+        },
+        estimates,
+    }
+}
+
+/// Assembles a dispute's dashboard as of a day; `public_only` keeps only the public timeline.
+pub async fn assemble(
+    state: &AppState,
+    branch: BranchId,
+    id: i64,
+    as_of: NaiveDate,
+    public_only: bool,
+) -> AppResult<DisputeView> {
+    let store = &state.store;
+    let dispute = store.dispute(branch, id).await?;
+    let stored = store.ballots(branch, id).await?;
+    let mut ballots = Vec::new();
+    for b in &stored {
+        ballots.push(BallotView {
+            assessment: assess(&dispute, b),
+            steps: store.steps(branch, b.id).await?,
+            questions: store.questions(branch, b.id).await?,
+            ballot: b.clone(),
+        });
+    }
+    let mut cumulative = 0;
+    let periods = store
+        .action_periods(branch, id)
+        .await?
+        .iter()
+        .map(|p| period_view(&dispute, &stored, p, &mut cumulative))
+        .collect::<AppResult<Vec<_>>>()?;
+    let rates = store.rates(branch, id).await?;
+    Ok(DisputeView {
+        headline: headline(&dispute, &ballots, &periods, as_of)?,
+        impact: impact(&periods, &rates),
+        parties: store.parties(branch, id).await?,
+        claims: store.claims(branch, id).await?,
+        timeline: store.timeline(branch, id, public_only).await?,
+        rates,
+        ballots,
+        periods,
+        dispute,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(thousands(4050), "4,050");
+        assert_eq!(thousands(405), "405");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(hundredths_text(405_000), "4,050");
+        assert_eq!(hundredths_text(250), "2.5");
+        assert_eq!(hundredths_text(1205), "12.05");
+    }
+}
