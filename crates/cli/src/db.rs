@@ -36,3 +36,14 @@ pub async fn open_url(url: &str, max_connections: u32) -> anyhow::Result<SqlStor
         })
         .with_context(|| format!("opening the database {}", redact_url(url)))
 }
+
+/// On PostgreSQL, starts listening for events other processes publish (live wall updates
+/// across several `picket serve` processes). SQLite serves one process and needs nothing.
+pub async fn start_events(url: &str, store: &SqlStore) -> anyhow::Result<()> {
+    if picket_store_postgres::handles(url) {
+        picket_store_postgres::start_listener(url, store.event_sender())
+            .await
+            .map_err(|e| anyhow::anyhow!("listening for events on {}: {e}", redact_url(url)))?;
+    }
+    Ok(())
+}

@@ -62,6 +62,7 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
     init_logging(&settings);
 
     let store = Arc::new(open_url(&url, settings.database_max_connections).await?);
+    crate::db::start_events(&url, &store).await?;
     if !store.list_branches().await?.is_empty() {
         return Err(crate::usage(
             "--database-url: the demo needs an empty database",

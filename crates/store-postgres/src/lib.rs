@@ -42,3 +42,54 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
 pub async fn run_migrations(store: &SqlStore) -> StoreResult<()> {
     migrate(store.pool(), &MIGRATOR).await
 }
+
+/// Listens for events every process publishes (`NOTIFY picket_events`) and hands them to this
+/// process's subscribers. Returns once listening, so nothing published afterwards is missed;
+/// the listener then reconnects after a lost connection and runs until the runtime stops.
+/// `picket serve` starts one; commands that do not serve pages need none.
+pub async fn start_listener(
+    url: &str,
+    sender: tokio::sync::broadcast::Sender<picket_store::StoreEvent>,
+) -> StoreResult<tokio::task::JoinHandle<()>> {
+    let first = connect_listener(url)
+        .await
+        .map_err(|e| picket_store::StoreError::Unavailable(e.to_string()))?;
+    let url = url.to_string();
+    Ok(tokio::spawn(async move {
+        let mut listener = Some(first);
+        loop {
+            if let Some(l) = listener.take() {
+                if let Err(e) = forward(l, &sender).await {
+                    tracing::warn!(error = %e, "event listener lost its connection; reconnecting");
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            match connect_listener(&url).await {
+                Ok(l) => listener = Some(l),
+                Err(e) => tracing::warn!(error = %e, "event listener cannot reconnect yet"),
+            }
+        }
+    }))
+}
+
+async fn connect_listener(url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener
+        .listen(picket_store::events::NOTIFY_CHANNEL)
+        .await?;
+    Ok(listener)
+}
+
+async fn forward(
+    mut listener: sqlx::postgres::PgListener,
+    sender: &tokio::sync::broadcast::Sender<picket_store::StoreEvent>,
+) -> Result<(), sqlx::Error> {
+    loop {
+        let notification = listener.recv().await?;
+        match serde_json::from_str::<picket_store::StoreEvent>(notification.payload()) {
+            // Nobody subscribed is fine.
+            Ok(event) => drop(sender.send(event)),
+            Err(e) => tracing::warn!(error = %e, "ignored a malformed event"),
+        }
+    }
+}

@@ -476,10 +476,26 @@ macro_rules! for_each_contract_test {
         $m!(outbox_claims_with_a_lease);
         $m!(outbox_claims_are_exclusive_under_concurrency);
         $m!(adding_a_branch_user_is_atomic);
+        $m!(published_events_reach_subscribers);
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);
     };
+}
+
+/// A published event reaches this process's subscribers.
+pub async fn published_events_reach_subscribers(store: Arc<dyn Store>) {
+    let mut events = store.subscribe();
+    let event = crate::StoreEvent {
+        topic: "wall.approved".into(),
+        payload: "{\"branch\":1,\"id\":2}".into(),
+    };
+    store.publish(event.clone()).await.unwrap();
+    let got = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv())
+        .await
+        .expect("the event arrives")
+        .unwrap();
+    assert_eq!(got, event);
 }

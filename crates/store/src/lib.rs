@@ -13,6 +13,7 @@ mod contract_wall;
 mod directory;
 pub mod disputes;
 mod error;
+pub mod events;
 mod models;
 mod outbox;
 pub mod sql;
@@ -22,6 +23,7 @@ pub use audit::AuditStore;
 pub use auth::AuthStore;
 pub use directory::DirectoryStore;
 pub use disputes::DisputeStore;
+pub use events::{EventStore, StoreEvent};
 pub use outbox::OutboxStore;
 pub use wall::WallStore;
 
@@ -39,6 +41,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     DirectoryStore
+    + EventStore
     + AuthStore
     + AuditStore
     + OutboxStore
@@ -77,6 +80,7 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, DirectoryStore, DisputeStore, OutboxStore, Store, WallStore,
+        AuditStore, AuthStore, DirectoryStore, DisputeStore, EventStore, OutboxStore, Store,
+        WallStore,
     };
 }

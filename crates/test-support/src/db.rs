@@ -48,6 +48,12 @@ pub async fn test_db() -> TestDb {
         Backend::Postgres => picket_store_postgres::connect(&url, 4).await,
     }
     .unwrap_or_else(|e| panic!("opening the test database failed: {e}"));
+    if test_backend() == Backend::Postgres {
+        // As `picket serve` does: events published by any process reach this one.
+        picket_store_postgres::start_listener(&url, store.event_sender())
+            .await
+            .unwrap_or_else(|e| panic!("listening for events failed: {e}"));
+    }
     TestDb {
         store: Arc::new(store),
         url,

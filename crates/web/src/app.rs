@@ -75,6 +75,10 @@ impl App {
                 let _ = rx.wait_for(|stop| *stop).await;
             })));
         }
+        background.push(tokio::spawn(crate::wall::forward_events(
+            self.state.clone(),
+            stop_rx.clone(),
+        )));
         background.push(tokio::spawn(housekeeping(
             self.state.clone(),
             stop_rx.clone(),

@@ -35,6 +35,59 @@ pub struct WallEvent {
     pub url: String,
 }
 
+/// The event topic for a newly approved wall message.
+pub const WALL_APPROVED: &str = "wall.approved";
+
+/// Turns `wall.approved` events from every process into [`WallEvent`]s for this process's
+/// open wall pages: one database read per event per process, however many pages are open.
+pub async fn forward_events(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut events = state.store.subscribe();
+    loop {
+        let event = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            event = events.recv() => event,
+        };
+        match event {
+            Ok(event) if event.topic == WALL_APPROVED => {
+                if let Err(e) = forward_one(&state, &event.payload).await {
+                    tracing::warn!(error = %e, "could not forward a wall event");
+                }
+            }
+            Ok(_) | Err(RecvError::Lagged(_)) => {}
+            Err(RecvError::Closed) => break,
+        }
+    }
+}
+
+async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
+    #[derive(serde::Deserialize)]
+    struct Approved {
+        branch: i64,
+        slug: String,
+        id: i64,
+    }
+    let a: Approved =
+        serde_json::from_str(payload).map_err(|e| AppError::Internal(e.to_string()))?;
+    let branch = picket_domain::BranchId(a.branch);
+    let m = state.store.wall_message(branch, a.id).await?;
+    if m.status != WallStatus::Approved {
+        return Ok(());
+    }
+    // Nobody listening is fine: the page shows it on the next load.
+    let _ = state.wall_events.send(WallEvent {
+        branch,
+        id: m.id,
+        name: m.name.clone(),
+        organisation: m.organisation.clone(),
+        kind: m.kind.label(),
+        message: m.message.clone(),
+        date: m.created_at.format("%-d %B %Y").to_string(),
+        url: format!("/{}/wall/{}", a.slug, m.id),
+    });
+    Ok(())
+}
+
 /// What became of a submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
@@ -187,17 +240,16 @@ pub async fn moderate(
     let newly_approved =
         before.status != WallStatus::Approved && after.status == WallStatus::Approved;
     if newly_approved {
-        // Nobody listening is fine: the page shows it on the next load.
-        let _ = state.wall_events.send(WallEvent {
-            branch: branch.id,
-            id: after.id,
-            name: after.name.clone(),
-            organisation: after.organisation.clone(),
-            kind: after.kind.label(),
-            message: after.message.clone(),
-            date: after.created_at.format("%-d %B %Y").to_string(),
-            url: format!("/{}/wall/{}", branch.slug, after.id),
-        });
+        // Every process's open walls hear of it (LISTEN/NOTIFY on PostgreSQL).
+        state
+            .store
+            .publish(picket_store::StoreEvent {
+                topic: WALL_APPROVED.into(),
+                payload:
+                    serde_json::json!({"branch": branch.id.0, "slug": branch.slug, "id": after.id})
+                        .to_string(),
+            })
+            .await?;
     }
     if newly_approved && state.settings.wall.email_on_approval {
         if let Some(email) = &after.email {

@@ -9,6 +9,7 @@ mod auth;
 mod ballots;
 mod directory;
 mod disputes;
+mod events;
 mod outbox;
 mod wall;
 
@@ -24,12 +25,22 @@ use std::time::Duration;
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    events: tokio::sync::broadcast::Sender<crate::events::StoreEvent>,
 }
 
 impl SqlStore {
     /// Wraps a pool already connected and migrated by a backend crate.
     pub fn new(pool: AnyPool, backend: Backend) -> Self {
-        Self { pool, backend }
+        Self {
+            pool,
+            backend,
+            events: tokio::sync::broadcast::channel(1024).0,
+        }
+    }
+
+    /// Where a backend's listener delivers events that arrived from other processes.
+    pub fn event_sender(&self) -> tokio::sync::broadcast::Sender<crate::events::StoreEvent> {
+        self.events.clone()
     }
 
     /// The pool, for backend crates (backups, listeners) and tests.
