@@ -163,6 +163,16 @@ pub fn router(state: AppState) -> Router {
             get(pages::wall_embed::embed).post(pages::wall_embed::post),
         )
         .route("/{branch}/wall/events", get(pages::wall::events))
+        .route(
+            "/{branch}/disputes",
+            get(pages::disputes::list).post(pages::disputes::create),
+        )
+        .route("/{branch}/disputes/{id}", get(pages::disputes::public))
+        .route("/{branch}/disputes/{id}/desk", get(pages::disputes::desk))
+        .route(
+            "/{branch}/disputes/{id}/{form}",
+            axum::routing::post(pages::disputes::submit),
+        )
         .route("/{branch}/wall/{id}", get(pages::wall::message))
         .route(
             "/{branch}/wall/{id}/moderate",

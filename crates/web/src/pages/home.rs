@@ -7,6 +7,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use picket_domain::disputes::Named;
 use picket_domain::Role;
 use picket_store::Branch;
 
@@ -75,6 +76,7 @@ struct BranchPage {
     layout: Layout,
     branch: Branch,
     division: &'static str,
+    disputes: Vec<picket_store::disputes::Dispute>,
 }
 
 /// GET /{branch}: the branch's public page. Shows nothing about members.
@@ -85,7 +87,9 @@ pub async fn branch_page(
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
+    let disputes = state.store.disputes(branch.id).await?;
     render(&BranchPage {
+        disputes,
         layout: Layout::new(branch.name.clone(), &csrf, user.as_ref()),
         division: branch.division.label(),
         branch,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod disputes;
 pub mod home;
 pub mod wall;
 pub mod wall_embed;

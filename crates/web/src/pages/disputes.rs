@@ -1,0 +1,432 @@
+//! Disputes' pages: the branch's list with a form to open a dispute, the dispute desk (its
+//! dashboard with every form an organiser needs), and the public dispute page, which shows the
+//! public timeline and nothing about members.
+//!
+//! The desk's forms all post to `/{branch}/disputes/{id}/{form}`; a form that fails is shown
+//! again on the desk with the message and exactly what was typed.
+
+use super::{render, render_with_status, Layout};
+use crate::api::disputes::as_of;
+use crate::disputes::ops::{self, Actor};
+use crate::disputes::view::{assemble, hundredths_text, DisputeView};
+use crate::disputes::{
+    names, BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput,
+    QuestionInput, RateInput, ResultInput,
+};
+use crate::error::{AppError, AppResult};
+use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use picket_domain::disputes::{
+    ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, Named, PartyKind,
+};
+use picket_domain::{Nation, Role};
+use picket_store::disputes::{Dispute, TimelineEvent};
+use picket_store::Branch;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// A form that failed: which, the message, the field at fault and what was typed.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The form's name.
+    pub form: String,
+    /// The message.
+    pub error: String,
+    /// The field at fault.
+    pub field: String,
+    /// What was typed.
+    pub values: HashMap<String, String>,
+}
+
+impl Kept {
+    /// What was typed into `field` of `form`, if that form failed.
+    pub fn v(&self, form: &str, field: &str) -> &str {
+        if self.form == form {
+            self.values.get(field).map_or("", String::as_str)
+        } else {
+            ""
+        }
+    }
+
+    /// The message for `form`, if it failed.
+    pub fn err(&self, form: &str) -> Option<&str> {
+        (self.form == form).then_some(self.error.as_str())
+    }
+
+    /// Whether `field` of `form` is at fault.
+    pub fn bad(&self, form: &str, field: &str) -> bool {
+        self.form == form && self.field == field
+    }
+
+    /// Whether `value` was chosen in `field` of `form` (or is the default when not failed).
+    pub fn chosen(&self, form: &str, field: &str, value: &str, default: &str) -> bool {
+        if self.form == form {
+            self.v(form, field) == value
+        } else {
+            value == default
+        }
+    }
+
+    /// Whether a checkbox was ticked.
+    pub fn ticked(&self, form: &str, field: &str) -> bool {
+        self.form == form && !self.v(form, field).is_empty()
+    }
+}
+
+/// The select lists the desk's forms offer.
+pub struct Choices {
+    nations: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    parties: Vec<(&'static str, &'static str)>,
+    claims: Vec<(&'static str, &'static str)>,
+    claim_statuses: Vec<(&'static str, &'static str)>,
+    events: Vec<(&'static str, &'static str)>,
+    ballots: Vec<(&'static str, &'static str)>,
+    actions: Vec<(&'static str, &'static str)>,
+}
+
+impl Choices {
+    fn new() -> Self {
+        Self {
+            nations: Nation::ALL
+                .iter()
+                .map(|n| (n.as_str(), n.label()))
+                .collect(),
+            statuses: names::<DisputeStatus>(),
+            parties: names::<PartyKind>(),
+            claims: names::<ClaimKind>(),
+            claim_statuses: names::<ClaimStatus>(),
+            events: names::<EventKind>(),
+            ballots: names::<BallotKind>(),
+            actions: names::<ActionKind>(),
+        }
+    }
+}
+
+/// Label of a stored name, for templates.
+fn label<T: Named>(value: T) -> &'static str {
+    value.label()
+}
+
+#[derive(Template)]
+#[template(path = "disputes/list.html")]
+struct ListPage {
+    layout: Layout,
+    branch: Branch,
+    disputes: Vec<Dispute>,
+    can_edit: bool,
+    choices: Choices,
+    kept: Kept,
+}
+
+async fn list_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &CurrentUser,
+    branch: Branch,
+    kept: Kept,
+) -> AppResult<ListPage> {
+    let can_edit = user
+        .role_in(&branch.slug)
+        .is_some_and(|r| r.at_least(Role::Organiser))
+        || user.is_admin();
+    Ok(ListPage {
+        layout: Layout::new(format!("Disputes · {}", branch.name), csrf, Some(user)),
+        disputes: state.store.disputes(branch.id).await?,
+        branch,
+        can_edit,
+        choices: Choices::new(),
+        kept,
+    })
+}
+
+/// GET /{branch}/disputes
+pub async fn list(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Member)
+        .await?;
+    render(&list_page(&state, &csrf, &user, branch, Kept::default()).await?)
+}
+
+fn input<T: DeserializeOwned>(values: &HashMap<String, String>) -> AppResult<T> {
+    let json = serde_json::to_value(values).map_err(|e| AppError::Internal(e.to_string()))?;
+    serde_json::from_value(json)
+        .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
+}
+
+fn kept(form: &str, values: HashMap<String, String>, error: AppError) -> Result<Kept, AppError> {
+    match error {
+        AppError::Invalid { field, message } => Ok(Kept {
+            form: form.into(),
+            error: message,
+            field: field.into(),
+            values,
+        }),
+        other => Err(other),
+    }
+}
+
+/// POST /{branch}/disputes
+pub async fn create(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path(slug): Path<String>,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    let result = match input::<DisputeInput>(&values) {
+        Ok(i) => ops::create_dispute(&state, &actor, &i).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(d) => {
+            Ok(Redirect::to(&format!("/{}/disputes/{}/desk", branch.slug, d.id)).into_response())
+        }
+        Err(e) => {
+            let kept = kept("dispute", values, e)?;
+            let page = list_page(&state, &csrf, &user, branch.clone(), kept).await?;
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "disputes/desk.html")]
+struct DeskPage {
+    layout: Layout,
+    branch: Branch,
+    view: DisputeView,
+    can_edit: bool,
+    choices: Choices,
+    kept: Kept,
+    saved: bool,
+}
+
+impl DeskPage {
+    fn status_label(&self) -> &'static str {
+        label(self.view.dispute.status)
+    }
+}
+
+/// `?as_of=` and `?saved=1` on the desk.
+#[derive(Debug, Deserialize)]
+pub struct DeskQuery {
+    as_of: Option<String>,
+    saved: Option<u8>,
+}
+
+async fn desk_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &CurrentUser,
+    branch: Branch,
+    id: i64,
+    day: Option<&str>,
+    kept: Kept,
+) -> AppResult<DeskPage> {
+    let day = as_of(day)?;
+    let view = assemble(state, branch.id, id, day, false).await?;
+    let can_edit = user
+        .role_in(&branch.slug)
+        .is_some_and(|r| r.at_least(Role::Organiser))
+        || user.is_admin();
+    Ok(DeskPage {
+        layout: Layout::new(view.dispute.title.clone(), csrf, Some(user)),
+        branch,
+        view,
+        can_edit,
+        choices: Choices::new(),
+        kept,
+        saved: false,
+    })
+}
+
+/// GET /{branch}/disputes/{id}/desk: the dispute's dashboard (members; organisers edit).
+pub async fn desk(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<DeskQuery>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Member)
+        .await?;
+    let mut page = desk_page(
+        &state,
+        &csrf,
+        &user,
+        branch,
+        id,
+        q.as_of.as_deref(),
+        Kept::default(),
+    )
+    .await?;
+    page.saved = q.saved.is_some();
+    render(&page)
+}
+
+async fn apply(
+    state: &AppState,
+    actor: &Actor<'_>,
+    id: i64,
+    form: &str,
+    values: &HashMap<String, String>,
+) -> AppResult<()> {
+    let ballot_id = || -> AppResult<i64> {
+        values
+            .get("ballot_id")
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(|| AppError::invalid("ballot_id", "ballot_id: choose a ballot"))
+    };
+    match form {
+        "edit" => ops::update_dispute(state, actor, id, &input::<DisputeInput>(values)?)
+            .await
+            .map(|_| ()),
+        "timeline" => ops::add_event(state, actor, id, &input::<EventInput>(values)?)
+            .await
+            .map(|_| ()),
+        "parties" => ops::add_party(state, actor, id, &input::<PartyInput>(values)?)
+            .await
+            .map(|_| ()),
+        "claims" => ops::add_claim(state, actor, id, &input::<ClaimInput>(values)?)
+            .await
+            .map(|_| ()),
+        "rates" => ops::add_rate(state, actor, id, &input::<RateInput>(values)?)
+            .await
+            .map(|_| ()),
+        "ballots" => ops::add_ballot(state, actor, id, &input::<BallotForm>(values)?)
+            .await
+            .map(|_| ()),
+        "periods" => ops::add_period(state, actor, id, &input::<PeriodInput>(values)?)
+            .await
+            .map(|_| ()),
+        "result" => {
+            let ballot = ballot_id()?;
+            owned_ballot(state, actor, id, ballot).await?;
+            ops::record_result(state, actor, ballot, &input::<ResultInput>(values)?)
+                .await
+                .map(|_| ())
+        }
+        "questions" => {
+            let ballot = ballot_id()?;
+            owned_ballot(state, actor, id, ballot).await?;
+            ops::add_question(state, actor, ballot, &input::<QuestionInput>(values)?)
+                .await
+                .map(|_| ())
+        }
+        "steps" => {
+            let step = values
+                .get("step_id")
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or(AppError::NotFound)?;
+            let done = match values.get("done").map(|s| s.trim()).unwrap_or("") {
+                "" => None,
+                s => Some(crate::disputes::date("done", s)?),
+            };
+            state.store.mark_step(actor.branch.id, step, done).await?;
+            Ok(())
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Fails unless the ballot belongs to this dispute (and so to this branch).
+async fn owned_ballot(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    ballot: i64,
+) -> AppResult<()> {
+    let b = state.store.ballot(actor.branch.id, ballot).await?;
+    if b.dispute_id == dispute {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// POST /{branch}/disputes/{id}/{form}: every desk form (organisers).
+pub async fn submit(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id, form)): Path<(String, i64, String)>,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    state.store.dispute(branch.id, id).await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    match apply(&state, &actor, id, &form, &values).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/{}/disputes/{id}/desk?saved=1#{form}",
+            branch.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let kept = kept(&form, values, e)?;
+            let page = desk_page(&state, &csrf, &user, branch.clone(), id, None, kept).await?;
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "disputes/public.html")]
+struct PublicPage {
+    layout: Layout,
+    branch: Branch,
+    dispute: Dispute,
+    status: &'static str,
+    timeline: Vec<TimelineEvent>,
+}
+
+/// GET /{branch}/disputes/{id}: the public page: the dispute and its public timeline only.
+pub async fn public(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let branch = state.store.branch_by_slug(&slug).await?;
+    let dispute = state.store.dispute(branch.id, id).await?;
+    let timeline = state.store.timeline(branch.id, id, true).await?;
+    render(&PublicPage {
+        layout: Layout::new(dispute.title.clone(), &csrf, user.as_ref()),
+        status: label(dispute.status),
+        branch,
+        dispute,
+        timeline,
+    })
+}
+
+/// Hundredths as a decimal, for templates.
+pub fn decimal(h: &i64) -> String {
+    hundredths_text(*h)
+}
