@@ -18,6 +18,7 @@ pub mod state;
 pub mod tokens;
 pub mod users;
 pub mod wall;
+pub mod wall_cache;
 
 pub use app::App;
 pub use error::AppError;

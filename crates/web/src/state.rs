@@ -21,6 +21,8 @@ pub struct AppState {
     pub ip_key: Arc<tokio::sync::OnceCell<String>>,
     /// Newly approved wall messages, for open wall pages (Server-Sent Events).
     pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
+    /// The public wall as anonymous visitors see it, rendered once.
+    pub wall_cache: Arc<crate::wall_cache::WallCache>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
             wall_events: tokio::sync::broadcast::channel(256).0,
+            wall_cache: Arc::default(),
         }
     }
 }

@@ -35,6 +35,38 @@ pub struct WallEvent {
     pub url: String,
 }
 
+/// How long a stamped wall form stays valid.
+const STAMP_HOURS: i64 = 6;
+
+/// A signed time stamp for a wall form, made for the second `at`.
+///
+/// Wall posts are anonymous: there is no session for a forged cross-site post to ride, so the
+/// wall's forms need no per-visitor CSRF token. The stamp proves the form came from this
+/// server, times how long it was open (a spam defence), and keeps the page the same for every
+/// visitor, so it can be cached.
+pub async fn form_stamp(state: &AppState, branch: &Branch, at: i64) -> AppResult<String> {
+    // Keyed with the instance secret: only this server can make a valid stamp.
+    let key = ip_hash(state, &format!("wall-form:{}:{at}", branch.id)).await?;
+    Ok(format!("{at}.{}", &hash_token(&key)[..32]))
+}
+
+/// Checks a wall form's stamp and returns the seconds since the form was made.
+pub async fn check_form_stamp(state: &AppState, branch: &Branch, stamp: &str) -> AppResult<i64> {
+    let refused = || {
+        AppError::Csrf(
+            "This form is too old or was not made by Picket. Reload the page and try again.",
+        )
+    };
+    let (at, _) = stamp.split_once('.').ok_or_else(refused)?;
+    let at: i64 = at.parse().map_err(|_| refused())?;
+    let expected = form_stamp(state, branch, at).await?;
+    let age = Utc::now().timestamp() - at;
+    if !crate::tokens::same_secret(&expected, stamp) || !(0..=STAMP_HOURS * 3600).contains(&age) {
+        return Err(refused());
+    }
+    Ok(age)
+}
+
 /// The event topic for a newly approved wall message.
 pub const WALL_APPROVED: &str = "wall.approved";
 
@@ -70,6 +102,7 @@ async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
     let a: Approved =
         serde_json::from_str(payload).map_err(|e| AppError::Internal(e.to_string()))?;
     let branch = picket_domain::BranchId(a.branch);
+    state.wall_cache.invalidate(&a.slug);
     let m = state.store.wall_message(branch, a.id).await?;
     if m.status != WallStatus::Approved {
         return Ok(());
@@ -237,6 +270,7 @@ pub async fn moderate(
             request_id,
         })
         .await?;
+    state.wall_cache.invalidate(&branch.slug);
     let newly_approved =
         before.status != WallStatus::Approved && after.status == WallStatus::Approved;
     if newly_approved {

@@ -28,8 +28,8 @@ async fn post_form(
         .text()
         .await
         .unwrap();
-    let token = extract_csrf(&page).unwrap();
-    let mut form = vec![("csrf_token", token.as_str()), ("started", "0")];
+    let stamp = field_value(&page, "stamp");
+    let mut form = vec![("stamp", stamp.as_str())];
     form.extend_from_slice(fields);
     client
         .post(app.url("/northfield/wall"))
@@ -37,6 +37,15 @@ async fn post_form(
         .send()
         .await
         .unwrap()
+}
+
+fn field_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
 #[tokio::test]
@@ -534,8 +543,8 @@ async fn the_embed_can_be_framed_and_posts_with_a_signed_stamp() {
     );
     assert!(!embed.headers().contains_key("x-frame-options"));
     let html = embed.text().await.unwrap();
-    let start = html.find("name=\"stamp\" value=\"").unwrap() + "name=\"stamp\" value=\"".len();
-    let stamp = &html[start..start + html[start..].find('"').unwrap()];
+    let stamp = field_value(&html, "stamp");
+    let stamp = stamp.as_str();
 
     let main_wall = http.get(app.url("/northfield/wall")).send().await.unwrap();
     assert_eq!(
@@ -603,5 +612,92 @@ async fn the_embed_can_be_framed_and_posts_with_a_signed_stamp() {
     assert!(
         bad.contains("Give your name") && bad.contains("No name"),
         "explains and keeps the message"
+    );
+}
+
+#[tokio::test]
+async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let http = reqwest::Client::new();
+    let first = http
+        .get(app.url("/northfield/wall"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.headers()["content-encoding"],
+        "gzip",
+        "served precompressed"
+    );
+    assert_eq!(first.headers()["vary"], "Accept-Encoding");
+    // The page (and its form stamp) is remade each second; within one, a revalidation is a 304.
+    let mut saw_304 = false;
+    for _ in 0..10 {
+        let now = http.get(app.url("/northfield/wall")).send().await.unwrap();
+        let etag = now.headers()["etag"].clone();
+        let again = http
+            .get(app.url("/northfield/wall"))
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .unwrap();
+        if again.status() == 304 {
+            saw_304 = true;
+            break;
+        }
+    }
+    assert!(saw_304, "304 while the page is unchanged");
+
+    // A forged or stale stamp is refused; the page's own stamp works.
+    let forged = http
+        .post(app.url("/northfield/wall"))
+        .form(&[
+            ("stamp", "1.abc"),
+            ("name", "Eve"),
+            ("kind", "other"),
+            ("message", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+
+    let token = app.api_token("org@example.org").await;
+    let r: serde_json::Value = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": "Fresh support"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["id"].as_i64().unwrap();
+    let before = http
+        .get(app.url("/northfield/wall"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!before.contains("Fresh support"));
+    http.post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    let after = http.get(app.url("/northfield/wall")).send().await.unwrap();
+    assert!(
+        after.headers().get("content-encoding").is_none(),
+        "plain for a client that did not ask for gzip"
+    );
+    assert!(
+        after.text().await.unwrap().contains("Fresh support"),
+        "an approved message is on the next read"
     );
 }

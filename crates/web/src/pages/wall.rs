@@ -7,6 +7,7 @@ use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::security::ClientIp;
 use crate::state::AppState;
 use crate::wall::{moderate as apply_moderation, parse_action, submit, Submitted};
+use crate::wall_cache::CachedPage;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -99,9 +100,9 @@ pub struct WallForm {
     /// The honeypot: hidden from people, filled by robots.
     #[serde(default)]
     website: String,
-    /// When the form was shown (Unix seconds).
+    /// The form's signed time stamp.
     #[serde(default)]
-    started: i64,
+    stamp: String,
 }
 
 impl WallForm {
@@ -130,7 +131,7 @@ struct WallPage {
     form: WallForm,
     error: Option<String>,
     error_field: &'static str,
-    started: i64,
+    stamp: String,
     posted: bool,
     max_chars: usize,
     can_moderate: bool,
@@ -175,6 +176,7 @@ async fn wall_page(
             .is_some_and(|r| r.at_least(Role::Organiser))
             || u.is_admin()
     });
+    let stamp = crate::wall::form_stamp(state, &branch, Utc::now().timestamp()).await?;
     Ok(WallPage {
         layout: Layout::new(format!("Solidarity wall · {}", branch.name), csrf, user),
         branch,
@@ -189,33 +191,86 @@ async fn wall_page(
         form: WallForm::default(),
         error: None,
         error_field: "",
-        started: Utc::now().timestamp(),
+        stamp,
         posted: false,
         max_chars: state.settings.wall.max_message_chars,
         can_moderate,
     })
 }
 
-/// GET /{branch}/wall
+/// GET /{branch}/wall. Anonymous visitors get the cached, precompressed page
+/// ([`crate::wall_cache`]) with an ETag; signed-in people get theirs rendered.
 pub async fn wall(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: Option<CurrentUser>,
     Path(slug): Path<String>,
     Query(q): Query<WallQuery>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
-    let branch = state.store.branch_by_slug(&slug).await?;
-    let mut page = wall_page(
-        &state,
-        &csrf,
-        user.as_ref(),
-        branch,
-        q.kind,
-        q.page.unwrap_or(1),
-    )
-    .await?;
-    page.posted = q.posted.is_some();
-    render(&page)
+    let page_number = q.page.unwrap_or(1).max(1);
+    if user.is_some() || q.posted.is_some() {
+        let branch = state.store.branch_by_slug(&slug).await?;
+        let mut page = wall_page(&state, &csrf, user.as_ref(), branch, q.kind, page_number).await?;
+        page.posted = q.posted.is_some();
+        return render(&page);
+    }
+    let second = Utc::now().timestamp();
+    let key = (
+        slug.clone(),
+        q.kind.clone().unwrap_or_default(),
+        page_number,
+    );
+    let cached = match state.wall_cache.get(&key, second) {
+        Some(page) => page,
+        None => {
+            let branch = state.store.branch_by_slug(&slug).await?;
+            let page = wall_page(&state, &csrf, None, branch, q.kind, page_number).await?;
+            let html = page
+                .render()
+                .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+            let cached = std::sync::Arc::new(CachedPage::new(html, second));
+            state.wall_cache.put(key, cached.clone());
+            cached
+        }
+    };
+    Ok(cached_response(&cached, &headers))
+}
+
+/// The cached page as the request wants it: 304 when the browser has it, gzip when accepted.
+fn cached_response(page: &CachedPage, request: &axum::http::HeaderMap) -> Response {
+    use axum::http::{header, HeaderValue, StatusCode};
+    let etag =
+        HeaderValue::from_str(&page.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    if request
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v == etag)
+    {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let html = HeaderValue::from_static("text/html; charset=utf-8");
+    if gzip {
+        (
+            common,
+            [
+                (header::CONTENT_TYPE, html),
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+            ],
+            page.gzip.clone(),
+        )
+            .into_response()
+    } else {
+        (common, [(header::CONTENT_TYPE, html)], page.html.clone()).into_response()
+    }
 }
 
 /// POST /{branch}/wall
@@ -225,16 +280,16 @@ pub async fn post(
     user: Option<CurrentUser>,
     ClientIp(ip): ClientIp,
     Path(slug): Path<String>,
-    CsrfForm(form): CsrfForm<WallForm>,
+    axum::Form(form): axum::Form<WallForm>,
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
-    let fill_secs = Some(Utc::now().timestamp() - form.started);
+    let fill_secs = crate::wall::check_form_stamp(&state, &branch, &form.stamp).await?;
     let outcome = submit(
         &state,
         &branch,
         &form.submission(),
         Some(&form.website),
-        fill_secs,
+        Some(fill_secs),
         &ip,
     )
     .await;
@@ -248,7 +303,7 @@ pub async fn post(
     };
     let mut page = wall_page(&state, &csrf, user.as_ref(), branch, None, 1).await?;
     page.form = form;
-    page.form.started = page.started;
+    page.form.stamp.clone_from(&page.stamp);
     page.error = Some(message);
     page.error_field = field;
     render_with_status(status, &page)

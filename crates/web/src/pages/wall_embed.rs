@@ -1,17 +1,14 @@
 //! The wall for other websites: `/{branch}/embed/wall` may be framed by any site (the branch
 //! pastes an iframe into its own website) and carries the latest messages and the form.
 //!
-//! Inside a cross-site frame the browser withholds SameSite cookies, so this form cannot use
-//! the CSRF cookie. It carries a signed time stamp instead: it proves the form came from this
-//! page and doubles as the fill-time clock. The post is anonymous, so there is no session for a
-//! forged request to ride; the spam defences and rate limits are the same as the main wall's.
+//! Inside a cross-site frame the browser withholds SameSite cookies; like the main wall's, this
+//! form carries a signed time stamp instead (see [`crate::wall::form_stamp`]).
 
 use super::render_with_status;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::security::ClientIp;
 use crate::state::AppState;
-use crate::tokens::{hash_token, same_secret};
-use crate::wall::{ip_hash, submit, Submitted};
+use crate::wall::{check_form_stamp, form_stamp, submit, Submitted};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -27,32 +24,6 @@ use serde::Deserialize;
 pub const EMBED_CSP: &str =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; frame-ancestors *; base-uri 'none'; object-src 'none'";
-
-/// How long a stamped form stays valid.
-const STAMP_HOURS: i64 = 6;
-
-async fn stamp_for(state: &AppState, branch: &Branch, at: i64) -> AppResult<String> {
-    // The instance key is secret, so only this server can make a valid stamp.
-    let key = ip_hash(state, &format!("embed:{}:{at}", branch.id)).await?;
-    Ok(format!("{at}.{}", &hash_token(&key)[..32]))
-}
-
-/// Checks a stamp and returns the seconds since the form was shown.
-async fn check_stamp(state: &AppState, branch: &Branch, stamp: &str) -> AppResult<i64> {
-    let expired = || {
-        AppError::Csrf(
-            "This form is too old or was not made by Picket. Reload the page and try again.",
-        )
-    };
-    let (at, _) = stamp.split_once('.').ok_or_else(expired)?;
-    let at: i64 = at.parse().map_err(|_| expired())?;
-    let expected = stamp_for(state, branch, at).await?;
-    let age = Utc::now().timestamp() - at;
-    if !same_secret(&expected, stamp) || !(0..=STAMP_HOURS * 3600).contains(&age) {
-        return Err(expired());
-    }
-    Ok(age)
-}
 
 /// A message in the embed.
 pub struct EmbedMessage {
@@ -131,7 +102,7 @@ async fn page(state: &AppState, branch: Branch) -> AppResult<EmbedPage> {
             .map(|k| (k.as_str(), k.label()))
             .collect(),
         form: EmbedForm::default(),
-        stamp: stamp_for(state, &branch, Utc::now().timestamp()).await?,
+        stamp: form_stamp(state, &branch, Utc::now().timestamp()).await?,
         error: None,
         error_field: "",
         posted: false,
@@ -174,7 +145,7 @@ pub async fn post(
     Form(form): Form<EmbedForm>,
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
-    let fill_secs = check_stamp(&state, &branch, &form.stamp).await?;
+    let fill_secs = check_form_stamp(&state, &branch, &form.stamp).await?;
     let submission = WallSubmission {
         name: form.name.clone(),
         organisation: Some(form.organisation.clone()),

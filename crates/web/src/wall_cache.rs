@@ -1,0 +1,120 @@
+//! The public wall as anonymous visitors see it, rendered once and kept precompressed.
+//!
+//! When a campaign goes viral nearly every read is an anonymous visitor's, and they all get
+//! the same bytes: the page carries no per-visitor token (the form's stamp changes once a
+//! second). So the rendered page is kept with its gzip form and an ETag, served without a
+//! database query, and dropped when a moderator changes the wall (on every process, through
+//! the store's events) or when its second is up.
+
+use bytes::Bytes;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// Which page: branch slug, sender-kind filter, page number.
+pub type PageKey = (String, String, u32);
+
+/// A rendered page, ready to send.
+#[derive(Debug)]
+pub struct CachedPage {
+    /// Strong validator over the HTML.
+    pub etag: String,
+    /// The page.
+    pub html: Bytes,
+    /// The page, gzip-compressed.
+    pub gzip: Bytes,
+    /// The second the page (and its form stamp) was made in.
+    pub second: i64,
+}
+
+impl CachedPage {
+    /// Prepares a rendered page: its ETag and its gzip form.
+    pub fn new(html: String, second: i64) -> CachedPage {
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(html.as_bytes()))[..24]
+        );
+        let mut encoder = GzEncoder::new(Vec::with_capacity(html.len() / 4), Compression::best());
+        // Writing to a Vec cannot fail.
+        let _ = encoder.write_all(html.as_bytes());
+        let gzip = encoder.finish().unwrap_or_default();
+        CachedPage {
+            etag,
+            html: Bytes::from(html),
+            gzip: Bytes::from(gzip),
+            second,
+        }
+    }
+}
+
+/// Rendered wall pages by key.
+#[derive(Debug, Default)]
+pub struct WallCache {
+    pages: Mutex<HashMap<PageKey, Arc<CachedPage>>>,
+}
+
+impl WallCache {
+    /// The page for `key` if it was made in `second`.
+    pub fn get(&self, key: &PageKey, second: i64) -> Option<Arc<CachedPage>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.get(key).filter(|p| p.second == second).cloned()
+    }
+
+    /// Keeps a page.
+    pub fn put(&self, key: PageKey, page: Arc<CachedPage>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        // Pages of past seconds are useless; keep the map from growing with filters and pages.
+        if pages.len() > 512 {
+            let second = page.second;
+            pages.retain(|_, p| p.second == second);
+        }
+        pages.insert(key, page);
+    }
+
+    /// Forgets every page of a branch's wall.
+    pub fn invalidate(&self, slug: &str) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.retain(|(s, _, _), _| s != slug);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn pages_expire_with_their_second_and_on_invalidation() {
+        let cache = WallCache::default();
+        let key = ("northfield".to_string(), String::new(), 1);
+        let page = Arc::new(CachedPage::new("<p>solidarity</p>".repeat(100), 10));
+        cache.put(key.clone(), page);
+        assert!(cache.get(&key, 10).is_some());
+        assert!(
+            cache.get(&key, 11).is_none(),
+            "a new second needs a new stamp"
+        );
+        cache.invalidate("other");
+        assert!(cache.get(&key, 10).is_some());
+        cache.invalidate("northfield");
+        assert!(cache.get(&key, 10).is_none());
+    }
+
+    #[test]
+    fn the_gzip_form_decodes_to_the_page() {
+        let page = CachedPage::new("<p>solidarity</p>".repeat(100), 1);
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(&page.gzip[..])
+            .read_to_string(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded.as_bytes(), &page.html[..]);
+        assert!(page.gzip.len() < page.html.len() / 10);
+        assert_eq!(
+            page.etag,
+            CachedPage::new("<p>solidarity</p>".repeat(100), 2).etag
+        );
+    }
+}
