@@ -72,7 +72,7 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
     let app = App::build(settings, store, mailer)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
-    seed(app.state()).await?;
+    let dispute = seed(app.state()).await?;
 
     println!("Picket demo: http://{}", app.local_addr());
     println!(
@@ -82,6 +82,11 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
         } else {
             "a temporary file, removed on exit"
         }
+    );
+    println!(
+        "Dispute desk: http://{}/{DEMO_BRANCH}/disputes/{dispute}/desk?as_of={} (figures as they stood on that day; drop as_of for today)",
+        app.local_addr(),
+        crate::demo_disputes::DEMO_AS_OF
     );
     println!("Email is written to {}", dir.path().join("mail").display());
     println!();
@@ -96,8 +101,9 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Fills an empty database with the demo branch and its people.
-pub async fn seed(state: &AppState) -> anyhow::Result<()> {
+/// Fills an empty database with the demo branch, its people and its dispute; returns the
+/// dispute's id.
+pub async fn seed(state: &AppState) -> anyhow::Result<i64> {
     let slug = DEMO_BRANCH.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let branch = state
         .store
@@ -124,5 +130,5 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("seeding {email}: {e}"))?;
     }
     crate::demo_wall::seed(state, &branch, "organiser@picket.example").await?;
-    Ok(())
+    crate::demo_disputes::seed(state, &branch).await
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod db;
 mod demo;
+mod demo_disputes;
 mod demo_wall;
 mod law;
 mod serve;

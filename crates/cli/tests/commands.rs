@@ -353,6 +353,7 @@ fn demo_serves_a_seeded_branch_and_prints_the_logins() {
     );
     let body = http_get(&url, "/northfield");
     let wall = http_get(&url, "/northfield/wall");
+    let dispute = http_get(&url, "/northfield/disputes/1");
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -366,6 +367,15 @@ fn demo_serves_a_seeded_branch_and_prints_the_logins() {
     assert!(
         !wall.contains("Samir Okafor"),
         "unapproved demo posts wait for moderation"
+    );
+    assert!(
+        printed.contains("/northfield/disputes/1/desk?as_of=2024-05-01"),
+        "{printed}"
+    );
+    assert!(
+        dispute.contains("Failure to Agree registered")
+            && !dispute.contains("No contact from the regulator yet"),
+        "the public dispute page shows only the public timeline"
     );
 }
 
