@@ -479,6 +479,7 @@ macro_rules! for_each_contract_test {
         $m!(published_events_reach_subscribers);
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);
+        $m!(wall_pledges_are_followed_up);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);

@@ -237,3 +237,78 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
         "pending posts are never purged"
     );
 }
+
+/// Offers are follow-up tasks: listed until done, scoped to the branch, rejected ones dropped.
+pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"wall-p".parse().unwrap(), "P", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&"wall-q".parse().unwrap(), "Q", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let who: Email = "m3@example.org".parse().unwrap();
+    let (organiser, _) = store
+        .add_branch_user(&who, "Org", None, a.id, Role::Organiser, None)
+        .await
+        .unwrap();
+    let first = store
+        .submit_wall_message(post(
+            a.id,
+            "Speaker host",
+            "worker",
+            "Come and speak",
+            "ip1",
+        ))
+        .await
+        .unwrap();
+    let second = store
+        .submit_wall_message(post(a.id, "Rejected host", "worker", "Rude offer", "ip2"))
+        .await
+        .unwrap();
+    store
+        .moderate_wall_message(a.id, second, &Moderation::Reject, organiser.id)
+        .await
+        .unwrap();
+
+    let open = store
+        .wall_pledges(a.id, true, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(open.items.iter().map(|m| m.id).collect::<Vec<_>>(), [first]);
+    assert_eq!(open.items[0].email.as_deref(), Some("poster@example.org"));
+    assert!(matches!(
+        store.set_followed_up(b.id, first, organiser.id, true).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .set_followed_up(a.id, first, organiser.id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .wall_pledges(a.id, true, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let all = store
+        .wall_pledges(a.id, false, PageRequest::default())
+        .await
+        .unwrap();
+    assert!(all.items[0].followed_up_at.is_some());
+    store
+        .set_followed_up(a.id, first, organiser.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .wall_pledges(a.id, true, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}

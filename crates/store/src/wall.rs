@@ -78,6 +78,8 @@ pub struct WallMessage {
     pub created_at: DateTime<Utc>,
     /// When it was last moderated.
     pub moderated_at: Option<DateTime<Utc>>,
+    /// When an organiser followed up the pledge.
+    pub followed_up_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for WallMessage {
@@ -174,6 +176,22 @@ pub trait WallStore: Send + Sync {
     ) -> StoreResult<WallMessage>;
     /// Posts per status.
     async fn wall_counts(&self, branch: BranchId) -> StoreResult<WallCounts>;
+    /// Posts with a pledge that are not rejected or spam, oldest first; `open_only` leaves out
+    /// those already followed up.
+    async fn wall_pledges(
+        &self,
+        branch: BranchId,
+        open_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<WallMessage>>;
+    /// Marks a pledge followed up (or not) by `user`.
+    async fn set_followed_up(
+        &self,
+        branch: BranchId,
+        id: i64,
+        user: UserId,
+        done: bool,
+    ) -> StoreResult<()>;
     /// Deletes rejected and spam posts created before `before`; returns how many.
     async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -158,6 +158,11 @@ pub fn router(state: AppState) -> Router {
             get(pages::wall::wall).post(pages::wall::post),
         )
         .route("/{branch}/wall/moderate", get(pages::wall::queue))
+        .route("/{branch}/wall/pledges", get(pages::wall_pledges::list))
+        .route(
+            "/{branch}/wall/{id}/follow-up",
+            axum::routing::post(pages::wall_pledges::follow_up),
+        )
         .route(
             "/{branch}/embed/wall",
             get(pages::wall_embed::embed).post(pages::wall_embed::post),

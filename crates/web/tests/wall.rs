@@ -701,3 +701,80 @@ async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
         "an approved message is on the next read"
     );
 }
+
+#[tokio::test]
+async fn offers_become_follow_up_tasks_for_organisers() {
+    let app = app().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    app.user(&branch, "rep@example.org", Role::Rep).await;
+    let public = app.client();
+    let r = post_form(
+        &app,
+        &public,
+        &[
+            ("name", "Westdale social workers"),
+            ("kind", "worker"),
+            ("message", "Come and speak to us"),
+            ("email", "ws@westdale.example"),
+            ("pledge", "speaker"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+
+    let rep = app.client();
+    app.login(&rep, "rep@example.org").await;
+    assert_eq!(
+        rep.get(app.url("/northfield/wall/pledges"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+
+    let org = app.client();
+    app.login(&org, "org@example.org").await;
+    let page = org
+        .get(app.url("/northfield/wall/pledges"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Invites a speaker") && page.contains("ws@westdale.example"));
+    let id = app
+        .store()
+        .wall_pledges(branch.id, true, PageRequest::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let token = extract_csrf(&page).unwrap();
+    let done = org
+        .post(app.url(&format!("/northfield/wall/{id}/follow-up")))
+        .form(&[("csrf_token", token.as_str()), ("done", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    let page = org
+        .get(app.url("/northfield/wall/pledges"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("No offers waiting"));
+    let audit = app
+        .store()
+        .audit_entries(Some(branch.id), PageRequest::default())
+        .await
+        .unwrap();
+    assert!(audit.items.iter().any(|e| e.action == "wall.pledges.view"));
+    assert!(audit.items.iter().any(|e| e.action == "wall.followup.done"));
+}

@@ -14,7 +14,7 @@ use sqlx::Row;
 
 const COLUMNS: &str =
     "id, branch_id, name, organisation, kind, message, original, email, consent, \
-    pledge_kind, pledge_pence, status, featured, created_at, moderated_at";
+    pledge_kind, pledge_pence, status, featured, created_at, moderated_at, followed_up_at";
 
 fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
     let kind: String = row.try_get("kind")?;
@@ -39,6 +39,9 @@ fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
         created_at: from_secs(row.try_get("created_at")?),
         moderated_at: row
             .try_get::<Option<i64>, _>("moderated_at")?
+            .map(from_secs),
+        followed_up_at: row
+            .try_get::<Option<i64>, _>("followed_up_at")?
             .map(from_secs),
     })
 }
@@ -229,6 +232,64 @@ impl WallStore for SqlStore {
             }
         }
         Ok(counts)
+    }
+
+    async fn wall_pledges(
+        &self,
+        branch: BranchId,
+        open_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<WallMessage>> {
+        let clause =
+            format!(
+            "branch_id = $1 AND pledge_kind IS NOT NULL AND status IN ('pending', 'approved'){}",
+            if open_only { " AND followed_up_at IS NULL" } else { "" }
+        );
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM wall_messages WHERE {clause}"
+        ))
+        .bind(branch.0)
+        .fetch_one(self.pool())
+        .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE {clause} ORDER BY id LIMIT $2 OFFSET $3"
+        ))
+        .bind(branch.0)
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?,
+            page: page.page,
+            per_page: page.per_page,
+            total: count(total),
+        })
+    }
+
+    async fn set_followed_up(
+        &self,
+        branch: BranchId,
+        id: i64,
+        user: UserId,
+        done: bool,
+    ) -> StoreResult<()> {
+        let done_at = done.then(|| to_secs(Utc::now()));
+        let who = done.then_some(user.0);
+        let changed = sqlx::query(
+            "UPDATE wall_messages SET followed_up_at = $1, followed_up_by = $2 \
+             WHERE branch_id = $3 AND id = $4 AND pledge_kind IS NOT NULL",
+        )
+        .bind(done_at)
+        .bind(who)
+        .bind(branch.0)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64> {
