@@ -294,3 +294,113 @@ async fn another_branch_cannot_see_or_write_a_dispute() {
         .unwrap();
     assert!(doc["paths"]["/api/v1/branches/{branch}/disputes/{id}/action-periods"].is_object());
 }
+
+#[tokio::test]
+async fn steps_are_marked_done_and_claims_change_status() {
+    let (app, token, id) = setup().await;
+    let client = reqwest::Client::new();
+    let ballot: Value = client
+        .post(app.url(&format!(
+            "/api/v1/branches/northfield/disputes/{id}/ballots"
+        )))
+        .bearer_auth(&token)
+        .json(
+            &json!({"kind": "statutory", "title": "Ballot", "opened": "2023-08-07",
+                      "closed": "2023-08-31", "entitled": 19}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        ballot["assessment"].is_null(),
+        "no answer before the result"
+    );
+    let step = ballot["steps"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        ballot["steps"][0]["due"], "2023-07-31",
+        "notice of ballot by the 7th day before opening"
+    );
+    let mark = |done: &'static str| {
+        client
+            .post(app.url(&format!("/api/v1/branches/northfield/ballot-steps/{step}")))
+            .bearer_auth(&token)
+            .json(&json!({ "done": done }))
+            .send()
+    };
+    assert_eq!(mark("2023-07-28").await.unwrap().status(), 204);
+    let res = mark("28/07/2023").await.unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["field"], "done");
+    let ballots: Value = client
+        .get(app.url(&format!(
+            "/api/v1/branches/northfield/disputes/{id}/ballots"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ballots[0]["steps"][0]["done"], "2023-07-28");
+
+    let result: Value = client
+        .post(app.url(&format!(
+            "/api/v1/branches/northfield/ballots/{}/result",
+            ballot["ballot"]["id"]
+        )))
+        .bearer_auth(&token)
+        .json(&json!({"cast": 15, "yes": 15, "no": 0, "result_to_employer": "2023-09-01"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(result["assessment"]["turnout_percent"], json!(78.95));
+
+    let claim: Value = client
+        .post(app.url(&format!("/api/v1/branches/northfield/disputes/{id}/claims")))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "offer", "dated": "2024-05-17", "summary": "5%", "status": "tabled"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status_url = app.url(&format!(
+        "/api/v1/branches/northfield/disputes/{id}/claims/{}/status",
+        claim["id"]
+    ));
+    let res = client
+        .post(&status_url)
+        .bearer_auth(&token)
+        .json(&json!({"status": "rejected"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = client
+        .post(&status_url)
+        .bearer_auth(&token)
+        .json(&json!({"status": "sulking"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let view: Value = client
+        .get(app.url(&format!("/api/v1/branches/northfield/disputes/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["claims"][0]["status"], "rejected");
+}

@@ -470,3 +470,71 @@ pub async fn create_period(
         .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(view)))
 }
+
+/// A step's done date.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StepDone {
+    /// The day it was done, YYYY-MM-DD (empty or absent: not done).
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+/// Mark a ballot's statutory step done (organisers).
+#[utoipa::path(post, path = "/api/v1/branches/{branch}/ballot-steps/{id}", operation_id = "markBallotStep", tag = "disputes",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Step id")),
+    request_body = StepDone,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn mark_step(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<StepDone>,
+) -> AppResult<StatusCode> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    ops::mark_step(&state, &actor, id, body.done.as_deref().unwrap_or("")).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A claim's new status.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClaimStatusInput {
+    /// `tabled`, `rejected`, `withdrawn` or `accepted`.
+    pub status: String,
+}
+
+/// Change a claim's or offer's status (organisers).
+#[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/claims/{claim}/status", operation_id = "setClaimStatus", tag = "disputes",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
+           ("claim" = i64, Path, description = "Claim id")),
+    request_body = ClaimStatusInput,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_claim_status(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id, claim)): Path<(String, i64, i64)>,
+    ApiJson(body): ApiJson<ClaimStatusInput>,
+) -> AppResult<StatusCode> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    ops::set_claim_status(&state, &actor, id, claim, &body.status).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -223,3 +223,42 @@ pub async fn add_period(
         .await?;
     Ok(period)
 }
+
+/// Changes a claim's or offer's status; the claim must belong to the dispute.
+pub async fn set_claim_status(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    claim: i64,
+    status: &str,
+) -> AppResult<()> {
+    let status = super::one_of::<picket_domain::disputes::ClaimStatus>("status", status)?;
+    let claims = state.store.claims(actor.branch.id, dispute).await?;
+    if !claims.iter().any(|c| c.id == claim) {
+        return Err(crate::error::AppError::NotFound);
+    }
+    state
+        .store
+        .set_claim_status(actor.branch.id, claim, status)
+        .await?;
+    actor
+        .audit(state, "dispute.claim.status", format!("claim:{claim}"))
+        .await
+}
+
+/// Marks a ballot step done on a day (empty: not done).
+pub async fn mark_step(
+    state: &AppState,
+    actor: &Actor<'_>,
+    step: i64,
+    done: &str,
+) -> AppResult<()> {
+    let done = match done.trim() {
+        "" => None,
+        s => Some(super::date("done", s)?),
+    };
+    state.store.mark_step(actor.branch.id, step, done).await?;
+    actor
+        .audit(state, "ballot.step", format!("ballot_step:{step}"))
+        .await
+}

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, Named, PartyKind,
 };
+use picket_domain::law::IpsCategory;
 use picket_domain::{Nation, Role};
 use picket_store::disputes::{Dispute, TimelineEvent};
 use picket_store::Branch;
@@ -88,6 +89,7 @@ pub struct Choices {
     events: Vec<(&'static str, &'static str)>,
     ballots: Vec<(&'static str, &'static str)>,
     actions: Vec<(&'static str, &'static str)>,
+    ips: Vec<(&'static str, &'static str)>,
 }
 
 impl Choices {
@@ -104,6 +106,10 @@ impl Choices {
             events: names::<EventKind>(),
             ballots: names::<BallotKind>(),
             actions: names::<ActionKind>(),
+            ips: IpsCategory::ALL
+                .iter()
+                .map(|c| (c.as_str(), c.label()))
+                .collect(),
         }
     }
 }
@@ -334,17 +340,21 @@ async fn apply(
                 .await
                 .map(|_| ())
         }
+        "claim-status" => {
+            let claim = values
+                .get("claim_id")
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or(AppError::NotFound)?;
+            let status = values.get("status").map_or("", String::as_str);
+            ops::set_claim_status(state, actor, id, claim, status).await
+        }
         "steps" => {
             let step = values
                 .get("step_id")
                 .and_then(|s| s.trim().parse().ok())
                 .ok_or(AppError::NotFound)?;
-            let done = match values.get("done").map(|s| s.trim()).unwrap_or("") {
-                "" => None,
-                s => Some(crate::disputes::date("done", s)?),
-            };
-            state.store.mark_step(actor.branch.id, step, done).await?;
-            Ok(())
+            let done = values.get("done").map_or("", String::as_str);
+            ops::mark_step(state, actor, step, done).await
         }
         _ => Err(AppError::NotFound),
     }
