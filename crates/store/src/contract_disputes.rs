@@ -105,6 +105,17 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
     let public = store.timeline(b.id, made.id, true).await.unwrap();
     assert_eq!(public.len(), 1);
     assert!(public[0].public);
+    let publish = NewTimelineEvent {
+        dated: d("2023-03-10"),
+        kind: EventKind::Meeting,
+        title: "Meeting with the Executive Director".into(),
+        outcome: "No agreement".into(),
+        public: true,
+    };
+    store.update_event(b.id, all[0].id, &publish).await.unwrap();
+    let public = store.timeline(b.id, made.id, true).await.unwrap();
+    assert_eq!(public.len(), 2, "published");
+    assert_eq!(public[0].outcome, "No agreement");
 
     store
         .add_rate(b.id, made.id, "service-user contacts", 1000)

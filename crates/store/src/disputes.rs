@@ -364,6 +364,13 @@ pub trait DisputeStore: Send + Sync {
         dispute: i64,
         new: &NewTimelineEvent,
     ) -> StoreResult<i64>;
+    /// Replaces a timeline entry's values (e.g. to publish it).
+    async fn update_event(
+        &self,
+        branch: BranchId,
+        event: i64,
+        new: &NewTimelineEvent,
+    ) -> StoreResult<()>;
     /// The timeline by date (only public entries when `public_only`).
     async fn timeline(
         &self,

@@ -283,6 +283,31 @@ impl DisputeStore for SqlStore {
         commit_id(tx, id).await
     }
 
+    async fn update_event(
+        &self,
+        branch: BranchId,
+        event: i64,
+        new: &NewTimelineEvent,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE dispute_events SET dated = $1, kind = $2, title = $3, outcome = $4, public = $5 \
+             WHERE branch_id = $6 AND id = $7",
+        )
+        .bind(new.dated.to_string())
+        .bind(new.kind.as_str())
+        .bind(&new.title)
+        .bind(&new.outcome)
+        .bind(i64::from(new.public))
+        .bind(branch.0)
+        .bind(event)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn timeline(
         &self,
         branch: BranchId,

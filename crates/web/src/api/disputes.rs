@@ -538,3 +538,30 @@ pub async fn set_claim_status(
     ops::set_claim_status(&state, &actor, id, claim, &body.status).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Edit a timeline entry, e.g. to publish it (organisers).
+#[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/timeline/{event}", operation_id = "updateTimelineEntry", tag = "disputes",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
+           ("event" = i64, Path, description = "Timeline entry id")),
+    request_body = EventInput,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_event(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id, event)): Path<(String, i64, i64)>,
+    ApiJson(body): ApiJson<EventInput>,
+) -> AppResult<StatusCode> {
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Organiser)
+        .await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    ops::update_event(&state, &actor, id, event, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -46,7 +46,7 @@ pub struct ErrorDetail {
         disputes::list, disputes::create, disputes::update, disputes::get, disputes::timeline,
         disputes::add_event, disputes::add_party, disputes::add_claim, disputes::add_rate,
         disputes::ballots, disputes::create_ballot, disputes::record_result, disputes::add_question,
-        disputes::periods, disputes::create_period, disputes::mark_step, disputes::set_claim_status),
+        disputes::periods, disputes::create_period, disputes::mark_step, disputes::set_claim_status, disputes::update_event),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
@@ -124,6 +124,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/branches/{branch}/ballots/{id}/questions",
             axum::routing::post(disputes::add_question),
+        )
+        .route(
+            "/branches/{branch}/disputes/{id}/timeline/{event}",
+            axum::routing::put(disputes::update_event),
         )
         .route(
             "/branches/{branch}/ballot-steps/{id}",

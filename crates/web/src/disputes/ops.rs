@@ -262,3 +262,28 @@ pub async fn mark_step(
         .audit(state, "ballot.step", format!("ballot_step:{step}"))
         .await
 }
+
+/// Edits a timeline entry (e.g. to publish it); it must belong to the dispute.
+pub async fn update_event(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    event: i64,
+    input: &EventInput,
+) -> AppResult<()> {
+    let new = input.parse()?;
+    let timeline = state
+        .store
+        .timeline(actor.branch.id, dispute, false)
+        .await?;
+    if !timeline.iter().any(|e| e.id == event) {
+        return Err(crate::error::AppError::NotFound);
+    }
+    state
+        .store
+        .update_event(actor.branch.id, event, &new)
+        .await?;
+    actor
+        .audit(state, "dispute.timeline.edit", format!("dispute:{dispute}"))
+        .await
+}

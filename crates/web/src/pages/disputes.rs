@@ -73,6 +73,11 @@ impl Kept {
         }
     }
 
+    /// Whether the failed form was the edit of timeline entry `id`.
+    pub fn editing(&self, id: &i64) -> bool {
+        self.form == "timeline-edit" && self.v("timeline-edit", "event_id") == id.to_string()
+    }
+
     /// Whether a checkbox was ticked.
     pub fn ticked(&self, form: &str, field: &str) -> bool {
         self.form == form && !self.v(form, field).is_empty()
@@ -339,6 +344,13 @@ async fn apply(
             ops::add_question(state, actor, ballot, &input::<QuestionInput>(values)?)
                 .await
                 .map(|_| ())
+        }
+        "timeline-edit" => {
+            let event = values
+                .get("event_id")
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or(AppError::NotFound)?;
+            ops::update_event(state, actor, id, event, &input::<EventInput>(values)?).await
         }
         "claim-status" => {
             let claim = values
