@@ -42,6 +42,13 @@ pub enum DisputeStatus {
     Closed,
 }
 
+impl DisputeStatus {
+    /// Whether the dispute shows on public pages: not while it is being prepared.
+    pub fn is_public(self) -> bool {
+        self != DisputeStatus::Preparing
+    }
+}
+
 impl Named for DisputeStatus {
     const ALL: &'static [Self] = &[
         Self::Preparing,
@@ -304,5 +311,7 @@ mod tests {
         );
         assert_eq!(ClaimStatus::parse("nope"), None);
         assert!(BallotKind::expected().contains("survey"));
+        assert!(!DisputeStatus::Preparing.is_public());
+        assert!(DisputeStatus::InAction.is_public());
     }
 }

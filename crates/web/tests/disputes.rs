@@ -191,6 +191,52 @@ async fn another_branch_gets_404_for_the_desk_and_the_public_page_under_its_own_
     let (app, client) = organiser().await;
     let desk = open_dispute(&app, &client).await;
     let id = desk.split('/').nth(3).unwrap().to_string();
+    // A dispute still being prepared has no public page.
+    let res = post(
+        &app,
+        &client,
+        &desk,
+        &format!("/northfield/disputes/{id}/edit"),
+        &[
+            ("title", "Secret plans"),
+            ("employer", "Council"),
+            ("nation", "england"),
+            ("status", "preparing"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let anonymous = app.client();
+    assert_eq!(
+        anonymous
+            .get(app.url(&format!("/northfield/disputes/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let branch_page = anonymous
+        .get(app.url("/northfield"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!branch_page.contains("Secret plans"));
+    assert!(
+        client
+            .get(app.url(&desk))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Secret plans"),
+        "edited"
+    );
     let south = app.branch("southgate").await;
     app.user(&south, "other@example.org", Role::Organiser).await;
     let other = app.client();

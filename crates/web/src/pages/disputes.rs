@@ -429,7 +429,8 @@ struct PublicPage {
     timeline: Vec<TimelineEvent>,
 }
 
-/// GET /{branch}/disputes/{id}: the public page: the dispute and its public timeline only.
+/// GET /{branch}/disputes/{id}: the public page: the dispute and its public timeline only. A
+/// dispute still being prepared has no public page.
 pub async fn public(
     State(state): State<AppState>,
     csrf: CsrfToken,
@@ -438,6 +439,10 @@ pub async fn public(
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
     let dispute = state.store.dispute(branch.id, id).await?;
+    if !dispute.status.is_public() {
+        // A dispute being prepared is not yet public.
+        return Err(AppError::NotFound);
+    }
     let timeline = state.store.timeline(branch.id, id, true).await?;
     render(&PublicPage {
         layout: Layout::new(dispute.title.clone(), &csrf, user.as_ref()),

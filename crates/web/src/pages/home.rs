@@ -87,7 +87,8 @@ pub async fn branch_page(
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
-    let disputes = state.store.disputes(branch.id).await?;
+    let mut disputes = state.store.disputes(branch.id).await?;
+    disputes.retain(|d| d.status.is_public());
     render(&BranchPage {
         disputes,
         layout: Layout::new(branch.name.clone(), &csrf, user.as_ref()),
