@@ -199,8 +199,23 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
     assert_eq!(period.holidays_as_strike, vec![d("2024-05-27")]);
     assert_eq!(
         store.action_periods(b.id, made.id).await.unwrap(),
-        vec![period]
+        vec![period.clone()]
     );
+    store
+        .set_period_holidays(b.id, period.id, &[])
+        .await
+        .unwrap();
+    assert!(store.action_periods(b.id, made.id).await.unwrap()[0]
+        .holidays_as_strike
+        .is_empty());
+    let other = store
+        .create_branch(&"disp-z".parse().unwrap(), "Z", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.set_period_holidays(other.id, period.id, &[]).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 /// Another branch neither lists nor finds nor writes to a dispute, its ballots or its steps.

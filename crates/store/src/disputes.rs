@@ -434,6 +434,13 @@ pub trait DisputeStore: Send + Sync {
         dispute: i64,
         new: &NewActionPeriod,
     ) -> StoreResult<ActionPeriod>;
+    /// Replaces the bank holidays a period counts as strike days.
+    async fn set_period_holidays(
+        &self,
+        branch: BranchId,
+        period: i64,
+        holidays: &[NaiveDate],
+    ) -> StoreResult<()>;
     /// The dispute's periods of action by first day.
     async fn action_periods(
         &self,

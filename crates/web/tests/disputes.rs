@@ -318,6 +318,36 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
         .await;
         assert_eq!(res.status(), 303, "{starts}");
     }
+    // Marking a day that is not a bank holiday names the field and keeps what was typed.
+    let html = client
+        .get(app.url(&desk))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"period_id\"><option value=\"";
+    let start = html.find(marker).expect("holidays form") + marker.len();
+    let first_period = html[start..].split('"').next().unwrap().to_string();
+    let res = post(
+        &app,
+        &client,
+        &desk,
+        &format!("{base}/holidays"),
+        &[
+            ("period_id", &first_period),
+            ("holidays_as_strike", "2024-04-17"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("holidays_as_strike: 2024-04-17 is not a"),
+        "names the field"
+    );
+    assert!(html.contains("value=\"2024-04-17\""));
     let res = post(
         &app,
         &client,

@@ -446,6 +446,27 @@ impl DisputeStore for SqlStore {
         super::ballots::create_action_period(self, branch, dispute, new).await
     }
 
+    async fn set_period_holidays(
+        &self,
+        branch: BranchId,
+        period: i64,
+        holidays: &[NaiveDate],
+    ) -> StoreResult<()> {
+        let list: Vec<String> = holidays.iter().map(|d| d.to_string()).collect();
+        let done = sqlx::query(
+            "UPDATE action_periods SET holidays_as_strike = $1 WHERE branch_id = $2 AND id = $3",
+        )
+        .bind(list.join(","))
+        .bind(branch.0)
+        .bind(period)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn action_periods(
         &self,
         branch: BranchId,

@@ -9,6 +9,7 @@ use super::{
 use crate::error::AppResult;
 use crate::extract::CurrentUser;
 use crate::state::AppState;
+use picket_domain::disputes::Named;
 use picket_store::disputes::{ActionPeriod, Ballot, Dispute};
 use picket_store::{Branch, NewAuditEntry};
 
@@ -285,5 +286,39 @@ pub async fn update_event(
         .await?;
     actor
         .audit(state, "dispute.timeline.edit", format!("dispute:{dispute}"))
+        .await
+}
+
+/// Sets the bank holidays a period counts as strike days (YYYY-MM-DD separated by commas);
+/// each must be a bank holiday of the dispute's nation within the period.
+pub async fn set_period_holidays(
+    state: &AppState,
+    actor: &Actor<'_>,
+    dispute: i64,
+    period: i64,
+    holidays: &str,
+) -> AppResult<()> {
+    let d = state.store.dispute(actor.branch.id, dispute).await?;
+    let periods = state.store.action_periods(actor.branch.id, dispute).await?;
+    let p = periods
+        .iter()
+        .find(|p| p.id == period)
+        .ok_or(crate::error::AppError::NotFound)?;
+    let input = PeriodInput {
+        kind: p.kind.as_str().into(),
+        starts: p.starts.to_string(),
+        ends: p.ends.to_string(),
+        called_out: p.called_out.to_string(),
+        holidays_as_strike: holidays.into(),
+        ..PeriodInput::default()
+    };
+    let new = input.parse()?;
+    check_period(&d, &new)?;
+    state
+        .store
+        .set_period_holidays(actor.branch.id, period, &new.holidays_as_strike)
+        .await?;
+    actor
+        .audit(state, "action.holidays", format!("action_period:{period}"))
         .await
 }

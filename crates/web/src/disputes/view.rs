@@ -215,7 +215,13 @@ pub fn check_period(dispute: &Dispute, new: &NewActionPeriod) -> AppResult<()> {
             &new.holidays_as_strike,
         )
         .map(|_| ())
-        .map_err(|e| AppError::invalid("holidays_as_strike", e.to_string()))
+        .map_err(|e| {
+            // The calendar names its own parameter; the form and API call it holidays_as_strike.
+            let message =
+                e.to_string()
+                    .replacen("holidays_counted_as_strike", "holidays_as_strike", 1);
+            AppError::invalid("holidays_as_strike", message)
+        })
 }
 
 /// The statutory ballot that covers a period: the one named, else the latest with a result

@@ -352,6 +352,14 @@ async fn apply(
                 .ok_or(AppError::NotFound)?;
             ops::update_event(state, actor, id, event, &input::<EventInput>(values)?).await
         }
+        "holidays" => {
+            let period = values
+                .get("period_id")
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or(AppError::NotFound)?;
+            let holidays = values.get("holidays_as_strike").map_or("", String::as_str);
+            ops::set_period_holidays(state, actor, id, period, holidays).await
+        }
         "claim-status" => {
             let claim = values
                 .get("claim_id")
