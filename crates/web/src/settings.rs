@@ -32,6 +32,12 @@ pub struct Settings {
     pub log: LogSettings,
     /// The public solidarity wall.
     pub wall: WallSettings,
+    /// One-off bank holidays announced by proclamation, beyond those Picket computes:
+    /// `[[extra_holidays]]` with `date`, `name`, `divisions` (and `replaces` for a moved one).
+    pub extra_holidays: Vec<picket_domain::ExtraHoliday>,
+    /// Overrides of rules LAW.md marks unconfirmed, each with the organiser's recorded reason:
+    /// `[law.era25_turnout_threshold_applies]` with `value` and `reason`, and so on.
+    pub law: picket_domain::LawOverrides,
 }
 
 /// The solidarity wall's limits. Every spam defence is a setting.
@@ -168,6 +174,8 @@ impl Default for Settings {
                 retention_days: 30,
                 email_on_approval: true,
             },
+            extra_holidays: Vec::new(),
+            law: picket_domain::LawOverrides::default(),
         }
     }
 }
@@ -242,6 +250,12 @@ impl Settings {
         if self.security.session_hours < 1 {
             return bad("security.session_hours", "must be at least 1");
         }
+        if let Err(e) = picket_domain::Calendar::new(self.extra_holidays.clone()) {
+            return bad("extra_holidays", &format!("is not valid: {e}"));
+        }
+        if let Err(e) = self.law.validate() {
+            return bad("law", &format!("is not valid: {e}"));
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");
         }
@@ -280,6 +294,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "worker",
     "log",
     "wall",
+    "extra_holidays",
+    "law",
 ];
 
 fn settings_env() -> Env {

@@ -6,6 +6,16 @@ use picket_mail::Mailer;
 use picket_store::Store;
 use std::sync::Arc;
 
+/// The law engine's configuration from settings: one-off bank holidays and the organiser's
+/// recorded overrides of unconfirmed rules.
+#[derive(Debug, Clone, Default)]
+pub struct LawConfig {
+    /// Bank holidays with the extra ones from `extra_holidays`.
+    pub calendar: picket_domain::Calendar,
+    /// From `law`.
+    pub overrides: picket_domain::LawOverrides,
+}
+
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -23,11 +33,15 @@ pub struct AppState {
     pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
     /// The public wall as anonymous visitors see it, rendered once.
     pub wall_cache: Arc<crate::wall_cache::WallCache>,
+    /// Calendar and law overrides from settings.
+    pub law: Arc<LawConfig>,
 }
 
 impl AppState {
     /// State over a store and mailer with these settings.
     pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, settings: Settings) -> Self {
+        let settings_extra = settings.extra_holidays.clone();
+        let settings_law = settings.law.clone();
         let hasher = PasswordHasher::new(
             settings.security.argon2_memory_kib,
             settings.security.argon2_iterations,
@@ -40,6 +54,11 @@ impl AppState {
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
             wall_events: tokio::sync::broadcast::channel(256).0,
             wall_cache: Arc::default(),
+            law: Arc::new(LawConfig {
+                // Settings were validated when loaded, so the calendar builds.
+                calendar: picket_domain::Calendar::new(settings_extra.clone()).unwrap_or_default(),
+                overrides: settings_law.clone(),
+            }),
         }
     }
 }

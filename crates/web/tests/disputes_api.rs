@@ -404,3 +404,63 @@ async fn steps_are_marked_done_and_claims_change_status() {
         .unwrap();
     assert_eq!(view["claims"][0]["status"], "rejected");
 }
+
+#[tokio::test]
+async fn one_off_holidays_from_settings_change_the_strike_day_count() {
+    let app = TestApp::spawn_with(|s| {
+        s.extra_holidays = vec![picket_domain::ExtraHoliday::new(
+            chrono::NaiveDate::from_ymd_opt(2024, 4, 17).unwrap(),
+            "Proclaimed holiday",
+            vec![picket_domain::Division::EnglandAndWales],
+        )];
+    })
+    .await;
+    let north = app.branch("northfield").await;
+    app.user(&north, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let client = reqwest::Client::new();
+    let created: Value = client
+        .post(app.url("/api/v1/branches/northfield/disputes"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Pay", "employer": "Council", "nation": "england", "status": "balloting"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    let period: Value = client
+        .post(app.url(&format!("/api/v1/branches/northfield/disputes/{id}/action-periods")))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        period["days"], 9,
+        "ten weekdays less the proclaimed holiday: {period}"
+    );
+}
+
+#[test]
+fn settings_refuse_bad_holidays_and_overrides_naming_the_key() {
+    let ok = picket_web::Settings::from_toml(
+        "[[extra_holidays]]\ndate = \"2026-06-15\"\nname = \"World Cup holiday\"\ndivisions = [\"scotland\"]\n\
+         [law.ni_mandate_weeks]\nvalue = 6\nreason = \"Counsel's advice of 1 May 2026\"\n",
+    )
+    .unwrap();
+    assert_eq!(ok.extra_holidays.len(), 1);
+    assert!(ok.law.ni_mandate_weeks.is_some());
+    let err = picket_web::Settings::from_toml("[[extra_holidays]]\ndate = \"1990-01-01\"\nname = \"Too early\"\ndivisions = [\"scotland\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("extra_holidays"), "{err}");
+    let err = picket_web::Settings::from_toml("[law.ni_mandate_weeks]\nvalue = 6\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("law") && err.contains("reason"), "{err}");
+}

@@ -210,7 +210,7 @@ pub async fn add_period(
 ) -> AppResult<ActionPeriod> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
     let new = input.parse()?;
-    check_period(&d, &new)?;
+    check_period(&state.law, &d, &new)?;
     let period = state
         .store
         .create_action_period(actor.branch.id, dispute, &new)
@@ -313,7 +313,7 @@ pub async fn set_period_holidays(
         ..PeriodInput::default()
     };
     let new = input.parse()?;
-    check_period(&d, &new)?;
+    check_period(&state.law, &d, &new)?;
     state
         .store
         .set_period_holidays(actor.branch.id, period, &new.holidays_as_strike)

@@ -4,14 +4,15 @@
 use super::law_input;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::state::LawConfig;
 use chrono::NaiveDate;
 use picket_domain::calendar::Excluded;
 use picket_domain::disputes::{ActionKind, BallotKind};
 use picket_domain::law::{
     action_check, assess_ballot, notice_deadline, regime_on, ActionPlan, BallotAssessment,
-    LawOverrides, NoticeAnswer,
+    NoticeAnswer,
 };
-use picket_domain::{BranchId, Calendar};
+use picket_domain::BranchId;
 use picket_store::disputes::{
     ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
     Party, SurveyQuestion, TimelineEvent,
@@ -177,14 +178,14 @@ pub fn hundredths_text(h: i64) -> String {
 }
 
 /// The law engine's assessment of a statutory ballot with a result.
-pub fn assess(dispute: &Dispute, ballot: &Ballot) -> Option<BallotAssessment> {
+pub fn assess(law: &LawConfig, dispute: &Dispute, ballot: &Ballot) -> Option<BallotAssessment> {
     let result = ballot.result?;
     if ballot.kind != BallotKind::Statutory {
         return None;
     }
     assess_ballot(
         &law_input(dispute.nation, &as_new(ballot), result),
-        &LawOverrides::default(),
+        &law.overrides,
     )
     .ok()
 }
@@ -206,8 +207,8 @@ fn as_new(b: &Ballot) -> NewBallot {
 }
 
 /// Checks a new period's holidays against the calendar, naming the field.
-pub fn check_period(dispute: &Dispute, new: &NewActionPeriod) -> AppResult<()> {
-    Calendar::default()
+pub fn check_period(law: &LawConfig, dispute: &Dispute, new: &NewActionPeriod) -> AppResult<()> {
+    law.calendar
         .strike_days(
             dispute.nation.division(),
             new.starts,
@@ -262,6 +263,7 @@ fn warning(code: &str, message: String) -> Warning {
 /// Checks a period against its ballot: (inside mandate, mandate's last day, warnings,
 /// assumptions).
 fn check_against(
+    law: &LawConfig,
     dispute: &Dispute,
     ballot: Option<&Ballot>,
     period: &ActionPeriod,
@@ -307,7 +309,7 @@ fn check_against(
         shorter_notice_agreed: false,
     };
     let input = law_input(dispute.nation, &as_new(b), result);
-    match action_check(&input, &plan, &LawOverrides::default()) {
+    match action_check(&input, &plan, &law.overrides) {
         Ok(check) => {
             let inside = !check.warnings.iter().any(|w| {
                 matches!(
@@ -342,12 +344,14 @@ fn check_against(
 }
 
 fn period_view(
+    law: &LawConfig,
     dispute: &Dispute,
     ballots: &[Ballot],
     period: &ActionPeriod,
     cumulative: &mut u32,
 ) -> AppResult<PeriodView> {
-    let count = Calendar::default()
+    let count = law
+        .calendar
         .strike_days(
             dispute.nation.division(),
             period.starts,
@@ -358,11 +362,11 @@ fn period_view(
     if period.kind == ActionKind::Strike {
         *cumulative += count.days;
     }
-    let notice = notice_deadline(dispute.nation, period.starts, &LawOverrides::default())
+    let notice = notice_deadline(dispute.nation, period.starts, &law.overrides)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let ballot = covering(ballots, period);
     let (inside_mandate, mandate_last_day, warnings, mut assumptions) =
-        check_against(dispute, ballot, period);
+        check_against(law, dispute, ballot, period);
     if assumptions.is_empty() {
         assumptions.clone_from(&notice.assumptions);
     }
@@ -383,7 +387,12 @@ fn period_view(
     })
 }
 
-fn days_so_far(dispute: &Dispute, periods: &[PeriodView], as_of: NaiveDate) -> AppResult<Figure> {
+fn days_so_far(
+    law: &LawConfig,
+    dispute: &Dispute,
+    periods: &[PeriodView],
+    as_of: NaiveDate,
+) -> AppResult<Figure> {
     let division = dispute.nation.division();
     let mut parts = Vec::new();
     let mut total = 0;
@@ -400,7 +409,8 @@ fn days_so_far(dispute: &Dispute, periods: &[PeriodView], as_of: NaiveDate) -> A
             .copied()
             .filter(|d| *d <= to)
             .collect();
-        let count = Calendar::default()
+        let count = law
+            .calendar
             .strike_days(division, p.period.starts, to, &holidays)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         total += count.days;
@@ -457,6 +467,7 @@ fn mandate_figure(dispute: &Dispute, ballots: &[BallotView], as_of: NaiveDate) -
 }
 
 fn headline(
+    law: &LawConfig,
     dispute: &Dispute,
     ballots: &[BallotView],
     periods: &[PeriodView],
@@ -474,7 +485,7 @@ fn headline(
     };
     Ok(Headline {
         as_of,
-        days_so_far: days_so_far(dispute, periods, as_of)?,
+        days_so_far: days_so_far(law, dispute, periods, as_of)?,
         mandate_last_day: mandate_figure(dispute, ballots, as_of),
         next_notice,
     })
@@ -550,7 +561,7 @@ pub async fn assemble(
     let mut ballots = Vec::new();
     for b in &stored {
         ballots.push(BallotView {
-            assessment: assess(&dispute, b),
+            assessment: assess(&state.law, &dispute, b),
             steps: store.steps(branch, b.id).await?,
             questions: store.questions(branch, b.id).await?,
             ballot: b.clone(),
@@ -561,11 +572,11 @@ pub async fn assemble(
         .action_periods(branch, id)
         .await?
         .iter()
-        .map(|p| period_view(&dispute, &stored, p, &mut cumulative))
+        .map(|p| period_view(&state.law, &dispute, &stored, p, &mut cumulative))
         .collect::<AppResult<Vec<_>>>()?;
     let rates = store.rates(branch, id).await?;
     Ok(DisputeView {
-        headline: headline(&dispute, &ballots, &periods, as_of)?,
+        headline: headline(&state.law, &dispute, &ballots, &periods, as_of)?,
         impact: impact(&periods, &rates),
         parties: store.parties(branch, id).await?,
         claims: store.claims(branch, id).await?,
