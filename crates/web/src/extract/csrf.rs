@@ -16,6 +16,7 @@ use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::sync::{Arc, OnceLock};
 
 /// The cookie that holds the visitor's CSRF token.
 pub const CSRF_COOKIE: &str = "picket_csrf";
@@ -24,23 +25,37 @@ pub const CSRF_COOKIE: &str = "picket_csrf";
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// Whether the request arrived with a CSRF cookie (a fresh token cannot match any form).
-#[derive(Debug, Clone, Copy)]
-struct HadCookie(bool);
+/// The visitor's token for this request: the cookie's, or one made on first use (and then
+/// set as the cookie). Responses without a form make none, so they carry no `Set-Cookie`.
+#[derive(Debug, Clone)]
+struct LazyToken {
+    existing: Option<String>,
+    fresh: Arc<OnceLock<String>>,
+}
 
-/// Gives every visitor a CSRF token, setting the cookie when it is new.
+impl LazyToken {
+    fn get(&self) -> String {
+        match &self.existing {
+            Some(token) => token.clone(),
+            None => self.fresh.get_or_init(random_token).clone(),
+        }
+    }
+}
+
+/// Gives every visitor a CSRF token, setting the cookie when a new one was used.
 pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let existing = jar
         .get(CSRF_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| v.len() >= 32);
-    let had = existing.is_some();
-    let token = existing.unwrap_or_else(random_token);
-    request.extensions_mut().insert(CsrfToken(token.clone()));
-    request.extensions_mut().insert(HadCookie(had));
+    let fresh = Arc::new(OnceLock::new());
+    request.extensions_mut().insert(LazyToken {
+        existing,
+        fresh: fresh.clone(),
+    });
     let mut response = next.run(request).await;
-    if !had {
+    if let Some(token) = fresh.get() {
         let cookie = format!(
             "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
             if secure { "; Secure" } else { "" }
@@ -57,8 +72,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts
             .extensions
-            .get::<CsrfToken>()
-            .cloned()
+            .get::<LazyToken>()
+            .map(|t| CsrfToken(t.get()))
             .ok_or_else(|| AppError::Internal("CSRF layer missing".into()))
     }
 }
@@ -80,8 +95,11 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let expected = request.extensions().get::<CsrfToken>().cloned();
-        let had_cookie = request.extensions().get::<HadCookie>().is_some_and(|h| h.0);
+        // A visitor without the cookie cannot have a matching form.
+        let expected = request
+            .extensions()
+            .get::<LazyToken>()
+            .and_then(|t| t.existing.clone());
         let bytes = Bytes::from_request(request, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::TooLarge
@@ -93,7 +111,7 @@ where
             .ok()
             .and_then(|f| f.csrf_token);
         let valid = match (expected, sent) {
-            (Some(expected), Some(sent)) => had_cookie && same_secret(&expected.0, &sent),
+            (Some(expected), Some(sent)) => same_secret(&expected, &sent),
             _ => false,
         };
         if !valid {

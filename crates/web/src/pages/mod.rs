@@ -81,7 +81,6 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let csrf = request.extensions().get::<CsrfToken>().cloned();
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response
@@ -112,7 +111,8 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("Error")
             ),
-            csrf: csrf.map(|c| c.0).unwrap_or_default(),
+            // The error page shows no form (its layout has no signed-in user).
+            csrf: String::new(),
             user: None,
         },
         status: status.as_u16(),
