@@ -54,6 +54,8 @@ impl CachedPage {
 #[derive(Debug, Default)]
 pub struct WallCache {
     pages: Mutex<HashMap<PageKey, Arc<CachedPage>>>,
+    /// Bumped by every invalidation, so a page rendered from older data is never stored.
+    generations: Mutex<HashMap<String, u64>>,
 }
 
 impl WallCache {
@@ -63,8 +65,18 @@ impl WallCache {
         pages.get(key).filter(|p| p.second == second).cloned()
     }
 
-    /// Keeps a page.
-    pub fn put(&self, key: PageKey, page: Arc<CachedPage>) {
+    /// The wall's generation: read it before reading the database for a render.
+    pub fn generation(&self, slug: &str) -> u64 {
+        let generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        generations.get(slug).copied().unwrap_or(0)
+    }
+
+    /// Keeps a page rendered at `generation`, unless the wall changed since.
+    pub fn put(&self, key: PageKey, page: Arc<CachedPage>, generation: u64) {
+        let generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        if generations.get(&key.0).copied().unwrap_or(0) != generation {
+            return;
+        }
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         // Pages of past seconds are useless; keep the map from growing with filters and pages.
         if pages.len() > 512 {
@@ -74,8 +86,10 @@ impl WallCache {
         pages.insert(key, page);
     }
 
-    /// Forgets every page of a branch's wall.
+    /// Forgets every page of a branch's wall, and refuses pages rendered before now.
     pub fn invalidate(&self, slug: &str) {
+        let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        *generations.entry(slug.to_string()).or_insert(0) += 1;
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         pages.retain(|(s, _, _), _| s != slug);
     }
@@ -91,7 +105,7 @@ mod tests {
         let cache = WallCache::default();
         let key = ("northfield".to_string(), String::new(), 1);
         let page = Arc::new(CachedPage::new("<p>solidarity</p>".repeat(100), 10));
-        cache.put(key.clone(), page);
+        cache.put(key.clone(), page, cache.generation("northfield"));
         assert!(cache.get(&key, 10).is_some());
         assert!(
             cache.get(&key, 11).is_none(),
@@ -101,6 +115,27 @@ mod tests {
         assert!(cache.get(&key, 10).is_some());
         cache.invalidate("northfield");
         assert!(cache.get(&key, 10).is_none());
+    }
+
+    #[test]
+    fn a_page_rendered_before_a_change_is_not_kept() {
+        let cache = WallCache::default();
+        let key = ("northfield".to_string(), String::new(), 1);
+        let before = cache.generation("northfield");
+        // A moderator approves while the page is being rendered from the old data.
+        cache.invalidate("northfield");
+        cache.put(
+            key.clone(),
+            Arc::new(CachedPage::new("stale".into(), 5)),
+            before,
+        );
+        assert!(cache.get(&key, 5).is_none(), "the stale render was dropped");
+        cache.put(
+            key.clone(),
+            Arc::new(CachedPage::new("fresh".into(), 5)),
+            cache.generation("northfield"),
+        );
+        assert_eq!(&cache.get(&key, 5).unwrap().html[..], b"fresh");
     }
 
     #[test]

@@ -224,13 +224,14 @@ pub async fn wall(
     let cached = match state.wall_cache.get(&key, second) {
         Some(page) => page,
         None => {
+            let generation = state.wall_cache.generation(&slug);
             let branch = state.store.branch_by_slug(&slug).await?;
             let page = wall_page(&state, &csrf, None, branch, q.kind, page_number).await?;
             let html = page
                 .render()
                 .map_err(|e| AppError::Internal(format!("template: {e}")))?;
             let cached = std::sync::Arc::new(CachedPage::new(html, second));
-            state.wall_cache.put(key, cached.clone());
+            state.wall_cache.put(key, cached.clone(), generation);
             cached
         }
     };
