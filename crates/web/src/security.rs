@@ -190,3 +190,19 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
         )))
     }
 }
+
+/// A keyed hash: SHA-256 over the instance's secret and `value`. Used for client addresses
+/// (rate limits), sign-in failure keys and wall form stamps, so stored values cannot be turned
+/// back into addresses or emails without the secret, and every process agrees on them.
+pub async fn keyed_hash(state: &AppState, value: &str) -> crate::error::AppResult<String> {
+    let key = state
+        .ip_key
+        .get_or_try_init(|| async {
+            state
+                .store
+                .instance_secret("ip-hash-key", &crate::tokens::random_token())
+                .await
+        })
+        .await?;
+    Ok(crate::tokens::hash_token(&format!("{key}:{value}")))
+}

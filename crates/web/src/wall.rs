@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::extract::CurrentUser;
 use crate::state::AppState;
-use crate::tokens::{hash_token, random_token};
+use crate::tokens::hash_token;
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallError, WallSubmission};
 use picket_mail::OutgoingEmail;
@@ -46,7 +46,7 @@ const STAMP_HOURS: i64 = 6;
 /// visitor, so it can be cached.
 pub async fn form_stamp(state: &AppState, branch: &Branch, at: i64) -> AppResult<String> {
     // Keyed with the instance secret: only this server can make a valid stamp.
-    let key = ip_hash(state, &format!("wall-form:{}:{at}", branch.id)).await?;
+    let key = crate::security::keyed_hash(state, &format!("wall-form:{}:{at}", branch.id)).await?;
     Ok(format!("{at}.{}", &hash_token(&key)[..32]))
 }
 
@@ -130,21 +130,6 @@ pub enum Submitted {
     Spam(i64),
 }
 
-/// A keyed hash of a client address: rate limits work across processes, and the stored value
-/// cannot be turned back into the address without the instance's secret.
-pub async fn ip_hash(state: &AppState, ip: &str) -> AppResult<String> {
-    let key = state
-        .ip_key
-        .get_or_try_init(|| async {
-            state
-                .store
-                .instance_secret("ip-hash-key", &random_token())
-                .await
-        })
-        .await?;
-    Ok(hash_token(&format!("{key}:{ip}")))
-}
-
 /// Checks and stores a public post. `honeypot` and `fill_secs` come from the HTML form only.
 pub async fn submit(
     state: &AppState,
@@ -155,7 +140,7 @@ pub async fn submit(
     ip: &str,
 ) -> AppResult<Submitted> {
     let settings = &state.settings.wall;
-    let ip_hash = ip_hash(state, ip).await?;
+    let ip_hash = crate::security::keyed_hash(state, ip).await?;
     let recent = state
         .store
         .wall_posts_from(&ip_hash, Utc::now() - Duration::hours(1))

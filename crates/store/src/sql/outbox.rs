@@ -88,23 +88,20 @@ impl OutboxStore for SqlStore {
         retry_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
         let error: String = error.chars().take(500).collect();
-        match retry_at {
+        let query = match retry_at {
             Some(at) => sqlx::query(
                 "UPDATE outbox SET run_after = $1, last_error = $2, locked_by = NULL, locked_until = NULL \
                  WHERE id = $3 AND locked_by = $4",
             )
-            .bind(to_secs(at)),
+            .bind(to_secs(at))
+            .bind(error),
             None => sqlx::query(
-                "UPDATE outbox SET status = 'failed', last_error = $2, locked_by = NULL, locked_until = NULL \
-                 WHERE id = $3 AND locked_by = $4 AND $1 = 0",
+                "UPDATE outbox SET status = 'failed', last_error = $1, locked_by = NULL, locked_until = NULL \
+                 WHERE id = $2 AND locked_by = $3",
             )
-            .bind(0_i64),
-        }
-        .bind(error)
-        .bind(id)
-        .bind(worker)
-        .execute(self.pool())
-        .await?;
+            .bind(error),
+        };
+        query.bind(id).bind(worker).execute(self.pool()).await?;
         Ok(())
     }
 

@@ -13,12 +13,6 @@ use picket_domain::Role;
 use picket_store::{Branch, BranchUser, NewAuditEntry, Page, PageRequest};
 use serde::Deserialize;
 
-/// `?page=` on lists.
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    page: Option<u32>,
-}
-
 /// What the add-user form held, kept when it fails validation.
 #[derive(Debug, Default, Deserialize)]
 pub struct AddUserForm {
@@ -178,11 +172,4 @@ pub async fn branches(
         layout: Layout::new("Branches", &csrf, Some(&user)),
         branches: state.store.list_branches().await?,
     })
-}
-
-impl PageQuery {
-    /// The page asked for, from 1.
-    pub fn page(&self) -> u32 {
-        self.page.unwrap_or(1).max(1)
-    }
 }

@@ -73,8 +73,9 @@ pub async fn login(
     // Keyed with the instance secret, like client addresses: a stolen database cannot be
     // checked for whether a given address failed to sign in.
     let email_key =
-        crate::wall::ip_hash(&state, &format!("login-email:{}", email.to_lowercase())).await?;
-    let ip_key = crate::wall::ip_hash(&state, &format!("login-ip:{ip}")).await?;
+        crate::security::keyed_hash(&state, &format!("login-email:{}", email.to_lowercase()))
+            .await?;
+    let ip_key = crate::security::keyed_hash(&state, &format!("login-ip:{ip}")).await?;
     let since = Utc::now() - Duration::minutes(sec.failure_window_minutes);
     let show_again = |status: StatusCode, error: String| {
         render_with_status(
