@@ -1,38 +1,39 @@
 //! `picket holidays`, `picket working-days`, `picket ballot check` and `picket notice`: the
 //! bank-holiday calendar and the law engine on the command line.
 //!
-//! These commands need no database and no settings file. Each prints text for people by
+//! These commands need no database. They honour the settings (`--config` and `PICKET_*`) as
+//! `picket serve` does: the one-off bank holidays of `extra_holidays` and the organiser's
+//! overrides under `law`, each reported with its recorded reason. Each prints text for people by
 //! default and JSON with `--json`; the JSON field names are a stable interface that other
 //! tools script against, documented in each command's `--help`. Bad input exits with code 2
 //! and a message naming the option to fix.
 
+mod text;
+
 use crate::usage;
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
-use picket_domain::calendar::{Calendar, ExtraHoliday, Holiday, WorkingDays};
+use picket_domain::calendar::{Calendar, ExtraHoliday};
 use picket_domain::law::{
-    assess_ballot, notice_deadline, BallotAssessment, BallotInput, IpsCategory, LawOverrides,
-    Nation, NoticeAnswer,
+    assess_ballot, notice_deadline, BallotInput, IpsCategory, LawOverrides, Nation,
 };
 use picket_domain::Division;
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use text::{ballot_text, holidays_text, notice_text, working_days_text};
 
 /// The first year these commands answer for.
 const FIRST_YEAR: i32 = 1995;
 /// The last year these commands answer for.
 const LAST_YEAR: i32 = 2100;
 
-/// The last line of every answer for people.
-const NOT_ADVICE: &str = "Picket informs; it is not legal advice.";
-
 /// List a division's bank holidays in a year, in date order.
 ///
 /// Holidays are computed from the rules: fixed days, first and last Mondays, Easter,
 /// substitute days for holidays at a weekend, and the one-off changes made by
-/// proclamation up to those listed in LAW.md. Add later one-offs with --holidays-file.
+/// proclamation up to those listed in LAW.md. Later one-offs come from the settings'
+/// [[extra_holidays]] and from --holidays-file.
 ///
 /// With --json, prints a JSON array with one object per holiday, in date order:
 ///   [{"date": "2024-05-27", "name": "Spring bank holiday"}, ...]
@@ -42,7 +43,7 @@ const NOT_ADVICE: &str = "Picket informs; it is not legal advice.";
 #[derive(Debug, Clone, Args)]
 #[command(
     verbatim_doc_comment,
-    about = "List a division's bank holidays in a year (no database or settings needed)"
+    about = "List a division's bank holidays in a year (no database needed; honours extra_holidays and law settings)"
 )]
 pub struct HolidaysArgs {
     /// The bank-holiday division.
@@ -75,7 +76,7 @@ pub struct HolidaysArgs {
 #[derive(Debug, Clone, Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Count the working days between two dates, both included (no database or settings needed)"
+    about = "Count the working days between two dates, both included (no database needed; honours extra_holidays and law settings)"
 )]
 pub struct WorkingDaysArgs {
     /// The bank-holiday division.
@@ -106,6 +107,10 @@ pub enum BallotCommand {
 }
 
 /// Check a ballot result against the law in force on its opening day.
+///
+/// The organiser's overrides in the settings ([law.KEY] with value and reason, from
+/// --config or PICKET_LAW__KEY__VALUE / PICKET_LAW__KEY__REASON) apply, and the answer
+/// lists each one used with its reason under assumptions.
 ///
 /// Shows the regime applied, turnout, the Yes vote as a share of votes cast and of those
 /// entitled, each threshold with the figure required and the figure achieved, whether the
@@ -179,6 +184,9 @@ pub struct BallotCheckArgs {
 
 /// Say by when the employer must receive notice of industrial action.
 ///
+/// The organiser's overrides in the settings ([law.KEY] with value and reason) apply, and
+/// the answer lists each one used with its reason under assumptions.
+///
 /// Notice periods are calendar days: bank holidays do not move them. The regime is the one
 /// in force on the day the notice is received; near a change in the law Picket gives the
 /// safe date and says so under assumptions. A notice counts only if received on or after
@@ -197,7 +205,7 @@ pub struct BallotCheckArgs {
 #[derive(Debug, Clone, Args)]
 #[command(
     verbatim_doc_comment,
-    about = "Say by when the employer must receive notice of industrial action (no database or settings needed)"
+    about = "Say by when the employer must receive notice of industrial action (no database needed; honours extra_holidays and law settings)"
 )]
 pub struct NoticeArgs {
     /// Where the members work.
@@ -268,13 +276,38 @@ fn naming_option(err: impl std::fmt::Display, options: &[&str]) -> anyhow::Error
     usage(text)
 }
 
-/// The calendar with the one-offs from `--holidays-file`, if given.
-fn calendar(holidays_file: Option<&Path>) -> anyhow::Result<Calendar> {
+/// What the law commands take from the settings: `extra_holidays` and the `law` overrides.
+#[derive(Debug, Clone, Default)]
+pub struct LawSettings {
+    /// One-off bank holidays from `[[extra_holidays]]`.
+    pub extra_holidays: Vec<ExtraHoliday>,
+    /// The organiser's overrides from `[law.KEY]`.
+    pub overrides: LawOverrides,
+}
+
+impl From<&picket_web::Settings> for LawSettings {
+    fn from(s: &picket_web::Settings) -> Self {
+        Self {
+            extra_holidays: s.extra_holidays.clone(),
+            overrides: s.law.clone(),
+        }
+    }
+}
+
+/// The calendar with the one-offs from the settings and from `--holidays-file`, if given.
+fn calendar(holidays_file: Option<&Path>, settings: &LawSettings) -> anyhow::Result<Calendar> {
+    let mut extra = settings.extra_holidays.clone();
     let Some(path) = holidays_file else {
-        return Ok(Calendar::default());
+        // Settings were validated when loaded, so this calendar builds.
+        return Calendar::new(extra).map_err(|e| usage(format!("extra_holidays: {e}")));
     };
-    let extra = read_holidays(path)?;
-    Calendar::new(extra).map_err(|e| usage(format!("--holidays-file: {}: {e}", path.display())))
+    extra.extend(read_holidays(path)?);
+    Calendar::new(extra).map_err(|e| {
+        usage(format!(
+            "--holidays-file: {} (with the settings' extra_holidays): {e}",
+            path.display()
+        ))
+    })
 }
 
 fn read_holidays(path: &Path) -> anyhow::Result<Vec<ExtraHoliday>> {
@@ -298,14 +331,9 @@ fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// "2024-05-27 (Monday)"
-fn day(date: NaiveDate) -> String {
-    format!("{date} ({})", date.format("%A"))
-}
-
 /// `picket holidays`
-pub fn holidays(args: &HolidaysArgs) -> anyhow::Result<()> {
-    let list = calendar(args.holidays_file.as_deref())?
+pub fn holidays(args: &HolidaysArgs, settings: &LawSettings) -> anyhow::Result<()> {
+    let list = calendar(args.holidays_file.as_deref(), settings)?
         .holidays(args.division, args.year)
         .map_err(|e| naming_option(e, &["--year"]))?;
     if args.json {
@@ -316,19 +344,9 @@ pub fn holidays(args: &HolidaysArgs) -> anyhow::Result<()> {
     }
 }
 
-fn holidays_text(division: Division, year: i32, list: &[Holiday]) -> String {
-    let mut out = format!("Bank holidays in {}, {year}\n\n", division.label());
-    for h in list {
-        let _ = writeln!(out, "  {:<24}{}", day(h.date), h.name);
-    }
-    let _ = writeln!(out, "\n{} bank holidays.", list.len());
-    let _ = writeln!(out, "{NOT_ADVICE}");
-    out
-}
-
 /// `picket working-days`
-pub fn working_days(args: &WorkingDaysArgs) -> anyhow::Result<()> {
-    let answer = calendar(args.holidays_file.as_deref())?
+pub fn working_days(args: &WorkingDaysArgs, settings: &LawSettings) -> anyhow::Result<()> {
+    let answer = calendar(args.holidays_file.as_deref(), settings)?
         .working_days(args.division, args.from, args.to)
         .map_err(|e| naming_option(e, &["--from", "--to"]))?;
     if args.json {
@@ -339,59 +357,14 @@ pub fn working_days(args: &WorkingDaysArgs) -> anyhow::Result<()> {
     }
 }
 
-fn working_days_text(args: &WorkingDaysArgs, answer: &WorkingDays) -> String {
-    let division = args.division.label();
-    let total = (args.to - args.from).num_days() + 1;
-    let (weekend, holidays): (Vec<_>, Vec<_>) = answer
-        .excluded
-        .iter()
-        .partition(|e| matches!(e.date.weekday(), Weekday::Sat | Weekday::Sun));
-    let mut out = format!(
-        "Working days in {division} from {} to {}, both included: {}\n\n",
-        day(args.from),
-        day(args.to),
-        answer.working_days
-    );
-    let _ = writeln!(
-        out,
-        "Counting rule: Monday to Friday, less {division} bank holidays."
-    );
-    let _ = writeln!(
-        out,
-        "  {}, less {}, less {} = {}",
-        plural(total, "day", "days"),
-        plural(weekend.len(), "weekend day", "weekend days"),
-        plural(
-            holidays.len(),
-            "bank holiday on a weekday",
-            "bank holidays on weekdays",
-        ),
-        plural(answer.working_days, "working day", "working days"),
-    );
-    if !holidays.is_empty() {
-        let _ = writeln!(out, "\nBank holidays not counted");
-        for e in holidays {
-            let _ = writeln!(out, "  {:<24}{}", day(e.date), e.reason);
-        }
-    }
-    let _ = writeln!(out, "\n{NOT_ADVICE}");
-    out
-}
-
-/// "1 day", "2 days".
-fn plural(n: impl TryInto<u64>, one: &str, many: &str) -> String {
-    let n: u64 = n.try_into().unwrap_or(u64::MAX);
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// `picket ballot …`
-pub fn ballot(cmd: &BallotCommand) -> anyhow::Result<()> {
+pub fn ballot(cmd: &BallotCommand, settings: &LawSettings) -> anyhow::Result<()> {
     match cmd {
-        BallotCommand::Check(args) => ballot_check(args),
+        BallotCommand::Check(args) => ballot_check(args, settings),
     }
 }
 
-fn ballot_check(args: &BallotCheckArgs) -> anyhow::Result<()> {
+fn ballot_check(args: &BallotCheckArgs, settings: &LawSettings) -> anyhow::Result<()> {
     let input = BallotInput {
         nation: args.nation,
         opened: args.opened,
@@ -417,7 +390,7 @@ fn ballot_check(args: &BallotCheckArgs) -> anyhow::Result<()> {
         "--welsh-devolved-authority",
     ];
     let answer =
-        assess_ballot(&input, &LawOverrides::default()).map_err(|e| naming_option(e, &options))?;
+        assess_ballot(&input, &settings.overrides).map_err(|e| naming_option(e, &options))?;
     if args.json {
         print_json(&answer)
     } else {
@@ -426,86 +399,9 @@ fn ballot_check(args: &BallotCheckArgs) -> anyhow::Result<()> {
     }
 }
 
-fn ballot_text(input: &BallotInput, a: &BallotAssessment) -> String {
-    let mut out = format!(
-        "Ballot in {}, opened {}, closed {}\n",
-        input.nation.label(),
-        day(input.opened),
-        day(input.closed)
-    );
-    let _ = writeln!(out, "Regime: {} (in force on the opening day)", a.regime);
-    if let Some(ips) = input.ips {
-        let _ = writeln!(out, "Important public services: {}", ips.label());
-    }
-    let _ = writeln!(out, "\nResult");
-    let _ = writeln!(
-        out,
-        "  Entitled to vote {}; votes cast {} (turnout {}%)",
-        input.entitled, input.cast, a.turnout_percent
-    );
-    let _ = writeln!(
-        out,
-        "  Yes {}, No {}, spoiled {}: Yes is {}% of votes cast and {}% of those entitled",
-        input.yes, input.no, input.spoiled, a.yes_percent_of_cast, a.yes_percent_of_entitled
-    );
-    let _ = writeln!(out, "\nThresholds");
-    for t in &a.thresholds {
-        let _ = writeln!(
-            out,
-            "  [{}] {}\n        required {}%, actual {}% ({})",
-            if t.met { "met" } else { "NOT MET" },
-            t.name,
-            t.required_percent,
-            t.actual_percent,
-            t.provision
-        );
-    }
-    let _ = writeln!(out, "\nMandate");
-    match a.mandate_last_day {
-        Some(last) if a.valid_mandate => {
-            let _ = writeln!(out, "  The ballot gives a mandate.");
-            let _ = writeln!(out, "  Last day of the mandate: {}", day(last));
-            if let Some(ext) = a.mandate_last_day_with_extension {
-                let _ = writeln!(out, "  With the employer's agreement: {}", day(ext));
-            }
-        }
-        _ => {
-            let _ = writeln!(
-                out,
-                "  NO MANDATE: the ballot does not meet every threshold above."
-            );
-        }
-    }
-    let _ = writeln!(out, "\nStatutory steps");
-    for s in &a.steps {
-        let _ = writeln!(out, "  - {}", s.name);
-        match s.deadline {
-            Some(d) => {
-                let _ = writeln!(out, "    by {} ({})", day(d), s.provision);
-            }
-            None => {
-                let _ = writeln!(out, "    ({})", s.provision);
-            }
-        }
-    }
-    assumptions_text(&mut out, &a.assumptions);
-    let _ = writeln!(out, "\n{NOT_ADVICE}");
-    out
-}
-
-fn assumptions_text(out: &mut String, assumptions: &[String]) {
-    if assumptions.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\nAssumptions");
-    for s in assumptions {
-        let _ = writeln!(out, "  - {s}");
-    }
-}
-
 /// `picket notice`
-pub fn notice(args: &NoticeArgs) -> anyhow::Result<()> {
-    let answer = notice_deadline(args.nation, args.action_starts, &LawOverrides::default())
+pub fn notice(args: &NoticeArgs, settings: &LawSettings) -> anyhow::Result<()> {
+    let answer = notice_deadline(args.nation, args.action_starts, &settings.overrides)
         .map_err(|e| naming_option(e, &["--nation", "--action-starts"]))?;
     if args.json {
         print_json(&answer)
@@ -513,38 +409,6 @@ pub fn notice(args: &NoticeArgs) -> anyhow::Result<()> {
         print!("{}", notice_text(args, &answer));
         Ok(())
     }
-}
-
-fn notice_text(args: &NoticeArgs, n: &NoticeAnswer) -> String {
-    let mut out = format!(
-        "Industrial action in {} starting {}\n\n",
-        args.nation.label(),
-        day(args.action_starts)
-    );
-    let _ = writeln!(
-        out,
-        "The employer must receive notice by: {}",
-        day(n.notice_received_by)
-    );
-    let _ = writeln!(
-        out,
-        "  {} days' notice under {} ({})",
-        n.period_days, n.regime, n.provision
-    );
-    if let Some(agreed) = n.notice_received_by_with_agreement {
-        let _ = writeln!(
-            out,
-            "  If the employer agrees to shorter notice: {}",
-            day(agreed)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  Notice periods are calendar days: bank holidays do not move them. The notice counts\n  only if received on or after the day the employer was told the ballot result."
-    );
-    assumptions_text(&mut out, &n.assumptions);
-    let _ = writeln!(out, "\n{NOT_ADVICE}");
-    out
 }
 
 #[cfg(test)]

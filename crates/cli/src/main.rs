@@ -55,7 +55,7 @@ enum Command {
     // argument types in law.rs: a doc comment here would replace it.
     Holidays(law::HolidaysArgs),
     WorkingDays(law::WorkingDaysArgs),
-    /// Check ballots against the law (no database or settings needed).
+    /// Check ballots against the law (no database needed; honours the law settings).
     #[command(subcommand)]
     Ballot(law::BallotCommand),
     Notice(law::NoticeArgs),
@@ -124,9 +124,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Branch(cmd) => admin::branch(load_settings(&cli)?, cmd).await,
         Command::User(cmd) => admin::user(load_settings(&cli)?, cmd).await,
         Command::Token(cmd) => admin::token(load_settings(&cli)?, cmd).await,
-        Command::Holidays(args) => law::holidays(args),
-        Command::WorkingDays(args) => law::working_days(args),
-        Command::Ballot(cmd) => law::ballot(cmd),
-        Command::Notice(args) => law::notice(args),
+        Command::Holidays(args) => law::holidays(args, &(&load_settings(&cli)?).into()),
+        Command::WorkingDays(args) => law::working_days(args, &(&load_settings(&cli)?).into()),
+        Command::Ballot(cmd) => law::ballot(cmd, &(&load_settings(&cli)?).into()),
+        Command::Notice(args) => law::notice(args, &(&load_settings(&cli)?).into()),
     }
 }

@@ -1,0 +1,252 @@
+//! The calendar and law commands honour the settings as `picket serve` does: one-off bank
+//! holidays from `[[extra_holidays]]` and the organiser's `[law.KEY]` overrides (from
+//! `--config` or `PICKET_*` variables), each override reported with its recorded reason.
+
+use serde_json::Value;
+use std::io::Write as _;
+use std::process::{Command, Output};
+
+/// Runs `picket` with `args` and the extra environment `env`, away from other settings.
+fn picket(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
+    cmd.args(args)
+        .env_remove("PICKET_CONFIG")
+        .env_remove("PICKET_DATABASE_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run picket")
+}
+
+fn json(args: &[&str], env: &[(&str, &str)]) -> Value {
+    let out = picket(args, env);
+    assert!(
+        out.status.success(),
+        "picket {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// A settings file with these contents.
+fn config(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new()
+        .suffix(".toml")
+        .tempfile()
+        .expect("temp file");
+    file.write_all(text.as_bytes()).expect("write config");
+    file
+}
+
+const ONE_OFF: &str = r#"
+[[extra_holidays]]
+date = "2027-06-11"
+name = "Royal wedding"
+divisions = ["england-and-wales"]
+"#;
+
+#[test]
+fn extra_holidays_from_the_settings_file_are_listed_and_not_counted() {
+    let file = config(ONE_OFF);
+    let path = file.path().to_str().unwrap();
+    let year = [
+        "holidays",
+        "--division",
+        "england-and-wales",
+        "--year",
+        "2027",
+    ];
+
+    let plain = json(&[&year[..], &["--json"]].concat(), &[]);
+    let with = json(&[&["--config", path], &year[..], &["--json"]].concat(), &[]);
+    assert_eq!(
+        with.as_array().unwrap().len(),
+        plain.as_array().unwrap().len() + 1
+    );
+    assert!(with
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["date"] == "2027-06-11" && h["name"] == "Royal wedding"));
+    // Only the division named in the settings gets it.
+    let scotland = json(
+        &[
+            "--config",
+            path,
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2027",
+            "--json",
+        ],
+        &[],
+    );
+    assert!(scotland
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["date"] != "2027-06-11"));
+
+    let week = [
+        "working-days",
+        "--division",
+        "england-and-wales",
+        "--from",
+        "2027-06-07",
+        "--to",
+        "2027-06-11",
+        "--json",
+    ];
+    assert_eq!(json(&week, &[])["working_days"], 5);
+    let counted = json(&[&["--config", path], &week[..]].concat(), &[]);
+    assert_eq!(counted["working_days"], 4);
+    assert_eq!(counted["excluded"][0]["date"], "2027-06-11");
+    assert_eq!(counted["excluded"][0]["reason"], "Royal wedding");
+}
+
+#[test]
+fn law_overrides_from_a_file_change_the_ballot_answer_and_say_why() {
+    let ballot = [
+        "ballot",
+        "check",
+        "--nation",
+        "england",
+        "--opened",
+        "2026-03-02",
+        "--closed",
+        "2026-03-16",
+        "--entitled",
+        "200",
+        "--cast",
+        "60",
+        "--yes",
+        "50",
+        "--no",
+        "10",
+        "--json",
+    ];
+    // 30% turnout: no mandate while the 50% threshold is taken to apply.
+    let safe = json(&ballot, &[]);
+    assert_eq!(safe["valid_mandate"], false);
+    assert_eq!(safe["thresholds"].as_array().unwrap().len(), 2);
+
+    let file = config(
+        "[law.era25_turnout_threshold_applies]\nvalue = false\nreason = \"E-balloting regulations commenced\"\n",
+    );
+    let path = file.path().to_str().unwrap();
+    let changed = json(&[&["--config", path], &ballot[..]].concat(), &[]);
+    assert_eq!(changed["valid_mandate"], true);
+    assert_eq!(changed["thresholds"].as_array().unwrap().len(), 1);
+    assert!(changed["assumptions"].as_array().unwrap().iter().any(|s| s
+        .as_str()
+        .unwrap()
+        .contains("giving the reason: E-balloting regulations commenced")));
+
+    // The text answer says so too.
+    let text = picket(
+        &[&["--config", path], &ballot[..ballot.len() - 1]].concat(),
+        &[],
+    );
+    assert!(text.status.success());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("E-balloting regulations commenced"));
+}
+
+#[test]
+fn law_overrides_from_the_environment_change_the_mandate_and_the_notice() {
+    let ni = [
+        "ballot",
+        "check",
+        "--nation",
+        "northern-ireland",
+        "--opened",
+        "2024-03-04",
+        "--closed",
+        "2024-03-24",
+        "--entitled",
+        "20",
+        "--cast",
+        "16",
+        "--yes",
+        "10",
+        "--no",
+        "6",
+        "--json",
+    ];
+    // Four weeks beginning with the closing day by default, six by the override.
+    assert_eq!(json(&ni, &[])["mandate_last_day"], "2024-04-20");
+    let env = [
+        ("PICKET_LAW__NI_MANDATE_WEEKS__VALUE", "6"),
+        ("PICKET_LAW__NI_MANDATE_WEEKS__REASON", "Counsel's advice"),
+    ];
+    let six = json(&ni, &env);
+    assert_eq!(six["mandate_last_day"], "2024-05-04");
+    assert!(six["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().contains("Counsel's advice")));
+
+    let notice = [
+        "notice",
+        "--nation",
+        "england",
+        "--action-starts",
+        "2027-06-14",
+        "--json",
+    ];
+    assert_eq!(
+        json(&notice, &[])["notice_received_by_with_agreement"],
+        Value::Null
+    );
+    let agreed = json(
+        &notice,
+        &[
+            ("PICKET_LAW__ERA25_NOTICE_DAYS_BY_AGREEMENT__VALUE", "7"),
+            (
+                "PICKET_LAW__ERA25_NOTICE_DAYS_BY_AGREEMENT__REASON",
+                "Agreed with HR",
+            ),
+        ],
+    );
+    assert_eq!(agreed["notice_received_by"], "2027-06-04");
+    assert_eq!(agreed["notice_received_by_with_agreement"], "2027-06-07");
+}
+
+#[test]
+fn bad_law_settings_exit_2_naming_the_setting() {
+    let out = picket(
+        &[
+            "notice",
+            "--nation",
+            "england",
+            "--action-starts",
+            "2027-06-14",
+        ],
+        &[("PICKET_LAW__NI_MANDATE_WEEKS__VALUE", "6")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("reason") && err.contains("NI_MANDATE_WEEKS"),
+        "{err}"
+    );
+
+    let file = config("[law.ni_mandate_weeks]\nvalue = 500\nreason = \"typo\"\n");
+    let out = picket(
+        &[
+            "--config",
+            file.path().to_str().unwrap(),
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2027",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ni_mandate_weeks"), "{err}");
+    assert!(out.stdout.is_empty());
+}
