@@ -8,6 +8,7 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use crate::contract_dispute_edits::*;
 pub use crate::contract_disputes::*;
 pub use crate::contract_wall::*;
 
@@ -483,6 +484,9 @@ macro_rules! for_each_contract_test {
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);
+        $m!(dispute_records_are_edited_and_deleted);
+        $m!(dispute_edits_are_scoped);
+        $m!(participation_is_recorded_per_day_or_period);
     };
 }
 

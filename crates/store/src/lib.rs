@@ -8,9 +8,11 @@
 mod audit;
 mod auth;
 pub mod contract;
+mod contract_dispute_edits;
 mod contract_disputes;
 mod contract_wall;
 mod directory;
+pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
@@ -22,6 +24,7 @@ pub mod wall;
 pub use audit::AuditStore;
 pub use auth::AuthStore;
 pub use directory::DirectoryStore;
+pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
 pub use events::{EventStore, StoreEvent};
 pub use outbox::OutboxStore;
@@ -47,6 +50,7 @@ pub trait Store:
     + OutboxStore
     + WallStore
     + DisputeStore
+    + DisputeEditStore
     + Send
     + Sync
     + 'static
@@ -80,7 +84,7 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, DirectoryStore, DisputeStore, EventStore, OutboxStore, Store,
-        WallStore,
+        AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
+        OutboxStore, Store, WallStore,
     };
 }

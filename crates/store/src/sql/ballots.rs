@@ -16,7 +16,8 @@ use sqlx::Row;
 const BALLOT: &str = "id, dispute_id, kind, title, opened, closed, entitled, ips, welsh_devolved, \
     extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer";
 
-const PERIOD: &str = "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
+pub(super) const PERIOD: &str =
+    "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
     notice_received, holidays_as_strike";
 
 fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
@@ -49,7 +50,7 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
     })
 }
 
-fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
+pub(super) fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
     let holidays: String = row.try_get("holidays_as_strike")?;
     Ok(ActionPeriod {
         id: row.try_get("id")?,
@@ -69,7 +70,7 @@ fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
     })
 }
 
-fn result_binds(result: Option<BallotResult>) -> [Option<i64>; 4] {
+pub(super) fn result_binds(result: Option<BallotResult>) -> [Option<i64>; 4] {
     match result {
         Some(r) => [r.cast, r.yes, r.no, r.spoiled].map(|n| Some(i64::from(n))),
         None => [None; 4],

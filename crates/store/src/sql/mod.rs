@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod ballots;
 mod directory;
+mod dispute_edits;
 mod disputes;
 mod events;
 mod outbox;
