@@ -481,6 +481,7 @@ macro_rules! for_each_contract_test {
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);
         $m!(wall_pledges_are_followed_up);
+        $m!(wall_feed_is_newest_approved_first);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);

@@ -312,3 +312,72 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
         1
     );
 }
+
+/// The feed's list: approved posts only, newest first whether pinned or not, at most the
+/// limit, and never another branch's.
+pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"feed-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&"feed-b".parse().unwrap(), "B", Division::Scotland)
+        .await
+        .unwrap();
+    let moderator: Email = "feedmod@example.org".parse().unwrap();
+    let (moderator, _) = store
+        .add_branch_user(&moderator, "Mod", None, a.id, Role::Organiser, None)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let id = store
+            .submit_wall_message(post(
+                a.id,
+                &format!("Poster {n}"),
+                "resident",
+                &format!("Message number {n}"),
+                &format!("feed-ip{n}"),
+            ))
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    for id in &ids[..3] {
+        store
+            .moderate_wall_message(a.id, *id, &Moderation::Approve, moderator.id)
+            .await
+            .unwrap();
+    }
+    // The oldest is pinned: the wall lists it first, the feed in its place by age.
+    store
+        .moderate_wall_message(a.id, ids[0], &Moderation::Feature(true), moderator.id)
+        .await
+        .unwrap();
+    let other = store
+        .submit_wall_message(post(
+            b.id,
+            "Elsewhere",
+            "resident",
+            "Other wall",
+            "feed-ipb",
+        ))
+        .await
+        .unwrap();
+    let feed = store.newest_approved_wall(a.id, 50).await.unwrap();
+    let got: Vec<i64> = feed.iter().map(|m| m.id).collect();
+    assert_eq!(
+        got,
+        vec![ids[2], ids[1], ids[0]],
+        "approved only, newest first"
+    );
+    assert!(!got.contains(&other));
+    let two = store.newest_approved_wall(a.id, 2).await.unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(two[0].id, ids[2]);
+    assert!(store
+        .newest_approved_wall(b.id, 50)
+        .await
+        .unwrap()
+        .is_empty());
+}

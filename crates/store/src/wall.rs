@@ -164,6 +164,13 @@ pub trait WallStore: Send + Sync {
         filter: WallFilter,
         page: PageRequest,
     ) -> StoreResult<Page<WallMessage>>;
+    /// The newest approved posts (by posting order, featured or not), at most `limit`: what
+    /// the wall's feed carries.
+    async fn newest_approved_wall(
+        &self,
+        branch: BranchId,
+        limit: u32,
+    ) -> StoreResult<Vec<WallMessage>>;
     /// One post on this wall.
     async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage>;
     /// Applies a moderator's decision and returns the post as it now stands.

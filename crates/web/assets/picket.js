@@ -49,3 +49,81 @@
     wall.insertBefore(item, wall.firstChild);
   });
 })();
+
+// The moderation queue by keyboard: j/k move between messages, a approves, r rejects, s marks
+// spam, f pins or unpins, ? shows the list of keys. Each key presses the message's own
+// button, so the forms (which work by touch and without this script) do the work.
+(function () {
+  "use strict";
+  var queue = document.getElementById("queue");
+  if (!queue) {
+    return;
+  }
+  var KEY = "picket-queue-position";
+  var items = Array.prototype.slice.call(queue.querySelectorAll("li.wall-message"));
+  var help = document.getElementById("shortcut-help");
+  var current = -1;
+
+  function select(index, focus) {
+    if (!items.length) { return; }
+    index = Math.max(0, Math.min(items.length - 1, index));
+    if (current >= 0 && items[current]) {
+      items[current].classList.remove("current");
+      items[current].removeAttribute("aria-current");
+    }
+    current = index;
+    var item = items[current];
+    item.classList.add("current");
+    item.setAttribute("aria-current", "true");
+    item.setAttribute("tabindex", "-1");
+    if (focus) {
+      item.focus({ preventScroll: true });
+      item.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function press(selector) {
+    if (current < 0) { return false; }
+    var button = items[current].querySelector(selector);
+    if (!button) { return false; }
+    try { window.sessionStorage.setItem(KEY, String(current)); } catch (e) { /* private mode */ }
+    button.click();
+    return true;
+  }
+
+  // Back from a decision the next message takes the place of the one just decided.
+  var start = 0;
+  try {
+    var kept = window.sessionStorage.getItem(KEY);
+    window.sessionStorage.removeItem(KEY);
+    if (kept !== null) { start = parseInt(kept, 10) || 0; }
+  } catch (e) { /* private mode */ }
+  select(start, false);
+  queue.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest("li.wall-message");
+    if (item) { select(items.indexOf(item), false); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) {
+      return;
+    }
+    var handled = true;
+    switch (event.key) {
+      case "j": select(current + 1, true); break;
+      case "k": select(current - 1, true); break;
+      case "a": handled = press("button[value=approve]"); break;
+      case "r": handled = press("button[value=reject]"); break;
+      case "s": handled = press("button[value=spam]"); break;
+      case "f": handled = press("button[value=feature], button[value=unfeature]"); break;
+      case "?":
+        if (help) { help.open = !help.open; }
+        break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  });
+})();

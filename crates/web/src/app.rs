@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::wall_embed::embed).post(pages::wall_embed::post),
         )
         .route("/{branch}/wall/events", get(pages::wall::events))
+        .route("/{branch}/wall/feed.atom", get(pages::wall_feed::atom))
         .route(
             "/{branch}/disputes",
             get(pages::disputes::list).post(pages::disputes::create),

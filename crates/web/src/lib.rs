@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod conditional;
 pub mod disputes;
 pub mod error;
 pub mod extract;

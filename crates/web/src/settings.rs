@@ -262,6 +262,12 @@ impl Settings {
         Ok(())
     }
 
+    /// The public URL without a trailing slash, to make absolute links (feeds, share links,
+    /// posters' QR codes).
+    pub fn public_base(&self) -> &str {
+        self.server.public_url.trim_end_matches('/')
+    }
+
     /// Whether Picket is reached over https (cookies marked Secure, HSTS sent).
     pub fn is_https(&self) -> bool {
         self.server.public_url.starts_with("https://")

@@ -1,6 +1,6 @@
 //! The wall in Debian's Chromium: an approved message arrives on an open page without a
 //! reload, and a corpus of XSS payloads reads exactly as typed without running, whether the
-//! page rendered it or the live update inserted it.
+//! page rendered it, the live update inserted it or the wall's Atom feed carries it.
 
 use fantoccini::Locator;
 use picket_domain::Role;
@@ -124,6 +124,50 @@ async fn approved_messages_arrive_live_and_payloads_never_run() {
         names[0].text().await.unwrap().ends_with(" <b>"),
         "names read as typed too"
     );
+
+    // The wall's Atom feed opened in the browser: every payload is text, none runs.
+    c.goto(&app.url("/northfield/wall/feed.atom"))
+        .await
+        .unwrap();
+    // Chromium shows a feed as text; the text, read back as XML, holds the payloads as typed.
+    let shown = c
+        .execute("return document.contentType;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        serde_json::json!("text/plain"),
+        "shown as text, not run as a page"
+    );
+    let contents = c
+        .execute(
+            "var xml = new DOMParser().parseFromString(document.body.textContent, 'application/xml'); \
+             if (xml.getElementsByTagName('parsererror').length) { return 'not well-formed'; } \
+             return Array.from(xml.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'content')).map(function (e) { return e.textContent; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut expected: Vec<&str> = PAYLOADS.to_vec();
+    expected.reverse();
+    assert_eq!(
+        contents,
+        serde_json::json!(expected),
+        "the feed carries every payload as typed, newest first"
+    );
+    let in_feed = c
+        .execute(
+            "return [typeof window.__xss, document.querySelectorAll('script, img, svg, iframe, style, a').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        in_feed,
+        serde_json::json!(["undefined", 0]),
+        "no payload became an element or ran in the feed"
+    );
+    assert!(c.get_alert_text().await.is_err(), "no dialog opened");
     browser.close().await;
 }
 

@@ -150,6 +150,21 @@ impl WallStore for SqlStore {
         })
     }
 
+    async fn newest_approved_wall(
+        &self,
+        branch: BranchId,
+        limit: u32,
+    ) -> StoreResult<Vec<WallMessage>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND status = 'approved' ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(branch.0)
+        .bind(i64::from(limit.clamp(1, 200)))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"

@@ -7,6 +7,7 @@ pub mod disputes;
 pub mod home;
 pub mod wall;
 pub mod wall_embed;
+pub mod wall_feed;
 pub mod wall_pledges;
 
 use crate::error::{default_info, AppError, AppResult, ErrorInfo};

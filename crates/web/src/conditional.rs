@@ -1,0 +1,79 @@
+//! Conditional GET for public documents (the campaign page, feeds, calendars, posters): a
+//! strong ETag over the body, `304 Not Modified` when the client already has it, and a short
+//! shared cache lifetime so a sudden crowd is mostly served by caches in front of Picket.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// A strong validator for `body`.
+pub fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..24])
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or `*`).
+pub fn client_has(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
+}
+
+/// `body` as `content_type` with its ETag, or `304` when the client has it already.
+/// `max_age` is how long shared caches may keep it without asking again.
+pub fn respond(
+    request: &HeaderMap,
+    content_type: &'static str,
+    max_age: u32,
+    body: impl Into<bytes::Bytes>,
+) -> Response {
+    let body: bytes::Bytes = body.into();
+    let etag = etag_of(&body);
+    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let cache = HeaderValue::from_str(&format!("public, max-age={max_age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("no-cache"));
+    let common = [
+        (header::ETAG, tag),
+        (header::CACHE_CONTROL, cache),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    if client_has(request, &etag) {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_matching_validator_gets_304() {
+        let body = b"<feed/>".to_vec();
+        let etag = etag_of(&body);
+        let mut headers = HeaderMap::new();
+        assert_eq!(
+            respond(&headers, "text/plain", 60, body.clone()).status(),
+            200
+        );
+        headers.insert(
+            header::IF_NONE_MATCH,
+            format!("\"x\", {etag}").parse().unwrap(),
+        );
+        assert_eq!(
+            respond(&headers, "text/plain", 60, body.clone()).status(),
+            304
+        );
+        headers.insert(header::IF_NONE_MATCH, "\"other\"".parse().unwrap());
+        assert_eq!(respond(&headers, "text/plain", 60, body).status(), 200);
+    }
+}
