@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 pub use crate::contract_dispute_edits::*;
 pub use crate::contract_disputes::*;
+pub use crate::contract_members::*;
 pub use crate::contract_wall::*;
 
 fn slug(s: &str) -> Slug {
@@ -488,6 +489,12 @@ macro_rules! for_each_contract_test {
         $m!(dispute_records_are_edited_and_deleted);
         $m!(dispute_edits_are_scoped);
         $m!(participation_is_recorded_per_day_or_period);
+        $m!(members_are_kept_per_branch);
+        $m!(member_search_filters_and_pages);
+        $m!(rep_teams_are_replaced_within_the_branch);
+        $m!(member_import_upserts_by_number);
+        $m!(member_import_is_all_or_nothing);
+        $m!(member_import_runs_record_their_outcome);
     };
 }
 

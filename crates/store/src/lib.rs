@@ -10,12 +10,14 @@ mod auth;
 pub mod contract;
 mod contract_dispute_edits;
 mod contract_disputes;
+mod contract_members;
 mod contract_wall;
 mod directory;
 pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
+pub mod members;
 mod models;
 mod outbox;
 pub mod sql;
@@ -27,6 +29,7 @@ pub use directory::DirectoryStore;
 pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
 pub use events::{EventStore, StoreEvent};
+pub use members::MemberStore;
 pub use outbox::OutboxStore;
 pub use wall::WallStore;
 
@@ -51,6 +54,7 @@ pub trait Store:
     + WallStore
     + DisputeStore
     + DisputeEditStore
+    + MemberStore
     + Send
     + Sync
     + 'static
@@ -85,6 +89,6 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        OutboxStore, Store, WallStore,
+        MemberStore, OutboxStore, Store, WallStore,
     };
 }

@@ -11,6 +11,8 @@ mod directory;
 mod dispute_edits;
 mod disputes;
 mod events;
+mod members;
+mod members_import;
 mod outbox;
 mod wall;
 
@@ -142,6 +144,7 @@ pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+pub use members_import::REPORT_CHANGES;
 pub use outbox::enqueue_email_on;
 
 #[async_trait::async_trait]

@@ -1,0 +1,593 @@
+//! Members: the branch's membership records and the rules their fields follow.
+//!
+//! A member record holds special-category personal data (union membership, UK GDPR Article 9).
+//! The types here validate each field once, at the edge, and their `Debug` output never shows
+//! the person. The CSV import's pure parts (encoding detection, column mapping, row
+//! validation, comparison) live in [`import`].
+
+pub mod import;
+
+use crate::values::Email;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a member field was refused. The message names the rule, never the value, so it can
+/// be logged, stored in an import report or sent to another person safely.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberError {
+    /// A required field is empty.
+    #[error("is required")]
+    Required,
+    /// Too long.
+    #[error("is longer than {0} characters")]
+    TooLong(usize),
+    /// Contains control characters (tabs, line breaks …).
+    #[error("contains control characters such as line breaks")]
+    Control,
+    /// The membership number has characters outside letters, digits, `-` and `/`.
+    #[error("must be letters, digits, `-` or `/` (no spaces)")]
+    MembershipNumber,
+    /// Not an email address.
+    #[error("is not an email address")]
+    Email,
+    /// Not a phone number.
+    #[error("is not a phone number (7 to 15 digits, optionally with +, spaces, brackets or -)")]
+    Phone,
+    /// Not an amount of money.
+    #[error("is not an amount in pounds, e.g. 123.45")]
+    Money,
+    /// Not yes or no.
+    #[error("is not yes or no")]
+    YesNo,
+    /// Not a date.
+    #[error("is not a date (YYYY-MM-DD or DD/MM/YYYY)")]
+    Date,
+    /// A contact preference is yes without the consent it rests on.
+    #[error("is needed when a contact preference is yes")]
+    ConsentMissing,
+    /// The consent date is in the future.
+    #[error("is in the future")]
+    FutureDate,
+}
+
+fn text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.chars().count() > max {
+        return Err(MemberError::TooLong(max));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(MemberError::Control);
+    }
+    Ok(Some(s.to_string()))
+}
+
+/// Optional free text up to `max` characters, trimmed; empty is `None`.
+pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    text(s, max)
+}
+
+/// A membership number as the union issues it, unique within a branch.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MembershipNumber(String);
+
+impl MembershipNumber {
+    /// Longest accepted.
+    pub const MAX: usize = 32;
+
+    /// As text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for MembershipNumber {
+    type Err = MemberError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(MemberError::Required);
+        }
+        if s.chars().count() > Self::MAX {
+            return Err(MemberError::TooLong(Self::MAX));
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+        {
+            return Err(MemberError::MembershipNumber);
+        }
+        Ok(MembershipNumber(s.to_ascii_uppercase()))
+    }
+}
+
+impl TryFrom<String> for MembershipNumber {
+    type Error = MemberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<MembershipNumber> for String {
+    fn from(n: MembershipNumber) -> String {
+        n.0
+    }
+}
+
+impl fmt::Display for MembershipNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for MembershipNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MembershipNumber(..)")
+    }
+}
+
+/// A phone number as typed, checked for a plausible count of digits.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl Phone {
+    /// As typed (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Phone {
+    type Err = MemberError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        let ok_chars = s
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " ()-".contains(c) || (c == '+' && i == 0));
+        if !ok_chars || !(7..=15).contains(&digits) || s.len() > 30 {
+            return Err(MemberError::Phone);
+        }
+        Ok(Phone(s.to_string()))
+    }
+}
+
+impl TryFrom<String> for Phone {
+    type Error = MemberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Phone(..)")
+    }
+}
+
+/// Parses an amount of money in pounds (`123.45`, `£1,234.5`, `80`) into pence.
+pub fn parse_pounds(s: &str) -> Result<i64, MemberError> {
+    let s = s.trim();
+    let s = s.strip_prefix('£').unwrap_or(s).replace(',', "");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || whole.len() > 9
+    {
+        return Err(MemberError::Money);
+    }
+    let pounds: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| MemberError::Money)?
+    };
+    let pence: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| MemberError::Money)? * 10,
+        _ => frac.parse().map_err(|_| MemberError::Money)?,
+    };
+    Ok(pounds * 100 + pence)
+}
+
+/// Formats pence as pounds for forms and exports: `12345` → `123.45`.
+pub fn format_pounds(pence: i64) -> String {
+    format!("{}.{:02}", pence / 100, pence % 100)
+}
+
+/// Parses yes/no as people write it in spreadsheets: yes, y, true, 1, x; no, n, false, 0 or
+/// empty.
+pub fn parse_yes_no(s: &str) -> Result<bool, MemberError> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "x" => Ok(true),
+        "no" | "n" | "false" | "0" | "" => Ok(false),
+        _ => Err(MemberError::YesNo),
+    }
+}
+
+/// Parses a calendar date written `YYYY-MM-DD` or the British `DD/MM/YYYY`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, MemberError> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| MemberError::Date)
+}
+
+/// How a member agreed to be contacted, with the words they agreed to and when.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPreferences {
+    /// May be emailed about the branch's business.
+    pub by_email: bool,
+    /// May be phoned or sent text messages.
+    pub by_phone: bool,
+    /// The wording of the consent they gave.
+    pub consent_wording: Option<String>,
+    /// The day they gave it.
+    pub consent_date: Option<NaiveDate>,
+}
+
+impl ContactPreferences {
+    /// Longest consent wording kept.
+    pub const MAX_WORDING: usize = 2000;
+
+    /// Checks that any "yes" rests on recorded consent (wording and date) and that the date
+    /// is not after `today`. Returns the field at fault.
+    pub fn check(&self, today: NaiveDate) -> Result<(), (MemberField, MemberError)> {
+        if self.by_email || self.by_phone {
+            if self.consent_wording.is_none() {
+                return Err((MemberField::ConsentWording, MemberError::ConsentMissing));
+            }
+            if self.consent_date.is_none() {
+                return Err((MemberField::ConsentDate, MemberError::ConsentMissing));
+            }
+        }
+        if self.consent_date.is_some_and(|d| d > today) {
+            return Err((MemberField::ConsentDate, MemberError::FutureDate));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ContactPreferences {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContactPreferences")
+            .field("by_email", &self.by_email)
+            .field("by_phone", &self.by_phone)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A member's own details, validated. The team is held apart (by id in the store, by name in
+/// an import) because it refers to another record.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetails {
+    /// The union's membership number, unique in the branch.
+    pub membership_number: MembershipNumber,
+    /// Their name.
+    pub name: String,
+    /// Email address.
+    pub email: Option<Email>,
+    /// Phone number.
+    pub phone: Option<Phone>,
+    /// Employer.
+    pub employer: Option<String>,
+    /// Workplace (building or site).
+    pub workplace: Option<String>,
+    /// Job title.
+    pub job_title: Option<String>,
+    /// Daily pay in pence, for strike pay.
+    pub daily_pay_pence: Option<i64>,
+    /// Whether they are a workplace rep.
+    pub is_rep: bool,
+    /// How they may be contacted, and the consent behind it.
+    pub contact: ContactPreferences,
+}
+
+impl MemberDetails {
+    /// Longest name.
+    pub const MAX_NAME: usize = 200;
+    /// Longest employer, workplace or job title.
+    pub const MAX_TEXT: usize = 200;
+
+    /// A record with only the required fields.
+    pub fn new(membership_number: MembershipNumber, name: impl Into<String>) -> Self {
+        Self {
+            membership_number,
+            name: name.into(),
+            email: None,
+            phone: None,
+            employer: None,
+            workplace: None,
+            job_title: None,
+            daily_pay_pence: None,
+            is_rep: false,
+            contact: ContactPreferences::default(),
+        }
+    }
+}
+
+impl fmt::Debug for MemberDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Personal data stays out of logs and panics.
+        f.debug_struct("MemberDetails")
+            .field("is_rep", &self.is_rep)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A field of a member record, as named in column mappings, import reports and form errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberField {
+    /// Membership number (required in an import).
+    MembershipNumber,
+    /// Name (required in an import).
+    Name,
+    /// Email.
+    Email,
+    /// Phone.
+    Phone,
+    /// Employer.
+    Employer,
+    /// Team, by name.
+    Team,
+    /// Workplace.
+    Workplace,
+    /// Job title.
+    JobTitle,
+    /// Daily pay in pounds.
+    DailyPay,
+    /// Rep flag.
+    Rep,
+    /// Contact by email allowed.
+    ContactEmail,
+    /// Contact by phone allowed.
+    ContactPhone,
+    /// Consent wording.
+    ConsentWording,
+    /// Consent date.
+    ConsentDate,
+}
+
+impl MemberField {
+    /// Every field, in the order of an export.
+    pub const ALL: [MemberField; 14] = [
+        MemberField::MembershipNumber,
+        MemberField::Name,
+        MemberField::Email,
+        MemberField::Phone,
+        MemberField::Employer,
+        MemberField::Team,
+        MemberField::Workplace,
+        MemberField::JobTitle,
+        MemberField::DailyPay,
+        MemberField::Rep,
+        MemberField::ContactEmail,
+        MemberField::ContactPhone,
+        MemberField::ConsentWording,
+        MemberField::ConsentDate,
+    ];
+
+    /// The stable name used in mappings, reports, forms and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberField::MembershipNumber => "membership_number",
+            MemberField::Name => "name",
+            MemberField::Email => "email",
+            MemberField::Phone => "phone",
+            MemberField::Employer => "employer",
+            MemberField::Team => "team",
+            MemberField::Workplace => "workplace",
+            MemberField::JobTitle => "job_title",
+            MemberField::DailyPay => "daily_pay",
+            MemberField::Rep => "rep",
+            MemberField::ContactEmail => "contact_email",
+            MemberField::ContactPhone => "contact_phone",
+            MemberField::ConsentWording => "consent_wording",
+            MemberField::ConsentDate => "consent_date",
+        }
+    }
+
+    /// Whether an import needs this column.
+    pub fn required(self) -> bool {
+        matches!(self, MemberField::MembershipNumber | MemberField::Name)
+    }
+}
+
+impl fmt::Display for MemberField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MemberField {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MemberField::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = MemberField::ALL.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "unknown member field `{s}`: expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Why a person reads member data, recorded in the audit log with each read, search and
+/// export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessReason {
+    /// Organising: contacting members about the dispute or the branch.
+    Organising,
+    /// Representing the member in a case or grievance.
+    Casework,
+    /// Strike pay, hardship or subscriptions.
+    Payments,
+    /// Correcting or keeping the records up to date.
+    RecordKeeping,
+    /// Ballots and turnout.
+    Ballot,
+    /// The member asked (their own record, a subject access request).
+    MemberRequest,
+}
+
+impl AccessReason {
+    /// Every reason, in the order forms list them.
+    pub const ALL: [AccessReason; 6] = [
+        AccessReason::Organising,
+        AccessReason::Casework,
+        AccessReason::Payments,
+        AccessReason::RecordKeeping,
+        AccessReason::Ballot,
+        AccessReason::MemberRequest,
+    ];
+
+    /// The stable name stored in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessReason::Organising => "organising",
+            AccessReason::Casework => "casework",
+            AccessReason::Payments => "payments",
+            AccessReason::RecordKeeping => "record-keeping",
+            AccessReason::Ballot => "ballot",
+            AccessReason::MemberRequest => "member-request",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessReason::Organising => "Organising (contacting members)",
+            AccessReason::Casework => "Casework or representation",
+            AccessReason::Payments => "Strike pay, hardship or subscriptions",
+            AccessReason::RecordKeeping => "Keeping records up to date",
+            AccessReason::Ballot => "Ballot and turnout",
+            AccessReason::MemberRequest => "The member asked",
+        }
+    }
+}
+
+impl FromStr for AccessReason {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AccessReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                "choose a reason: organising, casework, payments, record-keeping, ballot or member-request"
+                    .to_string()
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn membership_numbers_are_trimmed_and_upper_cased() {
+        let n: MembershipNumber = " ab-123/4 ".parse().unwrap();
+        assert_eq!(n.as_str(), "AB-123/4");
+        assert_eq!("".parse::<MembershipNumber>(), Err(MemberError::Required));
+        assert_eq!(
+            "AB 12".parse::<MembershipNumber>(),
+            Err(MemberError::MembershipNumber)
+        );
+        assert_eq!(
+            "1".repeat(33).parse::<MembershipNumber>(),
+            Err(MemberError::TooLong(32))
+        );
+        assert_eq!(format!("{n:?}"), "MembershipNumber(..)");
+    }
+
+    #[test]
+    fn phones_need_seven_to_fifteen_digits() {
+        assert!("+44 (0)20 7946 0000".parse::<Phone>().is_ok());
+        assert!("07700 900123".parse::<Phone>().is_ok());
+        assert_eq!("12345".parse::<Phone>(), Err(MemberError::Phone));
+        assert_eq!("0770x900123".parse::<Phone>(), Err(MemberError::Phone));
+        assert_eq!("0770+900123".parse::<Phone>(), Err(MemberError::Phone));
+    }
+
+    #[test]
+    fn pounds_become_pence() {
+        assert_eq!(parse_pounds("123.45"), Ok(12345));
+        assert_eq!(parse_pounds("£1,234.5"), Ok(123_450));
+        assert_eq!(parse_pounds("80"), Ok(8000));
+        assert_eq!(parse_pounds(".5"), Ok(50));
+        assert_eq!(parse_pounds("12.345"), Err(MemberError::Money));
+        assert_eq!(parse_pounds("-3"), Err(MemberError::Money));
+        assert_eq!(parse_pounds("abc"), Err(MemberError::Money));
+        assert_eq!(parse_pounds(""), Err(MemberError::Money));
+        assert_eq!(format_pounds(12345), "123.45");
+        assert_eq!(format_pounds(5), "0.05");
+    }
+
+    #[test]
+    fn yes_no_and_dates() {
+        assert_eq!(parse_yes_no(" Yes "), Ok(true));
+        assert_eq!(parse_yes_no(""), Ok(false));
+        assert_eq!(parse_yes_no("maybe"), Err(MemberError::YesNo));
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(parse_date("2024-03-01"), Ok(d));
+        assert_eq!(parse_date("01/03/2024"), Ok(d));
+        assert_eq!(parse_date("03/31/2024"), Err(MemberError::Date));
+    }
+
+    #[test]
+    fn contact_needs_consent() {
+        let today = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let mut c = ContactPreferences {
+            by_email: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            c.check(today),
+            Err((MemberField::ConsentWording, MemberError::ConsentMissing))
+        );
+        c.consent_wording = Some("You may email me".into());
+        assert_eq!(
+            c.check(today),
+            Err((MemberField::ConsentDate, MemberError::ConsentMissing))
+        );
+        c.consent_date = today.succ_opt();
+        assert_eq!(
+            c.check(today),
+            Err((MemberField::ConsentDate, MemberError::FutureDate))
+        );
+        c.consent_date = Some(today);
+        assert_eq!(c.check(today), Ok(()));
+    }
+
+    #[test]
+    fn fields_round_trip_their_names() {
+        for f in MemberField::ALL {
+            assert_eq!(f.as_str().parse::<MemberField>(), Ok(f));
+        }
+        assert!("salary"
+            .parse::<MemberField>()
+            .unwrap_err()
+            .contains("salary"));
+        for r in AccessReason::ALL {
+            assert_eq!(r.as_str().parse::<AccessReason>(), Ok(r));
+        }
+    }
+}

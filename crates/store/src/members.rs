@@ -1,0 +1,284 @@
+//! Members' storage: member records, the branch's teams, the teams each rep represents, the
+//! saved import mapping, the CSV import itself (one transaction) and the web's import runs.
+
+use crate::*;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use picket_domain::members::import::{ColumnMap, ParsedFile, RowChange, RowProblem};
+use picket_domain::members::MemberDetails;
+use picket_domain::{BranchId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// A team in a branch (the people a rep represents). Not a dispute party: those are kept
+/// with the dispute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    /// Its id.
+    pub id: i64,
+    /// Its branch.
+    pub branch_id: BranchId,
+    /// Its name, unique in the branch regardless of case.
+    pub name: String,
+    /// Where it works.
+    pub workplace: Option<String>,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored member record.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// Its id (kept when the record is erased).
+    pub id: i64,
+    /// Its branch.
+    pub branch_id: BranchId,
+    /// The details.
+    pub details: MemberDetails,
+    /// Their team's id.
+    pub team_id: Option<i64>,
+    /// Their team's name.
+    pub team_name: Option<String>,
+    /// The login account linked to this record, if any.
+    pub user_id: Option<UserId>,
+    /// When the record was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When its personal fields were erased (pseudonymised in place).
+    pub erased_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for Member {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Personal data stays out of logs and panics.
+        f.debug_struct("Member")
+            .field("id", &self.id)
+            .field("branch_id", &self.branch_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which members to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// Words to find in the name, membership number or email (case-insensitive).
+    pub query: Option<String>,
+    /// Only these teams (a rep's view); `Some(vec![])` finds nobody.
+    pub teams: Option<Vec<i64>>,
+    /// Include erased records.
+    pub include_erased: bool,
+}
+
+/// How to run an import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Only report what would change; write nothing.
+    pub dry_run: bool,
+    /// Today, for checking consent dates.
+    pub today: NaiveDate,
+    /// A mapping to save as the branch's, if the import is applied.
+    pub save_map: Option<ColumnMap>,
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPhase {
+    /// Comparing rows with the stored records; the number is rows checked.
+    Checking,
+    /// Writing new and changed records; the number is rows written.
+    Writing,
+}
+
+/// Told of an import's progress: the phase, rows done in it, rows the phase has.
+pub type ImportProgress<'a> = &'a (dyn Fn(ImportPhase, u64, u64) + Send + Sync);
+
+/// One row of an import's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowOutcome {
+    /// The spreadsheet row number.
+    pub row: u64,
+    /// The member's membership number.
+    pub membership_number: String,
+    /// What the row does.
+    pub change: RowChange,
+}
+
+/// What an import did (or, on a dry run or a refusal, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    /// Member rows in the file.
+    pub total: u64,
+    /// New members.
+    pub created: u64,
+    /// Members whose record changes.
+    pub updated: u64,
+    /// Members whose record already says this.
+    pub unchanged: u64,
+    /// Rejected rows with the reasons, in row order.
+    pub rejected: Vec<RowProblem>,
+    /// New and updated rows, in row order.
+    pub changes: Vec<RowOutcome>,
+    /// Whether the changes were written (false for a dry run or a refused import).
+    pub applied: bool,
+}
+
+/// Where a web import run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportRunStatus {
+    /// Still working.
+    Running,
+    /// Finished: applied, or a dry run reported.
+    Done,
+    /// Rows were rejected, so nothing was changed.
+    Refused,
+    /// The file could not be read, or the database failed; nothing was changed.
+    Failed,
+}
+
+impl ImportRunStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportRunStatus::Running => "running",
+            ImportRunStatus::Done => "done",
+            ImportRunStatus::Refused => "refused",
+            ImportRunStatus::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Running, Self::Done, Self::Refused, Self::Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// An import run started from the web.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRun {
+    /// Its id.
+    pub id: i64,
+    /// Its branch.
+    pub branch_id: BranchId,
+    /// Who started it.
+    pub started_by: Option<UserId>,
+    /// Whether it only reports.
+    pub dry_run: bool,
+    /// Where it stands.
+    pub status: ImportRunStatus,
+    /// Rows in the file.
+    pub rows_total: u64,
+    /// Rows checked so far (as last recorded).
+    pub rows_done: u64,
+    /// The result, once finished.
+    pub outcome: Option<ImportOutcome>,
+    /// Why it failed, if it did (no personal data).
+    pub error: Option<String>,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// Members' storage. Every read takes the branch; a record in another branch is
+/// [`StoreError::NotFound`]. Callers audit reads (with the reason given) through
+/// [`AuditStore`].
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    /// Adds a team; a name taken in the branch (ignoring case) is
+    /// [`StoreError::Conflict`]`("team name")`.
+    async fn create_team(
+        &self,
+        branch: BranchId,
+        name: &str,
+        workplace: Option<&str>,
+    ) -> StoreResult<Team>;
+    /// The branch's teams, by name.
+    async fn teams(&self, branch: BranchId) -> StoreResult<Vec<Team>>;
+    /// Replaces the teams `user` represents in the branch. A team of another branch is
+    /// [`StoreError::NotFound`] and nothing changes.
+    async fn set_rep_teams(&self, branch: BranchId, user: UserId, teams: &[i64])
+        -> StoreResult<()>;
+    /// The ids of the teams `user` represents in the branch.
+    async fn rep_team_ids(&self, branch: BranchId, user: UserId) -> StoreResult<Vec<i64>>;
+
+    /// Adds a member; a membership number taken in the branch is
+    /// [`StoreError::Conflict`]`("membership number")`, a team of another branch
+    /// [`StoreError::NotFound`].
+    async fn create_member(
+        &self,
+        branch: BranchId,
+        details: &MemberDetails,
+        team: Option<i64>,
+    ) -> StoreResult<Member>;
+    /// Replaces a member's details and team.
+    async fn update_member(
+        &self,
+        branch: BranchId,
+        id: i64,
+        details: &MemberDetails,
+        team: Option<i64>,
+    ) -> StoreResult<Member>;
+    /// One member.
+    async fn member(&self, branch: BranchId, id: i64) -> StoreResult<Member>;
+    /// The member record linked to a login in this branch, if there is one.
+    async fn member_for_user(&self, branch: BranchId, user: UserId) -> StoreResult<Option<Member>>;
+    /// Links a member record to a login (or unlinks it with `None`).
+    async fn link_member_user(
+        &self,
+        branch: BranchId,
+        id: i64,
+        user: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// A page of members matching `filter`, by name then id.
+    async fn search_members(
+        &self,
+        branch: BranchId,
+        filter: &MemberFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Member>>;
+    /// Every member matching `filter`, by name then id (for exports).
+    async fn export_members(
+        &self,
+        branch: BranchId,
+        filter: &MemberFilter,
+    ) -> StoreResult<Vec<Member>>;
+
+    /// The column mapping the branch last imported with.
+    async fn import_map(&self, branch: BranchId) -> StoreResult<Option<ColumnMap>>;
+    /// Saves the branch's column mapping.
+    async fn save_import_map(&self, branch: BranchId, map: &ColumnMap) -> StoreResult<()>;
+    /// Imports a parsed file in one transaction: rows are matched by membership number,
+    /// teams by name (an unknown team rejects the row), rows of erased records are rejected.
+    /// With any row rejected (here or in `file.rejected`), or on a dry run, nothing is
+    /// written; otherwise new and changed records are written together.
+    async fn import_members(
+        &self,
+        branch: BranchId,
+        file: &ParsedFile,
+        options: &ImportOptions,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportOutcome>;
+
+    /// Records the start of a web import run.
+    async fn start_import_run(
+        &self,
+        branch: BranchId,
+        user: UserId,
+        dry_run: bool,
+        rows_total: u64,
+    ) -> StoreResult<i64>;
+    /// Records how many rows a run has checked.
+    async fn set_import_progress(&self, id: i64, rows_done: u64) -> StoreResult<()>;
+    /// Records how a run ended: its outcome, or the error that stopped it.
+    async fn finish_import_run(
+        &self,
+        id: i64,
+        result: Result<&ImportOutcome, &str>,
+    ) -> StoreResult<()>;
+    /// One run in the branch.
+    async fn import_run(&self, branch: BranchId, id: i64) -> StoreResult<ImportRun>;
+}
