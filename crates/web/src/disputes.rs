@@ -6,6 +6,8 @@
 //! API accepts JSON numbers and booleans for the same fields.
 
 mod ballot_input;
+pub mod edits;
+pub mod impact;
 pub mod ops;
 pub mod view;
 

@@ -1,7 +1,11 @@
 //! The JSON API under `/api/v1`, authenticated by bearer tokens, described by the OpenAPI
 //! document at `/api/v1/openapi.json`. Errors are `{"error":{"code":…,"message":…}}`.
 
+pub mod action_periods;
+pub mod ballots;
 pub mod branches;
+pub mod caller;
+pub mod dispute_records;
 pub mod disputes;
 pub mod me;
 pub mod wall;
@@ -43,10 +47,17 @@ pub struct ErrorDetail {
 #[openapi(
     info(title = "Picket API", description = "The dispute desk of a trade union branch."),
     paths(me::me, branches::list, branches::users, wall::list, wall::post, wall::moderate,
-        disputes::list, disputes::create, disputes::update, disputes::get, disputes::timeline,
-        disputes::add_event, disputes::add_party, disputes::add_claim, disputes::add_rate,
-        disputes::ballots, disputes::create_ballot, disputes::record_result, disputes::add_question,
-        disputes::periods, disputes::create_period, disputes::mark_step, disputes::set_claim_status, disputes::update_event),
+        disputes::list, disputes::create, disputes::update, disputes::get_one, disputes::timeline,
+        disputes::add_event, disputes::update_event, disputes::delete_event,
+        dispute_records::add_party, dispute_records::update_party, dispute_records::delete_party,
+        dispute_records::add_claim, dispute_records::update_claim, dispute_records::delete_claim,
+        dispute_records::set_claim_status,
+        dispute_records::add_rate, dispute_records::update_rate, dispute_records::delete_rate,
+        ballots::ballots, ballots::create_ballot, ballots::update_ballot, ballots::delete_ballot,
+        ballots::record_result, ballots::add_question, ballots::delete_question, ballots::mark_step,
+        action_periods::periods, action_periods::create_period, action_periods::update_period,
+        action_periods::delete_period, action_periods::mark_holiday, action_periods::unmark_holiday,
+        action_periods::record_participation, action_periods::delete_participation),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
@@ -89,58 +100,7 @@ pub fn router() -> Router<AppState> {
             "/branches/{branch}/wall/{id}/moderation",
             axum::routing::post(wall::moderate),
         )
-        .route(
-            "/branches/{branch}/disputes",
-            get(disputes::list).post(disputes::create),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}",
-            get(disputes::get).put(disputes::update),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/timeline",
-            get(disputes::timeline).post(disputes::add_event),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/parties",
-            axum::routing::post(disputes::add_party),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/claims",
-            axum::routing::post(disputes::add_claim),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/rates",
-            axum::routing::post(disputes::add_rate),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/ballots",
-            get(disputes::ballots).post(disputes::create_ballot),
-        )
-        .route(
-            "/branches/{branch}/ballots/{id}/result",
-            axum::routing::post(disputes::record_result),
-        )
-        .route(
-            "/branches/{branch}/ballots/{id}/questions",
-            axum::routing::post(disputes::add_question),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/timeline/{event}",
-            axum::routing::put(disputes::update_event),
-        )
-        .route(
-            "/branches/{branch}/ballot-steps/{id}",
-            axum::routing::post(disputes::mark_step),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/claims/{claim}/status",
-            axum::routing::post(disputes::set_claim_status),
-        )
-        .route(
-            "/branches/{branch}/disputes/{id}/action-periods",
-            get(disputes::periods).post(disputes::create_period),
-        )
+        .merge(disputes::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(render_errors))
 }

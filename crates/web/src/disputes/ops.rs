@@ -24,7 +24,12 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
-    async fn audit(&self, state: &AppState, action: &str, subject: String) -> AppResult<()> {
+    pub(crate) async fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        subject: String,
+    ) -> AppResult<()> {
         state
             .store
             .audit(NewAuditEntry {

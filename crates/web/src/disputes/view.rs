@@ -1,6 +1,8 @@
 //! A dispute's dashboard: its records with the law engine's answers and the strike-day and
 //! impact figures, each with its working. Pages and the API show the same assembly.
 
+use super::impact::{impact, striker_days};
+pub use super::impact::{Estimate, Impact};
 use super::law_input;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -13,6 +15,7 @@ use picket_domain::law::{
     NoticeAnswer,
 };
 use picket_domain::BranchId;
+use picket_store::dispute_edits::Participation;
 use picket_store::disputes::{
     ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
     Party, SurveyQuestion, TimelineEvent,
@@ -63,8 +66,17 @@ pub struct PeriodView {
     pub excluded: Vec<Excluded>,
     /// Strike days of the dispute up to the end of this period (strikes only).
     pub cumulative_strike_days: u32,
-    /// Members called out × days.
+    /// Striker-days lost: from participation records where they exist, else members called
+    /// out × days.
     pub striker_days: u64,
+    /// How `striker_days` was worked out.
+    pub striker_days_working: String,
+    /// Which formula gave `striker_days`: `called-out`, `participation`, or
+    /// `participation-and-called-out` (records for some days only).
+    pub striker_days_source: String,
+    /// The period's participation records (whole period first, then by day).
+    #[schema(value_type = Vec<Object>)]
+    pub participation: Vec<Participation>,
     /// The ballot whose mandate was checked.
     pub ballot_id: Option<i64>,
     /// By when the employer must receive notice.
@@ -102,26 +114,6 @@ pub struct Headline {
     pub mandate_last_day: Figure,
     /// The next notice deadline.
     pub next_notice: Figure,
-}
-
-/// An impact estimate from an organiser-set rate.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Estimate {
-    /// What is estimated, e.g. "service-user contacts".
-    pub label: String,
-    /// The figure and its formula.
-    pub figure: Figure,
-}
-
-/// The dispute's impact.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Impact {
-    /// Strike days in all periods.
-    pub strike_days: Figure,
-    /// Striker-days lost: members called out × days, summed.
-    pub striker_days: Figure,
-    /// Estimates from rates.
-    pub estimates: Vec<Estimate>,
 }
 
 /// Everything the dispute dashboard shows.
@@ -348,6 +340,7 @@ fn period_view(
     dispute: &Dispute,
     ballots: &[Ballot],
     period: &ActionPeriod,
+    records: &[Participation],
     cumulative: &mut u32,
 ) -> AppResult<PeriodView> {
     let count = law
@@ -370,12 +363,21 @@ fn period_view(
     if assumptions.is_empty() {
         assumptions.clone_from(&notice.assumptions);
     }
+    let participation: Vec<Participation> = records
+        .iter()
+        .filter(|r| r.period_id == period.id)
+        .cloned()
+        .collect();
+    let lost = striker_days(period, &count.excluded, &participation);
     Ok(PeriodView {
         days: count.days,
         rule: count.rule,
         excluded: count.excluded,
         cumulative_strike_days: *cumulative,
-        striker_days: u64::from(period.called_out) * u64::from(count.days),
+        striker_days: lost.total,
+        striker_days_working: lost.working,
+        striker_days_source: lost.source.into(),
+        participation,
         ballot_id: ballot.map(|b| b.id),
         notice_working: notice_working(&notice, period.starts),
         notice,
@@ -491,62 +493,6 @@ fn headline(
     })
 }
 
-fn joined(terms: &[String], total: &str) -> String {
-    if terms.is_empty() {
-        "No strike periods recorded".to_string()
-    } else {
-        format!("{} = {total}", terms.join(" + "))
-    }
-}
-
-fn impact(periods: &[PeriodView], rates: &[ImpactRate]) -> Impact {
-    let strikes: Vec<&PeriodView> = periods
-        .iter()
-        .filter(|p| p.period.kind == ActionKind::Strike)
-        .collect();
-    let days: u32 = strikes.iter().map(|p| p.days).sum();
-    let striker_days: u64 = strikes.iter().map(|p| p.striker_days).sum();
-    let day_terms: Vec<String> = strikes.iter().map(|p| p.days.to_string()).collect();
-    let striker_terms: Vec<String> = strikes
-        .iter()
-        .map(|p| format!("{} × {}", p.period.called_out, p.days))
-        .collect();
-    let estimates = rates
-        .iter()
-        .map(|r| {
-            let total =
-                i64::try_from(striker_days).unwrap_or(i64::MAX / 200) * r.per_worker_day_hundredths;
-            Estimate {
-                label: r.label.clone(),
-                figure: Figure {
-                    value: hundredths_text(total),
-                    working: format!(
-                        "{} striker-days × {} {} per worker per day = {}",
-                        thousands(striker_days),
-                        hundredths_text(r.per_worker_day_hundredths),
-                        r.label,
-                        hundredths_text(total)
-                    ),
-                },
-            }
-        })
-        .collect();
-    Impact {
-        strike_days: Figure {
-            value: days.to_string(),
-            working: joined(&day_terms, &days.to_string()),
-        },
-        striker_days: Figure {
-            value: thousands(striker_days),
-            working: format!(
-                "members called out × strike days, per period: {}",
-                joined(&striker_terms, &thousands(striker_days))
-            ),
-        },
-        estimates,
-    }
-}
-
 /// Assembles a dispute's dashboard as of a day; `public_only` keeps only the public timeline.
 pub async fn assemble(
     state: &AppState,
@@ -568,11 +514,12 @@ pub async fn assemble(
         });
     }
     let mut cumulative = 0;
+    let records = store.participation(branch, id).await?;
     let periods = store
         .action_periods(branch, id)
         .await?
         .iter()
-        .map(|p| period_view(&state.law, &dispute, &stored, p, &mut cumulative))
+        .map(|p| period_view(&state.law, &dispute, &stored, p, &records, &mut cumulative))
         .collect::<AppResult<Vec<_>>>()?;
     let rates = store.rates(branch, id).await?;
     Ok(DisputeView {
