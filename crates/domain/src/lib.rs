@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod disputes;
 pub mod ids;
 pub mod law;
+pub mod member_access;
 pub mod members;
 pub mod role;
 pub mod values;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 pub use crate::contract_dispute_edits::*;
 pub use crate::contract_disputes::*;
+pub use crate::contract_member_access::*;
 pub use crate::contract_members::*;
 pub use crate::contract_wall::*;
 
@@ -495,6 +496,10 @@ macro_rules! for_each_contract_test {
         $m!(member_import_upserts_by_number);
         $m!(member_import_is_all_or_nothing);
         $m!(member_import_runs_record_their_outcome);
+        $m!(sign_in_links_work_once_and_expire);
+        $m!(sign_in_links_respect_passwords_and_roles);
+        $m!(own_details_and_consent_history);
+        $m!(subject_records_and_erasure);
     };
 }
 

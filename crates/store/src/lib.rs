@@ -10,6 +10,7 @@ mod auth;
 pub mod contract;
 mod contract_dispute_edits;
 mod contract_disputes;
+mod contract_member_access;
 mod contract_members;
 mod contract_wall;
 mod directory;
@@ -17,6 +18,7 @@ pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
+pub mod member_access;
 pub mod members;
 mod models;
 mod outbox;
@@ -29,6 +31,7 @@ pub use directory::DirectoryStore;
 pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
 pub use events::{EventStore, StoreEvent};
+pub use member_access::MemberAccessStore;
 pub use members::MemberStore;
 pub use outbox::OutboxStore;
 pub use wall::WallStore;
@@ -55,6 +58,7 @@ pub trait Store:
     + DisputeStore
     + DisputeEditStore
     + MemberStore
+    + MemberAccessStore
     + Send
     + Sync
     + 'static
@@ -89,6 +93,6 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberStore, OutboxStore, Store, WallStore,
+        MemberAccessStore, MemberStore, OutboxStore, Store, WallStore,
     };
 }

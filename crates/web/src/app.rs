@@ -146,9 +146,30 @@ pub fn router(state: AppState) -> Router {
             get(pages::auth::login_form).post(pages::auth::login),
         )
         .route("/logout", axum::routing::post(pages::auth::logout))
+        .route(
+            "/login/link",
+            get(pages::me::link_page).post(pages::me::use_link),
+        )
         .route("/dashboard", get(pages::home::dashboard))
         .route("/admin", get(pages::admin::branches))
         .route("/{branch}", get(pages::home::branch_page))
+        .route(
+            "/{branch}/me",
+            get(pages::me::record).post(pages::me::update),
+        )
+        .route(
+            "/{branch}/me/login",
+            get(pages::me::login_form).post(pages::me::request_link),
+        )
+        .route("/{branch}/me/{file}", get(pages::me::download))
+        .route(
+            "/{branch}/members/{id}/subject-access",
+            get(pages::member_data::subject_access_form).post(pages::member_data::subject_access),
+        )
+        .route(
+            "/{branch}/members/{id}/erase",
+            get(pages::member_data::erase_form).post(pages::member_data::erase),
+        )
         .route(
             "/{branch}/admin/users",
             get(pages::admin::users).post(pages::admin::add_user),

@@ -32,6 +32,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The public solidarity wall.
     pub wall: WallSettings,
+    /// Members' own access: sign-in links by email and the consent wording they agree to.
+    pub self_service: SelfServiceSettings,
     /// One-off bank holidays announced by proclamation, beyond those Picket computes:
     /// `[[extra_holidays]]` with `date`, `name`, `divisions` (and `replaces` for a moved one).
     pub extra_holidays: Vec<picket_domain::ExtraHoliday>,
@@ -69,6 +71,20 @@ impl WallSettings {
             min_fill_secs: self.min_fill_secs,
         }
     }
+}
+
+/// Members' own access by emailed sign-in links.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelfServiceSettings {
+    /// How long a sign-in link works, in minutes.
+    pub link_minutes: i64,
+    /// Links asked for one address per hour before further requests are refused (429).
+    pub links_per_email_per_hour: u64,
+    /// Links asked for from one client address per hour before further requests are refused.
+    pub links_per_ip_per_hour: u64,
+    /// The words a member agrees to when they choose to be contacted; kept with each choice.
+    pub consent_wording: String,
 }
 
 /// The HTTP server.
@@ -174,6 +190,14 @@ impl Default for Settings {
                 retention_days: 30,
                 email_on_approval: true,
             },
+            self_service: SelfServiceSettings {
+                link_minutes: 30,
+                links_per_email_per_hour: 3,
+                links_per_ip_per_hour: 20,
+                consent_wording: "The branch may contact me about the dispute and union business \
+                    by the means I have ticked. I can change this at any time."
+                    .into(),
+            },
             extra_holidays: Vec::new(),
             law: picket_domain::LawOverrides::default(),
         }
@@ -250,6 +274,15 @@ impl Settings {
         if self.security.session_hours < 1 {
             return bad("security.session_hours", "must be at least 1");
         }
+        if !(1..=24 * 60).contains(&self.self_service.link_minutes) {
+            return bad(
+                "self_service.link_minutes",
+                "must be between 1 and 1440 (a day)",
+            );
+        }
+        if self.self_service.consent_wording.trim().is_empty() {
+            return bad("self_service.consent_wording", "must not be empty");
+        }
         if let Err(e) = picket_domain::Calendar::new(self.extra_holidays.clone()) {
             return bad("extra_holidays", &format!("is not valid: {e}"));
         }
@@ -300,6 +333,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "worker",
     "log",
     "wall",
+    "self_service",
     "extra_holidays",
     "law",
 ];

@@ -11,6 +11,7 @@ mod directory;
 mod dispute_edits;
 mod disputes;
 mod events;
+mod member_access;
 mod members;
 mod members_import;
 mod outbox;

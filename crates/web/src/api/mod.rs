@@ -8,6 +8,7 @@ pub mod caller;
 pub mod dispute_records;
 pub mod disputes;
 pub mod me;
+pub mod member_access;
 pub mod wall;
 
 use crate::error::{default_info, ErrorInfo};
@@ -46,7 +47,7 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Picket API", description = "The dispute desk of a trade union branch."),
-    paths(me::me, branches::list, branches::users, wall::list, wall::post, wall::moderate,
+    paths(me::me, member_access::my_data, member_access::subject_access, member_access::erase, branches::list, branches::users, wall::list, wall::post, wall::moderate,
         disputes::list, disputes::create, disputes::update, disputes::get_one, disputes::timeline,
         disputes::add_event, disputes::update_event, disputes::delete_event,
         dispute_records::add_party, dispute_records::update_party, dispute_records::delete_party,
@@ -93,6 +94,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(me::me))
+        .route("/me/data", get(member_access::my_data))
+        .route(
+            "/branches/{branch}/members/{id}/subject-access",
+            get(member_access::subject_access),
+        )
+        .route(
+            "/branches/{branch}/members/{id}/erasure",
+            axum::routing::post(member_access::erase),
+        )
         .route("/branches", get(branches::list))
         .route("/branches/{branch}/users", get(branches::users))
         .route("/branches/{branch}/wall", get(wall::list).post(wall::post))

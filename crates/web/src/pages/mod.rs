@@ -5,6 +5,8 @@ pub mod admin;
 pub mod auth;
 pub mod disputes;
 pub mod home;
+pub mod me;
+pub mod member_data;
 pub mod wall;
 pub mod wall_embed;
 pub mod wall_feed;

@@ -1,0 +1,436 @@
+//! Contract tests for a member's own access: sign-in links, own corrections and consent
+//! history, subject access records, and erasure.
+
+use crate::member_access::*;
+use crate::prelude::*;
+use crate::{NewAuditEntry, NewOutboxEmail, StoreError};
+use chrono::{Duration, NaiveDate, Utc};
+use picket_domain::member_access::LinkState;
+use picket_domain::members::ContactPreferences;
+use picket_domain::members::MemberDetails;
+use picket_domain::{BranchId, Division, Email, Role};
+use std::sync::Arc;
+
+fn email(s: &str) -> Email {
+    s.parse().expect("test email")
+}
+
+async fn branch(store: &Arc<dyn Store>, slug: &str) -> BranchId {
+    store
+        .create_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn member(store: &Arc<dyn Store>, branch: BranchId, number: &str, address: &str) -> i64 {
+    let mut details =
+        MemberDetails::new(number.parse().expect("number"), format!("Member {number}"));
+    details.email = Some(email(address));
+    store
+        .create_member(branch, &details, None)
+        .await
+        .expect("create member")
+        .id
+}
+
+fn outbox(key: &str) -> NewOutboxEmail {
+    NewOutboxEmail {
+        idempotency_key: Some(key.into()),
+        payload: "{}".into(),
+        max_attempts: 3,
+        run_after: Utc::now(),
+    }
+}
+
+async fn link(store: &Arc<dyn Store>, branch: BranchId, member_id: i64, hash: &str, minutes: i64) {
+    store
+        .create_magic_link(
+            NewMagicLink {
+                branch,
+                member_id,
+                token_hash: hash.into(),
+                expires_at: Utc::now() + Duration::minutes(minutes),
+            },
+            outbox(hash),
+        )
+        .await
+        .unwrap();
+}
+
+/// A sign-in link works once, before it expires, and makes or reuses the member's account.
+pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
+    let north = branch(&store, "northfield").await;
+    let south = branch(&store, "southfield").await;
+    let ana = member(&store, north, "N1", "Ana@Example.org").await;
+    assert_eq!(
+        store
+            .member_for_sign_in(north, &email("ana@example.org"))
+            .await
+            .unwrap(),
+        Some((ana, "Ana@example.org".to_string())),
+        "found whatever the case"
+    );
+    assert_eq!(
+        store
+            .member_for_sign_in(south, &email("ana@example.org"))
+            .await
+            .unwrap(),
+        None,
+        "another branch's member is not found"
+    );
+    link(&store, north, ana, "hash-1", 30).await;
+    assert_eq!(
+        store.outbox_counts().await.unwrap().pending,
+        1,
+        "email queued"
+    );
+    let now = Utc::now();
+    let (b, state) = store.magic_link_state("hash-1", now).await.unwrap();
+    assert_eq!((b, state), (north, LinkState::Usable));
+    assert!(matches!(
+        store.magic_link_state("nope", now).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let used = store
+        .use_magic_link("hash-1", now, "session-1", now + Duration::hours(1))
+        .await
+        .unwrap();
+    let LinkUse::SignedIn {
+        user,
+        member_id,
+        created,
+    } = used
+    else {
+        panic!("expected a sign-in, got {used:?}");
+    };
+    assert_eq!(member_id, ana);
+    assert!(created);
+    assert!(user.password_hash.is_none());
+    assert_eq!(
+        store.session_user("session-1", now).await.unwrap().id,
+        user.id
+    );
+    let roles = store.memberships_of(user.id).await.unwrap();
+    assert_eq!(roles.len(), 1);
+    assert_eq!((roles[0].branch.id, roles[0].role), (north, Role::Member));
+    assert_eq!(
+        store
+            .member_for_user(north, user.id)
+            .await
+            .unwrap()
+            .map(|m| m.id),
+        Some(ana)
+    );
+    assert!(store
+        .member_for_user(south, user.id)
+        .await
+        .unwrap()
+        .is_none());
+
+    // Twice: refused, and no second session.
+    let again = store
+        .use_magic_link("hash-1", now, "session-2", now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(again, LinkUse::Refused(LinkState::Used));
+    assert!(store.session_user("session-2", now).await.is_err());
+
+    // Expired: refused; a fresh one reuses the same account.
+    link(&store, north, ana, "hash-2", 30).await;
+    let late = now + Duration::minutes(31);
+    assert_eq!(
+        store
+            .use_magic_link("hash-2", late, "session-3", late + Duration::hours(1))
+            .await
+            .unwrap(),
+        LinkUse::Refused(LinkState::Expired)
+    );
+    link(&store, north, ana, "hash-3", 30).await;
+    match store
+        .use_magic_link("hash-3", now, "session-4", now + Duration::hours(1))
+        .await
+        .unwrap()
+    {
+        LinkUse::SignedIn {
+            user: again,
+            created,
+            ..
+        } => {
+            assert_eq!(again.id, user.id);
+            assert!(!created);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store
+            .purge_magic_links(now + Duration::hours(1))
+            .await
+            .unwrap(),
+        3
+    );
+}
+
+/// An account with a password is linked but not signed in by a link; a held role is kept.
+pub async fn sign_in_links_respect_passwords_and_roles(store: Arc<dyn Store>) {
+    let north = branch(&store, "northfield").await;
+    let (org, _) = store
+        .add_branch_user(
+            &email("org@example.org"),
+            "Org",
+            Some("$argon2id$fake"),
+            north,
+            Role::Organiser,
+            None,
+        )
+        .await
+        .unwrap();
+    let m = member(&store, north, "N2", "ORG@example.org").await;
+    link(&store, north, m, "hash-p", 30).await;
+    let now = Utc::now();
+    let used = store
+        .use_magic_link("hash-p", now, "session-p", now + Duration::hours(1))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&used, LinkUse::PasswordAccount { user, member_id } if user.id == org.id && *member_id == m),
+        "{used:?}"
+    );
+    assert!(store.session_user("session-p", now).await.is_err());
+    let roles = store.memberships_of(org.id).await.unwrap();
+    assert_eq!(roles[0].role, Role::Organiser, "not demoted");
+    assert_eq!(
+        store
+            .member_for_user(north, org.id)
+            .await
+            .unwrap()
+            .map(|x| x.id),
+        Some(m)
+    );
+}
+
+/// A member's corrections are saved together, and a change of consent is kept in history.
+pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
+    let north = branch(&store, "northfield").await;
+    let ana = member(&store, north, "N3", "ana@example.org").await;
+    link(&store, north, ana, "h", 30).await;
+    let now = Utc::now();
+    let LinkUse::SignedIn { user, .. } = store
+        .use_magic_link("h", now, "s", now + Duration::hours(1))
+        .await
+        .unwrap()
+    else {
+        panic!("sign-in");
+    };
+    let agreed = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let consent = ContactPreferences {
+        by_email: true,
+        by_phone: false,
+        consent_wording: Some("You may email me.".into()),
+        consent_date: Some(agreed),
+    };
+    let details = OwnDetails {
+        email: Some(email("ana.new@example.org")),
+        phone: Some("07700 900123".parse().unwrap()),
+        contact: consent.clone(),
+    };
+    store
+        .update_own_details(north, ana, &details, user.id)
+        .await
+        .unwrap();
+    // The same choices again: no new history entry.
+    store
+        .update_own_details(north, ana, &details, user.id)
+        .await
+        .unwrap();
+    let history = store.consent_history(north, ana).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert!(history[0].by_email && !history[0].by_phone);
+    assert_eq!(history[0].wording.as_deref(), Some("You may email me."));
+    assert_eq!(history[0].agreed_on, Some(agreed));
+    assert_eq!(history[0].source, ConsentSource::Member);
+    assert_eq!(history[0].actor, Some(user.id));
+    // The account made for links follows the new address.
+    assert_eq!(
+        store.user_by_id(user.id).await.unwrap().email,
+        "ana.new@example.org"
+    );
+    assert_eq!(
+        store
+            .member_for_sign_in(north, &email("ana.new@example.org"))
+            .await
+            .unwrap()
+            .map(|m| m.0),
+        Some(ana)
+    );
+    // Withdrawn.
+    let withdrawn = OwnDetails {
+        contact: ContactPreferences::default(),
+        ..details
+    };
+    store
+        .update_own_details(north, ana, &withdrawn, user.id)
+        .await
+        .unwrap();
+    let history = store.consent_history(north, ana).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(!history[1].by_email && history[1].wording.is_none());
+    store
+        .record_consent(north, ana, &consent, ConsentSource::Organiser, None)
+        .await
+        .unwrap();
+    assert_eq!(store.consent_history(north, ana).await.unwrap().len(), 3);
+    // Someone else's address is refused, and nothing is half-saved.
+    store
+        .add_branch_user(
+            &email("taken@example.org"),
+            "T",
+            None,
+            north,
+            Role::Member,
+            None,
+        )
+        .await
+        .unwrap();
+    let clash = OwnDetails {
+        email: Some(email("taken@example.org")),
+        phone: None,
+        contact: consent,
+    };
+    assert!(matches!(
+        store.update_own_details(north, ana, &clash, user.id).await,
+        Err(StoreError::Conflict("email"))
+    ));
+    assert_eq!(store.consent_history(north, ana).await.unwrap().len(), 3);
+    let records = store.subject_records(north, ana).await.unwrap();
+    assert_eq!(records.consents.len(), 3);
+    assert_eq!(
+        records.account.as_ref().map(|u| u.email.as_str()),
+        Some("ana.new@example.org")
+    );
+    assert!(matches!(
+        store.subject_records(BranchId(north.0 + 1000), ana).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Subject access gathers what is held; erasure removes the personal parts in one go and
+/// keeps the row.
+pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
+    let north = branch(&store, "northfield").await;
+    let ana = member(&store, north, "N4", "ana@example.org").await;
+    let other = member(&store, north, "N5", "bo@example.org").await;
+    link(&store, north, ana, "h1", 30).await;
+    let now = Utc::now();
+    let LinkUse::SignedIn { user, .. } = store
+        .use_magic_link("h1", now, "s1", now + Duration::hours(1))
+        .await
+        .unwrap()
+    else {
+        panic!("sign-in");
+    };
+    store
+        .audit(NewAuditEntry {
+            actor: Some(user.id),
+            branch: Some(north),
+            action: "member.self.view".into(),
+            subject: Some(format!("member:{ana}")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    store
+        .audit(NewAuditEntry {
+            branch: Some(north),
+            action: "member.view".into(),
+            subject: Some(format!("member:{other}")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let records = store.subject_records(north, ana).await.unwrap();
+    assert_eq!(records.audit_about.len(), 1);
+    assert!(records.audit_by.iter().all(|a| a.actor == Some(user.id)));
+    assert!(!records.audit_by.is_empty());
+    assert_eq!(records.sign_in_links.len(), 1);
+    assert!(records.sign_in_links[0].used_at.is_some());
+    assert_eq!(records.roles.len(), 1);
+
+    let (organiser, _) = store
+        .add_branch_user(
+            &email("org@example.org"),
+            "Org",
+            None,
+            north,
+            Role::Organiser,
+            None,
+        )
+        .await
+        .unwrap();
+    let report = store
+        .erase_member(
+            north,
+            Erasure {
+                member_id: ana,
+                actor: organiser.id,
+                reason: "asked to be forgotten".into(),
+                number_placeholder: "ERASED-ABC".into(),
+                request_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.sessions, 1);
+    assert_eq!(report.sign_in_links, 1);
+    assert_eq!(report.account, Some(user.id));
+    assert!(store.session_user("s1", now).await.is_err(), "signed out");
+    assert!(store.memberships_of(user.id).await.unwrap().is_empty());
+    let account = store.user_by_id(user.id).await.unwrap();
+    assert!(account.email.ends_with("@erased.invalid"));
+    assert!(!account.display_name.contains("ana"));
+    assert_eq!(
+        store
+            .member_for_sign_in(north, &email("ana@example.org"))
+            .await
+            .unwrap(),
+        None,
+        "no link can be asked for"
+    );
+    let records = store.subject_records(north, ana).await.unwrap();
+    assert!(records.consents.is_empty() && records.sign_in_links.is_empty());
+    assert!(records.account.is_none());
+    let erased = records
+        .audit_about
+        .iter()
+        .find(|a| a.action == "member.erase")
+        .expect("erasure audited");
+    assert_eq!(erased.actor, Some(organiser.id));
+    let detail = erased.detail.clone().unwrap_or_default();
+    assert!(detail.contains("asked to be forgotten"), "{detail}");
+    assert!(!detail.contains("ana@"), "{detail}");
+    // Twice: not found (already erased); the other member is untouched.
+    assert!(matches!(
+        store
+            .erase_member(
+                north,
+                Erasure {
+                    member_id: ana,
+                    actor: organiser.id,
+                    reason: "again".into(),
+                    number_placeholder: "ERASED-ABD".into(),
+                    request_id: None,
+                },
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .member_for_sign_in(north, &email("bo@example.org"))
+            .await
+            .unwrap()
+            .map(|m| m.0),
+        Some(other)
+    );
+}

@@ -1,0 +1,294 @@
+//! Members' own access, shared by pages and the API: asking for a sign-in link (the same
+//! answer whether or not the address is known, rate-limited per address and per client),
+//! using one (a single-use token, only its hash stored), and saving a member's corrections
+//! and consent choices.
+
+use crate::error::{AppError, AppResult};
+use crate::security::keyed_hash;
+use crate::state::AppState;
+use crate::tokens::{hash_token, random_token};
+use chrono::{Duration, Utc};
+use picket_domain::members::{ContactPreferences, Phone};
+use picket_domain::Email;
+use picket_mail::OutgoingEmail;
+use picket_store::member_access::{LinkUse, NewMagicLink, OwnDetails};
+use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
+
+/// The one answer to a request for a sign-in link, whether or not the address is known.
+pub const LINK_SENT: &str =
+    "If we know this address, a sign-in link is on its way. It works once, for a short time.";
+
+/// The throttle window for link requests.
+const WINDOW_MINUTES: i64 = 60;
+
+/// Handles a request for a sign-in link to `branch`. Refuses a malformed address (422) and
+/// too many requests for one address or from one client (429); otherwise, when a member of
+/// the branch has this address, stores a link and queues its email in one transaction.
+/// Either way the caller shows [`LINK_SENT`].
+pub async fn request_link(
+    state: &AppState,
+    branch: &Branch,
+    typed: &str,
+    client_ip: &str,
+    request_id: Option<String>,
+) -> AppResult<()> {
+    let email: Email = typed.parse().map_err(|_| {
+        AppError::invalid(
+            "email",
+            "Enter the email address the branch has for you, like name@example.org.",
+        )
+    })?;
+    let settings = &state.settings.self_service;
+    // Counted whether or not the address is known, so the limit says nothing about members.
+    let email_key = keyed_hash(
+        state,
+        &format!("link-email:{}:{}", branch.id, email.as_str().to_lowercase()),
+    )
+    .await?;
+    let ip_key = keyed_hash(state, &format!("link-ip:{client_ip}")).await?;
+    let now = Utc::now();
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let by_email = state.store.login_failures_since(&email_key, since).await?;
+    let by_ip = state.store.login_failures_since(&ip_key, since).await?;
+    if by_email >= settings.links_per_email_per_hour || by_ip >= settings.links_per_ip_per_hour {
+        state
+            .store
+            .audit(NewAuditEntry {
+                branch: Some(branch.id),
+                action: "member.link.throttled".into(),
+                request_id,
+                ..Default::default()
+            })
+            .await?;
+        return Err(AppError::TooManyRequests(format!(
+            "Too many sign-in links have been asked for. Wait {WINDOW_MINUTES} minutes, then try again."
+        )));
+    }
+    state
+        .store
+        .record_login_failure(&[&email_key, &ip_key], now)
+        .await?;
+    let Some((member_id, address)) = state.store.member_for_sign_in(branch.id, &email).await?
+    else {
+        return Ok(());
+    };
+    let token = random_token();
+    let token_hash = hash_token(&token);
+    let url = format!(
+        "{}/login/link?token={token}",
+        state.settings.server.public_url.trim_end_matches('/')
+    );
+    let message = OutgoingEmail::new(
+        address,
+        format!("Your sign-in link for {}", branch.name),
+        format!(
+            "Someone (we hope you) asked to sign in to {branch} on Picket to see and correct \
+             your membership details.\n\nOpen this link and press the button to sign in. It works \
+             once, within {minutes} minutes:\n{url}\n\nIf you did not ask, ignore this email: \
+             nothing happens until the link is used.\n",
+            branch = branch.name,
+            minutes = settings.link_minutes,
+        ),
+    );
+    let payload = serde_json::to_string(&message).map_err(|e| AppError::Internal(e.to_string()))?;
+    state
+        .store
+        .create_magic_link(
+            NewMagicLink {
+                branch: branch.id,
+                member_id,
+                token_hash: token_hash.clone(),
+                expires_at: now + Duration::minutes(settings.link_minutes),
+            },
+            NewOutboxEmail {
+                idempotency_key: Some(format!("magic-link:{token_hash}")),
+                payload,
+                max_attempts: state.settings.worker.max_attempts,
+                run_after: now,
+            },
+        )
+        .await?;
+    state
+        .store
+        .audit(NewAuditEntry {
+            branch: Some(branch.id),
+            action: "member.link.sent".into(),
+            subject: Some(format!("member:{member_id}")),
+            request_id,
+            ..Default::default()
+        })
+        .await?;
+    Ok(())
+}
+
+/// Uses the sign-in link with `token` (of `branch`): returns the outcome and, when it signed
+/// someone in, the new session token for the cookie. An unknown token is
+/// [`AppError::NotFound`].
+pub async fn use_link(
+    state: &AppState,
+    branch: picket_domain::BranchId,
+    token: &str,
+    request_id: Option<String>,
+) -> AppResult<(LinkUse, Option<String>)> {
+    let session = random_token();
+    let now = Utc::now();
+    let outcome = state
+        .store
+        .use_magic_link(
+            &hash_token(token.trim()),
+            now,
+            &hash_token(&session),
+            now + Duration::hours(state.settings.security.session_hours),
+        )
+        .await?;
+    match &outcome {
+        LinkUse::SignedIn {
+            user,
+            member_id,
+            created,
+        } => {
+            state
+                .store
+                .audit(NewAuditEntry {
+                    actor: Some(user.id),
+                    branch: Some(branch),
+                    action: "login.link".into(),
+                    subject: Some(format!("member:{member_id}")),
+                    detail: created.then(|| format!("account user:{} created", user.id)),
+                    request_id,
+                })
+                .await?;
+            Ok((outcome, Some(session)))
+        }
+        LinkUse::PasswordAccount { user, member_id } => {
+            state
+                .store
+                .audit(NewAuditEntry {
+                    actor: Some(user.id),
+                    branch: Some(branch),
+                    action: "member.link.password_account".into(),
+                    subject: Some(format!("member:{member_id}")),
+                    request_id,
+                    detail: None,
+                })
+                .await?;
+            Ok((outcome, None))
+        }
+        LinkUse::Refused(state_now) => {
+            state
+                .store
+                .audit(NewAuditEntry {
+                    branch: Some(branch),
+                    action: "member.link.refused".into(),
+                    detail: Some(format!("{state_now:?}").to_lowercase()),
+                    request_id,
+                    ..Default::default()
+                })
+                .await?;
+            Ok((outcome, None))
+        }
+    }
+}
+
+/// The `Set-Cookie` value for a new session token.
+pub fn session_cookie(state: &AppState, token: &str) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        crate::extract::auth::SESSION_COOKIE,
+        state.settings.security.session_hours * 3600,
+        if state.settings.is_https() {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
+}
+
+/// A member's corrections as typed (form or JSON).
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct OwnDetailsInput {
+    /// Email address (sign-in links go here); empty removes it.
+    #[serde(default)]
+    pub email: String,
+    /// Phone number; empty removes it.
+    #[serde(default)]
+    pub phone: String,
+    /// Agree to be emailed.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub contact_email: bool,
+    /// Agree to be phoned or texted.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub contact_phone: bool,
+}
+
+/// A checkbox: present with any value but "false"/"0"/"off" means ticked; JSON booleans work too.
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Tick {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match <Tick as serde::Deserialize>::deserialize(d)? {
+        Tick::Bool(b) => b,
+        Tick::Text(t) => !matches!(t.as_str(), "" | "false" | "0" | "off"),
+    })
+}
+
+/// Validates a member's corrections against their current consent: a choice that did not
+/// change keeps the day it was given; a new "yes" takes today's date and the branch's
+/// wording; no "yes" at all withdraws consent.
+pub fn own_details(
+    state: &AppState,
+    input: &OwnDetailsInput,
+    current: &ContactPreferences,
+) -> AppResult<OwnDetails> {
+    let email = match input.email.trim() {
+        "" => None,
+        typed => Some(typed.parse::<Email>().map_err(|_| {
+            AppError::invalid(
+                "email",
+                "Enter an email address like name@example.org, or leave it empty.",
+            )
+        })?),
+    };
+    let phone = match input.phone.trim() {
+        "" => None,
+        typed => Some(
+            typed
+                .parse::<Phone>()
+                .map_err(|e| AppError::invalid("phone", format!("The phone number {e}.")))?,
+        ),
+    };
+    if input.contact_email && email.is_none() {
+        return Err(AppError::invalid(
+            "email",
+            "Give an email address if you agree to be emailed.",
+        ));
+    }
+    if input.contact_phone && phone.is_none() {
+        return Err(AppError::invalid(
+            "phone",
+            "Give a phone number if you agree to be phoned.",
+        ));
+    }
+    let unchanged =
+        current.by_email == input.contact_email && current.by_phone == input.contact_phone;
+    let contact = if !(input.contact_email || input.contact_phone) {
+        ContactPreferences::default()
+    } else if unchanged && current.consent_wording.is_some() && current.consent_date.is_some() {
+        current.clone()
+    } else {
+        ContactPreferences {
+            by_email: input.contact_email,
+            by_phone: input.contact_phone,
+            consent_wording: Some(state.settings.self_service.consent_wording.clone()),
+            consent_date: Some(Utc::now().date_naive()),
+        }
+    };
+    Ok(OwnDetails {
+        email,
+        phone,
+        contact,
+    })
+}
