@@ -197,6 +197,14 @@ pub fn router(state: AppState) -> Router {
         .route("/{branch}/disputes/{id}", get(pages::disputes::public))
         .route("/{branch}/disputes/{id}/desk", get(pages::disputes::desk))
         .route(
+            "/{branch}/disputes/{id}/items/{kind}/{item}",
+            get(pages::dispute_items::edit).post(pages::dispute_items::update),
+        )
+        .route(
+            "/{branch}/disputes/{id}/items/{kind}/{item}/delete",
+            axum::routing::post(pages::dispute_items::delete),
+        )
+        .route(
             "/{branch}/disputes/{id}/{form}",
             axum::routing::post(pages::disputes::submit),
         )

@@ -86,15 +86,15 @@ impl Kept {
 
 /// The select lists the desk's forms offer.
 pub struct Choices {
-    nations: Vec<(&'static str, &'static str)>,
-    statuses: Vec<(&'static str, &'static str)>,
-    parties: Vec<(&'static str, &'static str)>,
-    claims: Vec<(&'static str, &'static str)>,
-    claim_statuses: Vec<(&'static str, &'static str)>,
-    events: Vec<(&'static str, &'static str)>,
-    ballots: Vec<(&'static str, &'static str)>,
-    actions: Vec<(&'static str, &'static str)>,
-    ips: Vec<(&'static str, &'static str)>,
+    pub(super) nations: Vec<(&'static str, &'static str)>,
+    pub(super) statuses: Vec<(&'static str, &'static str)>,
+    pub(super) parties: Vec<(&'static str, &'static str)>,
+    pub(super) claims: Vec<(&'static str, &'static str)>,
+    pub(super) claim_statuses: Vec<(&'static str, &'static str)>,
+    pub(super) events: Vec<(&'static str, &'static str)>,
+    pub(super) ballots: Vec<(&'static str, &'static str)>,
+    pub(super) actions: Vec<(&'static str, &'static str)>,
+    pub(super) ips: Vec<(&'static str, &'static str)>,
 }
 
 impl Choices {
@@ -117,6 +117,11 @@ impl Choices {
                 .collect(),
         }
     }
+}
+
+/// The select lists of the desk's forms, for the record pages.
+pub(super) fn desk_names() -> Choices {
+    Choices::new()
 }
 
 /// Label of a stored name, for templates.
@@ -169,7 +174,8 @@ pub async fn list(
     render(&list_page(&state, &csrf, &user, branch, Kept::default()).await?)
 }
 
-fn input<T: DeserializeOwned>(values: &HashMap<String, String>) -> AppResult<T> {
+/// What was typed into a form, read as one of the shared inputs.
+pub(super) fn input<T: DeserializeOwned>(values: &HashMap<String, String>) -> AppResult<T> {
     let json = serde_json::to_value(values).map_err(|e| AppError::Internal(e.to_string()))?;
     serde_json::from_value(json)
         .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
@@ -227,6 +233,7 @@ struct DeskPage {
     branch: Branch,
     view: DisputeView,
     can_edit: bool,
+    can_record: bool,
     choices: Choices,
     kept: Kept,
     saved: bool,
@@ -260,11 +267,16 @@ async fn desk_page(
         .role_in(&branch.slug)
         .is_some_and(|r| r.at_least(Role::Organiser))
         || user.is_admin();
+    let can_record = user
+        .role_in(&branch.slug)
+        .is_some_and(|r| r.at_least(Role::Rep))
+        || user.is_admin();
     Ok(DeskPage {
         layout: Layout::new(view.dispute.title.clone(), csrf, Some(user)),
         branch,
         view,
         can_edit,
+        can_record,
         choices: Choices::new(),
         kept,
         saved: false,
@@ -368,6 +380,16 @@ async fn apply(
             let status = values.get("status").map_or("", String::as_str);
             ops::set_claim_status(state, actor, id, claim, status).await
         }
+        "participation" => {
+            let period = values
+                .get("period_id")
+                .and_then(|s| s.trim().parse().ok())
+                .ok_or_else(|| AppError::invalid("period_id", "period_id: choose a period"))?;
+            let input = input::<crate::disputes::edits::ParticipationInput>(values)?;
+            crate::disputes::edits::record_participation(state, actor, id, period, &input)
+                .await
+                .map(|_| ())
+        }
         "steps" => {
             let step = values
                 .get("step_id")
@@ -404,9 +426,13 @@ pub async fn submit(
     Path((slug, id, form)): Path<(String, i64, String)>,
     CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    let branch = user
-        .branch_access(&*state.store, &slug, Role::Organiser)
-        .await?;
+    // Reps record participation; every other desk form is an organiser's.
+    let role = if form == "participation" {
+        Role::Rep
+    } else {
+        Role::Organiser
+    };
+    let branch = user.branch_access(&*state.store, &slug, role).await?;
     state.store.dispute(branch.id, id).await?;
     let actor = Actor {
         user: &user,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod dispute_items;
 pub mod disputes;
 pub mod home;
 pub mod me;
