@@ -15,4 +15,20 @@ pub trait AuditStore: Send + Sync {
         branch: Option<BranchId>,
         page: PageRequest,
     ) -> StoreResult<Page<AuditEntry>>;
+    /// A branch's audit entries matching `filter`, newest first.
+    async fn audit_search(
+        &self,
+        branch: BranchId,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>>;
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this actor.
+    pub actor: Option<picket_domain::UserId>,
+    /// Only actions starting with this (`member.` for every member action).
+    pub action_prefix: Option<String>,
 }

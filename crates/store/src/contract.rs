@@ -500,6 +500,7 @@ macro_rules! for_each_contract_test {
         $m!(sign_in_links_respect_passwords_and_roles);
         $m!(own_details_and_consent_history);
         $m!(subject_records_and_erasure);
+        $m!(audit_search_filters_by_actor_and_action);
     };
 }
 

@@ -6,7 +6,7 @@ use crate::{PageRequest, StoreError};
 use chrono::NaiveDate;
 use picket_domain::members::import::{parse_file, ColumnMap, RowChange};
 use picket_domain::members::{MemberDetails, MemberField};
-use picket_domain::{BranchId, Division, Email};
+use picket_domain::{BranchId, Division, Email, UserId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -372,4 +372,65 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
     assert_eq!(run.status, ImportRunStatus::Failed);
     assert!(run.dry_run);
     assert_eq!(run.error.as_deref(), Some("the file is empty"));
+}
+
+/// The audit view filters a branch's entries by actor and by action prefix.
+pub async fn audit_search_filters_by_actor_and_action(store: Arc<dyn Store>) {
+    let b = branch(&store, "north").await;
+    let other = branch(&store, "south").await;
+    let ana = store
+        .create_user(&"ana@example.org".parse().unwrap(), "Ana", None)
+        .await
+        .unwrap();
+    let bo = store
+        .create_user(&"bo@example.org".parse().unwrap(), "Bo", None)
+        .await
+        .unwrap();
+    let entry = |actor: UserId, branch: BranchId, action: &str| crate::NewAuditEntry {
+        actor: Some(actor),
+        branch: Some(branch),
+        action: action.into(),
+        subject: None,
+        detail: Some("reason=organising".into()),
+        request_id: None,
+    };
+    store.audit(entry(ana.id, b, "member.view")).await.unwrap();
+    store
+        .audit(entry(ana.id, b, "member.search"))
+        .await
+        .unwrap();
+    store.audit(entry(bo.id, b, "member.view")).await.unwrap();
+    store.audit(entry(bo.id, b, "wall.moderate")).await.unwrap();
+    store
+        .audit(entry(ana.id, other, "member.view"))
+        .await
+        .unwrap();
+    store.audit(entry(ana.id, b, "memberXview")).await.unwrap();
+    let search = |actor: Option<UserId>, prefix: Option<&str>| {
+        let store = store.clone();
+        let filter = crate::AuditFilter {
+            actor,
+            action_prefix: prefix.map(str::to_string),
+        };
+        async move {
+            store
+                .audit_search(b, &filter, PageRequest::new(1, 2))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(search(None, None).await.total, 5);
+    let ana_members = search(Some(ana.id), Some("member.")).await;
+    assert_eq!(
+        ana_members.total, 2,
+        "`.` is literal; other branch left out"
+    );
+    assert_eq!(ana_members.items[0].action, "member.search", "newest first");
+    assert_eq!(
+        ana_members.items[0].actor_email.as_deref(),
+        Some("ana@example.org")
+    );
+    let page = search(None, Some("member")).await;
+    assert_eq!((page.total, page.items.len()), (4, 2));
+    assert_eq!(search(Some(bo.id), None).await.total, 2);
 }

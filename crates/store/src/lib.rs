@@ -25,7 +25,7 @@ mod outbox;
 pub mod sql;
 pub mod wall;
 
-pub use audit::AuditStore;
+pub use audit::{AuditFilter, AuditStore};
 pub use auth::AuthStore;
 pub use directory::DirectoryStore;
 pub use dispute_edits::DisputeEditStore;

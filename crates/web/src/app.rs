@@ -208,6 +208,28 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/disputes/{id}/{form}",
             axum::routing::post(pages::disputes::submit),
         )
+        .route("/{branch}/members", get(pages::members::directory))
+        .route("/{branch}/members/export.csv", get(pages::members::export))
+        .route("/{branch}/members/audit", get(pages::members::audit))
+        .route(
+            "/{branch}/members/teams",
+            get(pages::members_teams::list).post(pages::members_teams::add),
+        )
+        .route(
+            "/{branch}/members/teams/reps",
+            axum::routing::post(pages::members_teams::set_reps),
+        )
+        .route(
+            "/{branch}/members/import",
+            get(pages::members_import::form)
+                .post(pages::members_import::upload)
+                .layer(DefaultBodyLimit::max(settings.members.import_max_bytes)),
+        )
+        .route(
+            "/{branch}/members/import/{id}",
+            get(pages::members_import::status),
+        )
+        .route("/{branch}/members/{id}", get(pages::members::record))
         .route("/{branch}/wall/{id}", get(pages::wall::message))
         .route(
             "/{branch}/wall/{id}/moderate",

@@ -11,6 +11,7 @@ pub mod conditional;
 pub mod disputes;
 pub mod error;
 pub mod extract;
+pub mod members;
 pub mod pages;
 pub mod passwords;
 pub mod security;

@@ -34,6 +34,8 @@ pub struct Settings {
     pub wall: WallSettings,
     /// Members' own access: sign-in links by email and the consent wording they agree to.
     pub self_service: SelfServiceSettings,
+    /// Member records and their import.
+    pub members: MembersSettings,
     /// One-off bank holidays announced by proclamation, beyond those Picket computes:
     /// `[[extra_holidays]]` with `date`, `name`, `divisions` (and `replaces` for a moved one).
     pub extra_holidays: Vec<picket_domain::ExtraHoliday>,
@@ -85,6 +87,14 @@ pub struct SelfServiceSettings {
     pub links_per_ip_per_hour: u64,
     /// The words a member agrees to when they choose to be contacted; kept with each choice.
     pub consent_wording: String,
+}
+
+/// Member records and their import.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembersSettings {
+    /// Largest CSV file the import page accepts, in bytes (413 beyond).
+    pub import_max_bytes: usize,
 }
 
 /// The HTTP server.
@@ -197,6 +207,9 @@ impl Default for Settings {
                 consent_wording: "The branch may contact me about the dispute and union business \
                     by the means I have ticked. I can change this at any time."
                     .into(),
+            },
+            members: MembersSettings {
+                import_max_bytes: 20 * 1024 * 1024,
             },
             extra_holidays: Vec::new(),
             law: picket_domain::LawOverrides::default(),
@@ -334,6 +347,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "log",
     "wall",
     "self_service",
+    "members",
     "extra_holidays",
     "law",
 ];

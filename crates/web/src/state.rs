@@ -35,6 +35,8 @@ pub struct AppState {
     pub wall_cache: Arc<crate::wall_cache::WallCache>,
     /// Calendar and law overrides from settings.
     pub law: Arc<LawConfig>,
+    /// Progress of the member imports this process is running.
+    pub import_runs: crate::members::import::ImportRuns,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
                 calendar: picket_domain::Calendar::new(settings_extra.clone()).unwrap_or_default(),
                 overrides: settings_law.clone(),
             }),
+            import_runs: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod dispute_records;
 pub mod disputes;
 pub mod me;
 pub mod member_access;
+pub mod members;
 pub mod wall;
 
 use crate::error::{default_info, ErrorInfo};
@@ -58,10 +59,11 @@ pub struct ErrorDetail {
         ballots::record_result, ballots::add_question, ballots::delete_question, ballots::mark_step,
         action_periods::periods, action_periods::create_period, action_periods::update_period,
         action_periods::delete_period, action_periods::mark_holiday, action_periods::unmark_holiday,
-        action_periods::record_participation, action_periods::delete_participation),
+        action_periods::record_participation, action_periods::delete_participation,
+        members::list, members::get),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
 )]
 pub struct ApiDoc;
 
@@ -105,6 +107,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/branches", get(branches::list))
         .route("/branches/{branch}/users", get(branches::users))
+        .route("/branches/{branch}/members", get(members::list))
+        .route("/branches/{branch}/members/{id}", get(members::get))
         .route("/branches/{branch}/wall", get(wall::list).post(wall::post))
         .route(
             "/branches/{branch}/wall/{id}/moderation",

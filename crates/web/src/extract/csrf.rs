@@ -124,3 +124,32 @@ where
             .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
     }
 }
+
+/// The CSRF token the visitor's cookie carried, for forms that are not URL-encoded (file
+/// uploads): the handler reads the `csrf_token` field itself and calls [`CsrfCookie::verify`].
+#[derive(Debug, Clone)]
+pub struct CsrfCookie(Option<String>);
+
+impl CsrfCookie {
+    /// Refuses (403) a missing token or one that differs from the cookie's.
+    pub fn verify(&self, sent: Option<&str>) -> Result<(), AppError> {
+        match (&self.0, sent) {
+            (Some(expected), Some(sent)) if same_secret(expected, sent) => Ok(()),
+            _ => Err(AppError::Csrf(
+                "This form has expired or is missing its security token. Go back, reload the page and try again.",
+            )),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfCookie {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CsrfCookie(
+            parts
+                .extensions
+                .get::<LazyToken>()
+                .and_then(|t| t.existing.clone()),
+        ))
+    }
+}

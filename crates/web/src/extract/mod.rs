@@ -5,7 +5,7 @@ pub mod auth;
 pub mod csrf;
 
 pub use auth::{ApiUser, CurrentUser};
-pub use csrf::{CsrfForm, CsrfToken};
+pub use csrf::{CsrfCookie, CsrfForm, CsrfToken};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -1,0 +1,312 @@
+//! Members for pages and the API alike: who may see which records, and the audit entry every
+//! read, search and export leaves (who, when, why).
+//!
+//! Organisers and admins see the branch's directory; a rep sees the members of the teams they
+//! represent; anyone else sees only the record linked to their own login. A record outside
+//! the caller's view is "not found", so its existence does not leak.
+
+pub mod import;
+
+use crate::error::{AppError, AppResult};
+use crate::extract::CurrentUser;
+use crate::state::AppState;
+use picket_domain::members::{format_pounds, AccessReason, MemberField};
+use picket_domain::Role;
+use picket_store::members::{Member, MemberFilter};
+use picket_store::{Branch, NewAuditEntry, Page, PageRequest};
+
+/// Which member records a user may see in a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every record (organisers and admins).
+    Branch,
+    /// Members of these teams (a rep's).
+    Teams(Vec<i64>),
+    /// Only their own record, if one is linked to their login.
+    Own(Option<i64>),
+}
+
+/// A user's access to a branch's member records.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// The branch.
+    pub branch: Branch,
+    /// The user's role there (admin for an instance admin).
+    pub role: Role,
+    /// What they may see.
+    pub scope: Scope,
+}
+
+impl Access {
+    /// Whether the user sees the whole branch (and so may import, export and audit).
+    pub fn is_organiser(&self) -> bool {
+        self.scope == Scope::Branch
+    }
+}
+
+/// Works out what `user` may see of the branch's members. Not a member of the branch: 404.
+pub async fn access(state: &AppState, user: &CurrentUser, slug: &str) -> AppResult<Access> {
+    let branch = user
+        .branch_access(&*state.store, slug, Role::Member)
+        .await?;
+    let role = if user.is_admin() {
+        Role::Admin
+    } else {
+        user.role_in(slug).unwrap_or(Role::Member)
+    };
+    let scope = match role {
+        Role::Organiser | Role::Admin => Scope::Branch,
+        Role::Rep => Scope::Teams(state.store.rep_team_ids(branch.id, user.user.id).await?),
+        Role::Member | Role::Treasurer => Scope::Own(
+            state
+                .store
+                .member_for_user(branch.id, user.user.id)
+                .await?
+                .map(|m| m.id),
+        ),
+    };
+    Ok(Access {
+        branch,
+        role,
+        scope,
+    })
+}
+
+/// Like [`access`], but only for those who see the whole branch (403 for others).
+pub async fn organiser_access(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+) -> AppResult<Access> {
+    let access = access(state, user, slug).await?;
+    if !access.is_organiser() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(access)
+}
+
+/// The reason given for reading member data. A person reading only their own record needs
+/// to give none: it is recorded as "the member asked".
+pub fn reason(access: &Access, given: Option<&str>) -> AppResult<AccessReason> {
+    match given.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => r
+            .parse()
+            .map_err(|message: String| AppError::invalid("reason", message)),
+        None if matches!(access.scope, Scope::Own(_)) => Ok(AccessReason::MemberRequest),
+        None => Err(AppError::invalid(
+            "reason",
+            "say why you are reading member data: choose a reason",
+        )),
+    }
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Words in the name, membership number or email.
+    pub query: Option<String>,
+    /// Only this team.
+    pub team: Option<i64>,
+}
+
+async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    action: &str,
+    subject: String,
+    detail: String,
+    request_id: Option<String>,
+) -> AppResult<()> {
+    state
+        .store
+        .audit(NewAuditEntry {
+            actor: Some(user.user.id),
+            branch: Some(access.branch.id),
+            action: action.into(),
+            subject: Some(subject),
+            detail: Some(detail),
+            request_id,
+        })
+        .await?;
+    Ok(())
+}
+
+fn filter_for(access: &Access, search: &Search) -> MemberFilter {
+    let teams = match (&access.scope, search.team) {
+        (Scope::Teams(mine), Some(t)) => Some(mine.iter().copied().filter(|m| *m == t).collect()),
+        (Scope::Teams(mine), None) => Some(mine.clone()),
+        (_, Some(t)) => Some(vec![t]),
+        (_, None) => None,
+    };
+    MemberFilter {
+        query: search.query.clone(),
+        teams,
+        include_erased: false,
+    }
+}
+
+/// A page of the members `access` allows, matching `search`; audited as `member.search`.
+pub async fn search(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    search: &Search,
+    why: AccessReason,
+    page: PageRequest,
+    request_id: Option<String>,
+) -> AppResult<Page<Member>> {
+    let found = match &access.scope {
+        Scope::Own(own) => {
+            let items = match own {
+                Some(id) => vec![state.store.member(access.branch.id, *id).await?],
+                None => Vec::new(),
+            };
+            Page {
+                total: items.len() as u64,
+                items,
+                page: 1,
+                per_page: page.per_page,
+            }
+        }
+        _ => {
+            state
+                .store
+                .search_members(access.branch.id, &filter_for(access, search), page)
+                .await?
+        }
+    };
+    let detail = format!(
+        "reason={}; query={}; team={}; page={}; results={}",
+        why.as_str(),
+        if search
+            .query
+            .as_deref()
+            .is_some_and(|q| !q.trim().is_empty())
+        {
+            "given"
+        } else {
+            "none"
+        },
+        search
+            .team
+            .map_or_else(|| "all".to_string(), |t| t.to_string()),
+        found.page,
+        found.total
+    );
+    record(
+        state,
+        user,
+        access,
+        "member.search",
+        format!("branch:{}", access.branch.id),
+        detail,
+        request_id,
+    )
+    .await?;
+    Ok(found)
+}
+
+/// One member's record, if `access` allows it (else not found); audited as `member.view`.
+pub async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    id: i64,
+    why: AccessReason,
+    request_id: Option<String>,
+) -> AppResult<Member> {
+    let allowed = match &access.scope {
+        Scope::Own(own) => *own == Some(id),
+        _ => true,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let member = state.store.member(access.branch.id, id).await?;
+    if let Scope::Teams(teams) = &access.scope {
+        if !member.team_id.is_some_and(|t| teams.contains(&t)) {
+            return Err(AppError::NotFound);
+        }
+    }
+    record(
+        state,
+        user,
+        access,
+        "member.view",
+        format!("member:{id}"),
+        format!("reason={}", why.as_str()),
+        request_id,
+    )
+    .await?;
+    Ok(member)
+}
+
+/// The branch directory as CSV (organisers only); audited as `member.export` with the count.
+pub async fn export_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    access: &Access,
+    why: AccessReason,
+    request_id: Option<String>,
+) -> AppResult<Vec<u8>> {
+    if !access.is_organiser() {
+        return Err(AppError::Forbidden);
+    }
+    let members = state
+        .store
+        .export_members(access.branch.id, &MemberFilter::default())
+        .await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    out.write_record(MemberField::ALL.iter().map(|f| f.as_str()))
+        .map_err(internal)?;
+    for m in &members {
+        out.write_record(export_row(m)).map_err(internal)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    record(
+        state,
+        user,
+        access,
+        "member.export",
+        format!("branch:{}", access.branch.id),
+        format!("reason={}; rows={}", why.as_str(), members.len()),
+        request_id,
+    )
+    .await?;
+    Ok(bytes)
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// A member's fields in [`MemberField::ALL`] order, as an export (and a re-import) writes them.
+pub fn export_row(m: &Member) -> Vec<String> {
+    let d = &m.details;
+    vec![
+        d.membership_number.to_string(),
+        d.name.clone(),
+        d.email.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+        d.phone
+            .as_ref()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        d.employer.clone().unwrap_or_default(),
+        m.team_name.clone().unwrap_or_default(),
+        d.workplace.clone().unwrap_or_default(),
+        d.job_title.clone().unwrap_or_default(),
+        d.daily_pay_pence.map(format_pounds).unwrap_or_default(),
+        yes_no(d.is_rep),
+        yes_no(d.contact.by_email),
+        yes_no(d.contact.by_phone),
+        d.contact.consent_wording.clone().unwrap_or_default(),
+        d.contact
+            .consent_date
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+    ]
+}
