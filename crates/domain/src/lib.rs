@@ -9,6 +9,7 @@ pub mod ids;
 pub mod law;
 pub mod member_access;
 pub mod members;
+pub mod pickets;
 pub mod role;
 pub mod values;
 pub mod wall;

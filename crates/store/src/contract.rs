@@ -12,6 +12,7 @@ pub use crate::contract_dispute_edits::*;
 pub use crate::contract_disputes::*;
 pub use crate::contract_member_access::*;
 pub use crate::contract_members::*;
+pub use crate::contract_pickets::*;
 pub use crate::contract_wall::*;
 
 fn slug(s: &str) -> Slug {
@@ -484,6 +485,7 @@ macro_rules! for_each_contract_test {
         $m!(wall_edits_counts_and_purge);
         $m!(wall_pledges_are_followed_up);
         $m!(wall_feed_is_newest_approved_first);
+        $m!(picket_locations_are_kept_per_dispute);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);

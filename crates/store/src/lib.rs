@@ -12,6 +12,7 @@ mod contract_dispute_edits;
 mod contract_disputes;
 mod contract_member_access;
 mod contract_members;
+mod contract_pickets;
 mod contract_wall;
 mod directory;
 pub mod dispute_edits;
@@ -22,6 +23,7 @@ pub mod member_access;
 pub mod members;
 mod models;
 mod outbox;
+pub mod pickets;
 pub mod sql;
 pub mod wall;
 
@@ -34,6 +36,7 @@ pub use events::{EventStore, StoreEvent};
 pub use member_access::MemberAccessStore;
 pub use members::MemberStore;
 pub use outbox::OutboxStore;
+pub use pickets::PicketStore;
 pub use wall::WallStore;
 
 pub use error::StoreError;
@@ -59,6 +62,7 @@ pub trait Store:
     + DisputeEditStore
     + MemberStore
     + MemberAccessStore
+    + PicketStore
     + Send
     + Sync
     + 'static
@@ -93,6 +97,6 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberStore, OutboxStore, Store, WallStore,
+        MemberAccessStore, MemberStore, OutboxStore, PicketStore, Store, WallStore,
     };
 }

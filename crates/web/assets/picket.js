@@ -127,3 +127,29 @@
     if (handled) { event.preventDefault(); }
   });
 })();
+
+// The campaign page's counters, kept live by Server-Sent Events. Figures are set with
+// textContent; without this script the page shows them as they were when it loaded.
+(function () {
+  "use strict";
+  var box = document.getElementById("counters");
+  if (!box || !window.EventSource || !box.getAttribute("data-live")) {
+    return;
+  }
+  var source = new EventSource(box.getAttribute("data-live"));
+  source.addEventListener("counters", function (event) {
+    var figures;
+    try { figures = JSON.parse(event.data); } catch (e) { return; }
+    Array.prototype.forEach.call(box.querySelectorAll("[data-counter]"), function (el) {
+      var name = el.getAttribute("data-counter");
+      if (!Object.prototype.hasOwnProperty.call(figures, name)) { return; }
+      var text = String(figures[name]);
+      if (el.textContent !== text) {
+        el.textContent = text;
+        el.classList.remove("changed");
+        void el.offsetWidth;
+        el.classList.add("changed");
+      }
+    });
+  });
+})();

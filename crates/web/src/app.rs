@@ -194,7 +194,28 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/disputes",
             get(pages::disputes::list).post(pages::disputes::create),
         )
-        .route("/{branch}/disputes/{id}", get(pages::disputes::public))
+        .route("/{branch}/disputes/{id}", get(pages::campaign::page))
+        .route(
+            "/{branch}/disputes/{id}/counters",
+            get(pages::campaign::counters),
+        )
+        .route(
+            "/{branch}/disputes/{id}/strikes.ics",
+            get(pages::campaign::ics),
+        )
+        .route(
+            "/{branch}/disputes/{id}/poster",
+            get(pages::campaign::poster),
+        )
+        .route("/{branch}/disputes/{id}/qr.svg", get(pages::campaign::qr))
+        .route(
+            "/{branch}/disputes/{id}/pickets",
+            get(pages::pickets::list).post(pages::pickets::add),
+        )
+        .route(
+            "/{branch}/disputes/{id}/pickets/{location}",
+            axum::routing::post(pages::pickets::change),
+        )
         .route("/{branch}/disputes/{id}/desk", get(pages::disputes::desk))
         .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}",

@@ -24,18 +24,17 @@ pub fn client_has(request: &HeaderMap, etag: &str) -> bool {
 }
 
 /// `body` as `content_type` with its ETag, or `304` when the client has it already.
-/// `max_age` is how long shared caches may keep it without asking again.
+/// `cache_control` says who may keep it and for how long (e.g. `public, max-age=60`).
 pub fn respond(
     request: &HeaderMap,
     content_type: &'static str,
-    max_age: u32,
+    cache_control: &'static str,
     body: impl Into<bytes::Bytes>,
 ) -> Response {
     let body: bytes::Bytes = body.into();
     let etag = etag_of(&body);
     let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
-    let cache = HeaderValue::from_str(&format!("public, max-age={max_age}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("no-cache"));
+    let cache = HeaderValue::from_static(cache_control);
     let common = [
         (header::ETAG, tag),
         (header::CACHE_CONTROL, cache),
@@ -52,6 +51,46 @@ pub fn respond(
         .into_response()
 }
 
+/// A page rendered once and kept with its gzip form ([`CachedPage`]): `304` when the client
+/// has it, the gzip bytes when the client takes gzip, else the page.
+pub fn respond_page(
+    request: &HeaderMap,
+    page: &crate::wall_cache::CachedPage,
+    cache_control: &'static str,
+) -> Response {
+    let tag =
+        HeaderValue::from_str(&page.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let common = [
+        (header::ETAG, tag),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    if client_has(request, &page.etag) {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let html = HeaderValue::from_static("text/html; charset=utf-8");
+    let gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    if gzip {
+        (
+            common,
+            [
+                (header::CONTENT_TYPE, html),
+                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+            ],
+            page.gzip.clone(),
+        )
+            .into_response()
+    } else {
+        (common, [(header::CONTENT_TYPE, html)], page.html.clone()).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,7 +101,7 @@ mod tests {
         let etag = etag_of(&body);
         let mut headers = HeaderMap::new();
         assert_eq!(
-            respond(&headers, "text/plain", 60, body.clone()).status(),
+            respond(&headers, "text/plain", "public, max-age=60", body.clone()).status(),
             200
         );
         headers.insert(
@@ -70,10 +109,13 @@ mod tests {
             format!("\"x\", {etag}").parse().unwrap(),
         );
         assert_eq!(
-            respond(&headers, "text/plain", 60, body.clone()).status(),
+            respond(&headers, "text/plain", "public, max-age=60", body.clone()).status(),
             304
         );
         headers.insert(header::IF_NONE_MATCH, "\"other\"".parse().unwrap());
-        assert_eq!(respond(&headers, "text/plain", 60, body).status(), 200);
+        assert_eq!(
+            respond(&headers, "text/plain", "public, max-age=60", body).status(),
+            200
+        );
     }
 }

@@ -7,6 +7,8 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod campaign;
+pub mod campaign_ics;
 pub mod conditional;
 pub mod disputes;
 pub mod error;

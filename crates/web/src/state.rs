@@ -37,6 +37,8 @@ pub struct AppState {
     pub law: Arc<LawConfig>,
     /// Progress of the member imports this process is running.
     pub import_runs: crate::members::import::ImportRuns,
+    /// Public campaign pages, computed once every few seconds per process.
+    pub campaign_cache: Arc<crate::campaign::CampaignCache>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
             wall_events: tokio::sync::broadcast::channel(256).0,
             wall_cache: Arc::default(),
+            campaign_cache: Arc::default(),
             law: Arc::new(LawConfig {
                 // Settings were validated when loaded, so the calendar builds.
                 calendar: picket_domain::Calendar::new(settings_extra.clone()).unwrap_or_default(),

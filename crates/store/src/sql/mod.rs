@@ -15,6 +15,7 @@ mod member_access;
 mod members;
 mod members_import;
 mod outbox;
+mod pickets;
 mod wall;
 
 use crate::{Backend, StoreError, StoreResult};

@@ -1,6 +1,6 @@
-//! Disputes' pages: the branch's list with a form to open a dispute, the dispute desk (its
-//! dashboard with every form an organiser needs), and the public dispute page, which shows the
-//! public timeline and nothing about members.
+//! Disputes' pages: the branch's list with a form to open a dispute and the dispute desk (its
+//! dashboard with every form an organiser needs). The public page of a dispute is the
+//! campaign page (`pages::campaign`).
 //!
 //! The desk's forms all post to `/{branch}/disputes/{id}/{form}`; a form that fails is shown
 //! again on the desk with the message and exactly what was typed.
@@ -25,7 +25,7 @@ use picket_domain::disputes::{
 };
 use picket_domain::law::IpsCategory;
 use picket_domain::{Nation, Role};
-use picket_store::disputes::{Dispute, TimelineEvent};
+use picket_store::disputes::Dispute;
 use picket_store::Branch;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -451,40 +451,6 @@ pub async fn submit(
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
-}
-
-#[derive(Template)]
-#[template(path = "disputes/public.html")]
-struct PublicPage {
-    layout: Layout,
-    branch: Branch,
-    dispute: Dispute,
-    status: &'static str,
-    timeline: Vec<TimelineEvent>,
-}
-
-/// GET /{branch}/disputes/{id}: the public page: the dispute and its public timeline only. A
-/// dispute still being prepared has no public page.
-pub async fn public(
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: Option<CurrentUser>,
-    Path((slug, id)): Path<(String, i64)>,
-) -> AppResult<Response> {
-    let branch = state.store.branch_by_slug(&slug).await?;
-    let dispute = state.store.dispute(branch.id, id).await?;
-    if !dispute.status.is_public() {
-        // A dispute being prepared is not yet public.
-        return Err(AppError::NotFound);
-    }
-    let timeline = state.store.timeline(branch.id, id, true).await?;
-    render(&PublicPage {
-        layout: Layout::new(dispute.title.clone(), &csrf, user.as_ref()),
-        status: label(dispute.status),
-        branch,
-        dispute,
-        timeline,
-    })
 }
 
 /// Hundredths as a decimal, for templates.

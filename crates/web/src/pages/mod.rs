@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod campaign;
 pub mod dispute_items;
 pub mod disputes;
 pub mod home;
@@ -11,6 +12,7 @@ pub mod member_data;
 pub mod members;
 pub mod members_import;
 pub mod members_teams;
+pub mod pickets;
 pub mod wall;
 pub mod wall_embed;
 pub mod wall_feed;

@@ -117,7 +117,7 @@ pub async fn atom(
     Ok(crate::conditional::respond(
         &headers,
         "application/atom+xml; charset=utf-8",
-        60,
+        "public, max-age=60",
         body,
     ))
 }

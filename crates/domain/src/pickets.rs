@@ -1,0 +1,171 @@
+//! Picket locations: where a picket line stands and when people should come. Places only:
+//! the people on a line are never part of a location.
+
+use serde::Serialize;
+
+/// Longest place name.
+pub const MAX_PLACE: usize = 120;
+/// Longest address.
+pub const MAX_ADDRESS: usize = 300;
+/// Longest description of the times.
+pub const MAX_TIMES: usize = 200;
+/// Longest map link.
+pub const MAX_MAP_URL: usize = 500;
+
+/// A validated picket location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PicketPlace {
+    /// Its name, e.g. "Civic Centre, main entrance".
+    pub place: String,
+    /// Its address (may be empty when the name says where).
+    pub address: String,
+    /// When to come, e.g. "7.30am to 10am on strike days".
+    pub times: String,
+    /// A link to a map (http or https), if given.
+    pub map_url: Option<String>,
+}
+
+/// A picket location refused, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PicketError {
+    /// The field at fault: `place`, `address`, `times` or `map_url`.
+    pub field: &'static str,
+    /// What to fix.
+    pub message: String,
+}
+
+fn refuse(field: &'static str, message: impl Into<String>) -> PicketError {
+    PicketError {
+        field,
+        message: message.into(),
+    }
+}
+
+fn one_line(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Result<String, PicketError> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(refuse(
+            field,
+            format!("{label} can be at most {max} characters."),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(refuse(
+            field,
+            format!("{label} holds characters that cannot be shown."),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+impl PicketPlace {
+    /// Checks what an organiser typed.
+    pub fn parse(
+        place: &str,
+        address: &str,
+        times: &str,
+        map_url: &str,
+    ) -> Result<PicketPlace, PicketError> {
+        let place = one_line("place", "The place", place, MAX_PLACE)?;
+        if place.is_empty() {
+            return Err(refuse(
+                "place",
+                "Name the place, e.g. \"Civic Centre, main entrance\".",
+            ));
+        }
+        let address = one_line("address", "The address", address, MAX_ADDRESS)?;
+        let times = one_line("times", "The times", times, MAX_TIMES)?;
+        if times.is_empty() {
+            return Err(refuse(
+                "times",
+                "Say when people should come, e.g. \"7.30am to 10am on strike days\".",
+            ));
+        }
+        let map_url = one_line("map_url", "The map link", map_url, MAX_MAP_URL)?;
+        let map_url = if map_url.is_empty() {
+            None
+        } else {
+            let ok = url::Url::parse(&map_url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if ok.is_none() {
+                return Err(refuse(
+                    "map_url",
+                    "The map link must be a web address starting with https:// (or http://).",
+                ));
+            }
+            Some(map_url)
+        };
+        Ok(PicketPlace {
+            place,
+            address,
+            times,
+            map_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_needs_a_name_and_times_and_a_web_map_link() {
+        let ok = PicketPlace::parse(
+            " Civic Centre ",
+            "1 High St",
+            "7.30am to 10am",
+            "https://www.openstreetmap.org/#map=18/52.1/-1.2",
+        )
+        .unwrap();
+        assert_eq!(ok.place, "Civic Centre");
+        assert!(ok.map_url.is_some());
+        assert_eq!(
+            PicketPlace::parse("", "", "7am", "").unwrap_err().field,
+            "place"
+        );
+        assert_eq!(
+            PicketPlace::parse("Gate", "", " ", "").unwrap_err().field,
+            "times"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "maps",
+            "ftp://x.example/y",
+            "https://",
+        ] {
+            assert_eq!(
+                PicketPlace::parse("Gate", "", "7am", bad)
+                    .unwrap_err()
+                    .field,
+                "map_url",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            PicketPlace::parse(&"x".repeat(121), "", "7am", "")
+                .unwrap_err()
+                .field,
+            "place"
+        );
+        assert_eq!(
+            PicketPlace::parse("Gate", "a\u{1}b", "7am", "")
+                .unwrap_err()
+                .field,
+            "address"
+        );
+        assert_eq!(
+            PicketPlace::parse("Gate", "", "7am", "").unwrap().map_url,
+            None
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! The campaign page in Debian's Chromium on a phone-sized window: the wall counter goes up
+//! live when a message is approved, without a reload, and nothing is wider than the screen.
+
+use fantoccini::Locator;
+use picket_domain::disputes::DisputeStatus;
+use picket_domain::{Nation, Role};
+use picket_store::disputes::NewDispute;
+use picket_test_support::{Browser, TestApp};
+use std::time::Duration;
+
+async fn counter(c: &fantoccini::Client, name: &str) -> String {
+    c.find(Locator::Css(&format!("[data-counter={name}]")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_wall_counter_rises_live_on_an_open_page() {
+    let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let dispute = app
+        .store()
+        .create_dispute(
+            branch.id,
+            &NewDispute {
+                title: "Mental health social workers".into(),
+                employer: "Northfield Borough Council".into(),
+                nation: Nation::England,
+                status: DisputeStatus::InAction,
+                summary: "A recruitment and retention payment".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&app.url(&format!("/northfield/disputes/{}", dispute.id)))
+        .await
+        .unwrap();
+    assert_eq!(counter(c, "wall_messages").await, "0");
+    c.execute("window.__picketMarker = 1; return true;", vec![])
+        .await
+        .unwrap();
+    let width = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        width[0].as_i64().unwrap() <= width[1].as_i64().unwrap(),
+        "nothing wider than a 390px phone: {width}"
+    );
+    // Let the page's EventSource connect.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    let http = reqwest::Client::new();
+    let r: serde_json::Value = http
+        .post(app.url("/api/v1/branches/northfield/wall"))
+        .json(&serde_json::json!({"name": "A resident", "kind": "resident", "message": "We back you"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["id"].as_i64().unwrap();
+    let ok = http
+        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = counter(c, "wall_messages").await;
+        if seen == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, "1", "the counter rose without a reload");
+    let marker = c
+        .execute("return window.__picketMarker === 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, serde_json::json!(true), "no reload happened");
+    browser.close().await;
+}
