@@ -148,6 +148,11 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     // The page: the HTML export as a download.
     let org = app.client();
     app.login(&org, "org@example.org").await;
+    // An account with no member record here is told how to link one.
+    let r = org.get(app.url("/northfield/me")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("No member record linked") && html.contains("/northfield/me/login"));
     let path = format!("/northfield/members/{ana}/subject-access");
     let csrf = app.csrf_token(&org, &path).await;
     let r = org

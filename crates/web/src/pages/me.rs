@@ -347,7 +347,23 @@ pub async fn record(
         state.store.branch_by_slug(&slug).await?;
         return Ok(Redirect::to(&format!("/{slug}/me/login")).into_response());
     };
-    let (branch, member) = own_record(&state, &user, &slug).await?;
+    let (branch, member) = match own_record(&state, &user, &slug).await {
+        Ok(found) => found,
+        Err(AppError::NotFound) if state.store.branch_by_slug(&slug).await.is_ok() => {
+            return render_with_status(
+                StatusCode::NOT_FOUND,
+                &LinkPage::refused(
+                    &csrf,
+                    "No member record linked",
+                    "Your account is not linked to a member record in this branch. Ask for a \
+                     sign-in link with the email address the branch holds for you."
+                        .into(),
+                    Some(slug),
+                ),
+            );
+        }
+        Err(e) => return Err(e),
+    };
     state
         .store
         .audit(NewAuditEntry {
