@@ -153,6 +153,21 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     assert_eq!(r.status(), 404);
     let html = r.text().await.unwrap();
     assert!(html.contains("No member record linked") && html.contains("/northfield/me/login"));
+    // The record in the directory leads to the export and erasure.
+    let html = org
+        .get(app.url(&format!("/northfield/members/{ana}?reason=casework")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("/northfield/members/{ana}/subject-access")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("/northfield/members/{ana}/erase")));
+
     let path = format!("/northfield/members/{ana}/subject-access");
     let csrf = app.csrf_token(&org, &path).await;
     let r = org

@@ -211,6 +211,8 @@ struct RecordPage {
     fields: Vec<FieldView>,
     reason_label: &'static str,
     back: String,
+    /// Organisers get the subject access export and erasure (`pages::member_data`).
+    data_actions: bool,
 }
 
 /// `?reason=`
@@ -308,6 +310,7 @@ pub async fn record(
             access.branch.slug,
             urlencode(q.reason.as_deref().unwrap_or(""))
         ),
+        data_actions: false,
     };
     let why = match (q.reason.as_deref(), &access.scope) {
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),
@@ -325,6 +328,7 @@ pub async fn record(
     page.name = Some(member.details.name.clone());
     page.fields = field_views(&member);
     page.reason_label = why.label();
+    page.data_actions = matches!(access.scope, Scope::Branch) && member.erased_at.is_none();
     render(&page)
 }
 
