@@ -1,8 +1,9 @@
 //! The calendar and law commands honour the settings as `picket serve` does: one-off bank
 //! holidays from `[[extra_holidays]]` and the organiser's `[law.KEY]` overrides (from
-//! `--config` or `PICKET_*` variables), each override reported with its recorded reason.
+//! `--config` or `PICKET_*` variables), each override reported with its recorded reason; and
+//! further one-offs from `--holidays-file`, whose errors name that option.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::Write as _;
 use std::process::{Command, Output};
 
@@ -26,6 +27,16 @@ fn json(args: &[&str], env: &[(&str, &str)]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Runs `picket` expecting exit code 2 with a message that names `option`.
+fn refused(args: &[&str], option: &str) -> String {
+    let out = picket(args, &[]);
+    assert_eq!(out.status.code(), Some(2), "picket {args:?} should exit 2");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.starts_with("error: ") && err.contains(option), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout when refused");
+    err
 }
 
 /// A settings file with these contents.
@@ -249,4 +260,112 @@ fn bad_law_settings_exit_2_naming_the_setting() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ni_mandate_weeks"), "{err}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn holidays_file_adds_one_offs_and_its_errors_name_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("extra.json");
+    std::fs::write(
+        &good,
+        r#"[{"date": "2030-05-10", "name": "Extra day", "divisions": ["england-and-wales"]}]"#,
+    )
+    .unwrap();
+    let good = good.to_str().unwrap();
+    let list = json(
+        &[
+            "holidays",
+            "--division",
+            "england-and-wales",
+            "--year",
+            "2030",
+            "--holidays-file",
+            good,
+            "--json",
+        ],
+        &[],
+    );
+    assert!(list
+        .as_array()
+        .unwrap()
+        .contains(&json!({"date": "2030-05-10", "name": "Extra day"})));
+    // Scotland is not among its divisions.
+    let list = json(
+        &[
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2030",
+            "--holidays-file",
+            good,
+            "--json",
+        ],
+        &[],
+    );
+    assert!(!list.to_string().contains("Extra day"));
+    // It is not a working day.
+    let wd = json(
+        &[
+            "working-days",
+            "--division",
+            "england-and-wales",
+            "--from",
+            "2030-05-10",
+            "--to",
+            "2030-05-10",
+            "--holidays-file",
+            good,
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(wd["working_days"], 0);
+
+    let saturday = dir.path().join("saturday.json");
+    std::fs::write(
+        &saturday,
+        r#"[{"date": "2030-05-11", "name": "x", "divisions": ["scotland"]}]"#,
+    )
+    .unwrap();
+    let err = refused(
+        &[
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2030",
+            "--holidays-file",
+            saturday.to_str().unwrap(),
+        ],
+        "--holidays-file",
+    );
+    assert!(err.contains("Saturday"), "{err}");
+    let missing = dir.path().join("missing.json");
+    refused(
+        &[
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2030",
+            "--holidays-file",
+            missing.to_str().unwrap(),
+        ],
+        "--holidays-file",
+    );
+    let not_json = dir.path().join("not.json");
+    std::fs::write(&not_json, "{}").unwrap();
+    refused(
+        &[
+            "holidays",
+            "--division",
+            "scotland",
+            "--year",
+            "2030",
+            "--holidays-file",
+            not_json.to_str().unwrap(),
+        ],
+        "--holidays-file",
+    );
 }
