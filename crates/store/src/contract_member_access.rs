@@ -2,10 +2,12 @@
 //! history, subject access records, and erasure.
 
 use crate::member_access::*;
+use crate::members::ImportOptions;
 use crate::prelude::*;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreError};
 use chrono::{Duration, NaiveDate, Utc};
 use picket_domain::member_access::LinkState;
+use picket_domain::members::import::{parse_file, ColumnMap};
 use picket_domain::members::ContactPreferences;
 use picket_domain::members::MemberDetails;
 use picket_domain::{BranchId, Division, Email, Role};
@@ -375,7 +377,7 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
                 member_id: ana,
                 actor: organiser.id,
                 reason: "asked to be forgotten".into(),
-                number_placeholder: "ERASED-ABC".into(),
+                number_key: "test-key".into(),
                 request_id: None,
             },
         )
@@ -409,6 +411,34 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
     let detail = erased.detail.clone().unwrap_or_default();
     assert!(detail.contains("asked to be forgotten"), "{detail}");
     assert!(!detail.contains("ana@"), "{detail}");
+    // The number is gone from the row, but importing it again is refused by name.
+    store
+        .instance_secret(NUMBER_KEY_SECRET, "test-key")
+        .await
+        .unwrap();
+    let file = parse_file(
+        b"membership_number,name\nn4,Ana Again\nN6,Cy New\n",
+        &ColumnMap::default(),
+    )
+    .unwrap();
+    let outcome = store
+        .import_members(
+            north,
+            &file,
+            &ImportOptions {
+                dry_run: true,
+                today: Utc::now().date_naive(),
+                save_map: None,
+            },
+            &|_, _, _| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.rejected.len(), 1, "{:?}", outcome.rejected);
+    assert_eq!(outcome.rejected[0].row, 2);
+    assert!(outcome.rejected[0].reason.contains("erased"));
+    assert_eq!(outcome.created, 1);
+
     // Twice: not found (already erased); the other member is untouched.
     assert!(matches!(
         store
@@ -418,7 +448,7 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
                     member_id: ana,
                     actor: organiser.id,
                     reason: "again".into(),
-                    number_placeholder: "ERASED-ABD".into(),
+                    number_key: "test-key".into(),
                     request_id: None,
                 },
             )

@@ -170,9 +170,9 @@ pub struct Erasure {
     pub actor: UserId,
     /// Why (kept in the audit log).
     pub reason: String,
-    /// What the membership number becomes: a keyed hash of it, so a later import of the same
-    /// number can be recognised without keeping the number.
-    pub number_placeholder: String,
+    /// The instance's hashing key (the `ip-hash-key` instance secret): the membership
+    /// number becomes [`erased_number_placeholder`] of it.
+    pub number_key: String,
     /// The request it came from.
     pub request_id: Option<String>,
 }
@@ -192,6 +192,26 @@ pub struct ErasureReport {
     pub wall_emails: u64,
     /// The linked account, unlinked and disabled, if there was one.
     pub account: Option<UserId>,
+}
+
+/// The instance secret that keys the hash an erased membership number is replaced by (the
+/// same key the web layer's keyed hashes use).
+pub const NUMBER_KEY_SECRET: &str = "ip-hash-key";
+
+/// What an erased record's membership number becomes: `ERASED-` and the first 24 hex digits
+/// of SHA-256 over the key, the branch and the number. The number is gone, but an import of
+/// the same number into the same branch can be recognised (and refused).
+pub fn erased_number_placeholder(key: &str, branch: BranchId, number: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(
+        format!(
+            "{key}:member-number:{}:{}",
+            branch.0,
+            number.to_ascii_uppercase()
+        )
+        .as_bytes(),
+    ));
+    format!("ERASED-{}", digest[..24].to_ascii_uppercase())
 }
 
 /// A member's own access to their record.

@@ -195,14 +195,23 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
 /// (rate limits), sign-in failure keys and wall form stamps, so stored values cannot be turned
 /// back into addresses or emails without the secret, and every process agrees on them.
 pub async fn keyed_hash(state: &AppState, value: &str) -> crate::error::AppResult<String> {
-    let key = state
+    let key = hash_key(state).await?;
+    Ok(crate::tokens::hash_token(&format!("{key}:{value}")))
+}
+
+/// The instance's key for [`keyed_hash`], created on first use and read from the store once.
+pub async fn hash_key(state: &AppState) -> crate::error::AppResult<String> {
+    Ok(state
         .ip_key
         .get_or_try_init(|| async {
             state
                 .store
-                .instance_secret("ip-hash-key", &crate::tokens::random_token())
+                .instance_secret(
+                    picket_store::member_access::NUMBER_KEY_SECRET,
+                    &crate::tokens::random_token(),
+                )
                 .await
         })
-        .await?;
-    Ok(crate::tokens::hash_token(&format!("{key}:{value}")))
+        .await?
+        .clone())
 }

@@ -312,18 +312,8 @@ pub async fn erase(
         ));
     }
     let why = reason(why).map_err(|m| AppError::invalid("reason", m))?;
-    // A keyed hash of the number: the number is gone, but an organiser who imports it again
-    // can be told that it belonged to an erased record.
-    let hash = crate::security::keyed_hash(
-        state,
-        &format!(
-            "member-number:{}:{}",
-            branch.id,
-            member.details.membership_number.as_str()
-        ),
-    )
-    .await?;
-    let placeholder = format!("ERASED-{}", hash[..24].to_ascii_uppercase());
+    // The number is replaced by a keyed hash of it: gone, but recognised if imported again.
+    let number_key = crate::security::hash_key(state).await?;
     Ok(state
         .store
         .erase_member(
@@ -332,7 +322,7 @@ pub async fn erase(
                 member_id: id,
                 actor,
                 reason: why,
-                number_placeholder: placeholder,
+                number_key,
                 request_id,
             },
         )

@@ -486,7 +486,8 @@ impl MemberAccessStore for SqlStore {
         let now = to_secs(Utc::now());
         let id = erasure.member_id;
         let member = sqlx::query(
-            "SELECT email, user_id FROM members WHERE id = $1 AND branch_id = $2 AND erased_at IS NULL",
+            "SELECT email, user_id, membership_number FROM members WHERE id = $1 AND branch_id = $2 \
+             AND erased_at IS NULL",
         )
         .bind(id)
         .bind(branch.0)
@@ -495,6 +496,8 @@ impl MemberAccessStore for SqlStore {
         .ok_or(StoreError::NotFound)?;
         let email: Option<String> = member.try_get("email")?;
         let user: Option<i64> = member.try_get("user_id")?;
+        let number: String = member.try_get("membership_number")?;
+        let placeholder = erased_number_placeholder(&erasure.number_key, branch, &number);
         let mut report = ErasureReport::default();
         if let Some(email) = &email {
             report.wall_emails = sqlx::query(
@@ -526,7 +529,7 @@ impl MemberAccessStore for SqlStore {
              erased_at = $3, updated_at = $3 WHERE id = $4 AND branch_id = $5",
         )
         .bind(erased_name(id))
-        .bind(&erasure.number_placeholder)
+        .bind(&placeholder)
         .bind(now)
         .bind(id)
         .bind(branch.0)
@@ -603,4 +606,15 @@ impl MemberAccessStore for SqlStore {
             .await?
             .rows_affected())
     }
+}
+
+/// The key erased membership numbers are hashed with, if the instance has one yet (for the
+/// import's check that a number does not belong to an erased record).
+pub(super) async fn number_key_on(conn: &mut AnyConnection) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = $1")
+            .bind(NUMBER_KEY_SECRET)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }

@@ -108,6 +108,13 @@ impl SqlStore {
         })
         .collect::<StoreResult<_>>()?;
 
+        // Erased records keep only a keyed hash of their number: a row bearing that number is
+        // recognised through the same hash.
+        let number_key = if stored.values().any(|s| s.erased) {
+            super::member_access::number_key_on(&mut tx).await?
+        } else {
+            None
+        };
         let total_rows = file.rows.len() as u64;
         let mut outcome = ImportOutcome {
             total: file.total,
@@ -134,7 +141,15 @@ impl SqlStore {
                 None => None,
             };
             let existing = stored.get(row.details.membership_number.as_str());
-            if existing.is_some_and(|s| s.erased) {
+            let erased_number = number_key.as_deref().is_some_and(|key| {
+                let placeholder = crate::member_access::erased_number_placeholder(
+                    key,
+                    branch,
+                    row.details.membership_number.as_str(),
+                );
+                stored.get(&placeholder).is_some_and(|s| s.erased)
+            });
+            if erased_number || existing.is_some_and(|s| s.erased) {
                 outcome.rejected.push(RowProblem {
                     row: row.row,
                     field: Some(MemberField::MembershipNumber),
