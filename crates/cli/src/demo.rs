@@ -130,5 +130,6 @@ pub async fn seed(state: &AppState) -> anyhow::Result<i64> {
         .map_err(|e| anyhow::anyhow!("seeding {email}: {e}"))?;
     }
     crate::demo_wall::seed(state, &branch, "organiser@picket.example").await?;
+    crate::demo_members::seed(state, &branch).await?;
     crate::demo_disputes::seed(state, &branch).await
 }

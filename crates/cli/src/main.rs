@@ -7,7 +7,9 @@ mod admin;
 mod db;
 mod demo;
 mod demo_disputes;
+mod demo_members;
 mod demo_wall;
+mod import;
 mod law;
 mod serve;
 
@@ -51,6 +53,12 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
+    /// Import records from a file (`picket import members FILE --branch S`).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Manage a branch's teams and the teams each rep represents.
+    #[command(subcommand)]
+    Team(import::TeamCommand),
     // Holidays, WorkingDays and Notice take their help (with the JSON fields) from their
     // argument types in law.rs: a doc comment here would replace it.
     Holidays(law::HolidaysArgs),
@@ -124,6 +132,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Branch(cmd) => admin::branch(load_settings(&cli)?, cmd).await,
         Command::User(cmd) => admin::user(load_settings(&cli)?, cmd).await,
         Command::Token(cmd) => admin::token(load_settings(&cli)?, cmd).await,
+        Command::Import(cmd) => import::import(load_settings(&cli)?, cmd).await,
+        Command::Team(cmd) => import::team(load_settings(&cli)?, cmd).await,
         Command::Holidays(args) => law::holidays(args, &(&load_settings(&cli)?).into()),
         Command::WorkingDays(args) => law::working_days(args, &(&load_settings(&cli)?).into()),
         Command::Ballot(cmd) => law::ballot(cmd, &(&load_settings(&cli)?).into()),

@@ -49,6 +49,8 @@ fn help_documents_every_command() {
         "branch",
         "user",
         "token",
+        "import",
+        "team",
     ] {
         assert!(
             help.contains(command),

@@ -1,0 +1,221 @@
+//! The demo's members: four teams, three hundred invented members imported through the same
+//! CSV import organisers use, the demo rep representing one team, and the demo rep and member
+//! linked to their own records.
+
+use picket_domain::members::import::{parse_file, ColumnMap};
+use picket_store::members::ImportOptions;
+use picket_store::Branch;
+use picket_web::state::AppState;
+
+/// The teams: (name, workplace).
+pub const DEMO_TEAMS: &[(&str, &str)] = &[
+    ("Duty and Assessment", "Civic Centre"),
+    ("Community Mental Health North", "Ashby House"),
+    ("Community Mental Health South", "Wellfield Clinic"),
+    ("Hospital Discharge", "Northfield General Hospital"),
+];
+
+/// Members the demo imports.
+pub const DEMO_MEMBERS: usize = 300;
+
+const FIRST: &[&str] = &[
+    "Aisha", "Bartek", "Ciara", "Dev", "Eilidh", "Femi", "Gwen", "Hamza", "Ines", "Jonah", "Kemi",
+    "Lorcan", "Maja", "Nikhil", "Orla", "Pavel", "Rosa", "Sefton", "Tamsin", "Uzma",
+];
+const LAST: &[&str] = &[
+    "Abernethy",
+    "Brightwell",
+    "Castellano",
+    "Dunmore",
+    "Ekwueme",
+    "Farrant",
+    "Gallacher",
+    "Hartigan",
+    "Iqbal",
+    "Jarvinen",
+    "Kowalczyk",
+    "Lindsay",
+    "Mbatha",
+    "Norcross",
+    "Oduya",
+    "Pellow",
+    "Quayle",
+    "Rennard",
+    "Sadowski",
+    "Thackeray",
+];
+const TITLES: &[&str] = &[
+    "Social worker",
+    "Senior social worker",
+    "Approved mental health professional",
+    "Team manager",
+    "Support worker",
+];
+const WORDING: &str = "The branch may contact me about the dispute and union business.";
+
+/// The demo members as a CSV file, as a branch secretary's spreadsheet would have them.
+pub fn demo_csv() -> String {
+    let mut csv = String::from(
+        "Membership number,Name,Email,Phone,Employer,Team,Job title,Daily pay,Rep,\
+         Contact by email,Consent,Consent given\n",
+    );
+    for i in 0..DEMO_MEMBERS {
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i / FIRST.len() + i * 7) % LAST.len()];
+        let (team, _) = DEMO_TEAMS[i % DEMO_TEAMS.len()];
+        let consent = i % 3 != 0;
+        csv.push_str(&format!(
+            "NF{:05},{first} {last},{}.{}{i}@example.org,07700 9{:05},Northfield Council,{team},{},{}.{:02},{},{},{},{}\n",
+            10_000 + i,
+            first.to_lowercase(),
+            last.to_lowercase(),
+            i,
+            TITLES[i % TITLES.len()],
+            110 + i % 60,
+            (i * 37) % 100,
+            if i % 40 == 1 { "yes" } else { "no" },
+            if consent { "yes" } else { "no" },
+            if consent { WORDING } else { "" },
+            if consent { "2023-06-01" } else { "" },
+        ));
+    }
+    csv
+}
+
+/// Adds the teams and members, makes the demo rep the rep of the second team, and links the
+/// demo rep's and member's logins to member records.
+pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
+    let mut teams = Vec::new();
+    for (name, workplace) in DEMO_TEAMS {
+        teams.push(
+            state
+                .store
+                .create_team(branch.id, name, Some(workplace))
+                .await?,
+        );
+    }
+    let file = parse_file(demo_csv().as_bytes(), &ColumnMap::default())
+        .map_err(|e| anyhow::anyhow!("demo members: {e}"))?;
+    let outcome = state
+        .store
+        .import_members(
+            branch.id,
+            &file,
+            &ImportOptions {
+                dry_run: false,
+                today: chrono::Utc::now().date_naive(),
+                save_map: None,
+            },
+            &|_, _, _| {},
+        )
+        .await?;
+    if !outcome.applied {
+        anyhow::bail!("demo members were refused: {:?}", outcome.rejected);
+    }
+    let rep = state.store.user_by_email("rep@picket.example").await?;
+    state
+        .store
+        .set_rep_teams(branch.id, rep.id, &[teams[1].id])
+        .await?;
+    // NF10001 is in the rep's team (the second); NF10004 is in the first.
+    for (email, number) in [
+        ("rep@picket.example", "NF10001"),
+        ("member@picket.example", "NF10004"),
+    ] {
+        let user = state.store.user_by_email(email).await?;
+        let found = state
+            .store
+            .search_members(
+                branch.id,
+                &picket_store::members::MemberFilter {
+                    query: Some(number.into()),
+                    ..Default::default()
+                },
+                picket_store::PageRequest::default(),
+            )
+            .await?;
+        let member = found
+            .items
+            .first()
+            .ok_or_else(|| anyhow::anyhow!("demo member {number} is missing"))?;
+        state
+            .store
+            .link_member_user(branch.id, member.id, Some(user.id))
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use picket_domain::{Division, Role};
+    use picket_store::members::MemberFilter;
+    use picket_store::PageRequest;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn the_demo_has_members_in_teams_a_rep_and_a_linked_member() {
+        let db = picket_test_support::test_db().await;
+        let state = AppState::new(
+            db.dyn_store(),
+            Arc::new(picket_mail::MemoryMailer::new()),
+            picket_test_support::test_settings(),
+        );
+        let store = state.store.clone();
+        let branch = store
+            .create_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
+            .await
+            .unwrap();
+        for (email, role) in [
+            ("rep@picket.example", Role::Rep),
+            ("member@picket.example", Role::Member),
+        ] {
+            store
+                .add_branch_user(&email.parse().unwrap(), email, None, branch.id, role, None)
+                .await
+                .unwrap();
+        }
+        seed(&state, &branch).await.unwrap();
+        let all = store
+            .search_members(branch.id, &MemberFilter::default(), PageRequest::new(1, 1))
+            .await
+            .unwrap();
+        assert_eq!(all.total, DEMO_MEMBERS as u64);
+        let teams = store.teams(branch.id).await.unwrap();
+        assert_eq!(teams.len(), DEMO_TEAMS.len());
+        let rep = store.user_by_email("rep@picket.example").await.unwrap();
+        let rep_teams = store.rep_team_ids(branch.id, rep.id).await.unwrap();
+        assert_eq!(rep_teams.len(), 1);
+        let in_rep_team = store
+            .search_members(
+                branch.id,
+                &MemberFilter {
+                    teams: Some(rep_teams.clone()),
+                    ..MemberFilter::default()
+                },
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(in_rep_team.total, (DEMO_MEMBERS / DEMO_TEAMS.len()) as u64);
+        let own = store
+            .member_for_user(branch.id, rep.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            own.team_id,
+            Some(rep_teams[0]),
+            "the rep is in their own team"
+        );
+        let member = store.user_by_email("member@picket.example").await.unwrap();
+        let own = store
+            .member_for_user(branch.id, member.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!rep_teams.contains(&own.team_id.unwrap()));
+        assert!(own.details.contact.consent_date.is_some());
+    }
+}

@@ -1,0 +1,286 @@
+//! `picket import members` and `picket team` run as the built binary, on the backend this run
+//! selects: encodings, dry runs, bad input with exit code 2.
+
+use picket_store::members::MemberFilter;
+use picket_store::prelude::*;
+use picket_store::{Backend, PageRequest};
+use picket_test_support::db::{fresh_url, test_backend};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn picket(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_picket"))
+        .args(args)
+        .env_remove("PICKET_CONFIG")
+        .env("PICKET_DATABASE_URL", url)
+        .env("PICKET_MAIL__KIND", "memory")
+        .env("PICKET_SECURITY__ARGON2_MEMORY_KIB", "8192")
+        .env("PICKET_SECURITY__ARGON2_ITERATIONS", "1")
+        .output()
+        .expect("run picket")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+async fn store(url: &str) -> picket_store::sql::SqlStore {
+    match test_backend() {
+        Backend::Sqlite => picket_store_sqlite::connect(url, 2).await.unwrap(),
+        Backend::Postgres => picket_store_postgres::connect(url, 2).await.unwrap(),
+    }
+}
+
+async fn names(url: &str) -> Vec<String> {
+    let s = store(url).await;
+    let b = s.branch_by_slug("north").await.unwrap();
+    let page = s
+        .search_members(b.id, &MemberFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    s.close().await;
+    page.items.into_iter().map(|m| m.details.name).collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.display().to_string()
+}
+
+fn setup(url: &str) {
+    ok(&picket(
+        url,
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "north",
+            "--name",
+            "North",
+            "--division",
+            "england-and-wales",
+        ],
+    ));
+    ok(&picket(
+        url,
+        &[
+            "team",
+            "add",
+            "--branch",
+            "north",
+            "--name",
+            "Duty",
+            "--workplace",
+            "Civic Centre",
+        ],
+    ));
+}
+
+#[tokio::test]
+async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() {
+    let (url, _db) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    setup(&url);
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(
+        "Member No,Full Name,Team,Daily pay\nA1,Zoë Ödegaard,Duty,£95.50\nA2,Bo,,\n".as_bytes(),
+    );
+    let bom_file = write(dir.path(), "bom.csv", &bom);
+
+    let dry = ok(&picket(
+        &url,
+        &[
+            "import",
+            "members",
+            &bom_file,
+            "--branch",
+            "north",
+            "--dry-run",
+        ],
+    ));
+    assert!(
+        dry.contains("row 2\tA1\tnew") && dry.contains("row 3\tA2\tnew"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("UTF-8 with BOM") && dry.contains("dry run, nothing changed"),
+        "{dry}"
+    );
+    assert!(names(&url).await.is_empty(), "a dry run changes nothing");
+
+    let done = ok(&picket(
+        &url,
+        &["import", "members", &bom_file, "--branch", "north"],
+    ));
+    assert!(
+        done.contains("2 new, 0 updated, 0 unchanged, 0 rejected; imported"),
+        "{done}"
+    );
+    assert_eq!(names(&url).await, ["Bo", "Zoë Ödegaard"]);
+
+    // Excel's plain "CSV" on Windows: "Siân" and "£" in Windows-1252, mapped columns.
+    let mut bytes = b"No,Name,Daily pay\r\nA2,Si\xE2n Jones,\xA380\r\nA3,Ren\xE9e,\r\n".to_vec();
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    let win_file = write(dir.path(), "win.csv", &bytes);
+    let out = ok(&picket(
+        &url,
+        &[
+            "import",
+            "members",
+            &win_file,
+            "--branch",
+            "north",
+            "--map",
+            "No=membership_number",
+        ],
+    ));
+    assert!(
+        out.contains("Windows-1252") && out.contains("1 new, 1 updated"),
+        "{out}"
+    );
+    assert_eq!(names(&url).await, ["Renée", "Siân Jones", "Zoë Ödegaard"]);
+
+    // The mapping given was saved for the branch: the next file needs no --map.
+    bytes = b"No,Name\nA3,Ren\xC3\xA9e Smith\n".to_vec();
+    let again = write(dir.path(), "again.csv", &bytes);
+    let out = ok(&picket(
+        &url,
+        &["import", "members", &again, "--branch", "north"],
+    ));
+    assert!(out.contains("0 new, 1 updated, 0 unchanged"), "{out}");
+
+    let s = store(&url).await;
+    let b = s.branch_by_slug("north").await.unwrap();
+    let audit = s
+        .audit_search(
+            b.id,
+            &picket_store::AuditFilter {
+                actor: None,
+                action_prefix: Some("member.import".into()),
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.total, 4, "every import, dry runs too, is audited");
+    assert!(audit.items[3]
+        .detail
+        .as_deref()
+        .unwrap()
+        .starts_with("dry_run=true"));
+}
+
+#[tokio::test]
+async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
+    let (url, _db) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    setup(&url);
+    let missing = write(
+        dir.path(),
+        "missing.csv",
+        b"name,email\nAna,a@example.org\n",
+    );
+    let err = refused(&picket(
+        &url,
+        &["import", "members", &missing, "--branch", "north"],
+    ));
+    assert!(
+        err.contains("no column for the required field `membership_number`"),
+        "{err}"
+    );
+
+    let rows = write(
+        dir.path(),
+        "rows.csv",
+        b"membership_number,name,email,team\nA1,Ana,ana@example.org,Duty\nA2,Bo,bo-at-example,Duty\nA3,Cy,,Nowhere\nA1,Ana,,\n",
+    );
+    let err = refused(&picket(
+        &url,
+        &["import", "members", &rows, "--branch", "north"],
+    ));
+    for expected in [
+        "rejected row 3: email is not an email address",
+        "rejected row 4: team names no team in this branch",
+        "rejected row 5: membership_number is also on row 2",
+        "3 rows rejected: nothing was imported",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in {err}");
+    }
+    assert!(!err.contains("bo-at-example"), "values are not echoed");
+    assert!(
+        names(&url).await.is_empty(),
+        "a refused import changes nothing"
+    );
+    // A dry run reports the same rows, also with exit code 2.
+    let err = refused(&picket(
+        &url,
+        &["import", "members", &rows, "--branch", "north", "--dry-run"],
+    ));
+    assert!(err.contains("correct them before importing"), "{err}");
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "membership_number,name\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let wide = write(dir.path(), "wide.csv", &utf16);
+    assert!(refused(&picket(
+        &url,
+        &["import", "members", &wide, "--branch", "north"]
+    ))
+    .contains("UTF-16"));
+    let ok_file = write(dir.path(), "ok.csv", b"membership_number,name\nA1,Ana\n");
+    assert!(refused(&picket(
+        &url,
+        &["import", "members", &ok_file, "--branch", "nowhere"]
+    ))
+    .contains("--branch: there is no branch `nowhere`"));
+    assert!(refused(&picket(
+        &url,
+        &["import", "members", &ok_file, "--branch", "north", "--map", "salary"]
+    ))
+    .contains("--map"));
+    assert!(refused(&picket(
+        &url,
+        &["import", "members", "/no/such.csv", "--branch", "north"]
+    ))
+    .contains("cannot read /no/such.csv"));
+    assert!(refused(&picket(
+        &url,
+        &["team", "add", "--branch", "north", "--name", "duty"]
+    ))
+    .contains("already has a team called `duty`"));
+    assert!(refused(&picket(
+        &url,
+        &[
+            "team",
+            "reps",
+            "--branch",
+            "north",
+            "--email",
+            "x@example.org",
+            "--team",
+            "Duty"
+        ]
+    ))
+    .contains("no user has the address"));
+    assert!(names(&url).await.is_empty());
+}
