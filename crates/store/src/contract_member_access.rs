@@ -439,6 +439,69 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
     assert!(outcome.rejected[0].reason.contains("erased"));
     assert_eq!(outcome.created, 1);
 
+    // An import that sets or changes contact choices adds to the consent history; one that
+    // leaves them alone does not.
+    let import = |csv: &'static str| {
+        let store = store.clone();
+        async move {
+            let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+            let out = store
+                .import_members(
+                    north,
+                    &file,
+                    &ImportOptions {
+                        dry_run: false,
+                        today: Utc::now().date_naive(),
+                        save_map: None,
+                    },
+                    &|_, _, _| {},
+                )
+                .await
+                .unwrap();
+            assert!(out.applied, "{:?}", out.rejected);
+        }
+    };
+    import(
+        "membership_number,name,contact_email,consent_wording,consent_date\n\
+         N7,Di New,yes,Email me,2024-05-01\nN8,Ed New,no,,\n",
+    )
+    .await;
+    let find = |number: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .search_members(
+                    north,
+                    &crate::members::MemberFilter {
+                        query: Some(number.into()),
+                        ..Default::default()
+                    },
+                    crate::PageRequest::default(),
+                )
+                .await
+                .unwrap()
+                .items[0]
+                .id
+        }
+    };
+    let n7 = find("N7").await;
+    let n8 = find("N8").await;
+    let history = store.consent_history(north, n7).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].source, ConsentSource::Import);
+    assert!(history[0].by_email);
+    assert_eq!(history[0].wording.as_deref(), Some("Email me"));
+    assert!(store.consent_history(north, n8).await.unwrap().is_empty());
+    import(
+        "membership_number,name,contact_email,consent_wording,consent_date\n\
+         N7,Di New,no,,\nN8,Ed Renamed,no,,\n",
+    )
+    .await;
+    let history = store.consent_history(north, n7).await.unwrap();
+    assert_eq!(history.len(), 2, "withdrawn by the import");
+    assert!(!history[1].by_email);
+    assert!(store.consent_history(north, n8).await.unwrap().is_empty());
+
     // Twice: not found (already erased); the other member is untouched.
     assert!(matches!(
         store

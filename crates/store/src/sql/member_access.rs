@@ -618,3 +618,44 @@ pub(super) async fn number_key_on(conn: &mut AnyConnection) -> StoreResult<Optio
             .await?,
     )
 }
+
+/// Rows per statement when recording imported consent: 5 values each.
+const CONSENT_CHUNK: usize = 500;
+
+/// Adds a consent history entry (source `import`) for each imported record, by membership
+/// number, whose contact choices are new or changed: one statement per chunk of rows, on the
+/// import's transaction, after the records are written.
+pub(super) async fn record_imported_consents(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    changes: &[(String, ContactPreferences)],
+) -> StoreResult<()> {
+    let now = to_secs(Utc::now());
+    for chunk in changes.chunks(CONSENT_CHUNK) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                let b = 3 + r * 5;
+                format!("(${b}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        // VALUES columns are column1… on both engines.
+        let sql = format!(
+            "INSERT INTO member_consents (branch_id, member_id, changed_at, by_email, by_phone, \
+             wording, agreed_on, source) SELECT m.branch_id, m.id, $2, v.column2, v.column3, \
+             v.column4, v.column5, 'import' FROM (VALUES {values}) AS v \
+             JOIN members m ON m.membership_number = v.column1 WHERE m.branch_id = $1"
+        );
+        let mut query = sqlx::query(&sql).bind(branch.0).bind(now);
+        for (number, contact) in chunk {
+            query = query
+                .bind(number.as_str())
+                .bind(flag(contact.by_email))
+                .bind(flag(contact.by_phone))
+                .bind(contact.consent_wording.as_deref())
+                .bind(date_text(contact.consent_date));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

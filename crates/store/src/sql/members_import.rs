@@ -122,6 +122,9 @@ impl SqlStore {
             ..ImportOutcome::default()
         };
         let mut writes: Vec<(MemberDetails, Option<i64>)> = Vec::new();
+        // Records whose contact choices the import sets or changes: each goes into the
+        // member's consent history.
+        let mut consents = Vec::new();
         for (i, row) in file.rows.iter().enumerate() {
             if i % 1000 == 0 {
                 progress(ImportPhase::Checking, i as u64, total_rows);
@@ -176,6 +179,16 @@ impl SqlStore {
                 membership_number: row.details.membership_number.to_string(),
                 change,
             });
+            let consent_changed = match existing {
+                Some(s) => s.details.contact != merged.contact,
+                None => merged.contact != Default::default(),
+            };
+            if consent_changed {
+                consents.push((
+                    merged.membership_number.as_str().to_string(),
+                    merged.contact.clone(),
+                ));
+            }
             writes.push((merged, team));
         }
         progress(ImportPhase::Checking, total_rows, total_rows);
@@ -218,6 +231,7 @@ impl SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
+        super::member_access::record_imported_consents(&mut tx, branch, &consents).await?;
         if let Some(map) = &options.save_map {
             save_map_on(&mut tx, branch, map).await?;
         }
