@@ -370,6 +370,11 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    let team = store.create_team(north, "Crisis", None).await.unwrap();
+    store
+        .set_rep_teams(north, user.id, &[team.id])
+        .await
+        .unwrap();
     let report = store
         .erase_member(
             north,
@@ -388,6 +393,7 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
     assert_eq!(report.account, Some(user.id));
     assert!(store.session_user("s1", now).await.is_err(), "signed out");
     assert!(store.memberships_of(user.id).await.unwrap().is_empty());
+    assert!(store.rep_team_ids(north, user.id).await.unwrap().is_empty());
     let account = store.user_by_id(user.id).await.unwrap();
     assert!(account.email.ends_with("@erased.invalid"));
     assert!(!account.display_name.contains("ana"));

@@ -547,6 +547,11 @@ impl MemberAccessStore for SqlStore {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            sqlx::query("DELETE FROM rep_teams WHERE user_id = $1 AND branch_id = $2")
+                .bind(user)
+                .bind(branch.0)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND branch_id = $2")
                 .bind(user)
                 .bind(branch.0)
@@ -632,19 +637,24 @@ pub(super) async fn record_imported_consents(
 ) -> StoreResult<()> {
     let now = to_secs(Utc::now());
     for chunk in changes.chunks(CONSENT_CHUNK) {
+        // Each row finds its record through the (branch, number) unique index.
         let values = (0..chunk.len())
             .map(|r| {
                 let b = 3 + r * 5;
-                format!("(${b}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+                format!(
+                    "($1, (SELECT id FROM members WHERE branch_id = $1 AND membership_number = ${b}), \
+                     $2, ${}, ${}, ${}, ${}, 'import')",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4
+                )
             })
             .collect::<Vec<_>>()
             .join(", ");
-        // VALUES columns are column1… on both engines.
         let sql = format!(
             "INSERT INTO member_consents (branch_id, member_id, changed_at, by_email, by_phone, \
-             wording, agreed_on, source) SELECT m.branch_id, m.id, $2, v.column2, v.column3, \
-             v.column4, v.column5, 'import' FROM (VALUES {values}) AS v \
-             JOIN members m ON m.membership_number = v.column1 WHERE m.branch_id = $1"
+             wording, agreed_on, source) VALUES {values}"
         );
         let mut query = sqlx::query(&sql).bind(branch.0).bind(now);
         for (number, contact) in chunk {
