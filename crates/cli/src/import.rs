@@ -21,6 +21,10 @@ pub enum ImportCommand {
     /// left alone. If any row is rejected nothing is imported and every rejected row is listed
     /// (row, field, reason); the exit code is then 2.
     Members(ImportMembersArgs),
+    /// Load an archive from `picket export instance` (or `picket backup`) into an empty
+    /// database of either engine, to move an instance between SQLite and PostgreSQL. The same
+    /// archive format and code as `picket restore`.
+    Instance(crate::backup::RestoreArgs),
 }
 
 /// `picket import members FILE --branch S [--dry-run] [--map COLUMN=field …]`
@@ -87,7 +91,10 @@ async fn branch(store: &dyn Store, slug: &str) -> anyhow::Result<Branch> {
 
 /// `picket import …`
 pub async fn import(settings: Settings, cmd: &ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Members(args) = cmd;
+    let args = match cmd {
+        ImportCommand::Members(args) => args,
+        ImportCommand::Instance(args) => return crate::backup::restore(&settings, args).await,
+    };
     let started = Instant::now();
     let bytes = std::fs::read(&args.file)
         .map_err(|e| usage(format!("cannot read {}: {e}", args.file.display())))?;

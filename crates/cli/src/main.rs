@@ -4,6 +4,9 @@
 //! arguments or configuration.
 
 mod admin;
+mod backup;
+#[cfg(test)]
+mod backup_tests;
 mod db;
 mod demo;
 mod demo_disputes;
@@ -53,12 +56,24 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(admin::TokenCommand),
-    /// Import records from a file (`picket import members FILE --branch S`).
+    /// Import records from a file (`picket import members FILE --branch S`), or a whole
+    /// instance into an empty database (`import instance FILE`, as `restore` does).
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Manage a branch's teams and the teams each rep represents.
     #[command(subcommand)]
     Team(import::TeamCommand),
+    /// Write a consistent snapshot of the database to an archive, optionally encrypted, while
+    /// Picket runs. The archive is portable: it restores into SQLite or PostgreSQL.
+    Backup(backup::BackupArgs),
+    /// Load a backup into an empty database (migrated first), in one transaction.
+    Restore(backup::RestoreArgs),
+    /// Export data (`export instance FILE`: the whole instance, as `backup` does).
+    #[command(subcommand)]
+    Export(backup::ExportCommand),
+    /// Apply the retention settings (`retention run [--dry-run]`).
+    #[command(subcommand)]
+    Retention(backup::RetentionCommand),
     // Holidays, WorkingDays and Notice take their help (with the JSON fields) from their
     // argument types in law.rs: a doc comment here would replace it.
     Holidays(law::HolidaysArgs),
@@ -134,6 +149,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => admin::token(load_settings(&cli)?, cmd).await,
         Command::Import(cmd) => import::import(load_settings(&cli)?, cmd).await,
         Command::Team(cmd) => import::team(load_settings(&cli)?, cmd).await,
+        Command::Backup(args) | Command::Export(backup::ExportCommand::Instance(args)) => {
+            backup::backup(&load_settings(&cli)?, args).await
+        }
+        Command::Restore(args) => backup::restore(&load_settings(&cli)?, args).await,
+        Command::Retention(cmd) => backup::retention(&load_settings(&cli)?, cmd).await,
         Command::Holidays(args) => law::holidays(args, &(&load_settings(&cli)?).into()),
         Command::WorkingDays(args) => law::working_days(args, &(&load_settings(&cli)?).into()),
         Command::Ballot(cmd) => law::ballot(cmd, &(&load_settings(&cli)?).into()),

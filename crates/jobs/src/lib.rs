@@ -5,6 +5,10 @@
 //! processes, never send one job twice at once), sends each through the [`Mailer`], and on a
 //! temporary failure retries with exponential back-off until the job's maximum attempts.
 //! A permanent failure (the server refused the address) is given up at once.
+//!
+//! The [`retention`] pass, run daily by `picket serve`, lives here too.
+
+pub mod retention;
 
 use anyhow::Context;
 use chrono::Utc;

@@ -13,6 +13,7 @@ pub use crate::contract_disputes::*;
 pub use crate::contract_member_access::*;
 pub use crate::contract_members::*;
 pub use crate::contract_pickets::*;
+pub use crate::contract_retention::*;
 pub use crate::contract_wall::*;
 
 fn slug(s: &str) -> Slug {
@@ -503,6 +504,7 @@ macro_rules! for_each_contract_test {
         $m!(own_details_and_consent_history);
         $m!(subject_records_and_erasure);
         $m!(audit_search_filters_by_actor_and_action);
+        $m!(retention_rules_forget_what_is_past);
     };
 }
 

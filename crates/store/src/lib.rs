@@ -5,6 +5,7 @@
 //! SQL is written once with `$n` placeholders, which SQLite and PostgreSQL both accept. The
 //! backend crates supply only what differs: connection setup, migrations and locking.
 
+pub mod archive;
 mod audit;
 mod auth;
 pub mod contract;
@@ -13,6 +14,7 @@ mod contract_disputes;
 mod contract_member_access;
 mod contract_members;
 mod contract_pickets;
+mod contract_retention;
 mod contract_wall;
 mod directory;
 pub mod dispute_edits;
@@ -24,6 +26,7 @@ pub mod members;
 mod models;
 mod outbox;
 pub mod pickets;
+pub mod retention;
 pub mod sql;
 pub mod wall;
 
@@ -37,6 +40,7 @@ pub use member_access::MemberAccessStore;
 pub use members::MemberStore;
 pub use outbox::OutboxStore;
 pub use pickets::PicketStore;
+pub use retention::RetentionStore;
 pub use wall::WallStore;
 
 pub use error::StoreError;
@@ -63,6 +67,7 @@ pub trait Store:
     + MemberStore
     + MemberAccessStore
     + PicketStore
+    + RetentionStore
     + Send
     + Sync
     + 'static
@@ -97,6 +102,6 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberStore, OutboxStore, PicketStore, Store, WallStore,
+        MemberAccessStore, MemberStore, OutboxStore, PicketStore, RetentionStore, Store, WallStore,
     };
 }

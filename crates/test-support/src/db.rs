@@ -42,13 +42,19 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh database on an empty file or a new PostgreSQL database, migrated.
 pub async fn test_db() -> TestDb {
-    let (url, dir) = fresh_url().await;
-    let store = match test_backend() {
+    test_db_on(test_backend()).await
+}
+
+/// A fresh, migrated database on `backend`, whatever this run selects (for tests that move
+/// data between the engines; PostgreSQL is the one at `PICKET_TEST_POSTGRES_URL`).
+pub async fn test_db_on(backend: Backend) -> TestDb {
+    let (url, dir) = fresh_url_on(backend).await;
+    let store = match backend {
         Backend::Sqlite => picket_store_sqlite::connect(&url, 4).await,
         Backend::Postgres => picket_store_postgres::connect(&url, 4).await,
     }
     .unwrap_or_else(|e| panic!("opening the test database failed: {e}"));
-    if test_backend() == Backend::Postgres {
+    if backend == Backend::Postgres {
         // As `picket serve` does: events published by any process reach this one.
         picket_store_postgres::start_listener(&url, store.event_sender())
             .await
@@ -64,7 +70,12 @@ pub async fn test_db() -> TestDb {
 /// A URL for a database that exists but holds nothing yet (no migrations), and the directory
 /// that must outlive it on SQLite.
 pub async fn fresh_url() -> (String, Option<TempDir>) {
-    match test_backend() {
+    fresh_url_on(test_backend()).await
+}
+
+/// [`fresh_url`] on `backend`, whatever this run selects.
+pub async fn fresh_url_on(backend: Backend) -> (String, Option<TempDir>) {
+    match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("picket.db").display());

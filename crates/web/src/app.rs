@@ -1,5 +1,5 @@
 //! Building and running the application: one route table, the middleware stack, a bound
-//! listener, graceful shutdown, and the background tasks (outbox worker, session purge).
+//! listener, graceful shutdown, and the background tasks (outbox worker, the daily retention pass).
 
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -79,9 +79,14 @@ impl App {
             self.state.clone(),
             stop_rx.clone(),
         )));
-        background.push(tokio::spawn(housekeeping(
-            self.state.clone(),
-            stop_rx.clone(),
+        let mut rx = stop_rx.clone();
+        background.push(tokio::spawn(picket_jobs::retention::retention_loop(
+            self.state.store.clone(),
+            self.state.settings.retention_policy(),
+            RETENTION_EVERY,
+            async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            },
         )));
         tracing::info!(addr = %self.local_addr(), backend = self.state.store.backend().as_str(), "Picket is listening");
         let router = router(self.state.clone());
@@ -109,30 +114,23 @@ pub fn worker_config(settings: &Settings) -> WorkerConfig {
     }
 }
 
-/// Hourly housekeeping: expired sessions go, and rejected or spam wall posts older than the
-/// retention period are deleted (their text and any email with them).
-async fn housekeeping(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = run_housekeeping(&state).await {
-            tracing::warn!(error = %e, "housekeeping failed");
-        }
-        tokio::select! {
-            _ = stop.wait_for(|s| *s) => break,
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-        }
-    }
-}
+/// How often `picket serve` applies retention.
+const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
 
-/// One pass of housekeeping; returns (sessions, wall posts) removed.
-pub async fn run_housekeeping(state: &AppState) -> Result<(u64, u64), picket_store::StoreError> {
-    let now = chrono::Utc::now();
-    let sessions = state.store.purge_expired_sessions(now).await?;
-    let cutoff = now - chrono::Duration::days(state.settings.wall.retention_days.max(0));
-    let posts = state.store.purge_wall(cutoff).await?;
-    if posts > 0 {
-        tracing::info!(posts, "purged rejected and spam wall posts past retention");
-    }
-    Ok((sessions, posts))
+/// One retention pass with the instance's settings as of `now` (what the daily job does);
+/// with `dry_run` it only counts.
+pub async fn run_retention(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<Vec<picket_jobs::retention::KindOutcome>, picket_store::StoreError> {
+    picket_jobs::retention::run_retention(
+        &*state.store,
+        &state.settings.retention_policy(),
+        now,
+        dry_run,
+    )
+    .await
 }
 
 /// The one route table.

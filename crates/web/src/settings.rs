@@ -6,7 +6,9 @@
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use picket_mail::{MailerSettings, Secret};
+use picket_store::retention::{RetentionRule, RULES};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every setting Picket reads.
@@ -36,6 +38,8 @@ pub struct Settings {
     pub self_service: SelfServiceSettings,
     /// Member records and their import.
     pub members: MembersSettings,
+    /// How long each kind of record is kept: `retention.<kind>_days`, 0 for ever.
+    pub retention: RetentionSettings,
     /// One-off bank holidays announced by proclamation, beyond those Picket computes:
     /// `[[extra_holidays]]` with `date`, `name`, `divisions` (and `replaces` for a moved one).
     pub extra_holidays: Vec<picket_domain::ExtraHoliday>,
@@ -58,8 +62,9 @@ pub struct WallSettings {
     pub posts_per_ip_per_hour: u64,
     /// The same words posted to one wall within this many hours are a duplicate.
     pub duplicate_window_hours: i64,
-    /// Rejected and spam posts are deleted after this many days.
-    pub retention_days: i64,
+    /// Moved to `retention.wall_rejected_days`; refused with a message saying so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<i64>,
     /// Email the poster (when they gave an address) when their message is approved.
     pub email_on_approval: bool,
 }
@@ -95,6 +100,61 @@ pub struct SelfServiceSettings {
 pub struct MembersSettings {
     /// Largest CSV file the import page accepts, in bytes (413 beyond).
     pub import_max_bytes: usize,
+}
+
+/// `[retention]`: days each kind of record is kept, one `<kind>_days` key per kind of the
+/// store's retention rules (`wall_rejected_days`, `audit_days` …); 0 keeps it for ever.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RetentionSettings(BTreeMap<String, i64>);
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self(
+            RULES
+                .iter()
+                .map(|r| (RetentionSettings::key(r), r.default_days))
+                .collect(),
+        )
+    }
+}
+
+impl RetentionSettings {
+    /// The settings key of a rule.
+    pub fn key(rule: &RetentionRule) -> String {
+        format!("{}_days", rule.kind)
+    }
+
+    /// Days `rule`'s records are kept (0: for ever).
+    pub fn days(&self, rule: &RetentionRule) -> i64 {
+        self.0
+            .get(&Self::key(rule))
+            .copied()
+            .unwrap_or(rule.default_days)
+    }
+
+    /// Sets the days of the kind `kind` (for tests and tools).
+    pub fn set(&mut self, kind: &str, days: i64) {
+        self.0.insert(format!("{kind}_days"), days);
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        for (key, days) in &self.0 {
+            if !RULES.iter().any(|r| Self::key(r) == *key) {
+                let known: Vec<String> = RULES.iter().map(Self::key).collect();
+                return Err(SettingsError::Invalid(format!(
+                    "`retention.{key}` is not a kind of record Picket keeps; the keys are {}",
+                    known.join(", ")
+                )));
+            }
+            if *days < 0 {
+                return Err(SettingsError::Invalid(format!(
+                    "`retention.{key}` must be 0 (keep for ever) or a number of days"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The HTTP server.
@@ -197,7 +257,7 @@ impl Default for Settings {
                 min_fill_secs: 3,
                 posts_per_ip_per_hour: 10,
                 duplicate_window_hours: 24,
-                retention_days: 30,
+                retention_days: None,
                 email_on_approval: true,
             },
             self_service: SelfServiceSettings {
@@ -211,6 +271,7 @@ impl Default for Settings {
             members: MembersSettings {
                 import_max_bytes: 20 * 1024 * 1024,
             },
+            retention: RetentionSettings::default(),
             extra_holidays: Vec::new(),
             law: picket_domain::LawOverrides::default(),
         }
@@ -305,7 +366,21 @@ impl Settings {
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");
         }
-        Ok(())
+        if self.wall.retention_days.is_some() {
+            return bad(
+                "wall.retention_days",
+                "has moved: set `retention.wall_rejected_days` instead",
+            );
+        }
+        self.retention.validate()
+    }
+
+    /// Days each kind of record is kept (0: for ever), for the retention pass.
+    pub fn retention_policy(&self) -> picket_jobs::retention::RetentionPolicy {
+        RULES
+            .iter()
+            .map(|rule| (rule, self.retention.days(rule)))
+            .collect()
     }
 
     /// The public URL without a trailing slash, to make absolute links (feeds, share links,
@@ -348,6 +423,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "wall",
     "self_service",
     "members",
+    "retention",
     "extra_holidays",
     "law",
 ];
@@ -427,6 +503,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("request_timeout_secs"), "{err}");
+        let err = Settings::from_toml("[wall]\nretention_days = 10")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("retention.wall_rejected_days"), "{err}");
+        let err = Settings::from_toml("[retention]\nforever_days = 10")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("retention.forever_days"), "{err}");
+        let err = Settings::from_toml("[retention]\naudit_days = -1")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("retention.audit_days"), "{err}");
+        let s = Settings::from_toml("[retention]\naudit_days = 0").unwrap();
+        let audit = picket_store::retention::rule_named("audit").unwrap();
+        let wall = picket_store::retention::rule_named("wall_rejected").unwrap();
+        assert_eq!(s.retention.days(audit), 0);
+        assert_eq!(s.retention.days(wall), 30, "others keep their defaults");
+        assert!(s.to_redacted_toml().contains("audit_days = 0"));
         let err = Settings::from_toml("database_url = \"mysql://x\"")
             .unwrap_err()
             .to_string();

@@ -474,10 +474,9 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
 }
 
 #[tokio::test]
-async fn housekeeping_purges_rejected_posts_past_retention_only() {
+async fn retention_purges_rejected_posts_past_retention_only() {
     let app = TestApp::spawn_with(|s| {
         s.wall.min_fill_secs = 0;
-        s.wall.retention_days = 0;
     })
     .await;
     let branch = app.branch("northfield").await;
@@ -506,10 +505,20 @@ async fn housekeeping_purges_rejected_posts_past_retention_only() {
     .send()
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
     let state = picket_web::AppState::new(app.store(), app.mailer.clone(), app.settings.clone());
-    let (_, purged) = picket_web::app::run_housekeeping(&state).await.unwrap();
-    assert_eq!(purged, 1);
+    let count = |outcomes: Vec<picket_jobs::retention::KindOutcome>| {
+        outcomes
+            .iter()
+            .find(|o| o.rule.kind == "wall_rejected")
+            .and_then(|o| o.count)
+    };
+    let now = chrono::Utc::now();
+    let soon = now + chrono::Duration::days(29);
+    let later = now + chrono::Duration::days(31);
+    let run = picket_web::app::run_retention;
+    assert_eq!(count(run(&state, soon, false).await.unwrap()), Some(0));
+    assert_eq!(count(run(&state, later, true).await.unwrap()), Some(1));
+    assert_eq!(count(run(&state, later, false).await.unwrap()), Some(1));
     let left = app
         .store()
         .wall_messages(branch.id, WallFilter::default(), PageRequest::default())

@@ -4,6 +4,7 @@
 //! `TEXT` for calendar dates, so the same text runs on SQLite and PostgreSQL through sqlx's
 //! `Any` driver. Where the engines differ (row locking) the [`Backend`] decides.
 
+mod archive;
 mod audit;
 mod auth;
 mod ballots;
@@ -16,6 +17,7 @@ mod members;
 mod members_import;
 mod outbox;
 mod pickets;
+mod retention;
 mod wall;
 
 use crate::{Backend, StoreError, StoreResult};

@@ -1,0 +1,177 @@
+//! `picket backup`, `restore`, `export instance`, `import instance` and `retention run`, run
+//! as the real binary on the backend this run selects: the files, the messages and the exit
+//! codes.
+
+use picket_test_support::db::fresh_url;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn picket(args: &[&str], url: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
+    cmd.args(args)
+        .env_remove("PICKET_CONFIG")
+        .env_remove("PICKET_BACKUP_PASSPHRASE")
+        .env("PICKET_DATABASE_URL", url)
+        .env("PICKET_MAIL__KIND", "memory")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run picket")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "picket failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(path: &Path, text: &str) -> String {
+    std::fs::write(path, text).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test]
+async fn an_encrypted_backup_restores_with_its_passphrase_only() {
+    let (source, _d1) = fresh_url().await;
+    let (target, _d2) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    ok(&picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "northfield",
+            "--name",
+            "Northfield",
+            "--division",
+            "scotland",
+        ],
+        &source,
+        &[],
+    ));
+    let file = dir.path().join("picket.backup");
+    let file = file.to_str().unwrap();
+    let right = write(&dir.path().join("pass"), "a long shared passphrase\n");
+    let wrong = write(&dir.path().join("wrong"), "another passphrase\n");
+
+    let said = ok(&picket(
+        &["backup", file, "--encrypt", "--passphrase-file", &right],
+        &source,
+        &[],
+    ));
+    assert!(said.contains("encrypted") && said.contains(file), "{said}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner reads a backup");
+    }
+    // An existing file is not replaced without --force.
+    let err = refused(&picket(&["backup", file], &source, &[]));
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
+
+    let err = refused(&picket(&["restore", file], &target, &[]));
+    assert!(err.contains("PICKET_BACKUP_PASSPHRASE"), "{err}");
+    let err = refused(&picket(
+        &["restore", file, "--passphrase-file", &wrong],
+        &target,
+        &[],
+    ));
+    assert!(err.contains("passphrase does not open"), "{err}");
+    let said = ok(&picket(
+        &["restore", file],
+        &target,
+        &[("PICKET_BACKUP_PASSPHRASE", "a long shared passphrase")],
+    ));
+    assert!(said.starts_with("restored "), "{said}");
+    let branches = ok(&picket(&["branch", "list"], &target, &[]));
+    assert!(branches.contains("northfield"), "{branches}");
+    // Now the target has rows: a second restore is refused, naming a table.
+    let err = refused(&picket(
+        &["restore", file, "--passphrase-file", &right],
+        &target,
+        &[],
+    ));
+    assert!(err.contains("not empty (table `"), "{err}");
+}
+
+#[tokio::test]
+async fn export_and_import_instance_share_the_backup_format() {
+    let (source, _d1) = fresh_url().await;
+    let (target, _d2) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    ok(&picket(
+        &[
+            "branch",
+            "add",
+            "--slug",
+            "riverside",
+            "--name",
+            "Riverside",
+            "--division",
+            "england-and-wales",
+        ],
+        &source,
+        &[],
+    ));
+    let file = dir.path().join("instance.picket");
+    let file = file.to_str().unwrap();
+    ok(&picket(&["export", "instance", file], &source, &[]));
+    let gz = std::fs::read(file).unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip'd");
+    ok(&picket(&["import", "instance", file], &target, &[]));
+    assert!(ok(&picket(&["branch", "list"], &target, &[])).contains("riverside"));
+
+    let junk = write(&dir.path().join("junk.csv"), "id,name\n1,x\n");
+    let (other, _d3) = fresh_url().await;
+    let err = refused(&picket(&["import", "instance", &junk], &other, &[]));
+    assert!(err.contains("not a Picket archive"), "{err}");
+}
+
+#[tokio::test]
+async fn retention_run_reports_each_kind() {
+    let (url, _d) = fresh_url().await;
+    let dry = ok(&picket(&["retention", "run", "--dry-run"], &url, &[]));
+    for kind in [
+        "wall_rejected",
+        "wall_contact",
+        "sessions",
+        "login_failures",
+        "audit",
+        "outbox_sent",
+    ] {
+        assert!(dry.contains(kind), "{kind} in:\n{dry}");
+    }
+    assert!(dry.contains("would be deleted"), "{dry}");
+    let kept = ok(&picket(
+        &["retention", "run"],
+        &url,
+        &[("PICKET_RETENTION__AUDIT_DAYS", "0")],
+    ));
+    assert!(
+        kept.contains("deleted") && !kept.contains("would"),
+        "{kept}"
+    );
+    let audit_line = kept.lines().find(|l| l.starts_with("audit")).unwrap();
+    assert!(audit_line.contains("for ever"), "{audit_line}");
+    let err = refused(&picket(
+        &["retention", "run"],
+        &url,
+        &[("PICKET_RETENTION__FOREVER_DAYS", "3")],
+    ));
+    assert!(err.contains("retention.forever_days"), "{err}");
+}
