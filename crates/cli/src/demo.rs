@@ -88,6 +88,10 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
         app.local_addr(),
         crate::demo_disputes::DEMO_AS_OF
     );
+    println!(
+        "Campaign page: http://{}/{DEMO_BRANCH}/disputes/{dispute} (poster: …/poster, strike calendar: …/strikes.ics)",
+        app.local_addr()
+    );
     println!("Email is written to {}", dir.path().join("mail").display());
     println!();
     println!("Logins (password for all: {DEMO_PASSWORD}):");
@@ -131,5 +135,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<i64> {
     }
     crate::demo_wall::seed(state, &branch, "organiser@picket.example").await?;
     crate::demo_members::seed(state, &branch).await?;
-    crate::demo_disputes::seed(state, &branch).await
+    let dispute = crate::demo_disputes::seed(state, &branch).await?;
+    crate::demo_campaign::seed(state, &branch, dispute).await?;
+    Ok(dispute)
 }

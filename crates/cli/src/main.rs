@@ -9,6 +9,7 @@ mod backup;
 mod backup_tests;
 mod db;
 mod demo;
+mod demo_campaign;
 mod demo_disputes;
 mod demo_members;
 mod demo_wall;

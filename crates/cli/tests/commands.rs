@@ -379,6 +379,11 @@ fn demo_serves_a_seeded_branch_and_prints_the_logins() {
             && !dispute.contains("No contact from the regulator yet"),
         "the public dispute page shows only the public timeline"
     );
+    assert!(
+        dispute.contains("Civic Centre, main entrance")
+            && printed.contains("Campaign page: http://"),
+        "the campaign page shows the demo's picket locations and is announced"
+    );
 }
 
 /// A plain HTTP/1.1 GET over loopback, without a client library.

@@ -355,9 +355,11 @@ pub async fn campaign(
     })
 }
 
-/// What is kept per dispute: the campaign and the page anonymous visitors get.
+/// What is kept per dispute: its branch, the campaign and the page anonymous visitors get.
 #[derive(Debug)]
 pub struct Snapshot {
+    /// The dispute's branch.
+    pub branch: Branch,
     /// The campaign as computed.
     pub campaign: Campaign,
     /// The page rendered for anonymous visitors, once someone asked for it.
@@ -368,43 +370,53 @@ pub struct Snapshot {
 
 /// Computed campaigns by (branch slug, dispute id), reused for [`FRESH_SECS`] while the wall
 /// has not changed: a crowd on the page (and its live counters) costs one computation per
-/// process every few seconds, not one per visitor.
+/// process every few seconds, not one per visitor, and a fresh hit needs no database query.
 #[derive(Debug, Default)]
 pub struct CampaignCache {
     entries: Mutex<HashMap<(String, i64), Arc<Snapshot>>>,
+    /// Held while computing, so a crowd arriving as an entry goes stale computes it once.
+    computing: tokio::sync::Mutex<()>,
 }
 
 impl CampaignCache {
-    /// The campaign of dispute `id`, computed again when stale.
-    pub async fn get(
-        &self,
-        state: &AppState,
-        branch: &Branch,
-        id: i64,
-    ) -> AppResult<Arc<Snapshot>> {
+    fn fresh(&self, key: &(String, i64), generation: u64) -> Option<Arc<Snapshot>> {
         let now = Utc::now();
-        let second = now.timestamp();
-        let generation = state.wall_cache.generation(&branch.slug);
-        let key = (branch.slug.clone(), id);
-        {
-            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(s) = entries.get(&key) {
-                if second - s.made < FRESH_SECS
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|s| {
+                now.timestamp() - s.made < FRESH_SECS
                     && s.wall_generation == generation
                     && s.campaign.today == now.date_naive()
-                {
-                    return Ok(s.clone());
-                }
-            }
+            })
+            .cloned()
+    }
+
+    /// The campaign of dispute `id` of the branch `slug`, computed again when stale. An
+    /// unknown branch or dispute, or one still being prepared, is not found.
+    pub async fn get(&self, state: &AppState, slug: &str, id: i64) -> AppResult<Arc<Snapshot>> {
+        let key = (slug.to_string(), id);
+        let generation = state.wall_cache.generation(slug);
+        if let Some(s) = self.fresh(&key, generation) {
+            return Ok(s);
         }
+        let _computing = self.computing.lock().await;
+        // Someone else may have computed it while this request waited.
+        if let Some(s) = self.fresh(&key, generation) {
+            return Ok(s);
+        }
+        let now = Utc::now();
+        let branch = state.store.branch_by_slug(slug).await?;
         let snapshot = Arc::new(Snapshot {
-            campaign: campaign(state, branch, id, now.date_naive()).await?,
+            campaign: campaign(state, &branch, id, now.date_naive()).await?,
+            branch,
             page: Mutex::new(None),
-            made: second,
+            made: now.timestamp(),
             wall_generation: generation,
         });
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() > 256 {
+            let second = now.timestamp();
             entries.retain(|_, s| second - s.made < FRESH_SECS);
         }
         entries.insert(key, snapshot.clone());

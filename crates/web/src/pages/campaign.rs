@@ -38,9 +38,8 @@ fn description(c: &Campaign) -> String {
 }
 
 async fn snapshot(state: &AppState, slug: &str, id: i64) -> AppResult<(Branch, Arc<Snapshot>)> {
-    let branch = state.store.branch_by_slug(slug).await?;
-    let snap = state.campaign_cache.get(state, &branch, id).await?;
-    Ok((branch, snap))
+    let snap = state.campaign_cache.get(state, slug, id).await?;
+    Ok((snap.branch.clone(), snap))
 }
 
 fn template_error(e: askama::Error) -> AppError {
@@ -156,7 +155,12 @@ pub async fn counters(
                     _ = w.tick.tick() => {}
                 }
             }
-            let Ok(snap) = w.state.campaign_cache.get(&w.state, &w.branch, w.id).await else {
+            let Ok(snap) = w
+                .state
+                .campaign_cache
+                .get(&w.state, &w.branch.slug, w.id)
+                .await
+            else {
                 // The dispute is gone or no longer public; a database hiccup retries next time.
                 w.last.as_ref()?;
                 continue;
