@@ -165,12 +165,22 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
         }
         other => panic!("{other:?}"),
     }
+    // Retention takes expired links, and only those.
+    let rule = crate::retention::rule_named("magic_links").expect("a retention kind");
     assert_eq!(
         store
-            .purge_magic_links(now + Duration::hours(1))
+            .retention_due(rule, now + Duration::minutes(20))
             .await
             .unwrap(),
-        3
+        0,
+        "none has expired twenty minutes on"
+    );
+    assert_eq!(
+        store
+            .apply_retention(&[(rule, now + Duration::hours(1))])
+            .await
+            .unwrap(),
+        vec![3]
     );
 }
 

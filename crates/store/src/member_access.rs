@@ -282,6 +282,4 @@ pub trait MemberAccessStore: Send + Sync {
     /// `docs/SECURITY.md`). The row stays, with `erased_at` set, so counts stay right. An
     /// erased or unknown member is [`StoreError::NotFound`].
     async fn erase_member(&self, branch: BranchId, erasure: Erasure) -> StoreResult<ErasureReport>;
-    /// Deletes sign-in links that expired before `before`; returns how many.
-    async fn purge_magic_links(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

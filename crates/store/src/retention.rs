@@ -63,6 +63,7 @@ pub const RULES: &[RetentionRule] = &[
     rule("sessions", 1, "sessions, days after they expired", "sessions", "expires_at < $1", Delete),
     rule("login_failures", 1, "failed sign-in records (keyed hashes), days after the attempt (each new failure also drops those a day older than itself)", "login_failures", "at < $1", Delete),
     rule("audit", 2190, "audit log entries, days after the event", "audit_log", "at < $1", Delete),
+    rule("magic_links", 30, "members' sign-in links (hash and times only), days after they expired", "magic_links", "expires_at < $1", Delete),
     rule("outbox_sent", 30, "sent email in the outbox (addresses and text), days after sending", "outbox", "status = 'sent' AND sent_at < $1", Delete),
 ];
 

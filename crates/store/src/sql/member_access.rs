@@ -603,14 +603,6 @@ impl MemberAccessStore for SqlStore {
         tx.commit().await?;
         Ok(report)
     }
-
-    async fn purge_magic_links(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        Ok(sqlx::query("DELETE FROM magic_links WHERE expires_at < $1")
-            .bind(to_secs(before))
-            .execute(self.pool())
-            .await?
-            .rows_affected())
-    }
 }
 
 /// The key erased membership numbers are hashed with, if the instance has one yet (for the
