@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod disputes;
 pub mod ids;
+pub mod impact;
 pub mod law;
 pub mod member_access;
 pub mod members;

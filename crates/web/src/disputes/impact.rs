@@ -6,6 +6,7 @@ use super::view::{hundredths_text, thousands, Figure, PeriodView};
 use chrono::NaiveDate;
 use picket_domain::calendar::Excluded;
 use picket_domain::disputes::ActionKind;
+use picket_domain::impact::{self, Count, StrikerDays};
 use picket_store::dispute_edits::Participation;
 use picket_store::disputes::{ActionPeriod, ImpactRate};
 use serde::Serialize;
@@ -32,17 +33,6 @@ pub struct Impact {
     pub estimates: Vec<Estimate>,
 }
 
-/// A period's striker-days lost and how they were worked out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StrikerDays {
-    /// The figure.
-    pub total: u64,
-    /// Its working.
-    pub working: String,
-    /// `called-out`, `participation` or `participation-and-called-out`.
-    pub source: &'static str,
-}
-
 /// The days a period counts: every day from its first to its last not in `excluded`.
 fn counted_days(period: &ActionPeriod, excluded: &[Excluded]) -> Vec<NaiveDate> {
     period
@@ -53,63 +43,20 @@ fn counted_days(period: &ActionPeriod, excluded: &[Excluded]) -> Vec<NaiveDate> 
         .collect()
 }
 
-/// Striker-days lost in a period. Daily records count for their days; a whole-period record
-/// stands for the days without one; with no records at all, every member called out counts.
+/// Striker-days lost in a period (the rule is the domain's [`impact::striker_days`]).
 pub fn striker_days(
     period: &ActionPeriod,
     excluded: &[Excluded],
     records: &[Participation],
 ) -> StrikerDays {
-    let days = counted_days(period, excluded);
-    let n_days = u64::try_from(days.len()).unwrap_or(u64::MAX);
-    let whole = records.iter().find(|r| r.day.is_none());
-    let daily: Vec<&Participation> = records
+    let counts: Vec<Count> = records
         .iter()
-        .filter(|r| r.day.is_some_and(|d| days.contains(&d)))
+        .map(|r| Count {
+            day: r.day,
+            took_part: r.took_part,
+        })
         .collect();
-    let (fallback, fallback_words) = match whole {
-        Some(w) => (u64::from(w.took_part), "took part (period record)"),
-        None => (u64::from(period.called_out), "called out"),
-    };
-    if daily.is_empty() {
-        let total = fallback * n_days;
-        return StrikerDays {
-            total,
-            working: format!(
-                "{fallback} {fallback_words} × {n_days} days = {}",
-                thousands(total)
-            ),
-            source: if whole.is_some() {
-                "participation"
-            } else {
-                "called-out"
-            },
-        };
-    }
-    let recorded: u64 = daily.iter().map(|r| u64::from(r.took_part)).sum();
-    let terms: Vec<String> = daily.iter().map(|r| r.took_part.to_string()).collect();
-    let rest = n_days - u64::try_from(daily.len()).unwrap_or(n_days);
-    let total = recorded + fallback * rest;
-    let mut working = format!(
-        "took part on {} recorded days: {}",
-        daily.len(),
-        terms.join(" + ")
-    );
-    if rest > 0 {
-        working.push_str(&format!(
-            "; plus {fallback} {fallback_words} × {rest} days without a daily record"
-        ));
-    }
-    working.push_str(&format!(" = {}", thousands(total)));
-    StrikerDays {
-        total,
-        working,
-        source: if rest > 0 && whole.is_none() {
-            "participation-and-called-out"
-        } else {
-            "participation"
-        },
-    }
+    impact::striker_days(&counted_days(period, excluded), period.called_out, &counts)
 }
 
 fn joined(terms: &[String], total: &str) -> String {
@@ -181,85 +128,5 @@ pub fn impact(periods: &[PeriodView], rates: &[ImpactRate]) -> Impact {
             ),
         },
         estimates,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn period() -> ActionPeriod {
-        ActionPeriod {
-            id: 1,
-            dispute_id: 1,
-            ballot_id: None,
-            kind: ActionKind::Strike,
-            starts: d("2024-05-13"),
-            ends: d("2024-05-19"),
-            teams: String::new(),
-            called_out: 20,
-            notice_received: None,
-            holidays_as_strike: Vec::new(),
-        }
-    }
-
-    fn weekend() -> Vec<Excluded> {
-        ["2024-05-18", "2024-05-19"]
-            .map(|s| Excluded {
-                date: d(s),
-                reason: "weekend".into(),
-            })
-            .to_vec()
-    }
-
-    fn record(day: Option<&str>, took_part: u32) -> Participation {
-        Participation {
-            id: 1,
-            dispute_id: 1,
-            period_id: 1,
-            day: day.map(d),
-            took_part,
-            entered_at: Utc::now(),
-        }
-    }
-
-    #[test]
-    fn without_records_everyone_called_out_counts() {
-        let s = striker_days(&period(), &weekend(), &[]);
-        assert_eq!(s.total, 100);
-        assert_eq!(s.source, "called-out");
-        assert_eq!(s.working, "20 called out × 5 days = 100");
-    }
-
-    #[test]
-    fn a_period_record_stands_for_every_day() {
-        let s = striker_days(&period(), &weekend(), &[record(None, 17)]);
-        assert_eq!(s.total, 85);
-        assert_eq!(s.source, "participation");
-    }
-
-    #[test]
-    fn daily_records_count_their_days_and_the_rest_falls_back() {
-        let recs = [
-            record(Some("2024-05-13"), 18),
-            record(Some("2024-05-14"), 16),
-        ];
-        let s = striker_days(&period(), &weekend(), &recs);
-        assert_eq!(s.total, 18 + 16 + 20 * 3);
-        assert_eq!(s.source, "participation-and-called-out");
-        assert!(s.working.contains("18 + 16"), "{}", s.working);
-        let mut with_whole = recs.to_vec();
-        with_whole.push(record(None, 15));
-        let s = striker_days(&period(), &weekend(), &with_whole);
-        assert_eq!(s.total, 18 + 16 + 15 * 3);
-        assert_eq!(s.source, "participation");
-        // A record for a day the period does not count is ignored.
-        let s = striker_days(&period(), &weekend(), &[record(Some("2024-05-18"), 9)]);
-        assert_eq!(s.total, 100);
     }
 }

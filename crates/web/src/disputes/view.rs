@@ -146,15 +146,7 @@ pub struct DisputeView {
 
 /// A whole number with thousands separators.
 pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    picket_domain::impact::thousands(n)
 }
 
 /// Hundredths as a decimal for people: 405000 → "4,050", 250 → "2.5".
@@ -376,7 +368,7 @@ fn period_view(
         cumulative_strike_days: *cumulative,
         striker_days: lost.total,
         striker_days_working: lost.working,
-        striker_days_source: lost.source.into(),
+        striker_days_source: lost.source.as_str().into(),
         participation,
         ballot_id: ballot.map(|b| b.id),
         notice_working: notice_working(&notice, period.starts),
