@@ -123,6 +123,8 @@ pub async fn backup(settings: &Settings, args: &BackupArgs) -> anyhow::Result<()
     };
     std::fs::rename(&partial, &args.file)
         .with_context(|| format!("renaming {} to {}", partial.display(), args.file.display()))?;
+    // A backup is an export of every member's data: it is in the audit log like any other.
+    audit_archive(&store, "instance.backup", &summary, args.encrypt).await?;
     println!(
         "wrote {} rows of {} tables (schema version {}{}) to {}",
         summary.rows,
@@ -139,7 +141,8 @@ pub async fn restore(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<
     let file = File::open(&args.file)
         .map_err(|e| usage(format!("FILE: cannot open {}: {e}", args.file.display())))?;
     let mut input = BufReader::new(file);
-    let passphrase = if is_encrypted(&mut input)? {
+    let passphrase_given = is_encrypted(&mut input)?;
+    let passphrase = if passphrase_given {
         Some(passphrase(args.passphrase_file.as_deref(), false)?)
     } else {
         None
@@ -152,6 +155,7 @@ pub async fn restore(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<
     }
     .await
     .map_err(archive_error)?;
+    audit_archive(&store, "instance.restore", &summary, passphrase_given).await?;
     println!(
         "restored {} rows of {} tables (schema version {}, written {} by Picket {} on {})",
         summary.rows,
@@ -161,6 +165,35 @@ pub async fn restore(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<
         summary.header.picket_version,
         summary.header.source_backend
     );
+    Ok(())
+}
+
+/// Records a backup or restore in the audit log: counts and the schema version, never a path
+/// or a passphrase.
+async fn audit_archive(
+    store: &picket_store::sql::SqlStore,
+    action: &str,
+    summary: &ArchiveSummary,
+    encrypted: bool,
+) -> anyhow::Result<()> {
+    use picket_store::{prelude::*, NewAuditEntry};
+    store
+        .audit(NewAuditEntry {
+            actor: None,
+            branch: None,
+            action: action.to_string(),
+            subject: None,
+            detail: Some(format!(
+                "{} rows of {} tables, schema version {}{}",
+                summary.rows,
+                summary.header.tables.len(),
+                summary.header.schema_version,
+                if encrypted { ", encrypted" } else { "" }
+            )),
+            request_id: None,
+        })
+        .await
+        .context("recording the audit entry")?;
     Ok(())
 }
 

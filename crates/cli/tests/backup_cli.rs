@@ -39,6 +39,25 @@ fn refused(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The audit log's actions, newest first.
+async fn audit_actions(url: &str) -> Vec<String> {
+    use picket_store::{prelude::*, PageRequest};
+    let store = if picket_store_sqlite::handles(url) {
+        picket_store_sqlite::connect(url, 1).await
+    } else {
+        picket_store_postgres::connect(url, 1).await
+    }
+    .expect("open the database");
+    store
+        .audit_entries(None, PageRequest::new(1, 200))
+        .await
+        .expect("read the audit log")
+        .items
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
 fn write(path: &Path, text: &str) -> String {
     std::fs::write(path, text).unwrap();
     path.display().to_string()
@@ -135,6 +154,16 @@ async fn export_and_import_instance_share_the_backup_format() {
     assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip'd");
     ok(&picket(&["import", "instance", file], &target, &[]));
     assert!(ok(&picket(&["branch", "list"], &target, &[])).contains("riverside"));
+    // Taking every member's data out, and loading it in, are both in the audit log.
+    assert!(
+        audit_actions(&source).await.contains(&"instance.backup".to_string()),
+        "the export is audited where it was taken"
+    );
+    assert_eq!(
+        audit_actions(&target).await.first().map(String::as_str),
+        Some("instance.restore"),
+        "the import is audited where it was loaded, after the archive's own entries"
+    );
 
     let junk = write(&dir.path().join("junk.csv"), "id,name\n1,x\n");
     let (other, _d3) = fresh_url().await;
