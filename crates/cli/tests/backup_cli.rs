@@ -156,7 +156,9 @@ async fn export_and_import_instance_share_the_backup_format() {
     assert!(ok(&picket(&["branch", "list"], &target, &[])).contains("riverside"));
     // Taking every member's data out, and loading it in, are both in the audit log.
     assert!(
-        audit_actions(&source).await.contains(&"instance.backup".to_string()),
+        audit_actions(&source)
+            .await
+            .contains(&"instance.backup".to_string()),
         "the export is audited where it was taken"
     );
     assert_eq!(

@@ -87,25 +87,13 @@ async fn an_organiser_reads_the_desk_figures_with_their_working_and_a_bad_form_k
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    c.goto(&format!("{}/login", demo.base)).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("organiser@picket.example")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("picket-demo-2024")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .sign_in(
+            &format!("{}/login", demo.base),
+            "organiser@picket.example",
+            "picket-demo-2024",
+        )
+        .await;
     c.wait().for_element(Locator::Css("main h1")).await.unwrap();
 
     // The figures as they stood on 1 May 2024, each with its working.

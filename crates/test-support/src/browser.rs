@@ -76,6 +76,28 @@ impl Browser {
         }
     }
 
+    /// Opens the sign-in page at `login_url` and submits it with these credentials; the
+    /// caller waits for whatever page should follow.
+    pub async fn sign_in(&self, login_url: &str, email: &str, password: &str) {
+        use fantoccini::Locator;
+        let c = &self.client;
+        c.goto(login_url).await.expect("open the sign-in page");
+        for (field, value) in [("email", email), ("password", password)] {
+            c.find(Locator::Id(field))
+                .await
+                .expect("a sign-in field")
+                .send_keys(value)
+                .await
+                .expect("type into the sign-in form");
+        }
+        c.find(Locator::Css("form.stack button[type=submit]"))
+            .await
+            .expect("the sign-in button")
+            .click()
+            .await
+            .expect("submit the sign-in form");
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

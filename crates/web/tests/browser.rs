@@ -13,25 +13,9 @@ async fn an_organiser_signs_in_sees_the_dashboard_and_signs_out() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("dana@example.org")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(TEST_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .sign_in(&app.url("/login"), "dana@example.org", TEST_PASSWORD)
+        .await;
     let heading = c
         .wait()
         .for_element(Locator::Css("main h1"))
@@ -73,25 +57,9 @@ async fn a_wrong_password_shows_an_error_and_keeps_the_email() {
     let browser = Browser::start().await;
     let c = &browser.client;
 
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("dana@example.org")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("not my password")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .sign_in(&app.url("/login"), "dana@example.org", "not my password")
+        .await;
     let error = c
         .wait()
         .for_element(Locator::Id("login-error"))

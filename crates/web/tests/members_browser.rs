@@ -40,27 +40,13 @@ async fn an_organiser_imports_then_finds_a_member_on_a_phone() {
     let browser = Browser::start().await;
     let c = &browser.client;
     c.set_window_size(390, 844).await.unwrap();
-    c.goto(&app.url("/login?next=/north/members/import"))
-        .await
-        .unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("org@example.org")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(TEST_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .sign_in(
+            &app.url("/login?next=/north/members/import"),
+            "org@example.org",
+            TEST_PASSWORD,
+        )
+        .await;
     let upload = c
         .wait()
         .at_most(Duration::from_secs(10))

@@ -78,27 +78,13 @@ async fn keys_move_through_the_queue_and_approve() {
 
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&app.url("/login?next=/northfield/wall/moderate"))
-        .await
-        .unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("org@example.org")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(TEST_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .sign_in(
+            &app.url("/login?next=/northfield/wall/moderate"),
+            "org@example.org",
+            TEST_PASSWORD,
+        )
+        .await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Id("queue"))
