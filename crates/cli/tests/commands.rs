@@ -51,6 +51,14 @@ fn help_documents_every_command() {
         "token",
         "import",
         "team",
+        "export",
+        "backup",
+        "restore",
+        "retention",
+        "holidays",
+        "working-days",
+        "ballot",
+        "notice",
     ] {
         assert!(
             help.contains(command),
@@ -62,6 +70,13 @@ fn help_documents_every_command() {
         &["user", "add", "--help"],
         &["token", "create", "--help"],
         &["demo", "--help"],
+        &["import", "members", "--help"],
+        &["import", "instance", "--help"],
+        &["export", "instance", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
+        &["retention", "run", "--help"],
+        &["team", "add", "--help"],
     ] {
         let out = picket(sub, &[], None);
         assert!(out.status.success(), "{sub:?}");
