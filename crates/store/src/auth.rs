@@ -19,8 +19,6 @@ pub trait AuthStore: Send + Sync {
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Removes expired sessions; returns how many.
-    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     /// Stores an API token under its hash.
     async fn create_api_token(
         &self,

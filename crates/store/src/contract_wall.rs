@@ -216,26 +216,6 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
         .unwrap();
     let counts = store.wall_counts(a.id).await.unwrap();
     assert_eq!((counts.pending, counts.spam), (1, 1));
-    assert_eq!(
-        store
-            .purge_wall(Utc::now() - Duration::days(1))
-            .await
-            .unwrap(),
-        0,
-        "too recent to purge"
-    );
-    assert_eq!(
-        store
-            .purge_wall(Utc::now() + Duration::seconds(5))
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store.wall_counts(a.id).await.unwrap().pending,
-        1,
-        "pending posts are never purged"
-    );
 }
 
 /// Offers are follow-up tasks: listed until done, scoped to the branch, rejected ones dropped.

@@ -199,6 +199,4 @@ pub trait WallStore: Send + Sync {
         user: UserId,
         done: bool,
     ) -> StoreResult<()>;
-    /// Deletes rejected and spam posts created before `before`; returns how many.
-    async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -47,14 +47,6 @@ impl AuthStore for SqlStore {
         Ok(())
     }
 
-    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(to_secs(now))
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected())
-    }
-
     async fn create_api_token(
         &self,
         user: UserId,

@@ -306,14 +306,4 @@ impl WallStore for SqlStore {
         }
         Ok(())
     }
-
-    async fn purge_wall(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query(
-            "DELETE FROM wall_messages WHERE status IN ('rejected', 'spam') AND created_at < $1",
-        )
-        .bind(to_secs(before))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
-    }
 }
