@@ -18,6 +18,12 @@ mod law;
 mod serve;
 
 use clap::{Parser, Subcommand};
+
+/// mimalloc rather than the system allocator: a web server allocates and frees small buffers
+/// for every request, from every worker thread at once, which the system allocator does
+/// more slowly (see docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

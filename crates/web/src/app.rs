@@ -3,7 +3,7 @@
 
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::{api, assets, extract, pages, security};
+use crate::{api, assets, pages, security};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -136,7 +136,6 @@ pub async fn run_retention(
 /// The one route table.
 pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
-    let secure = settings.is_https();
     let pages = Router::new()
         .route("/", get(pages::home::landing))
         .route(
@@ -265,7 +264,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(SetRequestIdLayer::new(request_id.clone(), crate::extract::MakeRequestIds::default()))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
                     // Method, path and request id only: no query strings, no bodies, no people.
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -278,9 +277,7 @@ pub fn router(state: AppState) -> Router {
                     Duration::from_secs(settings.server.request_timeout_secs.max(1)),
                 ))
                 .layer(DefaultBodyLimit::max(settings.server.body_limit_bytes))
-                .layer(from_fn_with_state(state.clone(), security::headers))
-                .layer(from_fn(move |req, next| extract::csrf::csrf_cookie(secure, req, next)))
-                .layer(from_fn_with_state(state.clone(), security::origin_check)),
+                .layer(from_fn_with_state(state.clone(), security::protect)),
         )
         .with_state(state)
 }

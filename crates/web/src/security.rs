@@ -13,9 +13,29 @@ use crate::state::AppState;
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// Adds the security headers to every response that does not set its own.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+/// The browser-facing protections, in one layer: refuses cross-site unsafe requests (see
+/// [`same_origin`]), gives the handler the visitor's CSRF token and sets its cookie when a new
+/// one was made ([`crate::extract::csrf`]), and adds the security headers to every response.
+pub async fn protect(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let mut response = match refuse_cross_site(&state, &request) {
+        Some(refused) => refused,
+        None => {
+            let fresh = crate::extract::csrf::attach_token(&mut request);
+            let mut response = next.run(request).await;
+            crate::extract::csrf::set_cookie_if_made(
+                &mut response,
+                &fresh,
+                state.settings.is_https(),
+            );
+            response
+        }
+    };
+    add_headers(&state, &mut response);
+    response
+}
+
+/// Adds the security headers to a response that does not set its own.
+fn add_headers(state: &AppState, response: &mut Response) {
     let h = response.headers_mut();
     let defaults: [(header::HeaderName, &str); 6] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -49,12 +69,11 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
 
-/// Refuses unsafe requests (POST, PUT, PATCH, DELETE) whose `Origin` (or, failing that,
-/// `Referer`) is another site's. Bearer-token API calls carry no cookies and are exempt.
-pub async fn origin_check(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The refusal of an unsafe request (POST, PUT, PATCH, DELETE) whose `Origin` (or, failing
+/// that, `Referer`) is another site's. Bearer-token API calls carry no cookies and are exempt.
+fn refuse_cross_site(state: &AppState, request: &Request) -> Option<Response> {
     let unsafe_method = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -67,10 +86,10 @@ pub async fn origin_check(State(state): State<AppState>, request: Request, next:
         && !bearer
         && !same_origin(request.headers(), &state.settings.server.public_url)
     {
-        return AppError::Csrf("This form came from another site, so it was refused. Open the page on Picket and try again.")
-            .into_response();
+        return Some(AppError::Csrf("This form came from another site, so it was refused. Open the page on Picket and try again.")
+            .into_response());
     }
-    next.run(request).await
+    None
 }
 
 fn origin_of(url: &str) -> Option<String> {

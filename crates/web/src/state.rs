@@ -16,9 +16,20 @@ pub struct LawConfig {
     pub overrides: picket_domain::LawOverrides,
 }
 
-/// Shared application state, cheap to clone.
+/// Shared application state: one pointer, so cloning it (the router does, for every request
+/// and every layer) is one counter increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     /// The database.
     pub store: Arc<dyn Store>,
     /// Outgoing email (used by the worker; features queue email in the outbox).
@@ -50,7 +61,7 @@ impl AppState {
             settings.security.argon2_memory_kib,
             settings.security.argon2_iterations,
         );
-        Self {
+        Self(Arc::new(Shared {
             store,
             mailer,
             settings: Arc::new(settings),
@@ -65,6 +76,6 @@ impl AppState {
                 overrides: settings_law.clone(),
             }),
             import_runs: Default::default(),
-        }
+        }))
     }
 }

@@ -5,6 +5,10 @@
 //! second). So the rendered page is kept with its gzip form and an ETag, served without a
 //! database query, and dropped when a moderator changes the wall (on every process, through
 //! the store's events) or when its second is up.
+//!
+//! When the second is up, one request renders the page again while the others go on getting
+//! the page of the second before (the same messages, with a stamp a second older), so a
+//! crowd of visitors arriving together does not render it a hundred times over.
 
 use bytes::Bytes;
 use flate2::write::GzEncoder;
@@ -13,6 +17,13 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+
+/// A kept page, and the second in which a request claimed to render its successor.
+#[derive(Debug)]
+struct Entry {
+    page: Arc<CachedPage>,
+    claimed: Option<i64>,
+}
 
 /// Which page: branch slug, sender-kind filter, page number.
 pub type PageKey = (String, String, u32);
@@ -50,10 +61,19 @@ impl CachedPage {
     }
 }
 
+/// What the cache has for a request.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The page of this second, or of the second before while another request renders it.
+    Page(Arc<CachedPage>),
+    /// Nothing usable: this request renders the page (and [`WallCache::put`]s it).
+    Render,
+}
+
 /// Rendered wall pages by key.
 #[derive(Debug, Default)]
 pub struct WallCache {
-    pages: Mutex<HashMap<PageKey, Arc<CachedPage>>>,
+    pages: Mutex<HashMap<PageKey, Entry>>,
     /// Bumped by every invalidation, so a page rendered from older data is never stored.
     generations: Mutex<HashMap<String, u64>>,
 }
@@ -62,7 +82,28 @@ impl WallCache {
     /// The page for `key` if it was made in `second`.
     pub fn get(&self, key: &PageKey, second: i64) -> Option<Arc<CachedPage>> {
         let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.get(key).filter(|p| p.second == second).cloned()
+        pages
+            .get(key)
+            .map(|e| &e.page)
+            .filter(|p| p.second == second)
+            .cloned()
+    }
+
+    /// The page to send for `key` in `second`: this second's page; else the second before's
+    /// while another request, which claimed it this second, renders the new one; else
+    /// [`Lookup::Render`], and this request has the claim. A page from before the wall last
+    /// changed is never here: [`WallCache::invalidate`] drops it.
+    pub fn lookup(&self, key: &PageKey, second: i64) -> Lookup {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        match pages.get_mut(key) {
+            Some(entry) if entry.page.second == second => Lookup::Page(entry.page.clone()),
+            Some(entry) if entry.page.second == second - 1 && entry.claimed != Some(second) => {
+                entry.claimed = Some(second);
+                Lookup::Render
+            }
+            Some(entry) if entry.page.second == second - 1 => Lookup::Page(entry.page.clone()),
+            _ => Lookup::Render,
+        }
     }
 
     /// The wall's generation: read it before reading the database for a render.
@@ -78,12 +119,18 @@ impl WallCache {
             return;
         }
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        // Pages of past seconds are useless; keep the map from growing with filters and pages.
+        // Pages of older seconds are useless; keep the map from growing with filters and pages.
         if pages.len() > 512 {
             let second = page.second;
-            pages.retain(|_, p| p.second == second);
+            pages.retain(|_, e| e.page.second >= second - 1);
         }
-        pages.insert(key, page);
+        pages.insert(
+            key,
+            Entry {
+                page,
+                claimed: None,
+            },
+        );
     }
 
     /// Forgets every page of a branch's wall, and refuses pages rendered before now.
@@ -115,6 +162,35 @@ mod tests {
         assert!(cache.get(&key, 10).is_some());
         cache.invalidate("northfield");
         assert!(cache.get(&key, 10).is_none());
+    }
+
+    #[test]
+    fn one_request_renders_the_next_second_while_the_others_get_the_last() {
+        let cache = WallCache::default();
+        let key = ("northfield".to_string(), String::new(), 1);
+        assert!(
+            matches!(cache.lookup(&key, 10), Lookup::Render),
+            "nothing kept yet"
+        );
+        let page = Arc::new(CachedPage::new("<p>second 10</p>".into(), 10));
+        cache.put(key.clone(), page, cache.generation("northfield"));
+        assert!(matches!(cache.lookup(&key, 10), Lookup::Page(p) if p.second == 10));
+        // Second 11: the first request renders, the next ones get second 10's page.
+        assert!(matches!(cache.lookup(&key, 11), Lookup::Render));
+        assert!(matches!(cache.lookup(&key, 11), Lookup::Page(p) if p.second == 10));
+        assert!(matches!(cache.lookup(&key, 11), Lookup::Page(p) if p.second == 10));
+        // The render failed or is slow: in second 12 somebody claims it again.
+        assert!(matches!(cache.lookup(&key, 12), Lookup::Render));
+        // A page two seconds old is not served.
+        assert!(matches!(cache.lookup(&key, 13), Lookup::Render));
+        assert!(matches!(cache.lookup(&key, 13), Lookup::Render));
+        let page = Arc::new(CachedPage::new("<p>second 13</p>".into(), 13));
+        cache.put(key.clone(), page, cache.generation("northfield"));
+        assert!(matches!(cache.lookup(&key, 14), Lookup::Render));
+        // After a change nobody gets the old page, whatever its second.
+        cache.invalidate("northfield");
+        assert!(matches!(cache.lookup(&key, 14), Lookup::Render));
+        assert!(matches!(cache.lookup(&key, 14), Lookup::Render));
     }
 
     #[test]

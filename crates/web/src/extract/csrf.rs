@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
@@ -42,8 +41,13 @@ impl LazyToken {
     }
 }
 
-/// Gives every visitor a CSRF token, setting the cookie when a new one was used.
-pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Response {
+/// A token made during a request, if the handler needed one for a visitor without the cookie.
+#[derive(Debug)]
+pub struct FreshToken(Arc<OnceLock<String>>);
+
+/// Gives the request the visitor's CSRF token (from the cookie, or one made on first use).
+/// Hand the result to [`set_cookie_if_made`] with the response.
+pub fn attach_token(request: &mut Request) -> FreshToken {
     let jar = CookieJar::from_headers(request.headers());
     let existing = jar
         .get(CSRF_COOKIE)
@@ -54,8 +58,12 @@ pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Resp
         existing,
         fresh: fresh.clone(),
     });
-    let mut response = next.run(request).await;
-    if let Some(token) = fresh.get() {
+    FreshToken(fresh)
+}
+
+/// Sets the CSRF cookie when the request made the visitor a new token.
+pub fn set_cookie_if_made(response: &mut Response, fresh: &FreshToken, secure: bool) {
+    if let Some(token) = fresh.0.get() {
         let cookie = format!(
             "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
             if secure { "; Secure" } else { "" }
@@ -64,7 +72,6 @@ pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Resp
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    response
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
@@ -74,6 +81,31 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
             .extensions
             .get::<LazyToken>()
             .map(|t| CsrfToken(t.get()))
+            .ok_or_else(|| AppError::Internal("CSRF layer missing".into()))
+    }
+}
+
+/// The visitor's CSRF token, made only if the handler asks for it: a page that may be served
+/// from a cache without any form takes this, so that it neither makes a token nor sets the
+/// cookie when it does not use one.
+#[derive(Debug, Clone)]
+pub struct LazyCsrfToken(LazyToken);
+
+impl LazyCsrfToken {
+    /// The token (made now, and set as the cookie, when the visitor had none).
+    pub fn token(&self) -> CsrfToken {
+        CsrfToken(self.0.get())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LazyCsrfToken {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<LazyToken>()
+            .cloned()
+            .map(LazyCsrfToken)
             .ok_or_else(|| AppError::Internal("CSRF layer missing".into()))
     }
 }

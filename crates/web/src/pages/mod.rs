@@ -85,11 +85,8 @@ struct ErrorPage {
 /// to sign in and back.
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let is_get = request.method() == Method::GET;
-    let back_to = request
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
+    // Cloning the URI shares its bytes; the address is only written out for a sign-in.
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     let status = response.status();
     let is_html = response
@@ -101,7 +98,8 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
     if status == StatusCode::UNAUTHORIZED {
         let target = if is_get {
-            format!("/login?next={}", urlencode(&back_to))
+            let back_to = uri.path_and_query().map_or("/", |pq| pq.as_str());
+            format!("/login?next={}", urlencode(back_to))
         } else {
             "/login".to_string()
         };

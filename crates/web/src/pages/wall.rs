@@ -3,11 +3,11 @@
 
 use super::{render, render_with_status, Layout};
 use crate::error::{AppError, AppResult};
-use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::extract::{CsrfForm, CsrfToken, CurrentUser, LazyCsrfToken, RequestId};
 use crate::security::ClientIp;
 use crate::state::AppState;
 use crate::wall::{moderate as apply_moderation, parse_action, submit, Submitted};
-use crate::wall_cache::CachedPage;
+use crate::wall_cache::{CachedPage, Lookup};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -202,7 +202,7 @@ async fn wall_page(
 /// ([`crate::wall_cache`]) with an ETag; signed-in people get theirs rendered.
 pub async fn wall(
     State(state): State<AppState>,
-    csrf: CsrfToken,
+    csrf: LazyCsrfToken,
     user: Option<CurrentUser>,
     Path(slug): Path<String>,
     Query(q): Query<WallQuery>,
@@ -210,10 +210,17 @@ pub async fn wall(
 ) -> AppResult<Response> {
     let page_number = q.page.unwrap_or(1).max(1);
     if user.is_some() || q.posted.is_some() {
-        let branch = state.store.branch_by_slug(&slug).await?;
-        let mut page = wall_page(&state, &csrf, user.as_ref(), branch, q.kind, page_number).await?;
-        page.posted = q.posted.is_some();
-        return render(&page);
+        // Boxed, here and below, so that the future of the common case (a cached page) is
+        // small: every request's future is moved into the heap as a whole.
+        return Box::pin(async move {
+            let branch = state.store.branch_by_slug(&slug).await?;
+            let csrf = csrf.token();
+            let mut page =
+                wall_page(&state, &csrf, user.as_ref(), branch, q.kind, page_number).await?;
+            page.posted = q.posted.is_some();
+            render(&page)
+        })
+        .await;
     }
     let second = Utc::now().timestamp();
     let key = (
@@ -221,57 +228,34 @@ pub async fn wall(
         q.kind.clone().unwrap_or_default(),
         page_number,
     );
-    let cached = match state.wall_cache.get(&key, second) {
-        Some(page) => page,
-        None => {
-            let generation = state.wall_cache.generation(&slug);
-            let branch = state.store.branch_by_slug(&slug).await?;
-            let page = wall_page(&state, &csrf, None, branch, q.kind, page_number).await?;
-            let html = page
-                .render()
-                .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-            let cached = std::sync::Arc::new(CachedPage::new(html, second));
-            state.wall_cache.put(key, cached.clone(), generation);
-            cached
-        }
+    let cached = match state.wall_cache.lookup(&key, second) {
+        Lookup::Page(page) => page,
+        Lookup::Render => Box::pin(render_anonymous(&state, key, q.kind, second)).await?,
     };
-    Ok(cached_response(&cached, &headers))
+    Ok(crate::conditional::respond_page(
+        &headers, &cached, "no-cache",
+    ))
 }
 
-/// The cached page as the request wants it: 304 when the browser has it, gzip when accepted.
-fn cached_response(page: &CachedPage, request: &axum::http::HeaderMap) -> Response {
-    use axum::http::{header, HeaderValue, StatusCode};
-    let etag =
-        HeaderValue::from_str(&page.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
-    let common = [
-        (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
-    ];
-    if request
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v == etag)
-    {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    let gzip = request
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let html = HeaderValue::from_static("text/html; charset=utf-8");
-    if gzip {
-        (
-            common,
-            [
-                (header::CONTENT_TYPE, html),
-                (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
-            ],
-            page.gzip.clone(),
-        )
-            .into_response()
-    } else {
-        (common, [(header::CONTENT_TYPE, html)], page.html.clone()).into_response()
-    }
+/// Renders the wall page an anonymous visitor gets, and keeps it in the cache.
+async fn render_anonymous(
+    state: &AppState,
+    key: crate::wall_cache::PageKey,
+    kind: Option<String>,
+    second: i64,
+) -> AppResult<std::sync::Arc<CachedPage>> {
+    let generation = state.wall_cache.generation(&key.0);
+    let branch = state.store.branch_by_slug(&key.0).await?;
+    // The anonymous page has no form that needs the visitor's token (the wall's own form is
+    // checked by its stamp), so it is rendered without one and sets no cookie.
+    let no_token = CsrfToken(String::new());
+    let page = wall_page(state, &no_token, None, branch, kind, key.2).await?;
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let cached = std::sync::Arc::new(CachedPage::new(html, second));
+    state.wall_cache.put(key, cached.clone(), generation);
+    Ok(cached)
 }
 
 /// POST /{branch}/wall
