@@ -1,5 +1,6 @@
 //! The campaign page in Debian's Chromium on a phone-sized window: the wall counter goes up
-//! live when a message is approved, without a reload, and nothing is wider than the screen.
+//! live when a message is approved, without a reload, and nothing is wider than the screen;
+//! and the poster's QR code, as Chromium draws it, reads back as the page's address.
 
 use fantoccini::Locator;
 use picket_domain::disputes::DisputeStatus;
@@ -17,16 +18,13 @@ async fn counter(c: &fantoccini::Client, name: &str) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_wall_counter_rises_live_on_an_open_page() {
-    let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
-    let branch = app.branch("northfield").await;
-    app.user(&branch, "org@example.org", Role::Organiser).await;
-    let token = app.api_token("org@example.org").await;
-    let dispute = app
-        .store()
+async fn dispute(
+    app: &TestApp,
+    branch_id: picket_domain::BranchId,
+) -> picket_store::disputes::Dispute {
+    app.store()
         .create_dispute(
-            branch.id,
+            branch_id,
             &NewDispute {
                 title: "Mental health social workers".into(),
                 employer: "Northfield Borough Council".into(),
@@ -36,7 +34,16 @@ async fn the_wall_counter_rises_live_on_an_open_page() {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_wall_counter_rises_live_on_an_open_page() {
+    let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "org@example.org", Role::Organiser).await;
+    let token = app.api_token("org@example.org").await;
+    let dispute = dispute(&app, branch.id).await;
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&app.url(&format!("/northfield/disputes/{}", dispute.id)))
@@ -93,5 +100,51 @@ async fn the_wall_counter_rises_live_on_an_open_page() {
         .await
         .unwrap();
     assert_eq!(marker, serde_json::json!(true), "no reload happened");
+    browser.close().await;
+}
+
+/// The QR codes found in a PNG image, decoded.
+fn qr_codes_in(png_bytes: &[u8]) -> Vec<String> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let channels = frame.color_type.samples();
+    let (width, height) = (frame.width as usize, frame.height as usize);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        // The first channel is enough for a black-on-white code.
+        pixels[(y * width + x) * channels]
+    });
+    image
+        .detect_grids()
+        .iter()
+        .map(|grid| grid.decode().unwrap().1)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_posters_qr_code_as_chromium_draws_it_reads_back_as_the_page_address() {
+    let app = TestApp::spawn_with(|s| {
+        s.server.public_url = "https://picket.example.org".into();
+    })
+    .await;
+    let branch = app.branch("northfield").await;
+    let dispute = dispute(&app, branch.id).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&app.url(&format!("/northfield/disputes/{}/poster", dispute.id)))
+        .await
+        .unwrap();
+    let qr = c.find(Locator::Css(".poster-qr .qr svg")).await.unwrap();
+    let shot = qr.screenshot().await.unwrap();
+    assert_eq!(
+        qr_codes_in(&shot),
+        vec![format!(
+            "https://picket.example.org/northfield/disputes/{}",
+            dispute.id
+        )],
+        "the code a phone camera reads leads to the campaign page"
+    );
     browser.close().await;
 }
