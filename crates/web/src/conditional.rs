@@ -58,10 +58,8 @@ pub fn respond_page(
     page: &crate::wall_cache::CachedPage,
     cache_control: &'static str,
 ) -> Response {
-    let tag =
-        HeaderValue::from_str(&page.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
     let common = [
-        (header::ETAG, tag),
+        (header::ETAG, page.etag_header.clone()),
         (
             header::CACHE_CONTROL,
             HeaderValue::from_static(cache_control),

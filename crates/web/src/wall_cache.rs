@@ -10,10 +10,10 @@
 //! the page of the second before (the same messages, with a stamp a second older), so a
 //! crowd of visitors arriving together does not render it a hundred times over.
 
+use axum::http::HeaderValue;
 use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -33,6 +33,8 @@ pub type PageKey = (String, String, u32);
 pub struct CachedPage {
     /// Strong validator over the HTML.
     pub etag: String,
+    /// The same, ready to send as a header.
+    pub etag_header: HeaderValue,
     /// The page.
     pub html: Bytes,
     /// The page, gzip-compressed.
@@ -44,16 +46,17 @@ pub struct CachedPage {
 impl CachedPage {
     /// Prepares a rendered page: its ETag and its gzip form.
     pub fn new(html: String, second: i64) -> CachedPage {
-        let etag = format!(
-            "\"{}\"",
-            &hex::encode(Sha256::digest(html.as_bytes()))[..24]
-        );
+        let etag = crate::conditional::etag_of(html.as_bytes());
         let mut encoder = GzEncoder::new(Vec::with_capacity(html.len() / 4), Compression::best());
         // Writing to a Vec cannot fail.
         let _ = encoder.write_all(html.as_bytes());
         let gzip = encoder.finish().unwrap_or_default();
+        // A hex digest in quotes is always a valid header value.
+        let etag_header =
+            HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
         CachedPage {
             etag,
+            etag_header,
             html: Bytes::from(html),
             gzip: Bytes::from(gzip),
             second,

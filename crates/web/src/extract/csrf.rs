@@ -76,12 +76,10 @@ pub fn set_cookie_if_made(response: &mut Response, fresh: &FreshToken, secure: b
 
 impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<LazyToken>()
-            .map(|t| CsrfToken(t.get()))
-            .ok_or_else(|| AppError::Internal("CSRF layer missing".into()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        LazyCsrfToken::from_request_parts(parts, state)
+            .await
+            .map(|lazy| lazy.token())
     }
 }
 

@@ -206,7 +206,8 @@ pub async fn wall(
     user: Option<CurrentUser>,
     Path(slug): Path<String>,
     Query(q): Query<WallQuery>,
-    headers: axum::http::HeaderMap,
+    // The request itself rather than a copy of its headers: only two of them are read.
+    request: axum::extract::Request,
 ) -> AppResult<Response> {
     let page_number = q.page.unwrap_or(1).max(1);
     if user.is_some() || q.posted.is_some() {
@@ -233,7 +234,9 @@ pub async fn wall(
         Lookup::Render => Box::pin(render_anonymous(&state, key, q.kind, second)).await?,
     };
     Ok(crate::conditional::respond_page(
-        &headers, &cached, "no-cache",
+        request.headers(),
+        &cached,
+        "no-cache",
     ))
 }
 
