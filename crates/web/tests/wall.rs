@@ -642,6 +642,11 @@ async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
         "served precompressed"
     );
     assert_eq!(first.headers()["vary"], "Accept-Encoding");
+    assert!(
+        first.headers().get("set-cookie").is_none(),
+        "the shared page gives no visitor a token or cookie"
+    );
+    assert!(first.headers().get("x-request-id").is_some());
     // The page (and its form stamp) is remade each second; within one, a revalidation is a 304.
     let mut saw_304 = false;
     for _ in 0..10 {
