@@ -3,7 +3,7 @@
 //! Every visitor gets a random token in an HttpOnly, SameSite=Lax cookie; every form carries
 //! the same token in a hidden `csrf_token` field; [`CsrfForm`] refuses a form whose field is
 //! missing or differs (403). Another site can neither read the cookie nor set the field, and
-//! the Origin check in [`crate::security::origin_check`] refuses cross-site posts before this.
+//! the Origin check in [`crate::security::protect`] refuses cross-site posts before this.
 
 use crate::error::AppError;
 use crate::tokens::{random_token, same_secret};
