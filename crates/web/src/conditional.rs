@@ -51,7 +51,7 @@ pub fn respond(
         .into_response()
 }
 
-/// A page rendered once and kept with its gzip form ([`CachedPage`]): `304` when the client
+/// A page rendered once and kept with its gzip form ([`crate::wall_cache::CachedPage`]): `304` when the client
 /// has it, the gzip bytes when the client takes gzip, else the page.
 pub fn respond_page(
     request: &HeaderMap,

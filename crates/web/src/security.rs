@@ -13,9 +13,10 @@ use crate::state::AppState;
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// The browser-facing protections, in one layer: refuses cross-site unsafe requests (see
-/// [`same_origin`]), gives the handler the visitor's CSRF token and sets its cookie when a new
-/// one was made ([`crate::extract::csrf`]), and adds the security headers to every response.
+/// The browser-facing protections, in one layer: refuses cross-site unsafe requests (their
+/// `Origin` or `Referer` is another site's), gives the handler the visitor's CSRF token and
+/// sets its cookie when a new one was made ([`crate::extract::csrf`]), and adds the security
+/// headers to every response.
 pub async fn protect(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let mut response = match refuse_cross_site(&state, &request) {
         Some(refused) => refused,
