@@ -333,7 +333,9 @@ pub async fn member_import_is_all_or_nothing(store: Arc<dyn Store>) {
     assert_eq!(store.import_map(b).await.unwrap(), None);
 }
 
-/// A web import run records its progress, then its outcome, in its branch only.
+/// A web import run records that it is running, then its outcome, in its branch only. (Its
+/// progress while running is kept by the process running it: on SQLite the import holds the
+/// write lock until it commits.)
 pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let other = branch(&store, "south").await;
@@ -342,10 +344,9 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let id = store.start_import_run(b, user.id, false, 3).await.unwrap();
-    store.set_import_progress(id, 2).await.unwrap();
     let run = store.import_run(b, id).await.unwrap();
     assert_eq!(run.status, ImportRunStatus::Running);
-    assert_eq!((run.rows_done, run.rows_total), (2, 3));
+    assert_eq!((run.rows_done, run.rows_total), (0, 3));
     assert!(run.outcome.is_none());
     assert!(matches!(
         store.import_run(other, id).await,

@@ -271,8 +271,6 @@ pub trait MemberStore: Send + Sync {
         dry_run: bool,
         rows_total: u64,
     ) -> StoreResult<i64>;
-    /// Records how many rows a run has checked.
-    async fn set_import_progress(&self, id: i64, rows_done: u64) -> StoreResult<()>;
     /// Records how a run ended: its outcome, or the error that stopped it.
     async fn finish_import_run(
         &self,

@@ -514,10 +514,6 @@ impl crate::MemberStore for SqlStore {
             .await
     }
 
-    async fn set_import_progress(&self, id: i64, rows_done: u64) -> StoreResult<()> {
-        self.sql_set_import_progress(id, rows_done).await
-    }
-
     async fn finish_import_run(
         &self,
         id: i64,

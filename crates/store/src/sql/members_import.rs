@@ -290,17 +290,6 @@ impl SqlStore {
         .await?)
     }
 
-    pub(super) async fn sql_set_import_progress(&self, id: i64, done: u64) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE member_imports SET rows_done = $1 WHERE id = $2 AND status = 'running'",
-        )
-        .bind(i64::try_from(done).unwrap_or(i64::MAX))
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
     pub(super) async fn sql_finish_import_run(
         &self,
         id: i64,
