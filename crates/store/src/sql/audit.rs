@@ -139,7 +139,7 @@ impl AuditStore for SqlStore {
     }
 }
 
-fn entry_from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+pub(super) fn entry_from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
         id: row.try_get("id")?,
         at: from_secs(row.try_get("at")?),

@@ -172,9 +172,7 @@ pub(super) async fn record_result(
     .bind(id)
     .execute(store.pool())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
+    super::found(&done)?;
     ballot(store, branch, id).await
 }
 
@@ -276,9 +274,7 @@ pub(super) async fn mark_step(
         .bind(step)
         .execute(store.pool())
         .await?;
-    if result.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
+    super::found(&result)?;
     Ok(())
 }
 

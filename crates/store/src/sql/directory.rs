@@ -170,9 +170,7 @@ impl DirectoryStore for SqlStore {
             .bind(id.0)
             .execute(self.pool())
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 

@@ -11,18 +11,8 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use picket_domain::disputes::Named;
 use picket_domain::BranchId;
-use sqlx::any::AnyQueryResult;
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// `NotFound` when a statement touched no row.
-fn touched(done: &AnyQueryResult) -> StoreResult<()> {
-    if done.rows_affected() == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
 
 /// The tables whose rows belong directly to a dispute, for deletes.
 #[derive(Clone, Copy)]
@@ -63,7 +53,7 @@ impl SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        touched(&done)
+        super::found(&done)
     }
 }
 
@@ -113,7 +103,7 @@ impl DisputeEditStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        touched(&done)
+        super::found(&done)
     }
 
     async fn delete_party(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
@@ -140,7 +130,7 @@ impl DisputeEditStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        touched(&done)
+        super::found(&done)
     }
 
     async fn delete_claim(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
@@ -170,7 +160,7 @@ impl DisputeEditStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        touched(&done)
+        super::found(&done)
     }
 
     async fn delete_rate(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
@@ -279,7 +269,7 @@ impl DisputeEditStore for SqlStore {
         .bind(dispute)
         .execute(self.pool())
         .await?;
-        touched(&done)
+        super::found(&done)
     }
 
     async fn update_period(
@@ -316,7 +306,7 @@ impl DisputeEditStore for SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        touched(&done)?;
+        super::found(&done)?;
         // Daily records for days no longer in the period would count days it does not have.
         sqlx::query(
             "DELETE FROM action_participation WHERE branch_id = $1 AND period_id = $2 \
@@ -355,7 +345,7 @@ impl DisputeEditStore for SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        touched(&done)?;
+        super::found(&done)?;
         tx.commit().await?;
         Ok(())
     }

@@ -124,9 +124,7 @@ impl DisputeStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         self.dispute(branch, id).await
     }
 
@@ -230,9 +228,7 @@ impl DisputeStore for SqlStore {
                 .bind(claim)
                 .execute(self.pool())
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 
@@ -302,9 +298,7 @@ impl DisputeStore for SqlStore {
         .bind(event)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 
@@ -461,9 +455,7 @@ impl DisputeStore for SqlStore {
         .bind(period)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 

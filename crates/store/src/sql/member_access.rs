@@ -4,7 +4,7 @@
 use super::directory::user_from_row;
 use super::{corrupt, from_secs, to_secs, SqlStore};
 use crate::member_access::*;
-use crate::{AuditEntry, Membership, NewOutboxEmail, StoreError, StoreResult, User};
+use crate::{Membership, NewOutboxEmail, StoreError, StoreResult, User};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::member_access::{erased_account_email, erased_name, LinkState};
@@ -44,20 +44,6 @@ fn consent_from_row(row: &AnyRow) -> StoreResult<ConsentRecord> {
             _ => return Err(corrupt("consent source", &source)),
         },
         actor: row.try_get::<Option<i64>, _>("actor_id")?.map(UserId),
-    })
-}
-
-fn audit_from_row(row: &AnyRow) -> StoreResult<AuditEntry> {
-    Ok(AuditEntry {
-        id: row.try_get("id")?,
-        at: from_secs(row.try_get("at")?),
-        actor: row.try_get::<Option<i64>, _>("actor_id")?.map(UserId),
-        actor_email: row.try_get("actor_email")?,
-        branch: row.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
-        action: row.try_get("action")?,
-        subject: row.try_get("subject")?,
-        detail: row.try_get("detail")?,
-        request_id: row.try_get("request_id")?,
     })
 }
 
@@ -416,7 +402,7 @@ impl MemberAccessStore for SqlStore {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(audit_from_row)
+        .map(super::audit::entry_from_row)
         .collect::<StoreResult<Vec<_>>>()?;
         let audit_by = match user_id {
             Some(id) => sqlx::query(&format!("{AUDIT} WHERE a.actor_id = $1 ORDER BY a.id"))
@@ -424,7 +410,7 @@ impl MemberAccessStore for SqlStore {
                 .fetch_all(self.pool())
                 .await?
                 .iter()
-                .map(audit_from_row)
+                .map(super::audit::entry_from_row)
                 .collect::<StoreResult<Vec<_>>>()?,
             None => Vec::new(),
         };

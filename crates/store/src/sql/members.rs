@@ -342,9 +342,7 @@ impl SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 

@@ -144,6 +144,15 @@ pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
     ))
 }
 
+/// `NotFound` when a statement changed no row: what it was to change is not there (or is
+/// another branch's).
+pub(crate) fn found(done: &sqlx::any::AnyQueryResult) -> StoreResult<()> {
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }

@@ -3,7 +3,7 @@
 use super::disputes::owned_dispute;
 use super::{from_secs, to_secs, SqlStore};
 use crate::pickets::{PicketLocation, PicketStore};
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::pickets::PicketPlace;
@@ -59,9 +59,7 @@ impl PicketStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 
@@ -79,9 +77,7 @@ impl PicketStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         Ok(())
     }
 

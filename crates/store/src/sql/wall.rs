@@ -213,9 +213,7 @@ impl WallStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&done)?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
         ))
@@ -301,9 +299,7 @@ impl WallStore for SqlStore {
         .bind(id)
         .execute(self.pool())
         .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        super::found(&changed)?;
         Ok(())
     }
 }
