@@ -76,8 +76,10 @@ impl Browser {
         }
     }
 
-    /// Opens the sign-in page at `login_url` and submits it with these credentials; the
-    /// caller waits for whatever page should follow.
+    /// Opens the sign-in page at `login_url` and submits it with these credentials, and
+    /// returns once the browser has left the sign-in page it submitted (the page that follows,
+    /// or the sign-in page again with its error, is then loading or loaded), so that the
+    /// caller cannot find an element of the old page.
     pub async fn sign_in(&self, login_url: &str, email: &str, password: &str) {
         use fantoccini::Locator;
         let c = &self.client;
@@ -90,12 +92,20 @@ impl Browser {
                 .await
                 .expect("type into the sign-in form");
         }
-        c.find(Locator::Css("form.stack button[type=submit]"))
+        let button = c
+            .find(Locator::Css("form.stack button[type=submit]"))
             .await
-            .expect("the sign-in button")
-            .click()
-            .await
-            .expect("submit the sign-in form");
+            .expect("the sign-in button");
+        button.click().await.expect("submit the sign-in form");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        // The old page's button goes stale when the next document replaces it.
+        while button.is_enabled().await.is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "the sign-in form was never submitted"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Ends the session and the driver.

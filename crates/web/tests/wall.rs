@@ -792,3 +792,26 @@ async fn offers_become_follow_up_tasks_for_organisers() {
     assert!(audit.items.iter().any(|e| e.action == "wall.pledges.view"));
     assert!(audit.items.iter().any(|e| e.action == "wall.followup.done"));
 }
+
+#[tokio::test]
+async fn the_wall_carries_share_tags_with_its_public_address() {
+    let app = TestApp::spawn_with(|s| {
+        s.server.public_url = "https://picket.example.org/".into();
+    })
+    .await;
+    app.branch("northfield").await;
+    let html = reqwest::get(app.url("/northfield/wall"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for tag in [
+        r#"<link rel="canonical" href="https://picket.example.org/northfield/wall">"#,
+        r#"<meta property="og:url" content="https://picket.example.org/northfield/wall">"#,
+        r#"<meta property="og:title" content="Solidarity wall · northfield branch">"#,
+        r#"<meta name="twitter:card" content="summary">"#,
+    ] {
+        assert!(html.contains(tag), "missing {tag}");
+    }
+}

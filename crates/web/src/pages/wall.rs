@@ -135,6 +135,8 @@ struct WallPage {
     posted: bool,
     max_chars: usize,
     can_moderate: bool,
+    /// The wall's public address, for links shared elsewhere.
+    url: String,
 }
 
 /// `?kind=&page=&posted=`
@@ -177,6 +179,7 @@ async fn wall_page(
             || u.is_admin()
     });
     let stamp = crate::wall::form_stamp(state, &branch, Utc::now().timestamp()).await?;
+    let url = format!("{}/{}/wall", state.settings.public_base(), branch.slug);
     Ok(WallPage {
         layout: Layout::new(format!("Solidarity wall · {}", branch.name), csrf, user),
         branch,
@@ -195,6 +198,7 @@ async fn wall_page(
         posted: false,
         max_chars: state.settings.wall.max_message_chars,
         can_moderate,
+        url,
     })
 }
 
