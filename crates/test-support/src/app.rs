@@ -200,3 +200,21 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_string())
 }
+
+/// Sends a request and reads its body, failing the test if either cannot be done:
+/// `client.get(url).body_text().await`.
+pub trait BodyText {
+    /// The response's body as text (whatever its status).
+    fn body_text(self) -> impl std::future::Future<Output = String> + Send;
+}
+
+impl BodyText for reqwest::RequestBuilder {
+    async fn body_text(self) -> String {
+        self.send()
+            .await
+            .expect("the request was sent")
+            .text()
+            .await
+            .expect("the body was read")
+    }
+}

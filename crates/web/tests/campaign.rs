@@ -16,7 +16,7 @@ use picket_domain::{Nation, Role};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
 use picket_store::wall::{Moderation, NewWallMessage, WallStatus};
 use picket_store::Branch;
-use picket_test_support::TestApp;
+use picket_test_support::{BodyText, TestApp};
 
 const PUBLIC_URL: &str = "https://picket.example.org";
 
@@ -306,7 +306,7 @@ async fn the_campaign_page_shows_the_campaign_and_nothing_about_members() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
-    let after = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let after = client.get(&url).body_text().await;
     assert!(after.contains(r#"data-counter="wall_messages" aria-live="polite">3</strong>"#));
 
     // A signed-in organiser gets their own page with links to the desk and the pickets form.
@@ -383,12 +383,8 @@ async fn the_strike_calendar_is_valid_icalendar_and_the_poster_carries_the_qr_co
 
     let poster = client
         .get(s.app.url(&format!("/northfield/disputes/{}/poster", s.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     let page_url = format!("{PUBLIC_URL}/northfield/disputes/{}", s.id);
     assert!(poster.contains("A 10% recruitment and retention payment for every social worker"));
     assert!(
@@ -410,12 +406,8 @@ async fn the_strike_calendar_is_valid_icalendar_and_the_poster_carries_the_qr_co
     assert!(poster.contains(svg), "the QR code encodes {page_url}");
     let css = client
         .get(s.app.url("/assets/picket.css"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(css.contains("@page poster { size: A4;"));
     let qr = client
         .get(s.app.url(&format!("/northfield/disputes/{}/qr.svg", s.id)))

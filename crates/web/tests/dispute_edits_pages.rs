@@ -3,7 +3,7 @@
 //! and deletes (organisers only); reps record participation from the desk.
 
 use picket_domain::Role;
-use picket_test_support::TestApp;
+use picket_test_support::{BodyText, TestApp};
 
 struct Desk {
     app: TestApp,
@@ -266,14 +266,7 @@ async fn a_rep_records_participation_from_the_desk() {
     assert_eq!(res.status(), 303);
     let rep = d.app.client();
     d.app.login(&rep, "someone@example.org").await;
-    let html = rep
-        .get(d.app.url(&desk))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = rep.get(d.app.url(&desk)).body_text().await;
     assert!(html.contains("Record how many took part"));
     let period_id = {
         let marker = "name=\"period_id\"><option value=\"";

@@ -4,7 +4,7 @@
 
 use picket_domain::Role;
 use picket_store::PageRequest;
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 
 async fn organiser() -> (TestApp, reqwest::Client) {
     let app = TestApp::spawn().await;
@@ -75,14 +75,7 @@ async fn a_dispute_and_its_timeline_are_made_by_form_and_the_public_page_shows_o
         let res = post(&app, &client, &desk, &format!("{base}/timeline"), &fields).await;
         assert_eq!(res.status(), 303, "{title}");
     }
-    let html = client
-        .get(app.url(&desk))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url(&desk)).body_text().await;
     assert!(
         html.contains("Failure to Agree registered") && html.contains("Private strategy meeting")
     );
@@ -143,14 +136,7 @@ async fn a_dispute_and_its_timeline_are_made_by_form_and_the_public_page_shows_o
     assert!(html.contains("Failure to Agree registered"));
     assert!(!html.contains("Private strategy meeting"));
     assert!(!html.contains("org@example.org") && !html.contains("mem@example.org"));
-    let branch = anonymous
-        .get(app.url("/northfield"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let branch = anonymous.get(app.url("/northfield")).body_text().await;
     assert!(branch.contains("Recruitment and retention payment"));
 
     // The desk needs membership; members read but cannot write.
@@ -216,24 +202,13 @@ async fn another_branch_gets_404_for_the_desk_and_the_public_page_under_its_own_
             .status(),
         404
     );
-    let branch_page = anonymous
-        .get(app.url("/northfield"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let branch_page = anonymous.get(app.url("/northfield")).body_text().await;
     assert!(!branch_page.contains("Secret plans"));
     assert!(
         client
             .get(app.url(&desk))
-            .send()
+            .body_text()
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
             .contains("Secret plans"),
         "edited"
     );
@@ -319,14 +294,7 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
         assert_eq!(res.status(), 303, "{starts}");
     }
     // Marking a day that is not a bank holiday names the field and keeps what was typed.
-    let html = client
-        .get(app.url(&desk))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url(&desk)).body_text().await;
     let marker = "name=\"period_id\"><option value=\"";
     let start = html.find(marker).expect("holidays form") + marker.len();
     let first_period = html[start..].split('"').next().unwrap().to_string();
@@ -359,12 +327,8 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
     assert_eq!(res.status(), 303);
     let html = client
         .get(app.url(&format!("{desk}?as_of=2024-05-01")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(
         html.contains("10 (2024-04-15 to 2024-04-26) = 10"),
         "days so far with working"

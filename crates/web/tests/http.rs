@@ -2,7 +2,7 @@
 
 use picket_domain::Role;
 use picket_store::PageRequest;
-use picket_test_support::{test_backend, TestApp};
+use picket_test_support::{test_backend, BodyText, TestApp};
 
 #[tokio::test]
 async fn healthz_answers_with_the_backend_and_security_headers() {
@@ -70,14 +70,7 @@ async fn signing_in_and_out() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let dash = client
-        .get(app.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dash = client.get(app.url("/dashboard")).body_text().await;
     assert!(dash.contains("Hello, dana"), "{dash}");
 
     let token = picket_test_support::extract_csrf(&dash).unwrap();

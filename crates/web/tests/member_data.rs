@@ -5,7 +5,7 @@
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_store::{Branch, PageRequest};
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 use sqlx::Row;
 use std::time::Duration;
 
@@ -50,12 +50,8 @@ async fn sign_in_by_link(app: &TestApp, email: &str) -> reqwest::Client {
     let token = text[start..].split_whitespace().next().unwrap().to_string();
     let page = client
         .get(app.url(&format!("/login/link?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     let csrf = extract_csrf(&page).expect("confirmation form");
     let r = client
         .post(app.url("/login/link"))
@@ -156,12 +152,8 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     // The record in the directory leads to the export and erasure.
     let html = org
         .get(app.url(&format!("/northfield/members/{ana}?reason=casework")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(
         html.contains(&format!("/northfield/members/{ana}/subject-access")),
         "{html}"

@@ -5,7 +5,7 @@ use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_store::members::MemberFilter;
 use picket_store::{AuditFilter, Branch, PageRequest};
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 use std::time::{Duration, Instant};
 
 fn ten_thousand_rows() -> String {
@@ -64,14 +64,7 @@ async fn result_page(
     assert!(location.contains("/members/import/"), "{location}");
     let started = Instant::now();
     loop {
-        let html = client
-            .get(app.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = client.get(app.url(&location)).body_text().await;
         if !html.contains("http-equiv=\"refresh\"") {
             return html;
         }
@@ -522,13 +515,6 @@ async fn bad_files_are_explained_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
-    let page = org
-        .get(app.url("/north/members/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = org.get(app.url("/north/members/import")).body_text().await;
     assert!(extract_csrf(&page).is_some());
 }

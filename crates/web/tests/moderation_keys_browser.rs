@@ -6,7 +6,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::Locator;
 use picket_domain::Role;
 use picket_store::wall::WallStatus;
-use picket_test_support::{Browser, TestApp, TEST_PASSWORD};
+use picket_test_support::{BodyText, Browser, TestApp, TEST_PASSWORD};
 use std::time::Duration;
 
 async fn press(c: &fantoccini::Client, key: char) {
@@ -127,14 +127,7 @@ async fn keys_move_through_the_queue_and_approve() {
     assert_eq!(status_of(&app, &branch, ids[0]).await, WallStatus::Pending);
 
     // The approved message is on the public wall.
-    let wall = http
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wall = http.get(app.url("/northfield/wall")).body_text().await;
     assert!(wall.contains("We stand with you, number 1"));
     assert!(!wall.contains("We stand with you, number 2"));
     browser.close().await;
@@ -160,12 +153,8 @@ async fn the_queue_still_works_by_touch_without_keys() {
     app.login(&client, "org@example.org").await;
     let page = client
         .get(app.url("/northfield/wall/moderate"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(page.contains(r#"value="approve" class="button small approve" aria-keyshortcuts="a""#));
     assert!(page.contains("<kbd>j</kbd>"));
     let token = picket_test_support::extract_csrf(&page).unwrap();

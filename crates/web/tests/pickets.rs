@@ -6,7 +6,7 @@ use picket_domain::disputes::DisputeStatus;
 use picket_domain::{Nation, Role};
 use picket_store::disputes::NewDispute;
 use picket_store::PageRequest;
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 
 async fn form(
     app: &TestApp,
@@ -15,14 +15,7 @@ async fn form(
     action: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let html = client
-        .get(app.url(page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url(page)).body_text().await;
     let token = extract_csrf(&html).expect("a form");
     let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
     body.extend_from_slice(fields);

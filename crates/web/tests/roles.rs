@@ -2,7 +2,7 @@
 
 use picket_domain::Role;
 use picket_store::PageRequest;
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 use std::time::Duration;
 
 #[tokio::test]
@@ -138,12 +138,8 @@ async fn adding_a_user_keeps_the_form_on_error_and_sends_a_welcome_email() {
     app.login(&client, "org@example.org").await;
     let page = client
         .get(app.url("/northfield/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     let token = extract_csrf(&page).unwrap();
 
     let bad = client

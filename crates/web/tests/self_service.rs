@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use picket_domain::members::MemberDetails;
 use picket_store::member_access::NewMagicLink;
 use picket_store::{Branch, NewOutboxEmail};
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 use std::time::Duration as StdDuration;
 
 async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email: &str) -> i64 {
@@ -175,12 +175,8 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
     assert_eq!(saved.status(), 303);
     let html = client
         .get(app.url("/northfield/me?saved=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(html.contains("Your changes are saved") && html.contains("07700 900123"));
     let record = app.store().member(branch.id, id).await.unwrap();
     assert_eq!(

@@ -4,7 +4,7 @@
 use picket_domain::Role;
 use picket_store::wall::{WallFilter, WallStatus};
 use picket_store::PageRequest;
-use picket_test_support::{extract_csrf, TestApp};
+use picket_test_support::{extract_csrf, BodyText, TestApp};
 use std::time::Duration;
 
 async fn app() -> TestApp {
@@ -20,14 +20,7 @@ async fn post_form(
     client: &reqwest::Client,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let page = client
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = client.get(app.url("/northfield/wall")).body_text().await;
     let stamp = field_value(&page, "stamp");
     let mut form = vec![("stamp", stamp.as_str())];
     form.extend_from_slice(fields);
@@ -70,14 +63,7 @@ async fn a_post_waits_for_a_moderator_then_shows_and_the_poster_is_emailed() {
         posted.headers()["location"],
         "/northfield/wall?posted=1#form"
     );
-    let wall = public
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wall = public.get(app.url("/northfield/wall")).body_text().await;
     assert!(
         !wall.contains("Solidarity from Riverside"),
         "not shown before approval"
@@ -87,12 +73,8 @@ async fn a_post_waits_for_a_moderator_then_shows_and_the_poster_is_emailed() {
     app.login(&org, "org@example.org").await;
     let queue = org
         .get(app.url("/northfield/wall/moderate"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(queue.contains("Solidarity from Riverside"));
     let id = app
         .store()
@@ -110,14 +92,7 @@ async fn a_post_waits_for_a_moderator_then_shows_and_the_poster_is_emailed() {
         .unwrap();
     assert_eq!(approved.status(), 303);
 
-    let wall = public
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wall = public.get(app.url("/northfield/wall")).body_text().await;
     assert!(wall.contains("Solidarity from Riverside!") && wall.contains("Riverside Branch"));
     assert!(
         !wall.contains("sec@riverside.example"),
@@ -300,14 +275,7 @@ async fn what_posters_type_is_shown_as_text() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let html = client
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/northfield/wall")).body_text().await;
     assert!(
         !html.contains("<script>alert") && !html.contains("<img src=x"),
         "markup is escaped"
@@ -395,12 +363,8 @@ async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
 
     let list = http
         .get(app.url("/api/v1/branches/northfield/wall?kind=politician"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(
         list.contains("Proud to support you.") && !list.contains("jo@council.example"),
         "{list}"
@@ -690,14 +654,7 @@ async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
         .await
         .unwrap();
     let id = r["id"].as_i64().unwrap();
-    let before = http
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let before = http.get(app.url("/northfield/wall")).body_text().await;
     assert!(!before.contains("Fresh support"));
     http.post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
         .bearer_auth(&token)
@@ -753,12 +710,8 @@ async fn offers_become_follow_up_tasks_for_organisers() {
     app.login(&org, "org@example.org").await;
     let page = org
         .get(app.url("/northfield/wall/pledges"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(page.contains("Invites a speaker") && page.contains("ws@westdale.example"));
     let id = app
         .store()
@@ -777,12 +730,8 @@ async fn offers_become_follow_up_tasks_for_organisers() {
     assert_eq!(done.status(), 303);
     let page = org
         .get(app.url("/northfield/wall/pledges"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body_text()
+        .await;
     assert!(page.contains("No offers waiting"));
     let audit = app
         .store()

@@ -6,7 +6,7 @@ mod support;
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
 use picket_domain::Role;
 use picket_store::wall::{Moderation, NewWallMessage, WallStatus};
-use picket_test_support::TestApp;
+use picket_test_support::{BodyText, TestApp};
 
 async fn approved(app: &TestApp, branch: &picket_store::Branch, n: usize, message: &str) -> i64 {
     let store = app.store();
@@ -142,14 +142,7 @@ async fn the_feed_is_valid_atom_with_the_newest_fifty_as_typed() {
     assert_eq!(changed.status(), 200);
 
     // The wall page points readers at it.
-    let wall = client
-        .get(app.url("/northfield/wall"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wall = client.get(app.url("/northfield/wall")).body_text().await;
     assert!(wall.contains(
         r#"<link rel="alternate" type="application/atom+xml" title="northfield branch: solidarity wall" href="/northfield/wall/feed.atom">"#
     ));
