@@ -218,3 +218,80 @@ impl BodyText for reqwest::RequestBuilder {
             .expect("the body was read")
     }
 }
+
+/// The JSON API as the holder of one bearer token: each call answers with the status and
+/// the body as JSON (`Null` when empty, a string when it is not JSON).
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl TestApp {
+    /// The API as the holder of `token`.
+    pub fn api(&self, token: &str) -> Api {
+        Api {
+            client: reqwest::Client::new(),
+            base: format!("http://{}", self.addr),
+            token: token.to_string(),
+        }
+    }
+}
+
+impl Api {
+    /// `method` on `path` (from the root, with its query), with `body` as JSON unless it is
+    /// `Null`.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
+    /// GET `path`.
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::GET, path, &serde_json::Value::Null)
+            .await
+    }
+
+    /// POST `body` to `path`.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::POST, path, body).await
+    }
+
+    /// POST raw bytes as `application/json` (to see how a malformed body is answered).
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> (u16, serde_json::Value) {
+        let request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body);
+        self.send(request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the request was sent");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("the body was read");
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        (status, body)
+    }
+}

@@ -9,6 +9,6 @@ pub mod app;
 pub mod browser;
 pub mod db;
 
-pub use app::{extract_csrf, test_settings, BodyText, TestApp, TEST_PASSWORD};
+pub use app::{extract_csrf, test_settings, Api, BodyText, TestApp, TEST_PASSWORD};
 pub use browser::Browser;
 pub use db::{test_backend, test_db, TestDb};

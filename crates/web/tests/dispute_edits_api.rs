@@ -12,7 +12,6 @@ struct Api {
     app: TestApp,
     token: String,
     dispute: i64,
-    client: reqwest::Client,
 }
 
 impl Api {
@@ -25,7 +24,6 @@ impl Api {
             app,
             token,
             dispute: 0,
-            client: reqwest::Client::new(),
         };
         let (status, made) = api
             .send(
@@ -47,17 +45,10 @@ impl Api {
         } else {
             format!("/api/v1/branches/northfield/disputes/{}", self.dispute)
         };
-        let mut req = self
-            .client
-            .request(method.clone(), self.app.url(&format!("{base}{path}")))
-            .bearer_auth(token);
-        if method != Method::GET && method != Method::DELETE {
-            req = req.json(&body);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        self.app
+            .api(token)
+            .call(method, &format!("{base}{path}"), &body)
+            .await
     }
 
     async fn send(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
@@ -264,18 +255,15 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
         "cast",
     )
     .await;
-    let res = api
-        .client
-        .post(api.app.url(&format!(
-            "/api/v1/branches/northfield/ballots/{ballot}/questions"
-        )))
-        .bearer_auth(&api.token)
-        .json(&json!({"question": "Considered leaving?", "answer": "Yes", "percent": "100"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let q: Value = res.json().await.unwrap();
+    let (status, q) = api
+        .app
+        .api(&api.token)
+        .post(
+            &format!("/api/v1/branches/northfield/ballots/{ballot}/questions"),
+            &json!({"question": "Considered leaving?", "answer": "Yes", "percent": "100"}),
+        )
+        .await;
+    assert_eq!(status, 201);
     let (status, _) = api
         .send(
             Method::DELETE,
@@ -472,15 +460,7 @@ async fn participation_records_change_the_striker_days_and_say_so() {
 #[tokio::test]
 async fn the_openapi_document_lists_the_edits() {
     let api = Api::new().await;
-    let doc: Value = api
-        .client
-        .get(api.app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, doc) = api.app.api(&api.token).get("/api/v1/openapi.json").await;
     let ops: Vec<&str> = doc["paths"]
         .as_object()
         .unwrap()

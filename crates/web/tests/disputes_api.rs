@@ -2,51 +2,44 @@
 //! field, periods of action with notice deadlines, warnings and strike-day counts.
 
 use picket_domain::Role;
-use picket_test_support::TestApp;
+use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
 
-async fn setup() -> (TestApp, String, i64) {
+/// An app with an organiser of northfield, their API, and a dispute of theirs.
+async fn setup() -> (TestApp, Api, i64) {
     let app = TestApp::spawn().await;
     let north = app.branch("northfield").await;
     app.user(&north, "org@example.org", Role::Organiser).await;
-    let token = app.api_token("org@example.org").await;
-    let created: Value = reqwest::Client::new()
-        .post(app.url("/api/v1/branches/northfield/disputes"))
-        .bearer_auth(&token)
-        .json(
+    let api = app.api(&app.api_token("org@example.org").await);
+    let id = create_dispute(&api).await;
+    (app, api, id)
+}
+
+async fn create_dispute(api: &Api) -> i64 {
+    let (status, created) = api
+        .post(
+            "/api/v1/branches/northfield/disputes",
             &json!({"title": "Recruitment and retention", "employer": "Borough council",
-                      "nation": "england", "status": "balloting"}),
+                    "nation": "england", "status": "balloting"}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_i64().expect("dispute id");
-    (app, token, id)
+        .await;
+    assert_eq!(status, 201, "{created}");
+    created["id"].as_i64().expect("dispute id")
 }
 
 #[tokio::test]
 async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
-    let (app, token, id) = setup().await;
-    let client = reqwest::Client::new();
-    let url = app.url(&format!(
-        "/api/v1/branches/northfield/disputes/{id}/ballots"
-    ));
-    let res = client
-        .post(&url)
-        .bearer_auth(&token)
-        .json(
+    let (_app, api, id) = setup().await;
+    let url = format!("/api/v1/branches/northfield/disputes/{id}/ballots");
+    let (status, ballot) = api
+        .post(
+            &url,
             &json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-                      "closed": "2023-08-31", "entitled": 19, "cast": 15, "yes": 15, "no": 0,
-                      "result_to_employer": "2023-09-01"}),
+                    "closed": "2023-08-31", "entitled": 19, "cast": 15, "yes": 15, "no": 0,
+                    "result_to_employer": "2023-09-01"}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let ballot: Value = res.json().await.unwrap();
+        .await;
+    assert_eq!(status, 201);
     assert_eq!(ballot["assessment"]["turnout_percent"], json!(78.95));
     assert_eq!(ballot["assessment"]["valid_mandate"], json!(true));
     assert_eq!(
@@ -55,15 +48,7 @@ async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
     );
     assert!(ballot["steps"].as_array().unwrap().len() >= 3, "{ballot}");
 
-    let list: Value = client
-        .get(&url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, list) = api.get(&url).await;
     assert_eq!(list[0]["assessment"]["turnout_percent"], json!(78.95));
 
     for (body, field) in [
@@ -93,15 +78,8 @@ async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
             "kind",
         ),
     ] {
-        let res = client
-            .post(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422, "{body}");
-        let err: Value = res.json().await.unwrap();
+        let (status, err) = api.post(&url, &body).await;
+        assert_eq!(status, 422, "{body}");
         assert_eq!(err["error"]["code"], "validation");
         assert_eq!(err["error"]["field"], field, "{err}");
         assert!(
@@ -113,73 +91,46 @@ async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
             "{err}"
         );
     }
-    let res = client
-        .post(&url)
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    let err: Value = res.json().await.unwrap();
+    let (status, err) = api.post_raw(&url, "{not json").await;
+    assert_eq!(status, 422);
     assert_eq!(err["error"]["field"], "body");
 }
 
 #[tokio::test]
 async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
-    let (app, token, id) = setup().await;
-    let client = reqwest::Client::new();
-    let ballots = app.url(&format!(
-        "/api/v1/branches/northfield/disputes/{id}/ballots"
-    ));
-    let res = client
-        .post(&ballots)
-        .bearer_auth(&token)
-        .json(
+    let (_app, api, id) = setup().await;
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/branches/northfield/disputes/{id}/ballots"),
             &json!({"kind": "statutory", "title": "Re-ballot", "opened": "2024-02-12",
-                      "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 20, "no": 0,
-                      "result_to_employer": "2024-03-11"}),
+                    "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 20, "no": 0,
+                    "result_to_employer": "2024-03-11"}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let periods = app.url(&format!(
-        "/api/v1/branches/northfield/disputes/{id}/action-periods"
-    ));
-    let first: Value = client
-        .post(&periods)
-        .bearer_auth(&token)
-        .json(
+        .await;
+    assert_eq!(status, 201);
+    let periods = format!("/api/v1/branches/northfield/disputes/{id}/action-periods");
+    let (_, first) = api
+        .post(
+            &periods,
             &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26",
-                      "called_out": 15, "notice_received": "2024-03-28"}),
+                    "called_out": 15, "notice_received": "2024-03-28"}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(first["days"], 10);
     assert_eq!(first["notice"]["notice_received_by"], "2024-04-01");
     assert_eq!(first["inside_mandate"], true);
     assert!(first["warnings"].as_array().unwrap().is_empty(), "{first}");
 
     // Late notice, and a bank holiday counted as a strike day.
-    let res = client
-        .post(&periods)
-        .bearer_auth(&token)
-        .json(
+    let (status, second) = api
+        .post(
+            &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-06-01",
-                      "called_out": 15, "notice_received": "2024-05-06",
-                      "holidays_as_strike": "2024-05-27"}),
+                    "called_out": 15, "notice_received": "2024-05-06",
+                    "holidays_as_strike": "2024-05-27"}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let second: Value = res.json().await.unwrap();
+        .await;
+    assert_eq!(status, 201);
     assert_eq!(second["notice"]["notice_received_by"], "2024-04-29");
     assert_eq!(second["days"], 15);
     assert_eq!(second["cumulative_strike_days"], 25);
@@ -196,19 +147,13 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
     assert!(codes.contains(&"notice-too-late"), "{codes:?}");
 
     // Past the mandate (ends 7 Sep 2024).
-    let third: Value = client
-        .post(&periods)
-        .bearer_auth(&token)
-        .json(
+    let (_, third) = api
+        .post(
+            &periods,
             &json!({"kind": "strike", "starts": "2024-09-16", "ends": "2024-09-20",
-                      "called_out": 15, "notice_received": "2024-08-30"}),
+                    "called_out": 15, "notice_received": "2024-08-30"}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(third["inside_mandate"], false, "{third}");
     assert!(
         third["warnings"]
@@ -219,31 +164,21 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         "{third}"
     );
 
-    let res = client
-        .post(&periods)
-        .bearer_auth(&token)
-        .json(
+    let (status, err) = api
+        .post(
+            &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-05-17",
-                      "called_out": 15, "holidays_as_strike": "2024-05-14"}),
+                    "called_out": 15, "holidays_as_strike": "2024-05-14"}),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    let err: Value = res.json().await.unwrap();
+        .await;
+    assert_eq!(status, 422);
     assert_eq!(err["error"]["field"], "holidays_as_strike");
 
-    let view: Value = client
-        .get(app.url(&format!(
+    let (_, view) = api
+        .get(&format!(
             "/api/v1/branches/northfield/disputes/{id}?as_of=2024-05-01"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert_eq!(view["headline"]["days_so_far"]["value"], "10");
     assert_eq!(view["headline"]["mandate_last_day"]["value"], "2024-09-07");
     assert_eq!(view["headline"]["next_notice"]["value"], "2024-04-29");
@@ -257,36 +192,24 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
 
 #[tokio::test]
 async fn another_branch_cannot_see_or_write_a_dispute() {
-    let (app, _token, id) = setup().await;
+    let (app, _api, id) = setup().await;
     let south = app.branch("southgate").await;
     app.user(&south, "other@example.org", Role::Organiser).await;
-    let other = app.api_token("other@example.org").await;
-    let client = reqwest::Client::new();
+    let other = app.api(&app.api_token("other@example.org").await);
     for path in [
         format!("/api/v1/branches/northfield/disputes/{id}"),
         format!("/api/v1/branches/southgate/disputes/{id}"),
     ] {
-        let res = client
-            .get(app.url(&path))
-            .bearer_auth(&other)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404, "{path}");
+        assert_eq!(other.get(&path).await.0, 404, "{path}");
     }
-    let res = client
-        .post(app.url(&format!(
-            "/api/v1/branches/southgate/disputes/{id}/timeline"
-        )))
-        .bearer_auth(&other)
-        .json(&json!({"dated": "2024-01-01", "kind": "note", "title": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 404);
-    let doc: Value = client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
+    let (status, _) = other
+        .post(
+            &format!("/api/v1/branches/southgate/disputes/{id}/timeline"),
+            &json!({"dated": "2024-01-01", "kind": "note", "title": "x"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
         .await
         .unwrap()
         .json()
@@ -297,23 +220,14 @@ async fn another_branch_cannot_see_or_write_a_dispute() {
 
 #[tokio::test]
 async fn steps_are_marked_done_and_claims_change_status() {
-    let (app, token, id) = setup().await;
-    let client = reqwest::Client::new();
-    let ballot: Value = client
-        .post(app.url(&format!(
-            "/api/v1/branches/northfield/disputes/{id}/ballots"
-        )))
-        .bearer_auth(&token)
-        .json(
+    let (_app, api, id) = setup().await;
+    let (_, ballot) = api
+        .post(
+            &format!("/api/v1/branches/northfield/disputes/{id}/ballots"),
             &json!({"kind": "statutory", "title": "Ballot", "opened": "2023-08-07",
-                      "closed": "2023-08-31", "entitled": 19}),
+                    "closed": "2023-08-31", "entitled": 19}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(
         ballot["assessment"].is_null(),
         "no answer before the result"
@@ -323,85 +237,55 @@ async fn steps_are_marked_done_and_claims_change_status() {
         ballot["steps"][0]["due"], "2023-07-31",
         "notice of ballot by the 7th day before opening"
     );
-    let mark = |done: &'static str| {
-        client
-            .post(app.url(&format!("/api/v1/branches/northfield/ballot-steps/{step}")))
-            .bearer_auth(&token)
-            .json(&json!({ "done": done }))
-            .send()
-    };
-    assert_eq!(mark("2023-07-28").await.unwrap().status(), 204);
-    let res = mark("28/07/2023").await.unwrap();
-    assert_eq!(res.status(), 422);
-    let err: Value = res.json().await.unwrap();
+    let step_url = format!("/api/v1/branches/northfield/ballot-steps/{step}");
+    assert_eq!(
+        api.post(&step_url, &json!({"done": "2023-07-28"})).await.0,
+        204
+    );
+    let (status, err) = api.post(&step_url, &json!({"done": "28/07/2023"})).await;
+    assert_eq!(status, 422);
     assert_eq!(err["error"]["field"], "done");
-    let ballots: Value = client
-        .get(app.url(&format!(
+    let (_, ballots) = api
+        .get(&format!(
             "/api/v1/branches/northfield/disputes/{id}/ballots"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert_eq!(ballots[0]["steps"][0]["done"], "2023-07-28");
 
-    let result: Value = client
-        .post(app.url(&format!(
-            "/api/v1/branches/northfield/ballots/{}/result",
-            ballot["ballot"]["id"]
-        )))
-        .bearer_auth(&token)
-        .json(&json!({"cast": 15, "yes": 15, "no": 0, "result_to_employer": "2023-09-01"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, result) = api
+        .post(
+            &format!(
+                "/api/v1/branches/northfield/ballots/{}/result",
+                ballot["ballot"]["id"]
+            ),
+            &json!({"cast": 15, "yes": 15, "no": 0, "result_to_employer": "2023-09-01"}),
+        )
+        .await;
     assert_eq!(result["assessment"]["turnout_percent"], json!(78.95));
 
-    let claim: Value = client
-        .post(app.url(&format!("/api/v1/branches/northfield/disputes/{id}/claims")))
-        .bearer_auth(&token)
-        .json(&json!({"kind": "offer", "dated": "2024-05-17", "summary": "5%", "status": "tabled"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let status_url = app.url(&format!(
+    let (_, claim) = api
+        .post(
+            &format!("/api/v1/branches/northfield/disputes/{id}/claims"),
+            &json!({"kind": "offer", "dated": "2024-05-17", "summary": "5%", "status": "tabled"}),
+        )
+        .await;
+    let status_url = format!(
         "/api/v1/branches/northfield/disputes/{id}/claims/{}/status",
         claim["id"]
-    ));
-    let res = client
-        .post(&status_url)
-        .bearer_auth(&token)
-        .json(&json!({"status": "rejected"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = client
-        .post(&status_url)
-        .bearer_auth(&token)
-        .json(&json!({"status": "sulking"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    let view: Value = client
-        .get(app.url(&format!("/api/v1/branches/northfield/disputes/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    );
+    assert_eq!(
+        api.post(&status_url, &json!({"status": "rejected"}))
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        api.post(&status_url, &json!({"status": "sulking"})).await.0,
+        422
+    );
+    let (_, view) = api
+        .get(&format!("/api/v1/branches/northfield/disputes/{id}"))
+        .await;
     assert_eq!(view["claims"][0]["status"], "rejected");
 }
 
@@ -417,29 +301,14 @@ async fn one_off_holidays_from_settings_change_the_strike_day_count() {
     .await;
     let north = app.branch("northfield").await;
     app.user(&north, "org@example.org", Role::Organiser).await;
-    let token = app.api_token("org@example.org").await;
-    let client = reqwest::Client::new();
-    let created: Value = client
-        .post(app.url("/api/v1/branches/northfield/disputes"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Pay", "employer": "Council", "nation": "england", "status": "balloting"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_i64().unwrap();
-    let period: Value = client
-        .post(app.url(&format!("/api/v1/branches/northfield/disputes/{id}/action-periods")))
-        .bearer_auth(&token)
-        .json(&json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api = app.api(&app.api_token("org@example.org").await);
+    let id = create_dispute(&api).await;
+    let (_, period) = api
+        .post(
+            &format!("/api/v1/branches/northfield/disputes/{id}/action-periods"),
+            &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15}),
+        )
+        .await;
     assert_eq!(
         period["days"], 9,
         "ten weekdays less the proclaimed holiday: {period}"
