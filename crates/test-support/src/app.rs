@@ -219,12 +219,12 @@ impl BodyText for reqwest::RequestBuilder {
     }
 }
 
-/// The JSON API as the holder of one bearer token: each call answers with the status and
-/// the body as JSON (`Null` when empty, a string when it is not JSON).
+/// The JSON API as the holder of one bearer token, or as the public: each call answers with
+/// the status and the body as JSON (`Null` when empty, a string when it is not JSON).
 pub struct Api {
     client: reqwest::Client,
     base: String,
-    token: String,
+    token: Option<String>,
 }
 
 impl TestApp {
@@ -233,7 +233,16 @@ impl TestApp {
         Api {
             client: reqwest::Client::new(),
             base: format!("http://{}", self.addr),
-            token: token.to_string(),
+            token: Some(token.to_string()),
+        }
+    }
+
+    /// The API as the public: no token.
+    pub fn public_api(&self) -> Api {
+        Api {
+            client: reqwest::Client::new(),
+            base: format!("http://{}", self.addr),
+            token: None,
         }
     }
 }
@@ -280,11 +289,11 @@ impl Api {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
-        let response = request
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("the request was sent");
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let response = request.send().await.expect("the request was sent");
         let status = response.status().as_u16();
         let text = response.text().await.expect("the body was read");
         let body = if text.is_empty() {

@@ -68,15 +68,7 @@ async fn the_wall_counter_rises_live_on_an_open_page() {
     tokio::time::sleep(Duration::from_millis(800)).await;
 
     let http = reqwest::Client::new();
-    let r: serde_json::Value = http
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "A resident", "kind": "resident", "message": "We back you"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": "A resident", "kind": "resident", "message": "We back you"})).await;
     let id = r["id"].as_i64().unwrap();
     let ok = http
         .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))

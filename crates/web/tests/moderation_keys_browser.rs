@@ -58,15 +58,7 @@ async fn keys_move_through_the_queue_and_approve() {
     let http = reqwest::Client::new();
     let mut ids = Vec::new();
     for n in 0..3 {
-        let r: serde_json::Value = http
-            .post(app.url("/api/v1/branches/northfield/wall"))
-            .json(&serde_json::json!({"name": format!("Supporter {n}"), "kind": "resident", "message": format!("We stand with you, number {n}")}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": format!("Supporter {n}"), "kind": "resident", "message": format!("We stand with you, number {n}")})).await;
         ids.push(
             r["id"]
                 .as_i64()
@@ -139,15 +131,7 @@ async fn the_queue_still_works_by_touch_without_keys() {
     let app = TestApp::spawn_with(|s| s.wall.posts_per_ip_per_hour = 100).await;
     let branch = app.branch("northfield").await;
     app.user(&branch, "org@example.org", Role::Organiser).await;
-    let r: serde_json::Value = reqwest::Client::new()
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "Tapper", "kind": "resident", "message": "Tapped approval"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": "Tapper", "kind": "resident", "message": "Tapped approval"})).await;
     let id = r["id"].as_i64().unwrap();
     let client = app.client();
     app.login(&client, "org@example.org").await;

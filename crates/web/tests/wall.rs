@@ -267,14 +267,16 @@ async fn what_posters_type_is_shown_as_text() {
         .items[0]
         .id;
     let token = app.api_token("org@example.org").await;
-    let r = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(
+        app.api(&token)
+            .post(
+                &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
+                &serde_json::json!({"action": "approve"})
+            )
+            .await
+            .0,
+        200
+    );
     let html = client.get(app.url("/northfield/wall")).body_text().await;
     assert!(
         !html.contains("<script>alert") && !html.contains("<img src=x"),
@@ -297,25 +299,24 @@ async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
     app.user(&south, "other@example.org", Role::Organiser).await;
     let http = reqwest::Client::new();
 
-    let r = http
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "Cllr Jo Bright", "kind": "politician", "message": "Proud to support you.", "email": "jo@council.example"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
-    let body: serde_json::Value = r.json().await.unwrap();
+    let public = app.public_api();
+    let (status, body) = public
+        .post(
+            "/api/v1/branches/northfield/wall",
+            &serde_json::json!({"name": "Cllr Jo Bright", "kind": "politician", "message": "Proud to support you.", "email": "jo@council.example"}),
+        )
+        .await;
+    assert_eq!(status, 202);
     assert_eq!(body["status"], "pending");
     let id = body["id"].as_i64().unwrap();
 
-    let bad = http
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "X", "kind": "troll", "message": "hi"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 422);
-    let err: serde_json::Value = bad.json().await.unwrap();
+    let (status, err) = public
+        .post(
+            "/api/v1/branches/northfield/wall",
+            &serde_json::json!({"name": "X", "kind": "troll", "message": "hi"}),
+        )
+        .await;
+    assert_eq!(status, 422);
     assert_eq!(
         (
             err["error"]["code"].as_str(),
@@ -326,40 +327,36 @@ async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
 
     let moderation = format!("/api/v1/branches/northfield/wall/{id}/moderation");
     let member = app.api_token("mem@example.org").await;
-    let r = http
-        .post(app.url(&moderation))
-        .bearer_auth(&member)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.api(&member)
+            .post(&moderation, &serde_json::json!({"action": "approve"}))
+            .await
+            .0,
+        403
+    );
     let other = app.api_token("other@example.org").await;
-    let r = http
-        .post(app.url(&moderation))
-        .bearer_auth(&other)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(
+        app.api(&other)
+            .post(&moderation, &serde_json::json!({"action": "approve"}))
+            .await
+            .0,
+        404
+    );
     let org = app.api_token("org@example.org").await;
-    let r = http
-        .post(app.url(&moderation))
-        .bearer_auth(&org)
-        .json(&serde_json::json!({"action": "sing"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let r = http
-        .post(app.url(&moderation))
-        .bearer_auth(&org)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(
+        app.api(&org)
+            .post(&moderation, &serde_json::json!({"action": "sing"}))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        app.api(&org)
+            .post(&moderation, &serde_json::json!({"action": "approve"}))
+            .await
+            .0,
+        200
+    );
 
     let list = http
         .get(app.url("/api/v1/branches/northfield/wall?kind=politician"))
@@ -400,24 +397,18 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
         .unwrap()
         .starts_with("text/event-stream"));
 
-    let r: serde_json::Value = http
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": "Live solidarity", "email": "ana@example.org"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": "Ana", "kind": "resident", "message": "Live solidarity", "email": "ana@example.org"})).await;
     let id = r["id"].as_i64().unwrap();
-    let approve = http
-        .post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(approve.status(), 200);
+    assert_eq!(
+        app.api(&token)
+            .post(
+                &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
+                &serde_json::json!({"action": "approve"})
+            )
+            .await
+            .0,
+        200
+    );
     let mut received = String::new();
     while !received.contains("Live solidarity") {
         let chunk = tokio::time::timeout(Duration::from_secs(10), events.chunk())
@@ -446,29 +437,25 @@ async fn retention_purges_rejected_posts_past_retention_only() {
     let branch = app.branch("northfield").await;
     app.user(&branch, "org@example.org", Role::Organiser).await;
     let token = app.api_token("org@example.org").await;
-    let http = reqwest::Client::new();
     let mut ids = Vec::new();
     for message in ["keep me", "reject me"] {
-        let r: serde_json::Value = http
-            .post(app.url("/api/v1/branches/northfield/wall"))
-            .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": message}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, r) = app
+            .public_api()
+            .post(
+                "/api/v1/branches/northfield/wall",
+                &serde_json::json!({"name": "Ana", "kind": "resident", "message": message}),
+            )
+            .await;
         ids.push(r["id"].as_i64().unwrap());
     }
-    http.post(app.url(&format!(
-        "/api/v1/branches/northfield/wall/{}/moderation",
-        ids[1]
-    )))
-    .bearer_auth(&token)
-    .json(&serde_json::json!({"action": "reject"}))
-    .send()
-    .await
-    .unwrap();
+    let (status, _) = app
+        .api(&token)
+        .post(
+            &format!("/api/v1/branches/northfield/wall/{}/moderation", ids[1]),
+            &serde_json::json!({"action": "reject"}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let state = picket_web::AppState::new(app.store(), app.mailer.clone(), app.settings.clone());
     let count = |outcomes: Vec<picket_jobs::retention::KindOutcome>| {
         outcomes
@@ -644,24 +631,24 @@ async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
     assert_eq!(forged.status(), 403);
 
     let token = app.api_token("org@example.org").await;
-    let r: serde_json::Value = http
-        .post(app.url("/api/v1/branches/northfield/wall"))
-        .json(&serde_json::json!({"name": "Ana", "kind": "resident", "message": "Fresh support"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, r) = app
+        .public_api()
+        .post(
+            "/api/v1/branches/northfield/wall",
+            &serde_json::json!({"name": "Ana", "kind": "resident", "message": "Fresh support"}),
+        )
+        .await;
     let id = r["id"].as_i64().unwrap();
     let before = http.get(app.url("/northfield/wall")).body_text().await;
     assert!(!before.contains("Fresh support"));
-    http.post(app.url(&format!("/api/v1/branches/northfield/wall/{id}/moderation")))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"action": "approve"}))
-        .send()
-        .await
-        .unwrap();
+    let (status, _) = app
+        .api(&token)
+        .post(
+            &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
+            &serde_json::json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let after = http.get(app.url("/northfield/wall")).send().await.unwrap();
     assert!(
         after.headers().get("content-encoding").is_none(),
