@@ -15,6 +15,13 @@ async fn app() -> TestApp {
     .await
 }
 
+/// Moderates message `id` through the API as the holder of `token`; the answer's status.
+async fn moderate(app: &TestApp, token: &str, id: i64, action: &str) -> u16 {
+    let path = format!("/api/v1/branches/northfield/wall/{id}/moderation");
+    let body = serde_json::json!({ "action": action });
+    app.api(token).post(&path, &body).await.0
+}
+
 async fn post_form(
     app: &TestApp,
     client: &reqwest::Client,
@@ -267,16 +274,7 @@ async fn what_posters_type_is_shown_as_text() {
         .items[0]
         .id;
     let token = app.api_token("org@example.org").await;
-    assert_eq!(
-        app.api(&token)
-            .post(
-                &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
-                &serde_json::json!({"action": "approve"})
-            )
-            .await
-            .0,
-        200
-    );
+    assert_eq!(moderate(&app, &token, id, "approve").await, 200);
     let html = client.get(app.url("/northfield/wall")).body_text().await;
     assert!(
         !html.contains("<script>alert") && !html.contains("<img src=x"),
@@ -325,38 +323,13 @@ async fn the_wall_api_posts_lists_and_moderates_with_the_same_rules() {
         (Some("validation"), Some("kind"))
     );
 
-    let moderation = format!("/api/v1/branches/northfield/wall/{id}/moderation");
     let member = app.api_token("mem@example.org").await;
-    assert_eq!(
-        app.api(&member)
-            .post(&moderation, &serde_json::json!({"action": "approve"}))
-            .await
-            .0,
-        403
-    );
+    assert_eq!(moderate(&app, &member, id, "approve").await, 403);
     let other = app.api_token("other@example.org").await;
-    assert_eq!(
-        app.api(&other)
-            .post(&moderation, &serde_json::json!({"action": "approve"}))
-            .await
-            .0,
-        404
-    );
+    assert_eq!(moderate(&app, &other, id, "approve").await, 404);
     let org = app.api_token("org@example.org").await;
-    assert_eq!(
-        app.api(&org)
-            .post(&moderation, &serde_json::json!({"action": "sing"}))
-            .await
-            .0,
-        422
-    );
-    assert_eq!(
-        app.api(&org)
-            .post(&moderation, &serde_json::json!({"action": "approve"}))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(moderate(&app, &org, id, "sing").await, 422);
+    assert_eq!(moderate(&app, &org, id, "approve").await, 200);
 
     let list = http
         .get(app.url("/api/v1/branches/northfield/wall?kind=politician"))
@@ -399,16 +372,7 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
 
     let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": "Ana", "kind": "resident", "message": "Live solidarity", "email": "ana@example.org"})).await;
     let id = r["id"].as_i64().unwrap();
-    assert_eq!(
-        app.api(&token)
-            .post(
-                &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
-                &serde_json::json!({"action": "approve"})
-            )
-            .await
-            .0,
-        200
-    );
+    assert_eq!(moderate(&app, &token, id, "approve").await, 200);
     let mut received = String::new();
     while !received.contains("Live solidarity") {
         let chunk = tokio::time::timeout(Duration::from_secs(10), events.chunk())
@@ -448,14 +412,7 @@ async fn retention_purges_rejected_posts_past_retention_only() {
             .await;
         ids.push(r["id"].as_i64().unwrap());
     }
-    let (status, _) = app
-        .api(&token)
-        .post(
-            &format!("/api/v1/branches/northfield/wall/{}/moderation", ids[1]),
-            &serde_json::json!({"action": "reject"}),
-        )
-        .await;
-    assert_eq!(status, 200);
+    assert_eq!(moderate(&app, &token, ids[1], "reject").await, 200);
     let state = picket_web::AppState::new(app.store(), app.mailer.clone(), app.settings.clone());
     let count = |outcomes: Vec<picket_jobs::retention::KindOutcome>| {
         outcomes
@@ -641,14 +598,7 @@ async fn anonymous_readers_share_one_cached_page_that_approval_refreshes() {
     let id = r["id"].as_i64().unwrap();
     let before = http.get(app.url("/northfield/wall")).body_text().await;
     assert!(!before.contains("Fresh support"));
-    let (status, _) = app
-        .api(&token)
-        .post(
-            &format!("/api/v1/branches/northfield/wall/{id}/moderation"),
-            &serde_json::json!({"action": "approve"}),
-        )
-        .await;
-    assert_eq!(status, 200);
+    assert_eq!(moderate(&app, &token, id, "approve").await, 200);
     let after = http.get(app.url("/northfield/wall")).send().await.unwrap();
     assert!(
         after.headers().get("content-encoding").is_none(),
