@@ -154,12 +154,7 @@ async fn an_organiser_reads_the_desk_figures_with_their_working_and_a_bad_form_k
         ("periods-teams", "Both community teams"),
         ("periods-called_out", "twenty"),
     ] {
-        c.find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(typed)
-            .await
-            .unwrap();
+        browser.type_into(Locator::Id(id), typed).await;
     }
     let submit = c
         .find(Locator::Css("#periods-form button[type=submit]"))

@@ -85,12 +85,7 @@ impl Browser {
         let c = &self.client;
         c.goto(login_url).await.expect("open the sign-in page");
         for (field, value) in [("email", email), ("password", password)] {
-            c.find(Locator::Id(field))
-                .await
-                .expect("a sign-in field")
-                .send_keys(value)
-                .await
-                .expect("type into the sign-in form");
+            self.type_into(Locator::Id(field), value).await;
         }
         let button = c
             .find(Locator::Css("form.stack button[type=submit]"))
@@ -106,6 +101,28 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Clicks the element `locator` finds, failing the test if there is none.
+    pub async fn click(&self, locator: fantoccini::Locator<'_>) {
+        self.client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no element to click ({locator:?}): {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {locator:?}: {e}"));
+    }
+
+    /// Types `text` into the field `locator` finds, failing the test if there is none.
+    pub async fn type_into(&self, locator: fantoccini::Locator<'_>, text: &str) {
+        self.client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no field to type into ({locator:?}): {e}"))
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {locator:?}: {e}"));
     }
 
     /// Ends the session and the driver.

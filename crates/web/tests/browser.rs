@@ -36,12 +36,9 @@ async fn an_organiser_signs_in_sees_the_dashboard_and_signs_out() {
         .await
         .is_ok());
 
-    c.find(Locator::Css("form[action='/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css("form[action='/logout'] button"))
+        .await;
     c.wait().for_element(Locator::Id("password")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().ends_with("/login"));
     c.goto(&app.url("/dashboard")).await.unwrap();

@@ -56,18 +56,10 @@ async fn an_organiser_imports_then_finds_a_member_on_a_phone() {
     assert!(fits_the_screen(c).await, "the import form fits 390px");
     upload.send_keys(&file.display().to_string()).await.unwrap();
     // The form starts as a dry run; this time import for real.
-    c.find(Locator::Css("input[name=dry_run]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[enctype] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(Locator::Css("input[name=dry_run]")).await;
+    browser
+        .click(Locator::Css("form[enctype] button[type=submit]"))
+        .await;
     let status = c
         .wait()
         .at_most(Duration::from_secs(60))
@@ -80,24 +72,13 @@ async fn an_organiser_imports_then_finds_a_member_on_a_phone() {
     assert!(fits_the_screen(c).await, "the result fits 390px");
 
     c.goto(&app.url("/north/members")).await.unwrap();
-    c.find(Locator::Css("#reason option[value=record-keeping]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys("number 42")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.grid-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css("#reason option[value=record-keeping]"))
+        .await;
+    browser.type_into(Locator::Id("q"), "number 42").await;
+    browser
+        .click(Locator::Css("form.grid-form button[type=submit]"))
+        .await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::LinkText("Member Number 42"))

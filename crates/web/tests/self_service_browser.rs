@@ -25,12 +25,7 @@ async fn a_member_signs_in_by_link_on_a_phone_and_downloads_their_data() {
     c.set_window_size(390, 844).await.unwrap();
 
     c.goto(&app.url("/northfield")).await.unwrap();
-    c.find(Locator::Id("my-record"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(Locator::Id("my-record")).await;
     c.wait()
         .for_element(Locator::Id("email"))
         .await
@@ -38,12 +33,9 @@ async fn a_member_signs_in_by_link_on_a_phone_and_downloads_their_data() {
         .send_keys("ana@example.org")
         .await
         .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click(Locator::Css("form.stack button[type=submit]"))
+        .await;
     let sent = c
         .wait()
         .for_element(Locator::Id("link-sent"))
@@ -91,26 +83,17 @@ async fn a_member_signs_in_by_link_on_a_phone_and_downloads_their_data() {
         "the page is wider than the phone: {overflow}"
     );
 
-    c.find(Locator::Id("phone"))
-        .await
-        .unwrap()
-        .send_keys("07700 900789")
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=contact_phone]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/northfield/me#edit'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    browser
+        .type_into(Locator::Id("phone"), "07700 900789")
+        .await;
+    browser
+        .click(Locator::Css("input[name=contact_phone]"))
+        .await;
+    browser
+        .click(Locator::Css(
+            "form[action='/northfield/me#edit'] button[type=submit]",
+        ))
+        .await;
     c.wait().for_element(Locator::Id("saved")).await.unwrap();
     let link = c
         .find(Locator::Id("download-json"))
