@@ -112,7 +112,17 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
         outcome: "No agreement".into(),
         public: true,
     };
-    store.update_event(b.id, all[0].id, &publish).await.unwrap();
+    // Only through its own dispute.
+    assert!(matches!(
+        store
+            .update_event(b.id, made.id + 1, all[0].id, &publish)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .update_event(b.id, made.id, all[0].id, &publish)
+        .await
+        .unwrap();
     let public = store.timeline(b.id, made.id, true).await.unwrap();
     assert_eq!(public.len(), 2, "published");
     assert_eq!(public[0].outcome, "No agreement");

@@ -364,10 +364,12 @@ pub trait DisputeStore: Send + Sync {
         dispute: i64,
         new: &NewTimelineEvent,
     ) -> StoreResult<i64>;
-    /// Replaces a timeline entry's values (e.g. to publish it).
+    /// Replaces a timeline entry's values (e.g. to publish it); `NotFound` unless it is an
+    /// entry of that dispute of that branch.
     async fn update_event(
         &self,
         branch: BranchId,
+        dispute: i64,
         event: i64,
         new: &NewTimelineEvent,
     ) -> StoreResult<()>;

@@ -282,12 +282,13 @@ impl DisputeStore for SqlStore {
     async fn update_event(
         &self,
         branch: BranchId,
+        dispute: i64,
         event: i64,
         new: &NewTimelineEvent,
     ) -> StoreResult<()> {
         let done = sqlx::query(
             "UPDATE dispute_events SET dated = $1, kind = $2, title = $3, outcome = $4, public = $5 \
-             WHERE branch_id = $6 AND id = $7",
+             WHERE branch_id = $6 AND dispute_id = $7 AND id = $8",
         )
         .bind(new.dated.to_string())
         .bind(new.kind.as_str())
@@ -295,6 +296,7 @@ impl DisputeStore for SqlStore {
         .bind(&new.outcome)
         .bind(i64::from(new.public))
         .bind(branch.0)
+        .bind(dispute)
         .bind(event)
         .execute(self.pool())
         .await?;

@@ -5,7 +5,7 @@
 
 use super::ops::Actor;
 use super::view::check_period;
-use super::{text, BallotForm, ClaimInput, EventInput, PartyInput, PeriodInput, RateInput};
+use super::{text, BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -159,17 +159,6 @@ pub async fn update_claim(
         .update_claim(actor.branch.id, dispute, id, &new)
         .await?;
     edited(actor, state, Record::Claim, id).await
-}
-
-/// Edits a timeline entry (the same as [`super::ops::update_event`], audited as an edit).
-pub async fn update_event(
-    state: &AppState,
-    actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
-    input: &EventInput,
-) -> AppResult<()> {
-    super::ops::update_event(state, actor, dispute, id, input).await
 }
 
 /// Edits an impact rate.

@@ -278,16 +278,9 @@ pub async fn update_event(
     input: &EventInput,
 ) -> AppResult<()> {
     let new = input.parse()?;
-    let timeline = state
-        .store
-        .timeline(actor.branch.id, dispute, false)
-        .await?;
-    if !timeline.iter().any(|e| e.id == event) {
-        return Err(crate::error::AppError::NotFound);
-    }
     state
         .store
-        .update_event(actor.branch.id, event, &new)
+        .update_event(actor.branch.id, dispute, event, &new)
         .await?;
     actor
         .audit(state, "dispute.timeline.edit", format!("dispute:{dispute}"))

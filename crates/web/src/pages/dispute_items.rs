@@ -378,7 +378,14 @@ async fn save(
             edits::update_claim(state, actor, dispute, item, &input::<ClaimInput>(values)?).await
         }
         Record::Event => {
-            edits::update_event(state, actor, dispute, item, &input::<EventInput>(values)?).await
+            crate::disputes::ops::update_event(
+                state,
+                actor,
+                dispute,
+                item,
+                &input::<EventInput>(values)?,
+            )
+            .await
         }
         Record::Rate => {
             edits::update_rate(state, actor, dispute, item, &input::<RateInput>(values)?).await
