@@ -47,6 +47,15 @@ fn consent_from_row(row: &AnyRow) -> StoreResult<ConsentRecord> {
     })
 }
 
+/// Runs a `DELETE … WHERE … = $1` with `key`; how many rows went.
+async fn delete_rows(conn: &mut AnyConnection, sql: &str, key: i64) -> StoreResult<u64> {
+    Ok(sqlx::query(sql)
+        .bind(key)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
 /// Inserts a consent history entry on a connection or in a transaction.
 async fn insert_consent(
     conn: &mut AnyConnection,
@@ -496,16 +505,14 @@ impl MemberAccessStore for SqlStore {
             .await?
             .rows_affected();
         }
-        report.sign_in_links = sqlx::query("DELETE FROM magic_links WHERE member_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        report.consents = sqlx::query("DELETE FROM member_consents WHERE member_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        report.sign_in_links =
+            delete_rows(&mut tx, "DELETE FROM magic_links WHERE member_id = $1", id).await?;
+        report.consents = delete_rows(
+            &mut tx,
+            "DELETE FROM member_consents WHERE member_id = $1",
+            id,
+        )
+        .await?;
         // The row stays (team headcounts, ballot and strike figures, ledger entries refer to
         // it); everything that says who it was goes.
         sqlx::query(
@@ -523,16 +530,10 @@ impl MemberAccessStore for SqlStore {
         .await?;
         if let Some(user) = user {
             report.account = Some(UserId(user));
-            report.sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            report.api_tokens = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
-                .bind(user)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            report.sessions =
+                delete_rows(&mut tx, "DELETE FROM sessions WHERE user_id = $1", user).await?;
+            report.api_tokens =
+                delete_rows(&mut tx, "DELETE FROM api_tokens WHERE user_id = $1", user).await?;
             sqlx::query("DELETE FROM rep_teams WHERE user_id = $1 AND branch_id = $2")
                 .bind(user)
                 .bind(branch.0)
