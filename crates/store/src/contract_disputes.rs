@@ -74,8 +74,15 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    // Only through its own dispute.
+    assert!(matches!(
+        store
+            .set_claim_status(b.id, made.id + 1, claim, ClaimStatus::Rejected)
+            .await,
+        Err(StoreError::NotFound)
+    ));
     store
-        .set_claim_status(b.id, claim, ClaimStatus::Rejected)
+        .set_claim_status(b.id, made.id, claim, ClaimStatus::Rejected)
         .await
         .unwrap();
     assert_eq!(

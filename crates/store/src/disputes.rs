@@ -348,10 +348,12 @@ pub trait DisputeStore: Send + Sync {
     async fn parties(&self, branch: BranchId, dispute: i64) -> StoreResult<Vec<Party>>;
     /// Adds a claim or offer; returns its id.
     async fn add_claim(&self, branch: BranchId, dispute: i64, new: &NewClaim) -> StoreResult<i64>;
-    /// Changes a claim's status.
+    /// Changes a claim's status; `NotFound` unless it is a claim of that dispute of that
+    /// branch.
     async fn set_claim_status(
         &self,
         branch: BranchId,
+        dispute: i64,
         claim: i64,
         status: ClaimStatus,
     ) -> StoreResult<()>;

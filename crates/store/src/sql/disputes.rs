@@ -218,16 +218,20 @@ impl DisputeStore for SqlStore {
     async fn set_claim_status(
         &self,
         branch: BranchId,
+        dispute: i64,
         claim: i64,
         status: ClaimStatus,
     ) -> StoreResult<()> {
-        let done =
-            sqlx::query("UPDATE dispute_claims SET status = $1 WHERE branch_id = $2 AND id = $3")
-                .bind(status.as_str())
-                .bind(branch.0)
-                .bind(claim)
-                .execute(self.pool())
-                .await?;
+        let done = sqlx::query(
+            "UPDATE dispute_claims SET status = $1 \
+             WHERE branch_id = $2 AND dispute_id = $3 AND id = $4",
+        )
+        .bind(status.as_str())
+        .bind(branch.0)
+        .bind(dispute)
+        .bind(claim)
+        .execute(self.pool())
+        .await?;
         super::found(&done)?;
         Ok(())
     }

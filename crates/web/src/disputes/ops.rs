@@ -239,13 +239,9 @@ pub async fn set_claim_status(
     status: &str,
 ) -> AppResult<()> {
     let status = super::one_of::<picket_domain::disputes::ClaimStatus>("status", status)?;
-    let claims = state.store.claims(actor.branch.id, dispute).await?;
-    if !claims.iter().any(|c| c.id == claim) {
-        return Err(crate::error::AppError::NotFound);
-    }
     state
         .store
-        .set_claim_status(actor.branch.id, claim, status)
+        .set_claim_status(actor.branch.id, dispute, claim, status)
         .await?;
     actor
         .audit(state, "dispute.claim.status", format!("claim:{claim}"))
