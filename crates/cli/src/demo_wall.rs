@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
-use picket_store::wall::{Moderation, NewWallMessage, WallStatus};
+use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_store::Branch;
 use picket_web::AppState;
 
@@ -65,14 +65,19 @@ pub async fn seed(state: &AppState, branch: &Branch, moderator_email: &str) -> a
             .map_err(|e| anyhow::anyhow!("demo post {i}: {e}"))?;
         let id = state
             .store
-            .submit_wall_message(NewWallMessage {
-                branch: branch.id,
-                content_key: duplicate_key(&post.message),
-                post,
-                ip_hash: "demo".into(),
-                status: WallStatus::Pending,
-            })
-            .await?;
+            .submit_wall_message(
+                NewWallMessage {
+                    branch: branch.id,
+                    content_key: duplicate_key(&post.message),
+                    post,
+                    ip_hash: "demo".into(),
+                    status: WallStatus::Pending,
+                },
+                WallPostLimits::NONE,
+            )
+            .await?
+            .id()
+            .ok_or_else(|| anyhow::anyhow!("demo post {i} was refused"))?;
         if *approved {
             state
                 .store

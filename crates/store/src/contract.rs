@@ -485,6 +485,8 @@ macro_rules! for_each_contract_test {
         $m!(wall_edits_counts_and_purge);
         $m!(wall_pledges_are_followed_up);
         $m!(wall_feed_is_newest_approved_first);
+        $m!(wall_limits_are_checked_as_a_post_is_stored);
+        $m!(wall_limits_hold_under_a_parallel_burst);
         $m!(picket_locations_are_kept_per_dispute);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);

@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 use crate::retention::{rule_named, RULES};
-use crate::wall::{Moderation, NewWallMessage, WallStatus};
+use crate::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use crate::{NewOutboxEmail, PageRequest, StoreError};
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
@@ -21,15 +21,21 @@ async fn wall_post(store: &dyn Store, branch: BranchId, text: &str, consent: boo
         ..Default::default()
     };
     store
-        .submit_wall_message(NewWallMessage {
-            branch,
-            post: validate(&submission, None, None, &WallLimits::default()).expect("valid post"),
-            content_key: duplicate_key(text),
-            ip_hash: format!("ip-{text}"),
-            status: WallStatus::Pending,
-        })
+        .submit_wall_message(
+            NewWallMessage {
+                branch,
+                post: validate(&submission, None, None, &WallLimits::default())
+                    .expect("valid post"),
+                content_key: duplicate_key(text),
+                ip_hash: format!("ip-{text}"),
+                status: WallStatus::Pending,
+            },
+            WallPostLimits::NONE,
+        )
         .await
         .unwrap()
+        .id()
+        .expect("stored")
 }
 
 fn rule(kind: &str) -> &'static crate::retention::RetentionRule {

@@ -1,7 +1,9 @@
 //! Contract tests for the solidarity wall.
 
 use crate::prelude::*;
-use crate::wall::{Moderation, NewWallMessage, WallFilter, WallStatus};
+use crate::wall::{
+    Moderation, NewWallMessage, WallFilter, WallPostLimits, WallStatus, WallSubmitted,
+};
 use crate::{PageRequest, StoreError};
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, SenderKind, WallLimits, WallSubmission};
@@ -51,28 +53,37 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
         .unwrap();
 
     let first = store
-        .submit_wall_message(post(
-            a.id,
-            "Riverside Branch",
-            "union-body",
-            "Solidarity!",
-            "ip1",
-        ))
+        .submit_wall_message(
+            post(a.id, "Riverside Branch", "union-body", "Solidarity!", "ip1"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     let second = store
-        .submit_wall_message(post(a.id, "A resident", "resident", "We back you.", "ip2"))
+        .submit_wall_message(
+            post(a.id, "A resident", "resident", "We back you.", "ip2"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     let third = store
-        .submit_wall_message(post(
-            a.id,
-            "An MP",
-            "politician",
-            "Proud to stand with you.",
-            "ip3",
-        ))
+        .submit_wall_message(
+            post(
+                a.id,
+                "An MP",
+                "politician",
+                "Proud to stand with you.",
+                "ip3",
+            ),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
 
     let approved = WallFilter {
@@ -140,8 +151,7 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
     );
 }
 
-/// A typo correction keeps the original; rejected and spam posts are purged after retention;
-/// the rate-limit and duplicate counts see recent posts only.
+/// A typo correction keeps the original; the counts per status.
 pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
     let a = store
         .create_branch(&"wall-c".parse().unwrap(), "C", Division::EnglandAndWales)
@@ -153,14 +163,13 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let id = store
-        .submit_wall_message(post(
-            a.id,
-            "Nurse",
-            "worker",
-            "Solidarty from the ward",
-            "ip9",
-        ))
+        .submit_wall_message(
+            post(a.id, "Nurse", "worker", "Solidarty from the ward", "ip9"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     let edited = store
         .moderate_wall_message(
@@ -188,27 +197,14 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
         "the first text is kept"
     );
 
-    let hour_ago = Utc::now() - Duration::hours(1);
-    assert_eq!(store.wall_posts_from("ip9", hour_ago).await.unwrap(), 1);
-    assert_eq!(
-        store
-            .wall_posts_from("ip9", Utc::now() + Duration::seconds(5))
-            .await
-            .unwrap(),
-        0
-    );
-    assert!(store
-        .wall_duplicate(a.id, &duplicate_key("solidarty FROM the ward!"), hour_ago)
-        .await
-        .unwrap());
-    assert!(!store
-        .wall_duplicate(a.id, &duplicate_key("something else"), hour_ago)
-        .await
-        .unwrap());
-
     let spam = store
-        .submit_wall_message(post(a.id, "Bot", "other", "cheap pills", "ip8"))
+        .submit_wall_message(
+            post(a.id, "Bot", "other", "cheap pills", "ip8"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     store
         .moderate_wall_message(a.id, spam, &Moderation::Spam, moderator.id)
@@ -234,18 +230,22 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let first = store
-        .submit_wall_message(post(
-            a.id,
-            "Speaker host",
-            "worker",
-            "Come and speak",
-            "ip1",
-        ))
+        .submit_wall_message(
+            post(a.id, "Speaker host", "worker", "Come and speak", "ip1"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     let second = store
-        .submit_wall_message(post(a.id, "Rejected host", "worker", "Rude offer", "ip2"))
+        .submit_wall_message(
+            post(a.id, "Rejected host", "worker", "Rude offer", "ip2"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     store
         .moderate_wall_message(a.id, second, &Moderation::Reject, organiser.id)
@@ -312,14 +312,19 @@ pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
     let mut ids = Vec::new();
     for n in 0..4 {
         let id = store
-            .submit_wall_message(post(
-                a.id,
-                &format!("Poster {n}"),
-                "resident",
-                &format!("Message number {n}"),
-                &format!("feed-ip{n}"),
-            ))
+            .submit_wall_message(
+                post(
+                    a.id,
+                    &format!("Poster {n}"),
+                    "resident",
+                    &format!("Message number {n}"),
+                    &format!("feed-ip{n}"),
+                ),
+                WallPostLimits::NONE,
+            )
             .await
+            .unwrap()
+            .id()
             .unwrap();
         ids.push(id);
     }
@@ -335,14 +340,13 @@ pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let other = store
-        .submit_wall_message(post(
-            b.id,
-            "Elsewhere",
-            "resident",
-            "Other wall",
-            "feed-ipb",
-        ))
+        .submit_wall_message(
+            post(b.id, "Elsewhere", "resident", "Other wall", "feed-ipb"),
+            WallPostLimits::NONE,
+        )
         .await
+        .unwrap()
+        .id()
         .unwrap();
     let feed = store.newest_approved_wall(a.id, 50).await.unwrap();
     let got: Vec<i64> = feed.iter().map(|m| m.id).collect();
@@ -360,4 +364,178 @@ pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// The limits are checked as the post is stored: the address limit counts recent posts from
+/// that address on any wall, the duplicate check the same words on this wall only, and
+/// neither counts what is older than its window.
+pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"lim-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let b = store
+        .create_branch(&"lim-b".parse().unwrap(), "B", Division::Scotland)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let two_an_hour = WallPostLimits {
+        per_address: Some((2, now - Duration::hours(1))),
+        duplicates_since: Some(now - Duration::hours(1)),
+    };
+    let first = store
+        .submit_wall_message(
+            post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-l"),
+            two_an_hour,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(first, WallSubmitted::Stored(_)));
+    assert_eq!(
+        store
+            .submit_wall_message(
+                post(a.id, "Ana", "resident", "solidarity FROM the ward!", "ip-m"),
+                two_an_hour,
+            )
+            .await
+            .unwrap(),
+        WallSubmitted::Duplicate,
+        "the same words, however written"
+    );
+    assert!(
+        matches!(
+            store
+                .submit_wall_message(
+                    post(b.id, "Ana", "resident", "Solidarity from the ward", "ip-m"),
+                    two_an_hour,
+                )
+                .await
+                .unwrap(),
+            WallSubmitted::Stored(_)
+        ),
+        "another wall may carry the same words"
+    );
+    let later = WallPostLimits {
+        duplicates_since: Some(now + Duration::seconds(30)),
+        ..two_an_hour
+    };
+    assert!(
+        matches!(
+            store
+                .submit_wall_message(
+                    post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-n"),
+                    later,
+                )
+                .await
+                .unwrap(),
+            WallSubmitted::Stored(_)
+        ),
+        "a repeat older than the window is not a duplicate"
+    );
+
+    // Two from ip-l: the one on the other wall counts too.
+    assert!(matches!(
+        store
+            .submit_wall_message(post(b.id, "Ana", "resident", "Second", "ip-l"), two_an_hour)
+            .await
+            .unwrap(),
+        WallSubmitted::Stored(_)
+    ));
+    let refused = store
+        .submit_wall_message(post(a.id, "Ana", "resident", "Third", "ip-l"), two_an_hour)
+        .await
+        .unwrap();
+    assert_eq!(refused, WallSubmitted::TooManyFromAddress { recent: 2 });
+    let fresh_window = WallPostLimits {
+        per_address: Some((2, now + Duration::seconds(30))),
+        ..two_an_hour
+    };
+    assert!(
+        matches!(
+            store
+                .submit_wall_message(post(a.id, "Ana", "resident", "Third", "ip-l"), fresh_window)
+                .await
+                .unwrap(),
+            WallSubmitted::Stored(_)
+        ),
+        "posts before the window do not count"
+    );
+    let refused_text = store
+        .wall_messages(a.id, WallFilter::default(), PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|m| m.message == "Third")
+        .count();
+    assert_eq!(refused_text, 1, "a refused post is not stored");
+}
+
+/// A burst sent at the same moment is counted one post after another: 30 parallel posts
+/// from one address under a limit of 10 store exactly 10, and 20 parallel copies of one
+/// message from different addresses store exactly one.
+pub async fn wall_limits_hold_under_a_parallel_burst(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"burst".parse().unwrap(), "A", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let limits = WallPostLimits {
+        per_address: Some((10, now - Duration::hours(1))),
+        duplicates_since: Some(now - Duration::hours(1)),
+    };
+    let outcomes = |messages: Vec<NewWallMessage>| {
+        let store = store.clone();
+        async move {
+            let tasks: Vec<_> = messages
+                .into_iter()
+                .map(|m| {
+                    let store = store.clone();
+                    tokio::spawn(async move { store.submit_wall_message(m, limits).await })
+                })
+                .collect();
+            let mut all = Vec::new();
+            for task in tasks {
+                all.push(task.await.unwrap().unwrap());
+            }
+            all
+        }
+    };
+    let from_one = (0..30)
+        .map(|n| post(a.id, "Ana", "resident", &format!("Post {n}"), "one-address"))
+        .collect();
+    let got = outcomes(from_one).await;
+    let stored = got.iter().filter(|o| o.id().is_some()).count();
+    let refused = got
+        .iter()
+        .filter(|o| matches!(o, WallSubmitted::TooManyFromAddress { recent: 10 }))
+        .count();
+    assert_eq!((stored, refused), (10, 20), "{got:?}");
+
+    let same_words = (0..20)
+        .map(|n| {
+            post(
+                a.id,
+                "Ana",
+                "resident",
+                "We stand with you",
+                &format!("addr-{n}"),
+            )
+        })
+        .collect();
+    let got = outcomes(same_words).await;
+    let stored = got.iter().filter(|o| o.id().is_some()).count();
+    let duplicates = got
+        .iter()
+        .filter(|o| **o == WallSubmitted::Duplicate)
+        .count();
+    assert_eq!((stored, duplicates), (1, 19), "{got:?}");
+    assert_eq!(
+        store
+            .wall_messages(a.id, WallFilter::default(), PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        11
+    );
 }

@@ -143,20 +143,60 @@ pub struct WallCounts {
     pub spam: u64,
 }
 
+/// The limits a post must pass, checked in the same write transaction that stores it, so a
+/// parallel burst cannot pass them all by reading the counts before any of them is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WallPostLimits {
+    /// At most this many posts from one hashed address (on any wall, of any status) since
+    /// the instant given; `None`: no limit.
+    pub per_address: Option<(u64, DateTime<Utc>)>,
+    /// Refuse the same words (the same `content_key`) on this wall since this instant;
+    /// `None`: do not look (spam is stored whatever it repeats).
+    pub duplicates_since: Option<DateTime<Utc>>,
+}
+
+impl WallPostLimits {
+    /// No limit at all: for demo data and tests that set up a wall.
+    pub const NONE: WallPostLimits = WallPostLimits {
+        per_address: None,
+        duplicates_since: None,
+    };
+}
+
+/// What became of a post given to [`WallStore::submit_wall_message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WallSubmitted {
+    /// Stored, with this id.
+    Stored(i64),
+    /// Not stored: `recent` posts from this address already, the most allowed.
+    TooManyFromAddress {
+        /// Posts counted in the window.
+        recent: u64,
+    },
+    /// Not stored: the same words are already on this wall within the window.
+    Duplicate,
+}
+
+impl WallSubmitted {
+    /// The new post's id, when it was stored.
+    pub fn id(self) -> Option<i64> {
+        match self {
+            WallSubmitted::Stored(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
 /// The solidarity wall's storage.
 #[async_trait]
 pub trait WallStore: Send + Sync {
-    /// Stores a post and returns its id.
-    async fn submit_wall_message(&self, message: NewWallMessage) -> StoreResult<i64>;
-    /// Posts from one hashed address since `since`, on any wall.
-    async fn wall_posts_from(&self, ip_hash: &str, since: DateTime<Utc>) -> StoreResult<u64>;
-    /// Whether the same words were posted to this wall since `since`.
-    async fn wall_duplicate(
+    /// Checks `limits` and stores the post as one atomic step: two posts sent at the same
+    /// moment are counted one after the other, so no burst gets past a limit.
+    async fn submit_wall_message(
         &self,
-        branch: BranchId,
-        content_key: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+        message: NewWallMessage,
+        limits: WallPostLimits,
+    ) -> StoreResult<WallSubmitted>;
     /// A page of posts, featured first then newest first.
     async fn wall_messages(
         &self,

@@ -9,7 +9,9 @@ use crate::tokens::hash_token;
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallError, WallSubmission};
 use picket_mail::OutgoingEmail;
-use picket_store::wall::{Moderation, NewWallMessage, WallMessage, WallStatus};
+use picket_store::wall::{
+    Moderation, NewWallMessage, WallMessage, WallPostLimits, WallStatus, WallSubmitted,
+};
 use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
 
 /// A newly approved message as open wall pages receive it: plain text fields only, which the
@@ -141,15 +143,6 @@ pub async fn submit(
 ) -> AppResult<Submitted> {
     let settings = &state.settings.wall;
     let ip_hash = crate::security::keyed_hash(state, ip).await?;
-    let recent = state
-        .store
-        .wall_posts_from(&ip_hash, Utc::now() - Duration::hours(1))
-        .await?;
-    if recent >= settings.posts_per_ip_per_hour {
-        return Err(AppError::TooManyRequests(format!(
-            "You have posted {recent} messages in the last hour, the most we accept. Please try again later."
-        )));
-    }
     let (post, status) = match validate(submission, honeypot, fill_secs, &settings.limits()) {
         Ok(post) => (post, WallStatus::Pending),
         Err(WallError::Invalid { field, message }) => {
@@ -170,32 +163,37 @@ pub async fn submit(
             }
         }
     };
-    let content_key = duplicate_key(&post.message);
-    let since = Utc::now() - Duration::hours(settings.duplicate_window_hours);
-    if status == WallStatus::Pending
-        && state
-            .store
-            .wall_duplicate(branch.id, &content_key, since)
-            .await?
-    {
-        return Err(AppError::Conflict(
-            "We have already received this message. Thank you: it will appear once a moderator has approved it.".into(),
-        ));
-    }
-    let id = state
+    let now = Utc::now();
+    // Checked by the store in the same transaction that writes the post. Spam counts against
+    // its address but is kept whatever it repeats.
+    let limits = WallPostLimits {
+        per_address: Some((settings.posts_per_ip_per_hour, now - Duration::hours(1))),
+        duplicates_since: (status == WallStatus::Pending)
+            .then(|| now - Duration::hours(settings.duplicate_window_hours)),
+    };
+    let stored = state
         .store
-        .submit_wall_message(NewWallMessage {
-            branch: branch.id,
-            post,
-            content_key,
-            ip_hash,
-            status,
-        })
+        .submit_wall_message(
+            NewWallMessage {
+                branch: branch.id,
+                content_key: duplicate_key(&post.message),
+                post,
+                ip_hash,
+                status,
+            },
+            limits,
+        )
         .await?;
-    Ok(match status {
-        WallStatus::Spam => Submitted::Spam(id),
-        _ => Submitted::Pending(id),
-    })
+    match (stored, status) {
+        (WallSubmitted::Stored(id), WallStatus::Spam) => Ok(Submitted::Spam(id)),
+        (WallSubmitted::Stored(id), _) => Ok(Submitted::Pending(id)),
+        (WallSubmitted::TooManyFromAddress { recent }, _) => Err(AppError::TooManyRequests(format!(
+            "You have posted {recent} messages in the last hour, the most we accept. Please try again later."
+        ))),
+        (WallSubmitted::Duplicate, _) => Err(AppError::Conflict(
+            "We have already received this message. Thank you: it will appear once a moderator has approved it.".into(),
+        )),
+    }
 }
 
 /// Parses a moderation action as the form and the API send it.

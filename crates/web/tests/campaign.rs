@@ -14,7 +14,7 @@ use picket_domain::pickets::PicketPlace;
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
 use picket_domain::{Nation, Role};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
-use picket_store::wall::{Moderation, NewWallMessage, WallStatus};
+use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_store::Branch;
 use picket_test_support::{BodyText, TestApp};
 
@@ -34,15 +34,20 @@ async fn wall_post(app: &TestApp, branch: &Branch, n: usize, approve: bool) -> i
         ..Default::default()
     };
     let id = store
-        .submit_wall_message(NewWallMessage {
-            branch: branch.id,
-            post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
-            content_key: duplicate_key(&submission.message),
-            ip_hash: format!("ip{n}"),
-            status: WallStatus::Pending,
-        })
+        .submit_wall_message(
+            NewWallMessage {
+                branch: branch.id,
+                post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
+                content_key: duplicate_key(&submission.message),
+                ip_hash: format!("ip{n}"),
+                status: WallStatus::Pending,
+            },
+            WallPostLimits::NONE,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .id()
+        .expect("stored");
     if approve {
         let org = store.user_by_email("org@example.org").await.unwrap();
         store

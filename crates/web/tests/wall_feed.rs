@@ -5,7 +5,7 @@ mod support;
 
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
 use picket_domain::Role;
-use picket_store::wall::{Moderation, NewWallMessage, WallStatus};
+use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_test_support::{BodyText, TestApp};
 
 async fn approved(app: &TestApp, branch: &picket_store::Branch, n: usize, message: &str) -> i64 {
@@ -19,15 +19,20 @@ async fn approved(app: &TestApp, branch: &picket_store::Branch, n: usize, messag
         ..Default::default()
     };
     let id = store
-        .submit_wall_message(NewWallMessage {
-            branch: branch.id,
-            post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
-            content_key: duplicate_key(message),
-            ip_hash: format!("ip{n}"),
-            status: WallStatus::Pending,
-        })
+        .submit_wall_message(
+            NewWallMessage {
+                branch: branch.id,
+                post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
+                content_key: duplicate_key(message),
+                ip_hash: format!("ip{n}"),
+                status: WallStatus::Pending,
+            },
+            WallPostLimits::NONE,
+        )
         .await
-        .unwrap();
+        .unwrap()
+        .id()
+        .expect("stored");
     let org = store.user_by_email("org@example.org").await.unwrap();
     store
         .moderate_wall_message(branch.id, id, &Moderation::Approve, org.id)

@@ -65,10 +65,43 @@ impl SqlStore {
         })
     }
 
+    /// Makes the write transactions that name the same `key` in `space` take turns until
+    /// each ends, so a limit counted inside one of them cannot be raced by another. SQLite
+    /// needs nothing more: [`Self::begin_write`] already holds its one write lock. PostgreSQL
+    /// takes a transaction-scoped advisory lock on the pair; take them in the same order
+    /// everywhere (lowest `space` first) so two transactions never wait on each other.
+    pub(crate) async fn take_turn(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        space: TurnSpace,
+        key: &str,
+    ) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            // Wrapped in a count: sqlx's Any driver cannot decode PostgreSQL's `void`.
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS turn",
+            )
+            .bind(space as i32)
+            .bind(key)
+            .fetch_one(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The kinds of key that [`SqlStore::take_turn`] serialises on, in the order they are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TurnSpace {
+    /// Posts from one hashed address (the wall's rate limit).
+    WallAddress = 1,
+    /// The same words on one wall (the wall's duplicate check).
+    WallContent = 2,
 }
 
 /// How a backend crate wants its pool.

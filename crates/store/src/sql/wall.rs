@@ -1,12 +1,13 @@
 //! The solidarity wall.
 
-use super::{corrupt, count, from_secs, to_secs, SqlStore};
+use super::{corrupt, count, from_secs, to_secs, SqlStore, TurnSpace};
 use crate::wall::{
-    Moderation, NewWallMessage, WallCounts, WallFilter, WallMessage, WallStatus, WallStore,
+    Moderation, NewWallMessage, WallCounts, WallFilter, WallMessage, WallPostLimits, WallStatus,
+    WallStore, WallSubmitted,
 };
 use crate::{Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use picket_domain::wall::{Pledge, SenderKind};
 use picket_domain::{BranchId, UserId};
 use sqlx::any::AnyRow;
@@ -48,11 +49,50 @@ fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
 
 #[async_trait]
 impl WallStore for SqlStore {
-    async fn submit_wall_message(&self, m: NewWallMessage) -> StoreResult<i64> {
+    async fn submit_wall_message(
+        &self,
+        m: NewWallMessage,
+        limits: WallPostLimits,
+    ) -> StoreResult<WallSubmitted> {
         let pence = match &m.post.pledge {
             Some(Pledge::Donation { pence }) => Some(*pence),
             _ => None,
         };
+        // Count and insert under one write lock (one turn per address and per text on
+        // PostgreSQL); returning early drops the transaction, which rolls it back.
+        let mut tx = self.begin_write().await?;
+        if let Some((most, since)) = limits.per_address {
+            self.take_turn(&mut tx, TurnSpace::WallAddress, &m.ip_hash)
+                .await?;
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM wall_messages WHERE ip_hash = $1 AND created_at >= $2",
+            )
+            .bind(&m.ip_hash)
+            .bind(to_secs(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if count(recent) >= most {
+                return Ok(WallSubmitted::TooManyFromAddress {
+                    recent: count(recent),
+                });
+            }
+        }
+        if let Some(since) = limits.duplicates_since {
+            let turn = format!("{}:{}", m.branch.0, m.content_key);
+            self.take_turn(&mut tx, TurnSpace::WallContent, &turn)
+                .await?;
+            let same: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM wall_messages WHERE branch_id = $1 AND content_key = $2 AND created_at >= $3",
+            )
+            .bind(m.branch.0)
+            .bind(&m.content_key)
+            .bind(to_secs(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if same > 0 {
+                return Ok(WallSubmitted::Duplicate);
+            }
+        }
         let id = sqlx::query_scalar(
             "INSERT INTO wall_messages (branch_id, name, organisation, kind, message, email, consent, \
              pledge_kind, pledge_pence, status, featured, content_key, ip_hash, created_at) \
@@ -71,37 +111,10 @@ impl WallStore for SqlStore {
         .bind(&m.content_key)
         .bind(&m.ip_hash)
         .bind(to_secs(Utc::now()))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(id)
-    }
-
-    async fn wall_posts_from(&self, ip_hash: &str, since: DateTime<Utc>) -> StoreResult<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM wall_messages WHERE ip_hash = $1 AND created_at >= $2",
-        )
-        .bind(ip_hash)
-        .bind(to_secs(since))
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count(n))
-    }
-
-    async fn wall_duplicate(
-        &self,
-        branch: BranchId,
-        content_key: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM wall_messages WHERE branch_id = $1 AND content_key = $2 AND created_at >= $3",
-        )
-        .bind(branch.0)
-        .bind(content_key)
-        .bind(to_secs(since))
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
+        tx.commit().await?;
+        Ok(WallSubmitted::Stored(id))
     }
 
     async fn wall_messages(
