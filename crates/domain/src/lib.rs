@@ -4,6 +4,7 @@
 //! and carried as validated types from then on.
 
 pub mod calendar;
+pub mod csv_safe;
 pub mod disputes;
 pub mod ids;
 pub mod impact;

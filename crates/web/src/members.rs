@@ -10,6 +10,7 @@ pub mod import;
 use crate::error::{AppError, AppResult};
 use crate::extract::CurrentUser;
 use crate::state::AppState;
+use picket_domain::csv_safe::CsvWriter;
 use picket_domain::members::{format_pounds, AccessReason, MemberField};
 use picket_domain::Role;
 use picket_store::members::{Member, MemberFilter};
@@ -257,16 +258,15 @@ pub async fn export_csv(
         .store
         .export_members(access.branch.id, &MemberFilter::default())
         .await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // Every cell through the one CSV writer, which neutralises formulas.
+    let mut out = CsvWriter::new();
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    out.write_record(MemberField::ALL.iter().map(|f| f.as_str()))
+    out.row(MemberField::ALL.iter().map(|f| f.as_str()))
         .map_err(internal)?;
     for m in &members {
-        out.write_record(export_row(m)).map_err(internal)?;
+        out.row(export_row(m)).map_err(internal)?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let bytes = out.finish().map_err(internal)?;
     record(
         state,
         user,

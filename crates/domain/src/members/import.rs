@@ -240,10 +240,13 @@ impl Columns {
             .collect()
     }
 
+    /// A cell, without the quote an export put in front of a formula-like value
+    /// ([`crate::csv_safe`]), so an exported file re-imports as it was.
     fn cell<'r>(&self, record: &'r csv::StringRecord, field: MemberField) -> &'r str {
         self.index
             .get(&field)
             .and_then(|at| record.get(*at))
+            .map(crate::csv_safe::restore)
             .unwrap_or("")
     }
 }
