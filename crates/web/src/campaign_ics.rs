@@ -1,11 +1,12 @@
 //! The strike calendar as iCalendar (RFC 5545), made with the `icalendar` crate: one all-day
 //! event per period of action, stable UIDs so subscribed calendars update in place, and a
 //! `DTSTAMP` from the dispute's last change so the document (and its ETag) only changes when
-//! the dispute does.
+//! the dispute does. Every value goes in through [`crate::ical_text`], the one escaping path.
 
 use crate::campaign::Campaign;
+use crate::ical_text::{text, uri};
 use chrono::Duration;
-use icalendar::{Calendar, Component, EventLike, Property};
+use icalendar::{Calendar, Component, EventLike};
 use picket_store::Branch;
 
 /// The calendar document for a campaign; `host` makes the UIDs globally unique.
@@ -17,10 +18,15 @@ pub fn calendar(branch: &Branch, c: &Campaign, host: &str) -> String {
         ("CALSCALE", "GREGORIAN"),
         ("METHOD", "PUBLISH"),
     ] {
-        cal.append_property(Property::new(key, value));
+        cal.append_property(text(key, value));
     }
-    cal.name(&format!("{}: {}", branch.name, c.dispute.title));
-    cal.description(&c.claim);
+    let name = format!("{}: {}", branch.name, c.dispute.title);
+    for key in ["NAME", "X-WR-CALNAME"] {
+        cal.append_property(text(key, &name));
+    }
+    for key in ["DESCRIPTION", "X-WR-CALDESC"] {
+        cal.append_property(text(key, &c.claim));
+    }
     for a in &c.actions {
         let counted = if a.kind == "strike" {
             format!(
@@ -41,15 +47,21 @@ pub fn calendar(branch: &Branch, c: &Campaign, host: &str) -> String {
         }
         description.push_str(&format!(" {}\n{}", c.claim, c.url));
         let event = icalendar::Event::new()
-            .uid(&format!("period-{}-{}@{host}", c.dispute.id, a.id))
+            .append_property(text(
+                "UID",
+                &format!("period-{}-{}@{host}", c.dispute.id, a.id),
+            ))
             .timestamp(c.dispute.updated_at)
-            .summary(&format!("{}: {}", a.label, c.dispute.title))
-            .description(&description)
+            .append_property(text(
+                "SUMMARY",
+                &format!("{}: {}", a.label, c.dispute.title),
+            ))
+            .append_property(text("DESCRIPTION", &description))
             .starts(a.starts)
             // DTEND of an all-day event is the day after the last.
             .ends(a.ends + Duration::days(1))
-            .url(&c.url)
-            .add_property("TRANSP", "TRANSPARENT")
+            .append_property(uri("URL", &c.url))
+            .append_property(text("TRANSP", "TRANSPARENT"))
             .done();
         cal.push(event);
     }

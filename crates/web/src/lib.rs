@@ -13,6 +13,7 @@ pub mod conditional;
 pub mod disputes;
 pub mod error;
 pub mod extract;
+pub mod ical_text;
 pub mod members;
 pub mod pages;
 pub mod passwords;

@@ -5,6 +5,7 @@ Prints the events as JSON; exits 1 with the problems otherwise.
 """
 import datetime
 import json
+import re
 import sys
 
 import icalendar
@@ -63,4 +64,19 @@ for ev in cal.walk("VEVENT"):
 if problems:
     print("\n".join(problems))
     sys.exit(1)
-print(json.dumps({"name": str(cal.get("X-WR-CALNAME") or ""), "events": events}))
+
+
+def text(prop):
+    """A calendar-level TEXT value. NAME (RFC 7986) and X- properties are TEXT (RFC 5545
+    3.8.8.2), but this package keeps them as written, escapes and all: read them as TEXT."""
+    if prop is None:
+        return ""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), str(prop))
+
+
+print(json.dumps({
+    "name": text(cal.get("X-WR-CALNAME")),
+    "rfc7986_name": text(cal.get("NAME")),
+    "description": str(cal.get("DESCRIPTION") or ""),
+    "events": events,
+}))
