@@ -3,6 +3,7 @@
 use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -49,11 +50,17 @@ pub async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == asset.etag.as_bytes())
     {
-        return (StatusCode::NOT_MODIFIED, cache).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            cache,
+            Extension(crate::conditional::SharedDocument),
+        )
+            .into_response();
     }
     (
         [(header::CONTENT_TYPE, asset.content_type.to_string())],
         cache,
+        Extension(crate::conditional::SharedDocument),
         asset.body,
     )
         .into_response()

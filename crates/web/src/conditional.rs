@@ -1,10 +1,21 @@
 //! Conditional GET for public documents (the campaign page, feeds, calendars, posters): a
 //! strong ETag over the body, `304 Not Modified` when the client already has it, and a short
 //! shared cache lifetime so a sudden crowd is mostly served by caches in front of Picket.
+//!
+//! Such a response carries [`SharedDocument`]: its bytes are the same whoever asks, so
+//! [`crate::security::protect`] leaves its cache policy alone even for a signed-in request.
+//! Every other response to a signed-in request, and every response that sets no policy of its
+//! own, is sent with `Cache-Control: no-store`.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use sha2::{Digest, Sha256};
+
+/// Marks a response whose bytes are the same for everyone who asks (a public document, an
+/// asset, the page anonymous visitors share): its own `Cache-Control` stands.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedDocument;
 
 /// A strong validator for `body`.
 pub fn etag_of(body: &[u8]) -> String {
@@ -24,8 +35,23 @@ pub fn client_has(request: &HeaderMap, etag: &str) -> bool {
 }
 
 /// `body` as `content_type` with its ETag, or `304` when the client has it already.
-/// `cache_control` says who may keep it and for how long (e.g. `public, max-age=60`).
+/// `cache_control` says who may keep it and for how long (e.g. `public, max-age=60`); a
+/// `private` one marks the body as one person's, which is then never stored (`no-store`),
+/// any other as a [`SharedDocument`].
 pub fn respond(
+    request: &HeaderMap,
+    content_type: &'static str,
+    cache_control: &'static str,
+    body: impl Into<bytes::Bytes>,
+) -> Response {
+    let mut response = respond_with(request, content_type, cache_control, body);
+    if !cache_control.starts_with("private") {
+        response.extensions_mut().insert(SharedDocument);
+    }
+    response
+}
+
+fn respond_with(
     request: &HeaderMap,
     content_type: &'static str,
     cache_control: &'static str,
@@ -51,8 +77,9 @@ pub fn respond(
         .into_response()
 }
 
-/// A page rendered once and kept with its gzip form ([`crate::wall_cache::CachedPage`]): `304` when the client
-/// has it, the gzip bytes when the client takes gzip, else the page.
+/// A page rendered once for every anonymous visitor and kept with its gzip form
+/// ([`crate::wall_cache::CachedPage`]), a [`SharedDocument`]: `304` when the client has it,
+/// the gzip bytes when the client takes gzip, else the page.
 pub fn respond_page(
     request: &HeaderMap,
     page: &crate::wall_cache::CachedPage,
@@ -67,7 +94,7 @@ pub fn respond_page(
         (header::VARY, HeaderValue::from_static("Accept-Encoding")),
     ];
     if client_has(request, &page.etag) {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
+        return (StatusCode::NOT_MODIFIED, common, Extension(SharedDocument)).into_response();
     }
     let html = HeaderValue::from_static("text/html; charset=utf-8");
     let gzip = request
@@ -81,11 +108,18 @@ pub fn respond_page(
                 (header::CONTENT_TYPE, html),
                 (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
             ],
+            Extension(SharedDocument),
             page.gzip.clone(),
         )
             .into_response()
     } else {
-        (common, [(header::CONTENT_TYPE, html)], page.html.clone()).into_response()
+        (
+            common,
+            [(header::CONTENT_TYPE, html)],
+            Extension(SharedDocument),
+            page.html.clone(),
+        )
+            .into_response()
     }
 }
 

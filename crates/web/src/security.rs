@@ -15,9 +15,10 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 
 /// The browser-facing protections, in one layer: refuses cross-site unsafe requests (their
 /// `Origin` or `Referer` is another site's), gives the handler the visitor's CSRF token and
-/// sets its cookie when a new one was made ([`crate::extract::csrf`]), and adds the security
-/// headers to every response.
+/// sets its cookie when a new one was made ([`crate::extract::csrf`]), adds the security
+/// headers to every response, and keeps personal pages out of caches ([`cache_policy`]).
 pub async fn protect(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let signed_in = carries_credentials(request.headers());
     let mut response = match refuse_cross_site(&state, &request) {
         Some(refused) => refused,
         None => {
@@ -32,7 +33,41 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
         }
     };
     add_headers(&state, &mut response);
+    cache_policy(&mut response, signed_in);
     response
+}
+
+/// Whether a request carries a session cookie or an `Authorization` header: what it is sent
+/// may be one person's page or data.
+fn carries_credentials(headers: &HeaderMap) -> bool {
+    let session = format!("{}=", crate::extract::auth::SESSION_COOKIE);
+    headers.contains_key(header::AUTHORIZATION)
+        || headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|c| c.trim_start().starts_with(&session))
+}
+
+/// Who may keep a response. A [`SharedDocument`](crate::conditional::SharedDocument) (the
+/// same bytes for everyone: assets, feeds, calendars, the page anonymous visitors share)
+/// keeps the policy its handler set. Anything else is `no-store` when the request carried
+/// credentials (a signed-in page, an API answer for a token, a CSV export) or when its
+/// handler set no policy: private unless a handler says otherwise, so a page added later
+/// that shows personal data is never kept by a browser or a proxy by mistake.
+fn cache_policy(response: &mut Response, signed_in: bool) {
+    let shared = response
+        .extensions()
+        .get::<crate::conditional::SharedDocument>()
+        .is_some();
+    let h = response.headers_mut();
+    if shared && h.contains_key(header::CACHE_CONTROL) {
+        return;
+    }
+    if signed_in || !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// Adds the security headers to a response that does not set its own.

@@ -316,7 +316,7 @@ async fn the_campaign_page_shows_the_campaign_and_nothing_about_members() {
 
     // A signed-in organiser gets their own page with links to the desk and the pickets form.
     let theirs = queue.get(&url).send().await.unwrap();
-    assert_eq!(theirs.headers()["cache-control"], "private, no-cache");
+    assert_eq!(theirs.headers()["cache-control"], "no-store", "never kept");
     let theirs = theirs.text().await.unwrap();
     assert!(theirs.contains(&format!(
         r#"href="/northfield/disputes/{}/pickets">Edit picket locations</a>"#,

@@ -76,7 +76,7 @@ pub async fn page(
         return Ok(crate::conditional::respond(
             &parts.headers,
             "text/html; charset=utf-8",
-            "private, no-cache",
+            "private, no-store",
             html,
         ));
     }
