@@ -190,11 +190,30 @@ pub async fn member_search_filters_and_pages(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(nobody.total, 0);
-    let export = store
-        .export_members(b, &all(Some("person"), Some(vec![t2.id])))
-        .await
-        .unwrap();
-    assert_eq!(export.len(), 12);
+    // The export reads in batches after a membership number: every match once, in order.
+    let filter = all(Some("person"), Some(vec![t2.id]));
+    let mut exported = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = store
+            .export_members(b, &filter, after.as_ref(), 5)
+            .await
+            .unwrap();
+        assert!(batch.len() <= 5);
+        let Some(last) = batch.last() else { break };
+        after = Some(last.details.membership_number.clone());
+        exported.extend(batch);
+    }
+    assert_eq!(exported.len(), 12);
+    let numbers: Vec<String> = exported
+        .iter()
+        .map(|m| m.details.membership_number.to_string())
+        .collect();
+    let mut sorted = numbers.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(numbers, sorted, "by membership number, each once");
+    assert!(exported.iter().all(|m| m.team_id == Some(t2.id)));
 }
 
 /// A rep's teams are replaced as a whole; a team of another branch changes nothing.

@@ -5,7 +5,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::members::import::{ColumnMap, ParsedFile, RowChange, RowProblem};
-use picket_domain::members::MemberDetails;
+use picket_domain::members::{MemberDetails, MembershipNumber};
 use picket_domain::{BranchId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -240,11 +240,15 @@ pub trait MemberStore: Send + Sync {
         filter: &MemberFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Member>>;
-    /// Every member matching `filter`, by name then id (for exports).
+    /// At most `limit` members matching `filter` whose membership number sorts after
+    /// `after` (from the first with `None`), by membership number: an export reads the branch
+    /// batch by batch through the `(branch, membership number)` index, never all at once.
     async fn export_members(
         &self,
         branch: BranchId,
         filter: &MemberFilter,
+        after: Option<&MembershipNumber>,
+        limit: u32,
     ) -> StoreResult<Vec<Member>>;
 
     /// The column mapping the branch last imported with.

@@ -243,41 +243,90 @@ pub async fn view(
     Ok(member)
 }
 
-/// The branch directory as CSV (organisers only); audited as `member.export` with the count.
+/// Members read from the store at a time while an export streams.
+pub const EXPORT_BATCH: u32 = 1000;
+
+/// A CSV export as it is sent: pieces of the file, each whole rows.
+pub type CsvStream = futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>;
+
+/// The branch directory as CSV (organisers only), streamed: the members are read in batches
+/// of [`EXPORT_BATCH`] by membership number and each batch is sent as it is written, so an
+/// export of any size holds one batch in memory. Audited as `member.export` with the reason
+/// and the count before the first row leaves, so an export cut off half way is on record too.
+/// A database error part way ends the body early, so the download fails rather than looking
+/// complete.
 pub async fn export_csv(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,
     why: AccessReason,
     request_id: Option<String>,
-) -> AppResult<Vec<u8>> {
+) -> AppResult<CsvStream> {
+    use futures::StreamExt;
     if !access.is_organiser() {
         return Err(AppError::Forbidden);
     }
-    let members = state
+    let filter = MemberFilter::default();
+    let rows = state
         .store
-        .export_members(access.branch.id, &MemberFilter::default())
-        .await?;
-    // Every cell through the one CSV writer, which neutralises formulas.
-    let mut out = CsvWriter::new();
-    let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    out.row(MemberField::ALL.iter().map(|f| f.as_str()))
-        .map_err(internal)?;
-    for m in &members {
-        out.row(export_row(m)).map_err(internal)?;
-    }
-    let bytes = out.finish().map_err(internal)?;
+        .search_members(access.branch.id, &filter, PageRequest::new(1, 1))
+        .await?
+        .total;
     record(
         state,
         user,
         access,
         "member.export",
         format!("branch:{}", access.branch.id),
-        format!("reason={}; rows={}", why.as_str(), members.len()),
+        format!("reason={}; rows={rows}", why.as_str()),
         request_id,
     )
     .await?;
-    Ok(bytes)
+    // Every cell through the one CSV writer, which neutralises formulas.
+    let mut header = CsvWriter::new();
+    header
+        .row(MemberField::ALL.iter().map(|f| f.as_str()))
+        .map_err(csv_error)?;
+    let header = bytes::Bytes::from(header.finish().map_err(csv_error)?);
+    let store = state.store.clone();
+    let branch = access.branch.id;
+    // The state is where the next batch starts: `Some(None)` at the beginning,
+    // `Some(Some(number))` after a full batch, `None` once a batch came back short.
+    let batches = futures::stream::try_unfold(Some(None), move |next: Option<Option<_>>| {
+        let store = store.clone();
+        let filter = filter.clone();
+        async move {
+            let Some(after) = next else {
+                return Ok(None);
+            };
+            let batch = store
+                .export_members(branch, &filter, after.as_ref(), EXPORT_BATCH)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "members export stopped part way");
+                    std::io::Error::other("the export could not be read")
+                })?;
+            let mut out = CsvWriter::new();
+            for m in &batch {
+                out.row(export_row(m)).map_err(std::io::Error::other)?;
+            }
+            let following = (batch.len() == EXPORT_BATCH as usize)
+                .then(|| batch.last().map(|m| m.details.membership_number.clone()));
+            let piece = bytes::Bytes::from(out.finish().map_err(std::io::Error::other)?);
+            Ok(if batch.is_empty() {
+                None
+            } else {
+                Some((piece, following))
+            })
+        }
+    });
+    Ok(futures::stream::once(async { Ok(header) })
+        .chain(batches)
+        .boxed())
+}
+
+fn csv_error(e: csv::Error) -> AppError {
+    AppError::Internal(format!("csv: {e}"))
 }
 
 fn yes_no(b: bool) -> String {

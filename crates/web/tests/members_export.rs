@@ -162,3 +162,97 @@ async fn an_exported_file_reimports_as_it_was() {
         assert_eq!(back.team.as_deref(), Some("Duty"));
     }
 }
+
+/// A members file of `n` rows, numbered so they sort as they were made.
+fn generated(n: usize) -> String {
+    let mut csv = String::from("Member No,Full Name,Email,Phone,Workplace,Daily pay\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "M{i:06},Member {i},member{i}@example.org,+44 20 7946 {:04},\"Civic Centre, Northfield\",{}.{:02}\n",
+            i % 10_000,
+            90 + i % 50,
+            i % 100
+        ));
+    }
+    csv
+}
+
+/// Imports `n` generated members straight into the store.
+async fn import(app: &TestApp, branch: &Branch, n: usize) {
+    let file = parse_file(generated(n).as_bytes(), &ColumnMap::default()).unwrap();
+    assert!(file.rejected.is_empty());
+    let options = picket_store::members::ImportOptions {
+        dry_run: false,
+        today: chrono::Utc::now().date_naive(),
+        save_map: None,
+    };
+    app.store()
+        .import_members(branch.id, &file, &options, &|_, _, _| {})
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_export_of_thousands_streams_every_member_once() {
+    let app = TestApp::spawn().await;
+    let (branch, client) = organiser(&app).await;
+    // More than three of the export's batches, the last one short.
+    let n = 3 * picket_web::members::EXPORT_BATCH as usize + 517;
+    import(&app, &branch, n).await;
+    let response = client
+        .get(app.url("/north/members/export.csv?reason=record-keeping"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers().get("content-length").is_none(),
+        "streamed, not built whole first"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let bytes = response.bytes().await.unwrap();
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[..])
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), n + 1);
+    assert_eq!(
+        rows[0][..4],
+        ["membership_number", "name", "email", "phone"]
+    );
+    for (i, row) in rows[1..].iter().enumerate() {
+        assert_eq!(row[0], format!("M{i:06}"), "each member once, in order");
+    }
+    let last = &rows[n];
+    assert_eq!(
+        last[..4],
+        [
+            format!("M{:06}", n - 1),
+            format!("Member {}", n - 1),
+            format!("member{}@example.org", n - 1),
+            format!("'+44 20 7946 {:04}", (n - 1) % 10_000),
+        ]
+    );
+    assert_eq!(rows[1001][6], "Civic Centre, Northfield");
+    assert_eq!(rows[1001][8], "90.00");
+    // Audited once, with the reason and the count, as before.
+    let exports = app
+        .store()
+        .audit_search(
+            branch.id,
+            &picket_store::AuditFilter {
+                actor: None,
+                action_prefix: Some("member.export".into()),
+            },
+            picket_store::PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(exports.total, 1);
+    assert_eq!(
+        exports.items[0].detail.as_deref(),
+        Some(format!("reason=record-keeping; rows={n}").as_str())
+    );
+}

@@ -4,7 +4,7 @@ use super::{corrupt, count, from_secs, to_secs, SqlStore};
 use crate::members::{Member, MemberFilter, Team};
 use crate::{Page, PageRequest, StoreError, StoreResult};
 use chrono::{NaiveDate, Utc};
-use picket_domain::members::{ContactPreferences, MemberDetails};
+use picket_domain::members::{ContactPreferences, MemberDetails, MembershipNumber};
 use picket_domain::{BranchId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -471,8 +471,24 @@ impl crate::MemberStore for SqlStore {
         &self,
         branch: BranchId,
         filter: &MemberFilter,
+        after: Option<&MembershipNumber>,
+        limit: u32,
     ) -> StoreResult<Vec<Member>> {
-        Ok(self.sql_search_members(branch, filter, None).await?.items)
+        let (mut clause, mut args) = filter_clause(filter);
+        if let Some(after) = after {
+            args.push(Arg::Text(after.to_string()));
+            clause.push_str(&format!(" AND m.membership_number > ${}", args.len() + 1));
+        }
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE {clause} \
+             ORDER BY m.membership_number LIMIT ${}",
+            args.len() + 2
+        );
+        let rows = bind_all(sqlx::query(&sql).bind(branch.0), &args)
+            .bind(i64::from(limit.max(1)))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(member_from_row).collect()
     }
 
     async fn import_map(

@@ -342,7 +342,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     let access = members::organiser_access(&state, &user, &slug).await?;
     let why = members::reason(&access, q.reason.as_deref())?;
-    let bytes = members::export_csv(&state, &user, &access, why, request_id).await?;
+    let rows = members::export_csv(&state, &user, &access, why, request_id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -355,7 +355,7 @@ pub async fn export(
             ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        bytes,
+        axum::body::Body::from_stream(rows),
     )
         .into_response())
 }
