@@ -7,6 +7,7 @@ use clap::Subcommand;
 use picket_domain::{Division, Slug};
 use picket_store::prelude::*;
 use picket_store::{NewAuditEntry, StoreError};
+use picket_web::account::{self, Actor};
 use picket_web::users::{add_user_to_branch, AddUser};
 use picket_web::{AppError, AppState, Settings};
 use std::io::BufRead;
@@ -55,6 +56,21 @@ pub enum UserCommand {
         #[arg(long, conflicts_with = "password_stdin")]
         no_password: bool,
     },
+    /// Set a user's password; every session of theirs ends (they sign in again).
+    Password {
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Sign a user out everywhere: every session of theirs ends.
+    EndSessions {
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// `picket token …`
@@ -68,6 +84,21 @@ pub enum TokenCommand {
         /// A label to recognise the token by, e.g. "branch website".
         #[arg(long)]
         name: String,
+        /// Days the token works (1 to 3650); without it, it works until revoked.
+        #[arg(long, value_name = "N")]
+        expires_days: Option<u32>,
+    },
+    /// List a user's API tokens: id, name, created, last used, expires, status.
+    List {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke an API token (it stops working at once).
+    Revoke {
+        /// The token's id, as `picket token list` shows it.
+        #[arg(long)]
+        id: i64,
     },
 }
 
@@ -139,14 +170,21 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 
 /// `picket user …`
 pub async fn user(settings: Settings, cmd: &UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add {
-        email,
-        branch,
-        role,
-        name,
-        password_stdin,
-        no_password,
-    } = cmd;
+    let (email, branch, role, name, password_stdin, no_password) = match cmd {
+        UserCommand::Add {
+            email,
+            branch,
+            role,
+            name,
+            password_stdin,
+            no_password,
+        } => (email, branch, role, name, password_stdin, no_password),
+        UserCommand::Password {
+            email,
+            password_stdin,
+        } => return user_password(settings, email, *password_stdin).await,
+        UserCommand::EndSessions { email } => return user_end_sessions(settings, email).await,
+    };
     let store = Arc::new(open_and_migrate(&settings).await?);
     let branch = match store.branch_by_slug(branch).await {
         Err(StoreError::NotFound) => {
@@ -191,34 +229,132 @@ pub async fn user(settings: Settings, cmd: &UserCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The app's state over the configured database, for the account commands.
+async fn account_state(settings: Settings) -> anyhow::Result<AppState> {
+    let store = Arc::new(open_and_migrate(&settings).await?);
+    let mailer =
+        picket_mail::build_mailer(&settings.mail).map_err(|e| usage(format!("`mail`: {e}")))?;
+    Ok(AppState::new(store, mailer, settings))
+}
+
+/// The user with `email`, or a usage error.
+async fn user_named(state: &AppState, email: &str) -> anyhow::Result<picket_store::User> {
+    match state.store.user_by_email(email).await {
+        Err(StoreError::NotFound) => Err(usage("--email: no user with that address")),
+        other => Ok(other?),
+    }
+}
+
+/// An input error as the command line says it: `--field: message`.
+fn cli_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid { field, message } => {
+            usage(format!("--{}: {message}", field.replace('_', "-")))
+        }
+        e => anyhow::anyhow!("{e}"),
+    }
+}
+
+/// `picket user password`
+async fn user_password(settings: Settings, email: &str, from_stdin: bool) -> anyhow::Result<()> {
+    let state = account_state(settings).await?;
+    let user = user_named(&state, email).await?;
+    let password = read_password(from_stdin)?;
+    let ended = account::set_password(
+        &state,
+        &Actor::command_line(),
+        &user,
+        &password,
+        &password,
+        None,
+        "password.reset",
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Invalid { message, .. } => usage(format!("the password: {message}")),
+        e => anyhow::anyhow!("{e}"),
+    })?;
+    println!(
+        "set the password of {}; {ended} {} ended",
+        user.email,
+        if ended == 1 { "session" } else { "sessions" }
+    );
+    Ok(())
+}
+
+/// `picket user end-sessions`
+async fn user_end_sessions(settings: Settings, email: &str) -> anyhow::Result<()> {
+    let state = account_state(settings).await?;
+    let user = user_named(&state, email).await?;
+    let ended = account::end_sessions(&state, &Actor::command_line(), &user)
+        .await
+        .map_err(cli_error)?;
+    println!(
+        "signed {} out everywhere; {ended} {} ended",
+        user.email,
+        if ended == 1 { "session" } else { "sessions" }
+    );
+    Ok(())
+}
+
 /// `picket token …`
 pub async fn token(settings: Settings, cmd: &TokenCommand) -> anyhow::Result<()> {
-    let TokenCommand::Create { email, name } = cmd;
-    if name.trim().is_empty() {
-        return Err(usage("--name: give the token a label"));
+    let state = account_state(settings).await?;
+    let actor = Actor::command_line();
+    match cmd {
+        TokenCommand::Create {
+            email,
+            name,
+            expires_days,
+        } => {
+            let user = user_named(&state, email).await?;
+            let (token, secret) = account::create_token(&state, &actor, &user, name, *expires_days)
+                .await
+                .map_err(cli_error)?;
+            let expiry = token
+                .expires_at
+                .map_or("It works until revoked".to_string(), |e| {
+                    format!("It works until {}", account::day(e))
+                });
+            eprintln!(
+                "API token `{}` (id {}) created. {expiry}. It is shown once; store it safely:",
+                token.name, token.id
+            );
+            println!("{secret}");
+        }
+        TokenCommand::List { email } => {
+            let user = user_named(&state, email).await?;
+            let now = chrono::Utc::now();
+            println!("id\tname\tcreated\tlast used\texpires\tstatus");
+            for t in state.store.api_tokens_of(user.id).await? {
+                let status = if t.revoked_at.is_some() {
+                    "revoked"
+                } else if t.is_live(now) {
+                    "works"
+                } else {
+                    "expired"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{status}",
+                    t.id,
+                    t.name,
+                    account::day(t.created_at),
+                    t.last_used_at.map_or("never".into(), account::day),
+                    t.expires_at.map_or("never".into(), account::day),
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let token = match account::revoke_token(&state, &actor, *id, None).await {
+                Err(AppError::NotFound) => {
+                    return Err(usage(format!(
+                        "--id: no token {id}; see `picket token list --email …`"
+                    )))
+                }
+                other => other.map_err(cli_error)?,
+            };
+            println!("revoked token {} (`{}`)", token.id, token.name);
+        }
     }
-    let store = open_and_migrate(&settings).await?;
-    let user = match store.user_by_email(email).await {
-        Err(StoreError::NotFound) => return Err(usage("--email: no user with that address")),
-        other => other?,
-    };
-    let secret = picket_web::tokens::new_api_token();
-    let token = store
-        .create_api_token(user.id, name, &picket_web::tokens::hash_token(&secret))
-        .await?;
-    store
-        .audit(NewAuditEntry {
-            actor: Some(user.id),
-            action: "token.create".into(),
-            subject: Some(format!("token:{}", token.id)),
-            detail: Some("command line".into()),
-            ..Default::default()
-        })
-        .await?;
-    eprintln!(
-        "API token `{}` created. It is shown once; store it safely:",
-        token.name
-    );
-    println!("{secret}");
     Ok(())
 }

@@ -26,9 +26,51 @@ pub trait AuthStore: Send + Sync {
         name: &str,
         token_hash: &str,
     ) -> StoreResult<ApiToken>;
-    /// The user owning a live (not revoked) API token, recording its use.
+    /// Stores an API token under its hash that stops working at `expires_at` (if given).
+    async fn create_api_token_until(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<ApiToken>;
+    /// A user's API tokens (live, expired and revoked), newest first.
+    async fn api_tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes the API token `id` at `at` (of `owner` only, if given; another's is
+    /// [`StoreError::NotFound`]). Revoking a revoked token changes nothing. Returns the token.
+    async fn revoke_api_token(
+        &self,
+        id: i64,
+        owner: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApiToken>;
+    /// Ends a user's sessions, all but `keep` (a session's token hash) if given. How many ended.
+    async fn end_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;
+    /// Replaces a user's password hash and ends their sessions but `keep`, in one
+    /// transaction. How many sessions ended.
+    async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64>;
+    /// The user owning a live (not revoked, not expired) API token, recording its use.
     async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User>;
 
+    /// Counts one attempt against every limit in one write transaction, atomically: when any
+    /// key already holds `max` attempts since `since`, nothing is recorded and the attempt is
+    /// refused; otherwise one attempt is recorded under each key at `at`. Parallel callers are
+    /// serialised per key (SQLite's write lock, PostgreSQL advisory locks on the keys), so a
+    /// burst cannot pass a limit. An attempt counted before the work it guards (checking a
+    /// password) can be given back with [`release_attempt`](Self::release_attempt).
+    async fn take_attempt(
+        &self,
+        limits: &[AttemptLimit<'_>],
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Attempt>;
+    /// Gives back an attempt counted by [`take_attempt`](Self::take_attempt) (it succeeded).
+    async fn release_attempt(&self, ticket: &AttemptTicket) -> StoreResult<()>;
     /// Records a failed login against each key (hashes of the email and of the client address).
     async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> StoreResult<()>;
     /// Failed logins against `key` since `since`.
@@ -39,3 +81,25 @@ pub trait AuthStore: Send + Sync {
     /// process of an instance gets the same value.
     async fn instance_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
 }
+
+/// At most `max` attempts under `key` within the window.
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptLimit<'a> {
+    /// The key counted (a keyed hash of an email, an address, or both).
+    pub key: &'a str,
+    /// The most attempts allowed in the window.
+    pub max: u64,
+}
+
+/// What came of [`AuthStore::take_attempt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// Allowed and counted.
+    Counted(AttemptTicket),
+    /// Refused: the limit at this index of those given is reached. Nothing was recorded.
+    Refused(usize),
+}
+
+/// The attempts recorded for one [`Attempt::Counted`], to give back on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptTicket(pub Vec<i64>);

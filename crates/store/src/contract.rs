@@ -8,6 +8,7 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub use crate::contract_auth::*;
 pub use crate::contract_dispute_edits::*;
 pub use crate::contract_disputes::*;
 pub use crate::contract_member_access::*;
@@ -475,11 +476,15 @@ macro_rules! for_each_contract_test {
         $m!(memberships_are_scoped_per_branch);
         $m!(sessions_expire_and_end);
         $m!(api_tokens_resolve_to_their_user);
+        $m!(api_tokens_expire_and_are_revoked);
+        $m!(password_changes_end_other_sessions);
         $m!(login_failures_count_within_window);
+        $m!(attempts_are_limited_atomically);
         $m!(audit_log_filters_by_branch);
         $m!(outbox_claims_with_a_lease);
         $m!(outbox_claims_are_exclusive_under_concurrency);
         $m!(adding_a_branch_user_is_atomic);
+        $m!(role_changes_respect_the_role_replaced);
         $m!(published_events_reach_subscribers);
         $m!(wall_posts_are_moderated_and_scoped);
         $m!(wall_edits_counts_and_purge);

@@ -55,4 +55,34 @@ pub trait DirectoryStore: Send + Sync {
         role: Role,
         welcome: Option<NewOutboxEmail>,
     ) -> StoreResult<(User, bool)>;
+    /// [`add_branch_user`](Self::add_branch_user) on behalf of someone whose authority
+    /// reaches `request.authority`, checked against both the new role and the role being
+    /// replaced, inside the transaction that changes it: the role given must not be above
+    /// the authority, and the role replaced must not be either; below `Admin`, the role of an
+    /// instance admin (an admin in any branch) is never replaced. `None` when refused:
+    /// nothing was written.
+    async fn add_branch_user_within(
+        &self,
+        request: NewBranchUser<'_>,
+    ) -> StoreResult<Option<(User, bool)>>;
+}
+
+/// Someone to add to a branch (or whose role there to change), on behalf of someone whose
+/// authority reaches `authority`.
+#[derive(Debug, Clone)]
+pub struct NewBranchUser<'a> {
+    /// Their email; a new address creates the account.
+    pub email: &'a Email,
+    /// Their name, for a new account.
+    pub display_name: &'a str,
+    /// The password hash for a new account.
+    pub password_hash: Option<&'a str>,
+    /// The branch.
+    pub branch: BranchId,
+    /// The role to give them there.
+    pub role: Role,
+    /// The welcome email to queue with the change.
+    pub welcome: Option<NewOutboxEmail>,
+    /// The highest role the person acting may give or replace (`Admin` for the command line).
+    pub authority: Role,
 }

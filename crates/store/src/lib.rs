@@ -9,6 +9,7 @@ pub mod archive;
 mod audit;
 mod auth;
 pub mod contract;
+mod contract_auth;
 mod contract_dispute_edits;
 mod contract_disputes;
 mod contract_member_access;
@@ -31,8 +32,8 @@ pub mod sql;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
-pub use auth::AuthStore;
-pub use directory::DirectoryStore;
+pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore};
+pub use directory::{DirectoryStore, NewBranchUser};
 pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
 pub use events::{EventStore, StoreEvent};

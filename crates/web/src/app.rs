@@ -148,6 +148,19 @@ pub fn router(state: AppState) -> Router {
             get(pages::me::link_page).post(pages::me::use_link),
         )
         .route("/dashboard", get(pages::home::dashboard))
+        .route("/account", get(pages::account::index))
+        .route(
+            "/account/password",
+            get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .route(
+            "/account/tokens",
+            get(pages::account::tokens).post(pages::account::create),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            axum::routing::post(pages::account::revoke),
+        )
         .route("/admin", get(pages::admin::branches))
         .route("/{branch}", get(pages::home::branch_page))
         .route(
@@ -170,6 +183,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/{branch}/admin/users",
             get(pages::admin::users).post(pages::admin::add_user),
+        )
+        .route(
+            "/{branch}/admin/users/{id}/password",
+            get(pages::admin::reset_password_form).post(pages::admin::reset_password),
+        )
+        .route(
+            "/{branch}/admin/users/{id}/sessions",
+            get(pages::admin::end_sessions_form).post(pages::admin::end_sessions),
         )
         .route(
             "/{branch}/wall",

@@ -4,6 +4,7 @@
 //! Handlers are thin: they parse input, check access, and call the store and domain. Page and
 //! API handlers for the same thing call the same code.
 
+pub mod account;
 pub mod api;
 pub mod app;
 pub mod assets;

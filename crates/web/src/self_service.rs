@@ -12,7 +12,7 @@ use picket_domain::members::{ContactPreferences, Phone};
 use picket_domain::Email;
 use picket_mail::OutgoingEmail;
 use picket_store::member_access::{LinkUse, NewMagicLink, OwnDetails};
-use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
+use picket_store::{Attempt, AttemptLimit, Branch, NewAuditEntry, NewOutboxEmail};
 
 /// The one answer to a request for a sign-in link, whether or not the address is known.
 pub const LINK_SENT: &str =
@@ -48,9 +48,18 @@ pub async fn request_link(
     let ip_key = keyed_hash(state, &format!("link-ip:{client_ip}")).await?;
     let now = Utc::now();
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    let by_email = state.store.login_failures_since(&email_key, since).await?;
-    let by_ip = state.store.login_failures_since(&ip_key, since).await?;
-    if by_email >= settings.links_per_email_per_hour || by_ip >= settings.links_per_ip_per_hour {
+    // Counted and checked in one atomic step, so parallel requests cannot pass the limits.
+    let limits = [
+        AttemptLimit {
+            key: &email_key,
+            max: settings.links_per_email_per_hour,
+        },
+        AttemptLimit {
+            key: &ip_key,
+            max: settings.links_per_ip_per_hour,
+        },
+    ];
+    if let Attempt::Refused(_) = state.store.take_attempt(&limits, since, now).await? {
         state
             .store
             .audit(NewAuditEntry {
@@ -64,10 +73,6 @@ pub async fn request_link(
             "Too many sign-in links have been asked for. Wait {WINDOW_MINUTES} minutes, then try again."
         )));
     }
-    state
-        .store
-        .record_login_failure(&[&email_key, &ip_key], now)
-        .await?;
     let Some((member_id, address)) = state.store.member_for_sign_in(branch.id, &email).await?
     else {
         return Ok(());

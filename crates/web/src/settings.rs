@@ -180,9 +180,16 @@ pub struct ServerSettings {
 pub struct SecuritySettings {
     /// How long a session lasts, in hours.
     pub session_hours: i64,
-    /// Failed sign-ins for one email within the window before sign-in is refused.
+    /// Failed sign-ins for one account (from anywhere) within the window before sign-in to
+    /// it is refused: stops a guesser spread over many addresses.
     pub max_failures_per_email: u64,
-    /// Failed sign-ins from one address within the window before sign-in is refused.
+    /// Failed sign-ins for one account from one address within the window before that
+    /// address may not try it again: stops a guesser at one address, without locking the
+    /// account's owner out elsewhere.
+    pub max_failures_per_pair: u64,
+    /// Failed sign-ins from one address, over all accounts, within the window before the
+    /// address is refused: a ceiling far above what an office sharing an address reaches,
+    /// that stops one address trying many accounts.
     pub max_failures_per_ip: u64,
     /// The throttling window, in minutes.
     pub failure_window_minutes: i64,
@@ -230,8 +237,9 @@ impl Default for Settings {
             },
             security: SecuritySettings {
                 session_hours: 24 * 14,
-                max_failures_per_email: 5,
-                max_failures_per_ip: 30,
+                max_failures_per_email: 20,
+                max_failures_per_pair: 5,
+                max_failures_per_ip: 100,
                 failure_window_minutes: 15,
                 argon2_memory_kib: 19 * 1024,
                 argon2_iterations: 2,
@@ -347,6 +355,27 @@ impl Settings {
         }
         if self.security.session_hours < 1 {
             return bad("security.session_hours", "must be at least 1");
+        }
+        for (key, value) in [
+            (
+                "security.max_failures_per_email",
+                self.security.max_failures_per_email,
+            ),
+            (
+                "security.max_failures_per_pair",
+                self.security.max_failures_per_pair,
+            ),
+            (
+                "security.max_failures_per_ip",
+                self.security.max_failures_per_ip,
+            ),
+        ] {
+            if value < 1 {
+                return bad(key, "must be at least 1");
+            }
+        }
+        if self.security.failure_window_minutes < 1 {
+            return bad("security.failure_window_minutes", "must be at least 1");
         }
         if !(1..=24 * 60).contains(&self.self_service.link_minutes) {
             return bad(
@@ -521,6 +550,20 @@ mod tests {
         assert_eq!(s.retention.days(audit), 0);
         assert_eq!(s.retention.days(wall), 30, "others keep their defaults");
         assert!(s.to_redacted_toml().contains("audit_days = 0"));
+        let s = Settings::from_toml("[security]\nmax_failures_per_pair = 3").unwrap();
+        assert_eq!(s.security.max_failures_per_pair, 3);
+        assert_eq!(
+            s.security.max_failures_per_ip, 100,
+            "others keep their defaults"
+        );
+        let err = Settings::from_toml("[security]\nmax_failures_per_pairs = 3")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_failures_per_pairs"), "{err}");
+        let err = Settings::from_toml("[security]\nmax_failures_per_ip = 0")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("security.max_failures_per_ip"), "{err}");
         let err = Settings::from_toml("database_url = \"mysql://x\"")
             .unwrap_err()
             .to_string();

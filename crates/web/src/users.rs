@@ -6,7 +6,7 @@ use crate::state::AppState;
 use chrono::Utc;
 use picket_domain::{Email, Role};
 use picket_mail::OutgoingEmail;
-use picket_store::{Branch, NewAuditEntry, NewOutboxEmail, User};
+use picket_store::{Branch, NewAuditEntry, NewBranchUser, NewOutboxEmail, StoreError, User};
 
 /// A request to add someone to a branch, as typed.
 #[derive(Debug, Clone)]
@@ -45,12 +45,21 @@ pub async fn add_user_to_branch(
         .role
         .parse()
         .map_err(|e: picket_domain::role::UnknownRole| AppError::invalid("role", e.to_string()))?;
-    if role == Role::Admin && actor.is_some_and(|a| !a.is_admin()) {
+    let authority = authority_of(actor, branch);
+    if role == Role::Admin && authority < Role::Admin {
         return Err(AppError::invalid(
             "role",
             "Only an instance admin can make someone an admin.",
         ));
     }
+    if role > authority {
+        return Err(AppError::invalid(
+            "role",
+            format!("You can give roles up to {authority}, not {role}."),
+        ));
+    }
+    // Said clearly here; the store refuses the same change again inside its transaction.
+    check_role_replaced(state, &email, branch, authority).await?;
     let hash = match request.password.as_deref() {
         Some(p) => Some(
             state
@@ -72,13 +81,13 @@ pub async fn add_user_to_branch(
     let payload = serde_json::to_string(&welcome).map_err(|e| AppError::Internal(e.to_string()))?;
     let (user, created) = state
         .store
-        .add_branch_user(
-            &email,
+        .add_branch_user_within(NewBranchUser {
+            email: &email,
             display_name,
-            hash.as_deref(),
-            branch.id,
+            password_hash: hash.as_deref(),
+            branch: branch.id,
             role,
-            Some(NewOutboxEmail {
+            welcome: Some(NewOutboxEmail {
                 idempotency_key: Some(format!(
                     "welcome:{}:{}",
                     branch.id,
@@ -88,8 +97,10 @@ pub async fn add_user_to_branch(
                 max_attempts: state.settings.worker.max_attempts,
                 run_after: Utc::now(),
             }),
-        )
-        .await?;
+            authority,
+        })
+        .await?
+        .ok_or_else(|| AppError::invalid("role", REPLACE_REFUSED))?;
     state
         .store
         .audit(NewAuditEntry {
@@ -113,6 +124,49 @@ pub async fn add_user_to_branch(
         })
         .await?;
     Ok((user, created))
+}
+
+/// Why a role change was refused when the role being replaced is out of reach.
+const REPLACE_REFUSED: &str =
+    "You cannot change this person's role: they hold a role above yours, or administer the instance.";
+
+/// The highest role `actor` may give or replace in `branch`: everything for the command line
+/// and instance admins, else their own role there.
+fn authority_of(actor: Option<&CurrentUser>, branch: &Branch) -> Role {
+    match actor {
+        None => Role::Admin,
+        Some(a) if a.is_admin() => Role::Admin,
+        Some(a) => a.role_in(&branch.slug).unwrap_or(Role::Member),
+    }
+}
+
+/// Refuses, with a clear message, a change to the role of someone the actor may not touch:
+/// an instance admin (unless the actor is one), or someone above the actor in this branch.
+async fn check_role_replaced(
+    state: &AppState,
+    email: &Email,
+    branch: &Branch,
+    authority: Role,
+) -> AppResult<()> {
+    if authority == Role::Admin {
+        return Ok(());
+    }
+    let user = match state.store.user_by_email(email.as_str()).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let memberships = state.store.memberships_of(user.id).await?;
+    if memberships.iter().any(|m| m.role == Role::Admin) {
+        return Err(AppError::invalid(
+            "role",
+            "Only an instance admin can change the role of an instance admin.",
+        ));
+    }
+    match memberships.iter().find(|m| m.branch.id == branch.id) {
+        Some(m) if m.role > authority => Err(AppError::invalid("role", REPLACE_REFUSED)),
+        _ => Ok(()),
+    }
 }
 
 fn capitalised(s: &str) -> String {

@@ -76,3 +76,60 @@ async fn a_wrong_password_shows_an_error_and_keeps_the_email() {
     assert_eq!(kept.as_deref(), Some("dana@example.org"));
     browser.close().await;
 }
+
+/// Chromium drops a tab inside a URL, so a `Location: /\t/evil.example/x` would take it to
+/// `http://evil.example/x`: what counts is where the browser itself ends up.
+#[tokio::test]
+async fn a_hostile_next_after_sign_in_keeps_the_browser_on_picket() {
+    let app = TestApp::spawn().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "dana@example.org", Role::Organiser).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    let own_host = app.addr.ip().to_string();
+    let own_port = app.addr.port();
+    let on_picket =
+        |url: &url::Url| url.host_str() == Some(own_host.as_str()) && url.port() == Some(own_port);
+
+    // Signing in through the form, which carries `next` in a hidden field.
+    browser
+        .sign_in(
+            &app.url("/login?next=/%09/evil.example/x"),
+            "dana@example.org",
+            TEST_PASSWORD,
+        )
+        .await;
+    let url = settled_url(&browser).await;
+    assert!(on_picket(&url), "the browser left Picket for {url}");
+    assert_eq!(url.path(), "/dashboard");
+
+    // Already signed in: the sign-in page redirects at once.
+    for next in [
+        "/%09/evil.example/x",
+        "/%0D%0A/evil.example/x",
+        "%5C/evil.example",
+    ] {
+        c.goto(&app.url(&format!("/login?next={next}")))
+            .await
+            .unwrap();
+        let url = settled_url(&browser).await;
+        assert!(
+            on_picket(&url),
+            "next={next}: the browser left Picket for {url}"
+        );
+        assert_eq!(url.path(), "/dashboard", "next={next}");
+    }
+    browser.close().await;
+}
+
+/// The browser's URL once it has left the sign-in page (for Picket's dashboard, or elsewhere).
+async fn settled_url(browser: &Browser) -> url::Url {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let url = browser.client.current_url().await.unwrap();
+        if url.path() != "/login" || std::time::Instant::now() > deadline {
+            return url;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -196,3 +196,94 @@ async fn adding_a_user_keeps_the_form_on_error_and_sends_a_welcome_email() {
         .iter()
         .any(|u| u.user.email == "jo@example.org" && u.role == Role::Rep));
 }
+
+/// Posts the add-user form of `branch` as `client`.
+async fn post_user(
+    app: &TestApp,
+    client: &reqwest::Client,
+    branch: &str,
+    email: &str,
+    role: &str,
+) -> reqwest::Response {
+    let path = format!("/{branch}/admin/users");
+    let token = app.csrf_token(client, &path).await;
+    client
+        .post(app.url(&path))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("display_name", "Someone"),
+            ("role", role),
+            ("password", ""),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_organiser_cannot_demote_an_admin_or_anyone_above_them() {
+    let app = TestApp::spawn().await;
+    let alpha = app.branch("alpha").await;
+    let beta = app.branch("beta").await;
+    app.user(&alpha, "admin@example.org", Role::Admin).await;
+    app.user(&alpha, "org@example.org", Role::Organiser).await;
+    app.user(&alpha, "peer@example.org", Role::Organiser).await;
+    // An instance admin who is only a member of beta: still not the organiser's to change.
+    app.user(&alpha, "root@example.org", Role::Admin).await;
+    app.user(&beta, "root@example.org", Role::Member).await;
+    app.user(&beta, "betaorg@example.org", Role::Organiser)
+        .await;
+
+    let org = app.client();
+    app.login(&org, "org@example.org").await;
+    let refused = post_user(&app, &org, "alpha", "admin@example.org", "member").await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("Only an instance admin can change the role of an instance admin."),
+        "{html}"
+    );
+    let refused = post_user(&app, &org, "alpha", "ADMIN@example.org", "organiser").await;
+    assert_eq!(refused.status(), 422, "the email's case changes nothing");
+
+    let admin = app.client();
+    app.login(&admin, "admin@example.org").await;
+    assert_eq!(
+        admin.get(app.url("/admin")).send().await.unwrap().status(),
+        200,
+        "the admin keeps /admin"
+    );
+
+    let beta_org = app.client();
+    app.login(&beta_org, "betaorg@example.org").await;
+    let refused = post_user(&app, &beta_org, "beta", "root@example.org", "rep").await;
+    assert_eq!(refused.status(), 422);
+    let roles = app
+        .store()
+        .memberships_of(
+            app.store()
+                .user_by_email("root@example.org")
+                .await
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+    assert!(
+        roles
+            .iter()
+            .any(|m| m.branch.slug == "beta" && m.role == Role::Member),
+        "{roles:?}"
+    );
+
+    // A peer and those below are the organiser's to change; the admin role is not theirs to give.
+    let ok = post_user(&app, &org, "alpha", "peer@example.org", "rep").await;
+    assert_eq!(ok.status(), 303);
+    let refused = post_user(&app, &org, "alpha", "peer@example.org", "admin").await;
+    assert_eq!(refused.status(), 422);
+
+    // An admin may change an admin's role.
+    let ok = post_user(&app, &admin, "alpha", "root@example.org", "organiser").await;
+    assert_eq!(ok.status(), 303);
+}

@@ -408,3 +408,72 @@ async fn link_requests_are_rate_limited_per_address_and_per_client() {
     let sent = app.mailer.wait_for(2, StdDuration::from_secs(10)).await;
     assert_eq!(sent.len(), 2);
 }
+
+#[tokio::test]
+async fn parallel_link_requests_cannot_pass_the_limits() {
+    let app = TestApp::spawn_with(|s| {
+        s.self_service.links_per_email_per_hour = 3;
+        s.self_service.links_per_ip_per_hour = 100;
+    })
+    .await;
+    let branch = app.branch("northfield").await;
+    member(&app, &branch, "N500", "Ed Gale", "ed@example.org").await;
+    let client = app.client();
+    let path = "/northfield/me/login";
+    let csrf = app.csrf_token(&client, path).await;
+    let burst = (0..20).map(|_| {
+        let client = client.clone();
+        let csrf = csrf.clone();
+        let url = app.url(path);
+        async move {
+            client
+                .post(url)
+                .form(&[("csrf_token", csrf.as_str()), ("email", "ed@example.org")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(burst).await;
+    let sent = statuses.iter().filter(|s| **s == 200).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((sent, refused), (3, 17), "{statuses:?}");
+    let links = app.mailer.wait_for(3, StdDuration::from_secs(10)).await;
+    assert_eq!(links.len(), 3);
+
+    // The per-client limit holds the same way.
+    let app = TestApp::spawn_with(|s| {
+        s.self_service.links_per_email_per_hour = 100;
+        s.self_service.links_per_ip_per_hour = 4;
+    })
+    .await;
+    app.branch("northfield").await;
+    let client = app.client();
+    let csrf = app.csrf_token(&client, path).await;
+    let burst = (0..20).map(|i| {
+        let client = client.clone();
+        let csrf = csrf.clone();
+        let url = app.url(path);
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("email", format!("someone{i}@example.org").as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(burst).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
+}

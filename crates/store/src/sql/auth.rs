@@ -1,11 +1,16 @@
 //! Sessions, API tokens and login throttling.
 
 use super::directory::user_from_row;
-use super::{count, to_secs, SqlStore};
-use crate::{ApiToken, AuthStore, StoreError, StoreResult, User};
+use super::{count, from_secs, to_secs, SqlStore};
+use crate::{
+    ApiToken, Attempt, AttemptLimit, AttemptTicket, AuthStore, Backend, StoreError, StoreResult,
+    User,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use picket_domain::UserId;
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 #[async_trait]
 impl AuthStore for SqlStore {
@@ -53,32 +58,103 @@ impl AuthStore for SqlStore {
         name: &str,
         token_hash: &str,
     ) -> StoreResult<ApiToken> {
-        let now = Utc::now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
+        self.create_api_token_until(user, name, token_hash, None)
+            .await
+    }
+
+    async fn create_api_token_until(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<ApiToken> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
+        ))
         .bind(user.0)
         .bind(name.trim())
         .bind(token_hash)
-        .bind(to_secs(now))
+        .bind(to_secs(Utc::now()))
+        .bind(expires_at.map(to_secs))
         .fetch_one(self.pool())
         .await
         .map_err(|e| StoreError::conflict_on(e, "token"))?;
-        Ok(ApiToken {
-            id,
-            user_id: user,
-            name: name.trim().to_string(),
-            created_at: super::from_secs(to_secs(now)),
-        })
+        token_from_row(&row)
+    }
+
+    async fn api_tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        sqlx::query(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
+        ))
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect()
+    }
+
+    async fn revoke_api_token(
+        &self,
+        id: i64,
+        owner: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApiToken> {
+        // Without an owner (the command line), any user's token.
+        let whose = if owner.is_some() {
+            " AND user_id = $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) \
+             WHERE id = $2{whose} RETURNING {TOKEN_COLUMNS}"
+        );
+        let mut query = sqlx::query(&sql).bind(to_secs(at)).bind(id);
+        if let Some(owner) = owner {
+            query = query.bind(owner.0);
+        }
+        let row = query
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        token_from_row(&row)
+    }
+
+    async fn end_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
+        let mut conn = self.pool().acquire().await?;
+        end_sessions_on(&mut conn, user, keep).await
+    }
+
+    async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        super::found(&done)?;
+        let ended = end_sessions_on(&mut tx, user, keep).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 
     async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.display_name, u.password_hash, u.created_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(token_hash)
+        .bind(to_secs(now))
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -88,6 +164,74 @@ impl AuthStore for SqlStore {
             .execute(self.pool())
             .await?;
         user_from_row(&row)
+    }
+
+    async fn take_attempt(
+        &self,
+        limits: &[AttemptLimit<'_>],
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Attempt> {
+        // SQLite: `begin_write` holds the database's write lock from the first statement.
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            // PostgreSQL: one transaction-scoped advisory lock per key, taken in a fixed order
+            // so two callers sharing keys cannot deadlock; the count below then sees every
+            // attempt committed before it.
+            let mut locks: Vec<i64> = limits.iter().map(|l| lock_id(l.key)).collect();
+            locks.sort_unstable();
+            locks.dedup();
+            for lock in locks {
+                let _: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) l")
+                        .bind(lock)
+                        .fetch_one(&mut *tx)
+                        .await?;
+            }
+        }
+        for (i, limit) in limits.iter().enumerate() {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at >= $2",
+            )
+            .bind(limit.key)
+            .bind(to_secs(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if count(n) >= limit.max {
+                tx.rollback().await?;
+                return Ok(Attempt::Refused(i));
+            }
+        }
+        let mut ids = Vec::with_capacity(limits.len());
+        for limit in limits {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO login_failures (key_hash, at) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(limit.key)
+            .bind(to_secs(at))
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        // Attempts this old count for no limit; keep the table small while we are here.
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(to_secs(since).min(to_secs(at) - 86_400))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Attempt::Counted(AttemptTicket(ids)))
+    }
+
+    async fn release_attempt(&self, ticket: &AttemptTicket) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for id in &ticket.0 {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> StoreResult<()> {
@@ -140,4 +284,54 @@ impl AuthStore for SqlStore {
                 .await?,
         )
     }
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, name, created_at, expires_at, last_used_at, revoked_at";
+
+fn token_from_row(row: &AnyRow) -> StoreResult<ApiToken> {
+    let instant = |column: &str| -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(from_secs))
+    };
+    Ok(ApiToken {
+        id: row.try_get("id")?,
+        user_id: UserId(row.try_get("user_id")?),
+        name: row.try_get("name")?,
+        created_at: from_secs(row.try_get("created_at")?),
+        expires_at: instant("expires_at")?,
+        last_used_at: instant("last_used_at")?,
+        revoked_at: instant("revoked_at")?,
+    })
+}
+
+/// Deletes a user's sessions but `keep`, on any connection.
+async fn end_sessions_on(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    keep: Option<&str>,
+) -> StoreResult<u64> {
+    let done = match keep {
+        Some(keep) => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user.0)
+                .bind(keep)
+                .execute(&mut *conn)
+                .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.0)
+                .execute(&mut *conn)
+                .await?
+        }
+    };
+    Ok(done.rows_affected())
+}
+
+/// A PostgreSQL advisory lock id for a throttling key: the first 8 bytes of its SHA-256.
+fn lock_id(key: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut first = [0_u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
 }

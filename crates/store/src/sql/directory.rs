@@ -1,11 +1,11 @@
 //! Branches, users and memberships.
 
 use super::{corrupt, count, from_secs, to_secs, SqlStore};
-use crate::DirectoryStore;
 use crate::{
     Branch, BranchUser, Membership, NewOutboxEmail, Page, PageRequest, StoreError, StoreResult,
     User,
 };
+use crate::{DirectoryStore, NewBranchUser};
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
@@ -64,17 +64,38 @@ async fn insert_user(
     user_from_row(&row)
 }
 
-/// Gives a user a role in a branch on any connection, replacing a role they had there.
+/// Gives a user a role in a branch on any connection, replacing a role they had there if it
+/// is not above `authority` (and, below `Admin`, if they are not an instance admin). The
+/// check is part of the upsert, on the row it replaces, so no change slips in between a check
+/// and the write. Whether the role was given.
 async fn upsert_membership(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
     branch: BranchId,
     role: Role,
-) -> StoreResult<()> {
-    sqlx::query(
+    authority: Role,
+) -> StoreResult<bool> {
+    if role > authority {
+        return Ok(false);
+    }
+    // Role names are Picket's own constants, not input.
+    let replaceable = Role::ALL
+        .into_iter()
+        .filter(|r| *r <= authority)
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let not_an_admin = if authority < Role::Admin {
+        " AND NOT EXISTS (SELECT 1 FROM memberships a \
+           WHERE a.user_id = memberships.user_id AND a.role = 'admin')"
+    } else {
+        ""
+    };
+    let done = sqlx::query(&format!(
         "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role",
-    )
+         ON CONFLICT (user_id, branch_id) DO UPDATE SET role = excluded.role \
+         WHERE memberships.role IN ({replaceable}){not_an_admin}"
+    ))
     .bind(user.0)
     .bind(branch.0)
     .bind(role.as_str())
@@ -85,7 +106,7 @@ async fn upsert_membership(
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
         _ => e.into(),
     })?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 #[async_trait]
@@ -176,7 +197,8 @@ impl DirectoryStore for SqlStore {
 
     async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()> {
         let mut conn = self.pool().acquire().await?;
-        upsert_membership(&mut conn, user, branch, role).await
+        upsert_membership(&mut conn, user, branch, role, Role::Admin).await?;
+        Ok(())
     }
 
     async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>> {
@@ -241,25 +263,64 @@ impl DirectoryStore for SqlStore {
         role: Role,
         welcome: Option<NewOutboxEmail>,
     ) -> StoreResult<(User, bool)> {
+        let added = self
+            .add_branch_user_within(NewBranchUser {
+                email,
+                display_name,
+                password_hash,
+                branch,
+                role,
+                welcome,
+                authority: Role::Admin,
+            })
+            .await?;
+        // With the highest authority nothing is refused.
+        added.ok_or_else(|| corrupt("membership", "refused to an admin"))
+    }
+
+    async fn add_branch_user_within(
+        &self,
+        request: NewBranchUser<'_>,
+    ) -> StoreResult<Option<(User, bool)>> {
+        if request.role > request.authority {
+            return Ok(None);
+        }
         let mut tx = self.begin_write().await?;
         let existing = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
         ))
-        .bind(email.as_str())
+        .bind(request.email.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let (user, created) = match existing {
             Some(row) => (user_from_row(&row)?, false),
             None => (
-                insert_user(&mut tx, email, display_name, password_hash).await?,
+                insert_user(
+                    &mut tx,
+                    request.email,
+                    request.display_name,
+                    request.password_hash,
+                )
+                .await?,
                 true,
             ),
         };
-        upsert_membership(&mut tx, user.id, branch, role).await?;
-        if let Some(email) = welcome {
+        let given = upsert_membership(
+            &mut tx,
+            user.id,
+            request.branch,
+            request.role,
+            request.authority,
+        )
+        .await?;
+        if !given {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        if let Some(email) = request.welcome {
             super::enqueue_email_on(&mut tx, email).await?;
         }
         tx.commit().await?;
-        Ok((user, created))
+        Ok(Some((user, created)))
     }
 }

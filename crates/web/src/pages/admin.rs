@@ -1,6 +1,7 @@
 //! Administration: a branch's users (organisers), and the instance's branches (admins).
 
 use super::{render, render_with_status, Layout};
+use crate::account::{set_password, Actor};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::state::AppState;
@@ -9,8 +10,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use picket_domain::Role;
-use picket_store::{Branch, BranchUser, NewAuditEntry, Page, PageRequest};
+use picket_domain::{Role, UserId};
+use picket_store::{Branch, BranchUser, NewAuditEntry, Page, PageRequest, User};
 use serde::Deserialize;
 
 /// What the add-user form held, kept when it fails validation.
@@ -37,6 +38,10 @@ struct UsersPage {
     error: Option<String>,
     error_field: &'static str,
     added: bool,
+    /// What an admin's action on a user did, to say so.
+    done: Option<String>,
+    /// Whether the viewer administers the instance (and may reset passwords, end sessions).
+    is_admin: bool,
 }
 
 async fn users_page(
@@ -82,6 +87,8 @@ async fn users_page(
         error: None,
         error_field: "",
         added: false,
+        done: None,
+        is_admin: user.is_admin(),
     })
 }
 
@@ -90,6 +97,8 @@ async fn users_page(
 pub struct UsersQuery {
     page: Option<u32>,
     added: Option<u8>,
+    done: Option<String>,
+    ended: Option<u64>,
 }
 
 /// GET /{branch}/admin/users
@@ -107,6 +116,24 @@ pub async fn users(
     let mut page = users_page(&state, &user, branch, q.page.unwrap_or(1), request_id).await?;
     page.layout.csrf = csrf.0;
     page.added = q.added.is_some();
+    let sessions = |n: u64| {
+        if n == 1 {
+            "1 session".to_string()
+        } else {
+            format!("{n} sessions")
+        }
+    };
+    page.done = match q.done.as_deref() {
+        Some("password") => Some(format!(
+            "Password reset. {} ended.",
+            sessions(q.ended.unwrap_or(0))
+        )),
+        Some("sessions") => Some(format!(
+            "Signed out everywhere: {} ended.",
+            sessions(q.ended.unwrap_or(0))
+        )),
+        _ => None,
+    };
     render(&page)
 }
 
@@ -172,4 +199,164 @@ pub async fn branches(
         layout: Layout::new("Branches", &csrf, Some(&user)),
         branches: state.store.list_branches().await?,
     })
+}
+
+/// The branch and one of its users, for an instance admin's action on that user; anyone else,
+/// or a user not in the branch, finds nothing.
+async fn admin_target(
+    state: &AppState,
+    admin: &CurrentUser,
+    slug: &str,
+    id: i64,
+) -> AppResult<(Branch, User)> {
+    if !admin.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    let branch = state.store.branch_by_slug(slug).await?;
+    let target = state.store.user_by_id(UserId(id)).await?;
+    let in_branch = state
+        .store
+        .memberships_of(target.id)
+        .await?
+        .iter()
+        .any(|m| m.branch.id == branch.id);
+    if !in_branch {
+        return Err(AppError::NotFound);
+    }
+    Ok((branch, target))
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_password.html")]
+struct ResetPasswordPage {
+    layout: Layout,
+    branch: Branch,
+    target: User,
+    error: Option<String>,
+}
+
+/// GET /{branch}/admin/users/{id}/password: an admin's form to reset a user's password.
+pub async fn reset_password_form(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let (branch, target) = admin_target(&state, &user, &slug, id).await?;
+    render(&ResetPasswordPage {
+        layout: Layout::new(
+            format!("Reset the password of {}", target.display_name),
+            &csrf,
+            Some(&user),
+        ),
+        branch,
+        target,
+        error: None,
+    })
+}
+
+/// The reset form: the new password twice.
+#[derive(Debug, Deserialize)]
+pub struct ResetPasswordForm {
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_again: String,
+}
+
+/// POST /{branch}/admin/users/{id}/password: sets the password and ends all of the user's
+/// sessions.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<ResetPasswordForm>,
+) -> AppResult<Response> {
+    let (branch, target) = admin_target(&state, &user, &slug, id).await?;
+    let actor = Actor {
+        user: Some(user.user.id),
+        request_id,
+    };
+    let outcome = set_password(
+        &state,
+        &actor,
+        &target,
+        &form.new_password,
+        &form.new_password_again,
+        None,
+        "password.reset",
+    )
+    .await;
+    match outcome {
+        Ok(ended) => Ok(Redirect::to(&format!(
+            "/{}/admin/users?done=password&ended={ended}",
+            branch.slug
+        ))
+        .into_response()),
+        Err(AppError::Invalid { message, .. }) => render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetPasswordPage {
+                layout: Layout::new(
+                    format!("Reset the password of {}", target.display_name),
+                    &csrf,
+                    Some(&user),
+                ),
+                branch,
+                target,
+                error: Some(message),
+            },
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_sessions.html")]
+struct EndSessionsPage {
+    layout: Layout,
+    branch: Branch,
+    target: User,
+}
+
+/// GET /{branch}/admin/users/{id}/sessions: asks an admin to confirm signing a user out
+/// everywhere.
+pub async fn end_sessions_form(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let (branch, target) = admin_target(&state, &user, &slug, id).await?;
+    render(&EndSessionsPage {
+        layout: Layout::new(
+            format!("Sign {} out everywhere", target.display_name),
+            &csrf,
+            Some(&user),
+        ),
+        branch,
+        target,
+    })
+}
+
+/// POST /{branch}/admin/users/{id}/sessions: ends every session of the user.
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
+) -> AppResult<Response> {
+    let (branch, target) = admin_target(&state, &user, &slug, id).await?;
+    let actor = Actor {
+        user: Some(user.user.id),
+        request_id,
+    };
+    let ended = crate::account::end_sessions(&state, &actor, &target).await?;
+    Ok(Redirect::to(&format!(
+        "/{}/admin/users?done=sessions&ended={ended}",
+        branch.slug
+    ))
+    .into_response())
 }

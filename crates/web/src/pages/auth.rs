@@ -1,14 +1,17 @@
 //! Signing in and out.
 //!
 //! Wrong password and unknown account get the same message and take the same time. Failures
-//! are counted per account and per client address; past the limit, sign-in is refused with a
-//! 429 until the window passes.
+//! are counted per account, per account and client address, and per client address (with a
+//! much higher ceiling, so an office behind one address is not locked out by one person's
+//! typing); past a limit, sign-in is refused with a 429 until the window passes. Each attempt
+//! is counted before its password is checked, in one atomic step with the check of the
+//! limits, and given back when it succeeds.
 
 use super::{local_redirect, render, render_with_status, Layout};
 use crate::error::{AppError, AppResult};
 use crate::extract::auth::SESSION_COOKIE;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
-use crate::security::ClientIp;
+use crate::security::{keyed_hash, ClientIp};
 use crate::state::AppState;
 use crate::tokens::{hash_token, random_token};
 use askama::Template;
@@ -16,7 +19,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
-use picket_store::{NewAuditEntry, StoreError};
+use picket_store::{Attempt, AttemptLimit, NewAuditEntry, StoreError};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -69,14 +72,17 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let sec = &state.settings.security;
+    // Decided before anything is written: whatever `next` holds, the answer is a local path.
+    let target = local_redirect(Some(form.next.as_str()).filter(|n| !n.is_empty()));
     let email = form.email.trim().to_string();
     // Keyed with the instance secret, like client addresses: a stolen database cannot be
     // checked for whether a given address failed to sign in.
-    let email_key =
-        crate::security::keyed_hash(&state, &format!("login-email:{}", email.to_lowercase()))
-            .await?;
-    let ip_key = crate::security::keyed_hash(&state, &format!("login-ip:{ip}")).await?;
-    let since = Utc::now() - Duration::minutes(sec.failure_window_minutes);
+    let account = email.to_lowercase();
+    let email_key = keyed_hash(&state, &format!("login-email:{account}")).await?;
+    let pair_key = keyed_hash(&state, &format!("login-pair:{account}:{ip}")).await?;
+    let ip_key = keyed_hash(&state, &format!("login-ip:{ip}")).await?;
+    let now = Utc::now();
+    let since = now - Duration::minutes(sec.failure_window_minutes);
     let show_again = |status: StatusCode, error: String| {
         render_with_status(
             status,
@@ -89,30 +95,50 @@ pub async fn login(
         )
     };
 
-    let by_email = state.store.login_failures_since(&email_key, since).await?;
-    let by_ip = state.store.login_failures_since(&ip_key, since).await?;
-    if by_email >= sec.max_failures_per_email || by_ip >= sec.max_failures_per_ip {
-        state
-            .store
-            .audit(NewAuditEntry {
-                action: "login.throttled".into(),
-                request_id: request_id.clone(),
-                ..Default::default()
-            })
-            .await?;
-        let mut response = show_again(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed sign-in attempts. Wait {} minutes, then try again.",
-                sec.failure_window_minutes
-            ),
-        )?;
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            super::header_value(&(sec.failure_window_minutes * 60).to_string()),
-        );
-        return Ok(response);
-    }
+    // The attempt is counted before the password is checked, in one step with the check of
+    // the limits, so a burst of parallel guesses gets no more checks than the limits allow.
+    let limits = [
+        AttemptLimit {
+            key: &email_key,
+            max: sec.max_failures_per_email,
+        },
+        AttemptLimit {
+            key: &pair_key,
+            max: sec.max_failures_per_pair,
+        },
+        AttemptLimit {
+            key: &ip_key,
+            max: sec.max_failures_per_ip,
+        },
+    ];
+    let ticket = match state.store.take_attempt(&limits, since, now).await? {
+        Attempt::Counted(ticket) => ticket,
+        Attempt::Refused(which) => {
+            state
+                .store
+                .audit(NewAuditEntry {
+                    action: "login.throttled".into(),
+                    detail: ["per account", "per account and address", "per address"]
+                        .get(which)
+                        .map(|limit| format!("limit {limit}")),
+                    request_id: request_id.clone(),
+                    ..Default::default()
+                })
+                .await?;
+            let mut response = show_again(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed sign-in attempts. Wait {} minutes, then try again.",
+                    sec.failure_window_minutes
+                ),
+            )?;
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                super::header_value(&(sec.failure_window_minutes * 60).to_string()),
+            );
+            return Ok(response);
+        }
+    };
 
     let user = match state.store.user_by_email(&email).await {
         Ok(u) => Some(u),
@@ -122,10 +148,7 @@ pub async fn login(
     let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let ok = state.hasher.verify(&form.password, stored).await;
     let Some(user) = user.filter(|_| ok) else {
-        state
-            .store
-            .record_login_failure(&[&email_key, &ip_key], Utc::now())
-            .await?;
+        // The attempt stays counted as a failure.
         state
             .store
             .audit(NewAuditEntry {
@@ -140,7 +163,10 @@ pub async fn login(
         );
     };
 
-    state.store.clear_login_failures(&email_key).await?;
+    // A success is not a failure; this address's earlier failures on the account are
+    // forgotten too. Failures on the account from elsewhere still count.
+    state.store.release_attempt(&ticket).await?;
+    state.store.clear_login_failures(&pair_key).await?;
     let token = random_token();
     let expires = Utc::now() + Duration::hours(sec.session_hours);
     state
@@ -166,12 +192,7 @@ pub async fn login(
             ""
         }
     );
-    let mut response = Redirect::to(&local_redirect(
-        Some(&form.next)
-            .filter(|n| !n.is_empty())
-            .map(String::as_str),
-    ))
-    .into_response();
+    let mut response = Redirect::to(&target).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, super::header_value(&cookie));

@@ -1,0 +1,313 @@
+//! A signed-in user's own account: changing their password (which signs them out everywhere
+//! else) and their API tokens (listed with their dates, created with an optional expiry and
+//! shown once, revoked).
+
+use super::{render, render_with_status, Layout};
+use crate::account::{create_token, day, revoke_token, set_password, Actor};
+use crate::error::{AppError, AppResult};
+use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::security::{keyed_hash, ClientIp};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use picket_store::{Attempt, AttemptLimit, NewAuditEntry};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account/index.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+}
+
+/// GET /account
+pub async fn index(csrf: CsrfToken, user: CurrentUser) -> AppResult<Response> {
+    render(&AccountPage {
+        layout: Layout::new("Your account", &csrf, Some(&user)),
+        email: user.user.email.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    layout: Layout,
+    error: Option<String>,
+    error_field: &'static str,
+    ended: Option<u64>,
+}
+
+/// `?changed=N` after a change.
+#[derive(Debug, Deserialize)]
+pub struct ChangedQuery {
+    changed: Option<u64>,
+}
+
+/// GET /account/password
+pub async fn password_form(
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Query(q): Query<ChangedQuery>,
+) -> AppResult<Response> {
+    render(&PasswordPage {
+        layout: Layout::new("Change your password", &csrf, Some(&user)),
+        error: None,
+        error_field: "",
+        ended: q.changed,
+    })
+}
+
+/// The password form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_again: String,
+}
+
+/// POST /account/password: checks the current password (a wrong one counts as a failed
+/// sign-in, under the same limits), sets the new one, and ends every other session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    ClientIp(ip): ClientIp,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let show_again = |status: StatusCode, field: &'static str, error: String| {
+        render_with_status(
+            status,
+            &PasswordPage {
+                layout: Layout::new("Change your password", &csrf, Some(&user)),
+                error: Some(error),
+                error_field: field,
+                ended: None,
+            },
+        )
+    };
+    let sec = &state.settings.security;
+    let account = user.user.email.to_lowercase();
+    let email_key = keyed_hash(&state, &format!("login-email:{account}")).await?;
+    let pair_key = keyed_hash(&state, &format!("login-pair:{account}:{ip}")).await?;
+    let now = Utc::now();
+    let limits = [
+        AttemptLimit {
+            key: &email_key,
+            max: sec.max_failures_per_email,
+        },
+        AttemptLimit {
+            key: &pair_key,
+            max: sec.max_failures_per_pair,
+        },
+    ];
+    let since = now - Duration::minutes(sec.failure_window_minutes);
+    let Attempt::Counted(ticket) = state.store.take_attempt(&limits, since, now).await? else {
+        return show_again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "current_password",
+            format!(
+                "Too many wrong passwords. Wait {} minutes, then try again.",
+                sec.failure_window_minutes
+            ),
+        );
+    };
+    let stored = user.user.password_hash.as_deref();
+    if !state.hasher.verify(&form.current_password, stored).await {
+        state
+            .store
+            .audit(NewAuditEntry {
+                actor: Some(user.user.id),
+                action: "password.change_refused".into(),
+                subject: Some(format!("user:{}", user.user.id)),
+                detail: Some("the current password was wrong".into()),
+                request_id,
+                ..Default::default()
+            })
+            .await?;
+        return show_again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "current_password",
+            "That is not your current password.".into(),
+        );
+    }
+    state.store.release_attempt(&ticket).await?;
+    let actor = Actor {
+        user: Some(user.user.id),
+        request_id,
+    };
+    match set_password(
+        &state,
+        &actor,
+        &user.user,
+        &form.new_password,
+        &form.new_password_again,
+        Some(&user.session_hash),
+        "password.change",
+    )
+    .await
+    {
+        Ok(ended) => {
+            Ok(Redirect::to(&format!("/account/password?changed={ended}")).into_response())
+        }
+        Err(AppError::Invalid { field, message }) => {
+            show_again(StatusCode::UNPROCESSABLE_ENTITY, field, message)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A token as the list shows it.
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+    expires: String,
+    status: &'static str,
+    live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+    created: Option<(String, String)>,
+    revoked: bool,
+    error: Option<String>,
+    error_field: &'static str,
+    name: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &CurrentUser,
+) -> AppResult<TokensPage> {
+    let now = Utc::now();
+    let tokens = state
+        .store
+        .api_tokens_of(user.user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            live: t.is_live(now),
+            status: if t.revoked_at.is_some() {
+                "revoked"
+            } else if t.is_live(now) {
+                "works"
+            } else {
+                "expired"
+            },
+            name: t.name,
+            created: day(t.created_at),
+            last_used: t.last_used_at.map_or("never".into(), day),
+            expires: t.expires_at.map_or("never".into(), day),
+        })
+        .collect();
+    Ok(TokensPage {
+        layout: Layout::new("Your API tokens", csrf, Some(user)),
+        tokens,
+        created: None,
+        revoked: false,
+        error: None,
+        error_field: "",
+        name: String::new(),
+    })
+}
+
+/// `?revoked=1` after a revocation.
+#[derive(Debug, Deserialize)]
+pub struct RevokedQuery {
+    revoked: Option<u8>,
+}
+
+/// GET /account/tokens
+pub async fn tokens(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Query(q): Query<RevokedQuery>,
+) -> AppResult<Response> {
+    let mut page = tokens_page(&state, &csrf, &user).await?;
+    page.revoked = q.revoked.is_some();
+    render(&page)
+}
+
+/// The new-token form.
+#[derive(Debug, Deserialize)]
+pub struct NewTokenForm {
+    #[serde(default)]
+    name: String,
+    /// Days it works; empty or 0: until revoked.
+    #[serde(default)]
+    expires_days: String,
+}
+
+/// POST /account/tokens: creates a token and shows it, once.
+pub async fn create(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    CsrfForm(form): CsrfForm<NewTokenForm>,
+) -> AppResult<Response> {
+    let days = match form.expires_days.trim() {
+        "" | "0" => Ok(None),
+        typed => typed.parse::<u32>().map(Some),
+    };
+    let actor = Actor {
+        user: Some(user.user.id),
+        request_id,
+    };
+    let outcome = match days {
+        Ok(days) => create_token(&state, &actor, &user.user, &form.name, days).await,
+        Err(_) => Err(AppError::invalid(
+            "expires_days",
+            "Give the number of days the token works, like 90, or 0 for no expiry.",
+        )),
+    };
+    match outcome {
+        Ok((token, secret)) => {
+            let mut page = tokens_page(&state, &csrf, &user).await?;
+            page.created = Some((token.name, secret));
+            render(&page)
+        }
+        Err(AppError::Invalid { field, message }) => {
+            let mut page = tokens_page(&state, &csrf, &user).await?;
+            page.error = Some(message);
+            page.error_field = field;
+            page.name = form.name;
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The revoke button carries only its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {}
+
+/// POST /account/tokens/{id}/revoke: revokes one of the user's own tokens.
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RequestId(request_id): RequestId,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<RevokeForm>,
+) -> AppResult<Response> {
+    let actor = Actor {
+        user: Some(user.user.id),
+        request_id,
+    };
+    revoke_token(&state, &actor, id, Some(user.user.id)).await?;
+    Ok(Redirect::to("/account/tokens?revoked=1").into_response())
+}
