@@ -1,17 +1,26 @@
 //! The JSON API fuzzed by schemathesis against its own OpenAPI document, on a live instance
 //! over the backend `PICKET_TEST_BACKEND` selects: no answer may be a 5xx, and no status,
-//! content type or body may contradict `/api/v1/openapi.json`.
+//! content type, header or body may contradict `/api/v1/openapi.json`.
 //!
-//! The database is seeded first (a branch with an organiser, members, a dispute with its
-//! records, ballots and periods, wall messages), and every `{branch}` and record id in a path
-//! is drawn mostly from what was seeded, so the generated requests reach the handlers' real
-//! work rather than stopping at 404. Records that a `DELETE` removes are seeded for it alone,
-//! so what the other operations reach does not depend on the order they run in.
+//! The database is seeded first (two branches, an organiser with an API token, members, one
+//! of them the organiser's own record, a dispute with parties, claims, rates, timeline
+//! entries, ballots with results, steps and survey questions, periods of action with
+//! participation records, and wall messages). Three runs follow:
 //!
-//! Runs are reproducible: a fixed seed, deterministic generation, one worker, no example
-//! database, and a bounded number of examples per operation. `scripts/test` installs
-//! schemathesis into its tools venv (`PICKET_TOOLS_PYTHON`); a missing schemathesis fails the
-//! test, it is never skipped.
+//! - **seeded**: as the organiser, every path names the seeded branch and records, so the
+//!   generated queries and bodies reach the handlers' real work (validation, the law engine,
+//!   the store) rather than stopping at 404. Records a `DELETE` removes are seeded for it
+//!   alone, so what the other operations reach does not depend on the order they run in;
+//! - **addresses**: as the organiser, with the paths generated too (other branches, unknown
+//!   ids, ids that are not whole numbers);
+//! - **public**: the wall's public operations with no token.
+//!
+//! Strings are now and then ones that have broken text handling before (NUL, control
+//! characters, a bidi override, CR LF). Runs are reproducible: deterministic generation (the
+//! seed is recorded too), one worker, no example database, and a bounded number of examples
+//! per operation. `scripts/test` installs schemathesis into its tools venv and names its
+//! Python in `PICKET_TOOLS_PYTHON`; a missing schemathesis fails the test, it is never
+//! skipped.
 
 #[expect(
     dead_code,
@@ -23,80 +32,18 @@ use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use std::path::Path;
 
-/// The checks every answer must pass. Left out: `positive_data_acceptance` (the document
-/// gives the fields' types, not every rule a value must meet, such as a date being on a
-/// calendar or a count being at most those entitled, so well-typed values are rightly
-/// refused with 422), `max_response_time` (no timed assertions in this suite), and the
-/// checks that need links between operations or a second user in the document
-/// (`use_after_free`, `ensure_resource_availability`, `object_level_authorization`; branch
-/// isolation and roles are tested in `roles.rs`).
-const CHECKS: [&str; 10] = [
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_schema_conformance",
-    "response_headers_conformance",
-    "negative_data_rejection",
-    "missing_required_header",
-    "unsupported_method",
-    "allow_header_conformance",
-    "ignored_auth",
-];
+#[path = "api_fuzz/config.rs"]
+mod config;
 
-/// Operations whose bodies are read leniently, as the HTML forms that share their input
-/// types are: a number, a boolean, an array or an object where the document says text is
-/// taken as its JSON text, and a flag is any of `true`, `"on"`, `"1"`… So
-/// `negative_data_rejection` (a wrongly typed value must be refused) is not checked on these
-/// operations until the API's request bodies take typed values; every other check is.
-const LENIENT_BODIES: [&str; 17] = [
-    "createDispute",
-    "updateDispute",
-    "addTimelineEntry",
-    "updateTimelineEntry",
-    "addParty",
-    "updateParty",
-    "addClaim",
-    "updateClaim",
-    "addImpactRate",
-    "updateImpactRate",
-    "createBallot",
-    "updateBallot",
-    "recordBallotResult",
-    "addSurveyQuestion",
-    "createActionPeriod",
-    "updateActionPeriod",
-    "recordParticipation",
-];
+use config::{config, Run, Seeded};
 
-/// Examples per operation and phase, and the seed: enough to reach every handler's
+/// Examples per operation and phase: enough to reach every handler's
 /// validation and its successful path, small enough for about a minute per engine.
 const MAX_EXAMPLES: u32 = 15;
-const SEED: u64 = 20_240_415;
 
-/// Strings every text field and parameter is sometimes given.
-const AWKWARD: [&str; 7] = [
-    "\u{0}",
-    "Strike\u{0}fund",
-    "line one\r\nline two",
-    "bell\u{7}",
-    "\u{202e}txt.exe",
-    "tab\there",
-    "Cafè ✊ 🚩",
-];
-
-/// What was seeded, by the name the schemathesis configuration uses.
-struct Seeded {
-    token: String,
-    /// `(operation id, [(path parameter, value)])`.
-    paths: Vec<(&'static str, Vec<(&'static str, String)>)>,
-    /// The confirmation phrase of the member seeded to be erased.
-    erase_phrase: String,
-}
-
-async fn ok_id(api: &Api, path: &str, body: Value) -> Value {
+async fn post_ok(api: &Api, path: &str, body: Value) -> Value {
     let (status, answer) = api.post(path, &body).await;
     assert!(
         (200..300).contains(&status),
@@ -157,7 +104,7 @@ async fn seed(app: &TestApp) -> Seeded {
     // A dispute with its records, two ballots and two periods.
     let base = "/api/v1/branches/northfield/disputes";
     let dispute = id(
-        &ok_id(
+        &post_ok(
             &api,
             base,
             json!({"title": "Recruitment and retention", "employer": "Northfield Council",
@@ -170,8 +117,8 @@ async fn seed(app: &TestApp) -> Seeded {
     let two = |path: String, body: Value| {
         let api = &api;
         async move {
-            let a = id(&ok_id(api, &path, body.clone()).await, "/id");
-            let b = id(&ok_id(api, &path, body).await, "/id");
+            let a = id(&post_ok(api, &path, body.clone()).await, "/id");
+            let b = id(&post_ok(api, &path, body).await, "/id");
             (a, b)
         }
     };
@@ -202,20 +149,20 @@ async fn seed(app: &TestApp) -> Seeded {
         "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20,
         "yes": 20, "no": 0, "result_to_employer": "2024-03-11"});
     let ballot_id = id(
-        &ok_id(&api, &format!("{d}/ballots"), ballot_body.clone()).await,
+        &post_ok(&api, &format!("{d}/ballots"), ballot_body.clone()).await,
         "/ballot/id",
     );
     let doomed_ballot = id(
-        &ok_id(&api, &format!("{d}/ballots"), ballot_body.clone()).await,
+        &post_ok(&api, &format!("{d}/ballots"), ballot_body.clone()).await,
         "/ballot/id",
     );
     // A ballot of its own for the steps checklist: editing a ballot works its steps out again.
     let step = id(
-        &ok_id(&api, &format!("{d}/ballots"), ballot_body).await,
+        &post_ok(&api, &format!("{d}/ballots"), ballot_body).await,
         "/steps/0/id",
     );
     let survey = id(
-        &ok_id(
+        &post_ok(
             &api,
             &format!("{d}/ballots"),
             json!({"kind": "survey", "title": "Caseload survey", "opened": "2024-01-02",
@@ -228,7 +175,7 @@ async fn seed(app: &TestApp) -> Seeded {
         let api = &api;
         async move {
             id(
-                &ok_id(
+                &post_ok(
                     api,
                     &format!("/api/v1/branches/northfield/ballots/{survey}/questions"),
                     json!({"question": text, "answer": "Yes", "percent": "81"}),
@@ -244,22 +191,22 @@ async fn seed(app: &TestApp) -> Seeded {
         "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team",
         "called_out": 15, "notice_received": "2024-04-10"});
     let period = id(
-        &ok_id(&api, &format!("{d}/action-periods"), period_body.clone()).await,
+        &post_ok(&api, &format!("{d}/action-periods"), period_body.clone()).await,
         "/period/id",
     );
     let doomed_period = id(
-        &ok_id(&api, &format!("{d}/action-periods"), period_body).await,
+        &post_ok(&api, &format!("{d}/action-periods"), period_body).await,
         "/period/id",
     );
     let participation = format!("{d}/action-periods/{period}/participation");
-    ok_id(
+    post_ok(
         &api,
         &participation,
         json!({"day": "2024-04-29", "took_part": 14}),
     )
     .await;
     let doomed_record = id(
-        &ok_id(
+        &post_ok(
             &api,
             &participation,
             json!({"day": "2024-04-30", "took_part": 13}),
@@ -275,7 +222,7 @@ async fn seed(app: &TestApp) -> Seeded {
         .into_iter()
         .enumerate()
     {
-        let posted = ok_id(
+        let posted = post_ok(
             &public,
             "/api/v1/branches/northfield/wall",
             json!({"name": format!("Supporter {i}"), "kind": kind,
@@ -285,7 +232,7 @@ async fn seed(app: &TestApp) -> Seeded {
         wall.push(id(&posted, "/id"));
     }
     for message in &wall[1..] {
-        ok_id(
+        post_ok(
             &api,
             &format!("/api/v1/branches/northfield/wall/{message}/moderation"),
             json!({"action": "approve"}),
@@ -402,111 +349,6 @@ async fn seed(app: &TestApp) -> Seeded {
         paths,
         erase_phrase: format!("erase member {erase_target}"),
     }
-}
-
-/// A TOML string.
-fn q(s: &str) -> String {
-    Value::String(s.to_string()).to_string()
-}
-
-/// A TOML value for a path parameter: ids are integers in the document, a date a string.
-fn path_value(value: &str) -> String {
-    match value.parse::<i64>() {
-        Ok(n) => n.to_string(),
-        Err(_) => q(value),
-    }
-}
-
-/// One schemathesis run.
-#[derive(Clone, Copy, PartialEq)]
-enum Run {
-    /// As the organiser, every path naming the seeded branch and records.
-    Seeded,
-    /// As the organiser, with paths generated: other branches, unknown ids, ids that are not
-    /// numbers.
-    Addresses,
-    /// As the public (no token), on the seeded branch.
-    Public,
-}
-
-/// The schemathesis configuration for a run: one worker and reproducible generation, the
-/// organiser's token unless the run is public, and (unless the paths are what is fuzzed) the
-/// seeded branch and records in every path. Enumerated fields get their values often enough
-/// to pass validation.
-fn config(seeded: &Seeded, run: Run) -> String {
-    let mut c = String::new();
-    writeln!(c, "seed = {SEED}").unwrap();
-    writeln!(c, "workers = 1").unwrap();
-    writeln!(c, "request-timeout = 30").unwrap();
-    if run != Run::Public {
-        let bearer = q(&format!("Bearer {}", seeded.token));
-        writeln!(c, "headers = {{ Authorization = {bearer} }}").unwrap();
-    }
-    writeln!(c, "[generation]").unwrap();
-    writeln!(c, "deterministic = true").unwrap();
-    writeln!(c, "database = \"none\"").unwrap();
-    // Methods the document does not list for a path must be refused (405 with `Allow`); two
-    // of them are enough to show it on every path.
-    writeln!(c, "[phases.coverage]").unwrap();
-    writeln!(c, "unexpected-methods = [\"PATCH\", \"TRACE\"]").unwrap();
-    writeln!(c, "[checks]").unwrap();
-    writeln!(c, "enabled = false").unwrap();
-    for check in CHECKS {
-        writeln!(c, "{check}.enabled = true").unwrap();
-    }
-    // Now and then a string is one that has broken text handling before: NUL (which
-    // PostgreSQL refuses), other control characters, a bidi override, CR LF.
-    writeln!(c, "[generation.dictionaries]").unwrap();
-    writeln!(
-        c,
-        "string = {{ dictionary = \"awkward\", probability = 0.05 }}"
-    )
-    .unwrap();
-    writeln!(c, "[dictionaries]").unwrap();
-    let awkward: Vec<String> = AWKWARD.iter().map(|s| q(s)).collect();
-    writeln!(c, "awkward = {{ values = [{}] }}", awkward.join(", ")).unwrap();
-    writeln!(c, "erasure = {{ values = [{}] }}", q(&seeded.erase_phrase)).unwrap();
-    writeln!(
-        c,
-        "kinds = {{ values = [\"union-body\", \"politician\", \"resident\", \"service-user\", \"worker\", \"other\"] }}"
-    )
-    .unwrap();
-    writeln!(
-        c,
-        "actions = {{ values = [\"approve\", \"reject\", \"spam\", \"feature\", \"unfeature\", \"edit\"] }}"
-    )
-    .unwrap();
-    if run != Run::Addresses {
-        writeln!(c, "[parameters]").unwrap();
-        writeln!(c, "\"path.branch\" = \"northfield\"").unwrap();
-    }
-    let bodies: [(&str, &str, &str); 3] = [
-        ("eraseMember", "confirm", "erasure"),
-        ("postWall", "kind", "kinds"),
-        ("moderateWall", "action", "actions"),
-    ];
-    for (op, params) in &seeded.paths {
-        writeln!(c, "[[operations]]").unwrap();
-        writeln!(c, "include-operation-id = {}", q(op)).unwrap();
-        writeln!(c, "[operations.parameters]").unwrap();
-        if run != Run::Addresses {
-            for (name, value) in params {
-                writeln!(c, "\"path.{name}\" = {}", path_value(value)).unwrap();
-            }
-        }
-        for (_, field, dictionary) in bodies.iter().filter(|(o, _, _)| o == op) {
-            writeln!(
-                c,
-                "\"body.{field}\" = {{ dictionary = \"{dictionary}\", probability = 0.8 }}"
-            )
-            .unwrap();
-        }
-        if LENIENT_BODIES.contains(op) {
-            writeln!(c, "[operations.checks.negative_data_rejection]").unwrap();
-            writeln!(c, "enabled = false").unwrap();
-        }
-    }
-    c
 }
 
 /// Runs schemathesis over the document as `run` says: whether it passed, and its report.
