@@ -54,7 +54,7 @@ pub async fn ballots(
 /// Create a ballot; statutory ballots get their steps checklist (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/ballots", operation_id = "createBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = BallotForm,
+    request_body(content = BallotForm, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": "22", "cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11", "ips": "", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 201, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -74,7 +74,7 @@ pub async fn create_ballot(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/ballots/{ballot}", operation_id = "updateBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("ballot" = i64, Path, description = "Ballot id")),
-    request_body = BallotForm,
+    request_body(content = BallotForm, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": "22", "cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11", "ips": "", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 200, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -107,7 +107,7 @@ pub async fn delete_ballot(
 /// Record a ballot's result (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/ballots/{id}/result", operation_id = "recordBallotResult", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Ballot id")),
-    request_body = ResultInput,
+    request_body(content = ResultInput, example = json!({"cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11"})),
     responses((status = 200, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -126,7 +126,7 @@ pub async fn record_result(
 /// Add a survey question with its answer (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/ballots/{id}/questions", operation_id = "addSurveyQuestion", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Ballot id")),
-    request_body = QuestionInput,
+    request_body(content = QuestionInput, example = json!({"question": "Is your caseload safe?", "answer": "No", "percent": "81"})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -167,7 +167,7 @@ pub struct StepDone {
 /// Mark a ballot's statutory step done (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/ballot-steps/{id}", operation_id = "markBallotStep", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Step id")),
-    request_body = StepDone,
+    request_body(content = StepDone, example = json!({"done": "2024-02-01"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -51,9 +51,11 @@ pub async fn list(
 /// Paging parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct Paging {
-    /// Page number from 1 (default 1).
+    /// Page number from 1 (default 1; 0 reads as 1).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub page: Option<u32>,
-    /// Rows per page, 1–200 (default 50).
+    /// Rows per page, 1–200 (default 50; a number outside reads as the nearest of them).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
 }
 

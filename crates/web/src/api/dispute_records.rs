@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 /// Add a decision-maker or team (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/parties", operation_id = "addParty", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = PartyInput,
+    request_body(content = PartyInput, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield", "headcount": ""})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -37,7 +37,7 @@ pub async fn add_party(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/parties/{party}", operation_id = "updateParty", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("party" = i64, Path, description = "Party id")),
-    request_body = PartyInput,
+    request_body(content = PartyInput, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield", "headcount": ""})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -69,7 +69,7 @@ pub async fn delete_party(
 /// Add a claim or offer (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/claims", operation_id = "addClaim", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = ClaimInput,
+    request_body(content = ClaimInput, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -88,7 +88,7 @@ pub async fn add_claim(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/claims/{claim}", operation_id = "updateClaim", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("claim" = i64, Path, description = "Claim id")),
-    request_body = ClaimInput,
+    request_body(content = ClaimInput, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -128,7 +128,7 @@ pub struct ClaimStatusInput {
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/claims/{claim}/status", operation_id = "setClaimStatus", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("claim" = i64, Path, description = "Claim id")),
-    request_body = ClaimStatusInput,
+    request_body(content = ClaimStatusInput, example = json!({"status": "rejected"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -145,7 +145,7 @@ pub async fn set_claim_status(
 /// Add an impact rate (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/rates", operation_id = "addImpactRate", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = RateInput,
+    request_body(content = RateInput, example = json!({"label": "home visits", "per_worker_day": "2.5"})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -162,7 +162,7 @@ pub async fn add_rate(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/rates/{rate}", operation_id = "updateImpactRate", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("rate" = i64, Path, description = "Rate id")),
-    request_body = RateInput,
+    request_body(content = RateInput, example = json!({"label": "home visits", "per_worker_day": "2.5"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -75,6 +75,7 @@ impl From<&Dispute> for DisputeSummary {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AsOf {
     /// The day, YYYY-MM-DD.
+    #[param(example = "2024-05-01")]
     pub as_of: Option<String>,
 }
 
@@ -113,7 +114,7 @@ pub async fn list(
 
 /// Create a dispute (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes", operation_id = "createDispute", tag = "disputes",
-    params(("branch" = String, Path, description = "Branch slug")), request_body = DisputeInput,
+    params(("branch" = String, Path, description = "Branch slug")), request_body(content = DisputeInput, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
     responses((status = 201, body = DisputeSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -129,7 +130,7 @@ pub async fn create(
 /// Edit a dispute (organisers).
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}", operation_id = "updateDispute", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = DisputeInput,
+    request_body(content = DisputeInput, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
     responses((status = 200, body = DisputeSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -177,7 +178,7 @@ pub async fn timeline(
 /// Add a timeline entry (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/timeline", operation_id = "addTimelineEntry", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body = EventInput,
+    request_body(content = EventInput, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -196,7 +197,7 @@ pub async fn add_event(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/timeline/{event}", operation_id = "updateTimelineEntry", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("event" = i64, Path, description = "Timeline entry id")),
-    request_body = EventInput,
+    request_body(content = EventInput, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -60,6 +60,7 @@ pub async fn my_data(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReasonQuery {
     /// Why (kept in the audit log), e.g. "subject access request of 3 March".
+    #[param(example = "subject access request of 3 March")]
     pub reason: Option<String>,
 }
 
@@ -133,7 +134,7 @@ impl From<ErasureReport> for ErasureView {
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/members/{id}/erasure",
     operation_id = "eraseMember", tag = "members",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Member id")),
-    request_body = ErasureInput,
+    request_body(content = ErasureInput, example = json!({"confirm": "erase member 42", "reason": "the member asked to be forgotten"})),
     responses((status = 200, body = ErasureView), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),

@@ -96,14 +96,17 @@ pub struct MembersPage {
 pub struct MembersQuery {
     /// Why: `organising`, `casework`, `payments`, `record-keeping`, `ballot` or
     /// `member-request` (required, except for one's own record).
+    #[param(example = "casework")]
     pub reason: Option<String>,
     /// Words in the name, membership number or email.
     pub q: Option<String>,
     /// Only this team.
     pub team: Option<i64>,
-    /// Page number from 1 (default 1).
+    /// Page number from 1 (default 1; 0 reads as 1).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub page: Option<u32>,
-    /// Rows per page, 1–200 (default 50).
+    /// Rows per page, 1–200 (default 50; a number outside reads as the nearest of them).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
 }
 
@@ -112,6 +115,7 @@ pub struct MembersQuery {
 pub struct ReasonQuery {
     /// Why: `organising`, `casework`, `payments`, `record-keeping`, `ballot` or
     /// `member-request` (required, except for one's own record).
+    #[param(example = "casework")]
     pub reason: Option<String>,
 }
 

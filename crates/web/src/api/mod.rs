@@ -62,7 +62,7 @@ pub struct ErrorDetail {
         action_periods::record_participation, action_periods::delete_participation,
         members::list, members::get),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &UnreadableRequests),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
 )]
 pub struct ApiDoc;
@@ -81,6 +81,49 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents the `400 bad_request` that axum's extractors answer before a handler runs, on
+/// every operation that reads a path, a query or a body: a path or query value of the wrong
+/// type (an id that is not a whole number, a page beyond the range) cannot be read.
+struct UnreadableRequests;
+
+impl Modify for UnreadableRequests {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+        let bad_request = ResponseBuilder::new()
+            .description(
+                "The request could not be read: a value in the path or query is not of the \
+                 documented type, or a malformed body",
+            )
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let reads_input = operation.request_body.is_some()
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                if reads_input {
+                    operation
+                        .responses
+                        .responses
+                        .entry("400".to_string())
+                        .or_insert_with(|| RefOr::T(bad_request.clone()));
+                }
+            }
+        }
     }
 }
 

@@ -70,9 +70,11 @@ pub struct WallPageView {
 pub struct WallQuery {
     /// Only this kind of sender.
     pub kind: Option<String>,
-    /// Page from 1.
+    /// Page from 1 (0 reads as 1).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub page: Option<u32>,
-    /// Rows per page, 1–200 (default 20).
+    /// Rows per page, 1–200 (default 20; a number outside reads as the nearest of them).
+    #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
 }
 
@@ -152,7 +154,7 @@ pub struct Accepted {
     params(("branch" = String, Path, description = "Branch slug")),
     request_body = NewWallPost,
     responses((status = 202, body = Accepted), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn post(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -197,7 +199,7 @@ pub struct ModerationRequest {
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Message id")),
     request_body = ModerationRequest,
     responses((status = 200, body = WallMessageView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn moderate(
     State(state): State<AppState>,

@@ -30,7 +30,7 @@ pub struct BallotView {
     #[schema(value_type = Object)]
     pub ballot: Ballot,
     /// The law engine's assessment: regime, turnout, thresholds, mandate, steps, assumptions.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub assessment: Option<BallotAssessment>,
     /// The steps checklist with due and done dates.
     #[schema(value_type = Vec<Object>)]
