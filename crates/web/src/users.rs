@@ -140,8 +140,9 @@ fn authority_of(actor: Option<&CurrentUser>, branch: &Branch) -> Role {
     }
 }
 
-/// Refuses, with a clear message, a change to the role of someone the actor may not touch:
-/// an instance admin (unless the actor is one), or someone above the actor in this branch.
+/// Refuses, with a clear message, a change to the role someone holds in this branch when the
+/// actor may not touch it: an instance admin's (unless the actor is one), or a role above the
+/// actor's.
 async fn check_role_replaced(
     state: &AppState,
     email: &Email,
@@ -157,16 +158,20 @@ async fn check_role_replaced(
         Err(e) => return Err(e.into()),
     };
     let memberships = state.store.memberships_of(user.id).await?;
+    // Someone not yet in this branch has no role here to replace.
+    let Some(here) = memberships.iter().find(|m| m.branch.id == branch.id) else {
+        return Ok(());
+    };
     if memberships.iter().any(|m| m.role == Role::Admin) {
         return Err(AppError::invalid(
             "role",
             "Only an instance admin can change the role of an instance admin.",
         ));
     }
-    match memberships.iter().find(|m| m.branch.id == branch.id) {
-        Some(m) if m.role > authority => Err(AppError::invalid("role", REPLACE_REFUSED)),
-        _ => Ok(()),
+    if here.role > authority {
+        return Err(AppError::invalid("role", REPLACE_REFUSED));
     }
+    Ok(())
 }
 
 fn capitalised(s: &str) -> String {
