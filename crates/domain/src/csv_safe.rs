@@ -71,11 +71,12 @@ impl CsvWriter {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|c| neutralise(c.as_ref()).into_owned())
-            .collect();
-        self.inner.write_record(&cells)
+        for cell in cells {
+            self.inner
+                .write_field(neutralise(cell.as_ref()).as_bytes())?;
+        }
+        // An empty record after the fields ends the row.
+        self.inner.write_record(std::iter::empty::<&[u8]>())
     }
 
     /// The bytes written since the last call (whole rows only).
