@@ -12,6 +12,7 @@ pub mod member_access;
 pub mod members;
 pub mod pickets;
 pub mod role;
+pub mod text;
 pub mod values;
 pub mod wall;
 
@@ -19,4 +20,5 @@ pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
 pub use ids::{BranchId, UserId};
 pub use law::{LawError, LawOverrides, Nation};
 pub use role::Role;
+pub use text::TextError;
 pub use values::{Division, Email, Slug, ValueError};

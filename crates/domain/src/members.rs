@@ -7,6 +7,7 @@
 
 pub mod import;
 
+use crate::text::{self, TextError, TextKind};
 use crate::values::Email;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,9 +24,9 @@ pub enum MemberError {
     /// Too long.
     #[error("is longer than {0} characters")]
     TooLong(usize),
-    /// Contains control characters (tabs, line breaks …).
-    #[error("contains control characters such as line breaks")]
-    Control,
+    /// Holds a NUL, a control character, a line break or (in a name) a direction control.
+    #[error("{0}")]
+    Text(TextError),
     /// The membership number has characters outside letters, digits, `-` and `/`.
     #[error("must be letters, digits, `-` or `/` (no spaces)")]
     MembershipNumber,
@@ -52,23 +53,30 @@ pub enum MemberError {
     FutureDate,
 }
 
-fn text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
+fn text(kind: TextKind, s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    match text::check(kind, s, max) {
+        Ok(s) if s.is_empty() => Ok(None),
+        Ok(s) => Ok(Some(s)),
+        Err(TextError::TooLong { max }) => Err(MemberError::TooLong(max)),
+        Err(e) => Err(MemberError::Text(e)),
     }
-    if s.chars().count() > max {
-        return Err(MemberError::TooLong(max));
-    }
-    if s.chars().any(char::is_control) {
-        return Err(MemberError::Control);
-    }
-    Ok(Some(s.to_string()))
 }
 
-/// Optional free text up to `max` characters, trimmed; empty is `None`.
+/// Optional free text of one line up to `max` characters, trimmed; empty is `None`.
 pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
-    text(s, max)
+    text(TextKind::SingleLine, s, max)
+}
+
+/// An optional name (a member's, a team's) up to `max` characters: one line, trimmed, no
+/// direction controls; empty is `None`.
+pub fn optional_name(s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    text(TextKind::Name, s, max)
+}
+
+/// The words of a directory search, trimmed: one line of at most 200 characters with no
+/// NUL or control characters; empty is `None`.
+pub fn search_words(q: Option<&str>) -> Result<Option<String>, MemberError> {
+    text(TextKind::SingleLine, q.unwrap_or_default(), 200)
 }
 
 /// A membership number as the union issues it, unique within a branch.
@@ -516,6 +524,31 @@ mod tests {
             Err(MemberError::TooLong(32))
         );
         assert_eq!(format!("{n:?}"), "MembershipNumber(..)");
+    }
+
+    #[test]
+    fn text_fields_follow_the_one_text_rule() {
+        assert_eq!(optional_text("  ", 10), Ok(None));
+        assert_eq!(optional_text(" Unison ", 10), Ok(Some("Unison".into())));
+        assert_eq!(
+            optional_text("a\u{0}b", 10),
+            Err(MemberError::Text(TextError::Nul))
+        );
+        assert_eq!(
+            optional_text("a\nb", 10),
+            Err(MemberError::Text(TextError::LineBreak))
+        );
+        assert_eq!(optional_text("abcdef", 5), Err(MemberError::TooLong(5)));
+        assert_eq!(
+            optional_name("Ana\u{202E}", 10),
+            Err(MemberError::Text(TextError::Bidi('\u{202E}')))
+        );
+        assert_eq!(search_words(Some(" ana ")), Ok(Some("ana".into())));
+        assert_eq!(search_words(None), Ok(None));
+        assert_eq!(
+            search_words(Some("\u{0}")),
+            Err(MemberError::Text(TextError::Nul))
+        );
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub enum ValueError {
     /// The email address is not plausible.
     #[error("`{0}` is not an email address: it needs one @ with text either side and a dot in the domain")]
     Email(String),
+    /// The email address holds a NUL, a control character or a space.
+    #[error("the email address {0}")]
+    EmailText(crate::text::TextError),
     /// The slug has characters outside a-z, 0-9 and hyphen, or the wrong length.
     #[error("`{0}` is not a valid slug: use 2 to 40 lower-case letters, digits and hyphens, starting with a letter")]
     Slug(String),
@@ -38,7 +41,9 @@ impl FromStr for Email {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let bad = || ValueError::Email(s.to_string());
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Never echo a NUL or a control character back: say what it is instead.
+        crate::text::single_line(s, 254).map_err(ValueError::EmailText)?;
+        if s.chars().any(char::is_whitespace) {
             return Err(bad());
         }
         let (local, domain) = s.rsplit_once('@').ok_or_else(bad)?;
@@ -228,6 +233,21 @@ mod tests {
         ] {
             assert!(bad.parse::<Email>().is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn email_refuses_nul_and_control_characters_without_echoing_them() {
+        for bad in ["a\u{0}@b.org", "a@b.org\u{0}", "a\u{1b}@b.org", "a@b\n.org"] {
+            let err = bad.parse::<Email>().unwrap_err();
+            assert!(
+                matches!(err, ValueError::EmailText(_)),
+                "{bad:?} gave {err:?}"
+            );
+            assert!(!err.to_string().contains('\u{0}'));
+        }
+        assert!(ValueError::EmailText(crate::text::TextError::Nul)
+            .to_string()
+            .starts_with("the email address contains a NUL character"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Everything a poster types is kept and shown as plain text. Validation names the field to
 //! fix; the spam checks are pure functions over the submission and the limits in settings.
 
+use crate::text::{self, TextKind};
 use crate::values::Email;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -211,6 +212,55 @@ fn invalid(field: &'static str, message: impl Into<String>) -> WallError {
     }
 }
 
+/// Checks a typed field with the one text rule for its kind, naming the field.
+fn typed(
+    field: &'static str,
+    label: &str,
+    kind: TextKind,
+    value: &str,
+    max: usize,
+) -> Result<String, WallError> {
+    text::check(kind, value, max).map_err(|e| invalid(field, e.message(label)))
+}
+
+/// A message's text, from a poster or a moderator's correction: not empty, several lines
+/// allowed, no control characters, at most the limit.
+fn message_text(message: &str, limits: &WallLimits) -> Result<String, WallError> {
+    let message = typed(
+        "message",
+        "The message",
+        TextKind::MultiLine,
+        message,
+        usize::MAX,
+    )?;
+    if message.is_empty() {
+        return Err(invalid("message", "Write a message of support."));
+    }
+    let chars = message.chars().count();
+    if chars > limits.max_message_chars {
+        return Err(invalid(
+            "message",
+            format!(
+                "The message is {chars} characters; the most is {}. Shorten it a little.",
+                limits.max_message_chars
+            ),
+        ));
+    }
+    Ok(message)
+}
+
+/// A moderator's corrected message: the same rules as a poster's message, reported under the
+/// field `text`.
+pub fn edited_message(text: &str, limits: &WallLimits) -> Result<String, WallError> {
+    if text.trim().is_empty() {
+        return Err(invalid("text", "Give the corrected message."));
+    }
+    message_text(text, limits).map_err(|e| match e {
+        WallError::Invalid { message, .. } => invalid("text", message),
+        other => other,
+    })
+}
+
 fn optional(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
@@ -268,42 +318,24 @@ pub fn validate(
     if fill_secs.is_some_and(|s| s < limits.min_fill_secs) {
         return Err(WallError::Spam);
     }
-    let name = submission.name.trim();
+    let name = typed("name", "Your name", TextKind::Name, &submission.name, 100)?;
     if name.is_empty() {
         return Err(invalid(
             "name",
             "Give your name (or your branch's, or your organisation's).",
         ));
     }
-    if name.chars().count() > 100 {
-        return Err(invalid("name", "Your name can be at most 100 characters."));
-    }
-    let organisation = optional(submission.organisation.as_deref());
-    if organisation
-        .as_ref()
-        .is_some_and(|o| o.chars().count() > 150)
-    {
-        return Err(invalid(
-            "organisation",
-            "The organisation can be at most 150 characters.",
-        ));
-    }
+    let organisation = typed(
+        "organisation",
+        "The organisation",
+        TextKind::Name,
+        submission.organisation.as_deref().unwrap_or_default(),
+        150,
+    )?;
+    let organisation = Some(organisation).filter(|o| !o.is_empty());
     let kind: SenderKind = submission.kind.parse()?;
-    let message = submission.message.trim();
-    if message.is_empty() {
-        return Err(invalid("message", "Write a message of support."));
-    }
-    let chars = message.chars().count();
-    if chars > limits.max_message_chars {
-        return Err(invalid(
-            "message",
-            format!(
-                "The message is {chars} characters; the most is {}. Shorten it a little.",
-                limits.max_message_chars
-            ),
-        ));
-    }
-    let links = count_links(message);
+    let message = message_text(&submission.message, limits)?;
+    let links = count_links(&message);
     if links > limits.max_links {
         return Err(invalid(
             "message",
@@ -353,10 +385,10 @@ pub fn validate(
         ));
     }
     Ok(WallPost {
-        name: name.to_string(),
+        name,
         organisation,
         kind,
-        message: message.to_string(),
+        message,
         email,
         pledge,
         consent: submission.consent,
@@ -478,6 +510,80 @@ mod tests {
             }),
             "pledge"
         );
+    }
+
+    #[test]
+    fn nul_control_and_direction_characters_are_refused_by_field() {
+        let limits = WallLimits::default();
+        let refused = |s: WallSubmission| match validate(&s, None, None, &limits) {
+            Err(WallError::Invalid { field, message }) => (field, message),
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        let (field, message) = refused(WallSubmission {
+            name: "w\u{0}".into(),
+            ..submission()
+        });
+        assert_eq!(field, "name");
+        assert!(
+            message.starts_with("Your name contains a NUL character"),
+            "{message}"
+        );
+        let (field, message) = refused(WallSubmission {
+            name: "evil\u{202E}gnp.exe".into(),
+            ..submission()
+        });
+        assert_eq!(field, "name");
+        assert!(message.contains("U+202E"), "{message}");
+        assert_eq!(
+            refused(WallSubmission {
+                organisation: Some("Unite\u{1b}".into()),
+                ..submission()
+            })
+            .0,
+            "organisation"
+        );
+        assert_eq!(
+            refused(WallSubmission {
+                message: "hi\u{0}".into(),
+                ..submission()
+            })
+            .0,
+            "message"
+        );
+        assert_eq!(
+            refused(WallSubmission {
+                email: Some("a\u{0}@b.org".into()),
+                ..submission()
+            })
+            .0,
+            "email"
+        );
+        let post = validate(
+            &WallSubmission {
+                message: "Line one\r\nLine two\tand a tab".into(),
+                ..submission()
+            },
+            None,
+            None,
+            &limits,
+        )
+        .unwrap();
+        assert_eq!(post.message, "Line one\nLine two\tand a tab");
+    }
+
+    #[test]
+    fn a_moderators_correction_follows_the_message_rules() {
+        let limits = WallLimits::default();
+        assert_eq!(
+            edited_message(" Fixed\r\ntext ", &limits),
+            Ok("Fixed\ntext".into())
+        );
+        for bad in ["", "x\u{0}", "x\u{7}", &"x".repeat(3001)] {
+            match edited_message(bad, &limits) {
+                Err(WallError::Invalid { field, .. }) => assert_eq!(field, "text"),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

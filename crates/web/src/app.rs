@@ -254,6 +254,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(pages::wall::moderate),
         )
         .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(from_fn(crate::extract::nul::refuse_nul))
         .layer(from_fn(pages::render_errors));
 
     let request_id = HeaderName::from_static("x-request-id");
