@@ -21,4 +21,4 @@ pub use ids::{BranchId, UserId};
 pub use law::{LawError, LawOverrides, Nation};
 pub use role::Role;
 pub use text::TextError;
-pub use values::{Division, Email, Slug, ValueError};
+pub use values::{parse_iso_date, parse_uk_date, Division, Email, Slug, ValueError};

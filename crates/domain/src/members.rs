@@ -227,12 +227,12 @@ pub fn parse_yes_no(s: &str) -> Result<bool, MemberError> {
     }
 }
 
-/// Parses a calendar date written `YYYY-MM-DD` or the British `DD/MM/YYYY`.
+/// Parses a calendar date written exactly `YYYY-MM-DD` or the British `DD/MM/YYYY` (see
+/// [`crate::values::parse_iso_date`] and [`crate::values::parse_uk_date`]).
 pub fn parse_date(s: &str) -> Result<NaiveDate, MemberError> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| MemberError::Date)
+    crate::values::parse_iso_date(s)
+        .or_else(|| crate::values::parse_uk_date(s))
+        .ok_or(MemberError::Date)
 }
 
 /// How a member agreed to be contacted, with the words they agreed to and when.
@@ -583,6 +583,8 @@ mod tests {
         assert_eq!(parse_date("2024-03-01"), Ok(d));
         assert_eq!(parse_date("01/03/2024"), Ok(d));
         assert_eq!(parse_date("03/31/2024"), Err(MemberError::Date));
+        assert_eq!(parse_date("2024-3-1"), Err(MemberError::Date));
+        assert_eq!(parse_date("+002024-03-01"), Err(MemberError::Date));
     }
 
     #[test]

@@ -88,11 +88,11 @@ pub(crate) fn optional_lines(field: &'static str, value: &str, max: usize) -> Ap
 
 /// A calendar date as YYYY-MM-DD within 1995–2100.
 pub fn date(field: &'static str, value: &str) -> AppResult<NaiveDate> {
-    let d: NaiveDate = value.trim().parse().map_err(|_| {
+    let d: NaiveDate = picket_domain::parse_iso_date(value).ok_or_else(|| {
         AppError::invalid(
             field,
             format!(
-                "{field}: `{}` is not a date: write it as YYYY-MM-DD",
+                "{field}: `{}` is not a date: write it as YYYY-MM-DD, like 2025-01-06",
                 value.trim()
             ),
         )

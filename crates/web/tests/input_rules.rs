@@ -1,4 +1,5 @@
-//! Figures as people type them, over the API: each refusal names its own field.
+//! Figures and dates as people type them, over the API: each refusal names its own field, and
+//! a date is `YYYY-MM-DD` exactly (`2025-1-6` and `+002025-01-01` are not dates).
 
 use picket_domain::Role;
 use picket_test_support::{Api, TestApp};
@@ -111,4 +112,43 @@ async fn each_ballot_figure_is_refused_under_its_own_name() {
             answer.1
         );
     }
+}
+
+#[tokio::test]
+async fn dates_are_yyyy_mm_dd_exactly_wherever_they_are_typed() {
+    let (_app, api, id) = setup().await;
+    let d = format!("/api/v1/branches/alpha/disputes/{id}");
+    let loose = [
+        "2025-1-6",
+        "+002025-01-01",
+        "2025-01-6",
+        "20250106",
+        "06/01/2025",
+    ];
+    for bad in loose {
+        let timeline = json!({"dated": bad, "kind": "note", "title": "Talks"});
+        let answer = api.post(&format!("{d}/timeline"), &timeline).await;
+        assert_eq!(field(&answer), (422, "dated".into()), "{bad}: {}", answer.1);
+        let message = answer.1["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains("YYYY-MM-DD"), "{message}");
+        let ballot = json!({"kind": "consultative", "title": "B", "opened": bad,
+                            "closed": "2025-01-31", "entitled": 10});
+        let answer = api.post(&format!("{d}/ballots"), &ballot).await;
+        assert_eq!(
+            field(&answer),
+            (422, "opened".into()),
+            "{bad}: {}",
+            answer.1
+        );
+        let period =
+            json!({"kind": "strike", "starts": "2025-01-06", "ends": bad, "called_out": 5});
+        let answer = api.post(&format!("{d}/action-periods"), &period).await;
+        assert_eq!(field(&answer), (422, "ends".into()), "{bad}: {}", answer.1);
+        let encoded = bad.replace('+', "%2B").replace('/', "%2F");
+        let answer = api.get(&format!("{d}?as_of={encoded}")).await;
+        assert_eq!(field(&answer), (422, "as_of".into()), "{bad}: {}", answer.1);
+    }
+    let timeline = json!({"dated": "2025-01-06", "kind": "note", "title": "Talks"});
+    assert_eq!(api.post(&format!("{d}/timeline"), &timeline).await.0, 201);
+    assert_eq!(api.get(&format!("{d}?as_of=2025-01-06")).await.0, 200);
 }
