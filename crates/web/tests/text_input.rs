@@ -366,6 +366,24 @@ async fn nul_control_and_direction_characters_are_refused_everywhere_text_comes_
         None,
     );
 
+    // A form body sent under another type (the edge lets multipart through to the import).
+    let token = app.csrf_token(&stranger, "/login").await;
+    let r = stranger
+        .post(app.url("/login"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(format!(
+            "csrf_token={token}&email=org%00@example.org&password=x"
+        ))
+        .send()
+        .await
+        .unwrap();
+    let o = Outcome {
+        what: "sign-in form sent as multipart".into(),
+        status: r.status().as_u16(),
+        body: r.text().await.unwrap(),
+    };
+    t.refused(o, NUL, None);
+
     // Every text field of every dispute record, through the API.
     let (status, dispute) = api
         .post(

@@ -8,7 +8,8 @@
 //! - a body (of any request but GET and HEAD) holding a NUL: 422 naming `body`. A JSON body
 //!   is checked for the escape `\u0000`, a form for `%00`, any other body (except
 //!   `multipart/form-data`, whose fields the import checks itself) for both and a raw zero
-//!   byte.
+//!   byte. [`crate::extract::CsrfForm`] reads any body as a form whatever its type, so it
+//!   checks its bytes itself too.
 //!
 //! The cost on the hot read path (the cached wall page, a GET) is one scan of the URI.
 
@@ -83,7 +84,8 @@ fn bad_request(message: &str) -> Response {
     response
 }
 
-const NUL_IN_BODY: &str = "What you sent contains a NUL character (an invisible zero, written \\u0000 or %00), which Picket does not accept in any field. Remove it and send again.";
+/// What a request with a NUL in its body is told.
+pub(crate) const NUL_IN_BODY: &str = "What you sent contains a NUL character (an invisible zero, written \\u0000 or %00), which Picket does not accept in any field. Remove it and send again.";
 
 /// Middleware: refuses a request whose path, query string or body holds a NUL.
 pub async fn refuse_nul(mut request: Request, next: Next) -> Response {
