@@ -115,10 +115,12 @@ pub async fn branch(settings: Settings, cmd: &BranchCommand) -> anyhow::Result<(
             let division: Division = division
                 .parse()
                 .map_err(|e| usage(format!("--division: {e}")))?;
-            if name.trim().is_empty() {
+            let name = picket_domain::text::name(name, 200)
+                .map_err(|e| usage(e.message("--name: the branch's name")))?;
+            if name.is_empty() {
                 return Err(usage("--name: give the branch a name"));
             }
-            let branch = match store.create_branch(&slug, name, division).await {
+            let branch = match store.create_branch(&slug, &name, division).await {
                 Err(StoreError::Conflict(_)) => {
                     return Err(usage(format!("--slug: a branch `{slug}` already exists")))
                 }

@@ -240,8 +240,8 @@ fn out_of_range(what: impl std::fmt::Display) -> String {
 /// A day as YYYY-MM-DD within the years Picket covers.
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
-    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2024-05-27"))?;
+    let date = picket_domain::parse_iso_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2024-05-27"))?;
     if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
         Ok(date)
     } else {
@@ -423,6 +423,8 @@ mod tests {
         );
         assert!(parse_date("27/05/2024").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("2024-5-27").is_err());
+        assert!(parse_date("+002024-05-27").is_err());
         assert_eq!(
             parse_date("1994-12-31").unwrap_err(),
             "1994-12-31 is outside the years Picket covers (1995 to 2100)"

@@ -13,6 +13,7 @@ pub mod member_access;
 pub mod members;
 pub mod pickets;
 pub mod role;
+pub mod text;
 pub mod values;
 pub mod wall;
 
@@ -20,4 +21,5 @@ pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
 pub use ids::{BranchId, UserId};
 pub use law::{LawError, LawOverrides, Nation};
 pub use role::Role;
-pub use values::{Division, Email, Slug, ValueError};
+pub use text::TextError;
+pub use values::{parse_iso_date, parse_uk_date, Division, Email, Slug, ValueError};

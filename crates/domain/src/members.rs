@@ -7,6 +7,7 @@
 
 pub mod import;
 
+use crate::text::{self, TextError, TextKind};
 use crate::values::Email;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -23,9 +24,9 @@ pub enum MemberError {
     /// Too long.
     #[error("is longer than {0} characters")]
     TooLong(usize),
-    /// Contains control characters (tabs, line breaks …).
-    #[error("contains control characters such as line breaks")]
-    Control,
+    /// Holds a NUL, a control character, a line break or (in a name) a direction control.
+    #[error("{0}")]
+    Text(TextError),
     /// The membership number has characters outside letters, digits, `-` and `/`.
     #[error("must be letters, digits, `-` or `/` (no spaces)")]
     MembershipNumber,
@@ -52,23 +53,30 @@ pub enum MemberError {
     FutureDate,
 }
 
-fn text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
+fn text(kind: TextKind, s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    match text::check(kind, s, max) {
+        Ok(s) if s.is_empty() => Ok(None),
+        Ok(s) => Ok(Some(s)),
+        Err(TextError::TooLong { max }) => Err(MemberError::TooLong(max)),
+        Err(e) => Err(MemberError::Text(e)),
     }
-    if s.chars().count() > max {
-        return Err(MemberError::TooLong(max));
-    }
-    if s.chars().any(char::is_control) {
-        return Err(MemberError::Control);
-    }
-    Ok(Some(s.to_string()))
 }
 
-/// Optional free text up to `max` characters, trimmed; empty is `None`.
+/// Optional free text of one line up to `max` characters, trimmed; empty is `None`.
 pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, MemberError> {
-    text(s, max)
+    text(TextKind::SingleLine, s, max)
+}
+
+/// An optional name (a member's, a team's) up to `max` characters: one line, trimmed, no
+/// direction controls; empty is `None`.
+pub fn optional_name(s: &str, max: usize) -> Result<Option<String>, MemberError> {
+    text(TextKind::Name, s, max)
+}
+
+/// The words of a directory search, trimmed: one line of at most 200 characters with no
+/// NUL or control characters; empty is `None`.
+pub fn search_words(q: Option<&str>) -> Result<Option<String>, MemberError> {
+    text(TextKind::SingleLine, q.unwrap_or_default(), 200)
 }
 
 /// A membership number as the union issues it, unique within a branch.
@@ -219,12 +227,12 @@ pub fn parse_yes_no(s: &str) -> Result<bool, MemberError> {
     }
 }
 
-/// Parses a calendar date written `YYYY-MM-DD` or the British `DD/MM/YYYY`.
+/// Parses a calendar date written exactly `YYYY-MM-DD` or the British `DD/MM/YYYY` (see
+/// [`crate::values::parse_iso_date`] and [`crate::values::parse_uk_date`]).
 pub fn parse_date(s: &str) -> Result<NaiveDate, MemberError> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| MemberError::Date)
+    crate::values::parse_iso_date(s)
+        .or_else(|| crate::values::parse_uk_date(s))
+        .ok_or(MemberError::Date)
 }
 
 /// How a member agreed to be contacted, with the words they agreed to and when.
@@ -499,95 +507,4 @@ impl FromStr for AccessReason {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn membership_numbers_are_trimmed_and_upper_cased() {
-        let n: MembershipNumber = " ab-123/4 ".parse().unwrap();
-        assert_eq!(n.as_str(), "AB-123/4");
-        assert_eq!("".parse::<MembershipNumber>(), Err(MemberError::Required));
-        assert_eq!(
-            "AB 12".parse::<MembershipNumber>(),
-            Err(MemberError::MembershipNumber)
-        );
-        assert_eq!(
-            "1".repeat(33).parse::<MembershipNumber>(),
-            Err(MemberError::TooLong(32))
-        );
-        assert_eq!(format!("{n:?}"), "MembershipNumber(..)");
-    }
-
-    #[test]
-    fn phones_need_seven_to_fifteen_digits() {
-        assert!("+44 (0)20 7946 0000".parse::<Phone>().is_ok());
-        assert!("07700 900123".parse::<Phone>().is_ok());
-        assert_eq!("12345".parse::<Phone>(), Err(MemberError::Phone));
-        assert_eq!("0770x900123".parse::<Phone>(), Err(MemberError::Phone));
-        assert_eq!("0770+900123".parse::<Phone>(), Err(MemberError::Phone));
-    }
-
-    #[test]
-    fn pounds_become_pence() {
-        assert_eq!(parse_pounds("123.45"), Ok(12345));
-        assert_eq!(parse_pounds("£1,234.5"), Ok(123_450));
-        assert_eq!(parse_pounds("80"), Ok(8000));
-        assert_eq!(parse_pounds(".5"), Ok(50));
-        assert_eq!(parse_pounds("12.345"), Err(MemberError::Money));
-        assert_eq!(parse_pounds("-3"), Err(MemberError::Money));
-        assert_eq!(parse_pounds("abc"), Err(MemberError::Money));
-        assert_eq!(parse_pounds(""), Err(MemberError::Money));
-        assert_eq!(format_pounds(12345), "123.45");
-        assert_eq!(format_pounds(5), "0.05");
-    }
-
-    #[test]
-    fn yes_no_and_dates() {
-        assert_eq!(parse_yes_no(" Yes "), Ok(true));
-        assert_eq!(parse_yes_no(""), Ok(false));
-        assert_eq!(parse_yes_no("maybe"), Err(MemberError::YesNo));
-        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-        assert_eq!(parse_date("2024-03-01"), Ok(d));
-        assert_eq!(parse_date("01/03/2024"), Ok(d));
-        assert_eq!(parse_date("03/31/2024"), Err(MemberError::Date));
-    }
-
-    #[test]
-    fn contact_needs_consent() {
-        let today = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-        let mut c = ContactPreferences {
-            by_email: true,
-            ..Default::default()
-        };
-        assert_eq!(
-            c.check(today),
-            Err((MemberField::ConsentWording, MemberError::ConsentMissing))
-        );
-        c.consent_wording = Some("You may email me".into());
-        assert_eq!(
-            c.check(today),
-            Err((MemberField::ConsentDate, MemberError::ConsentMissing))
-        );
-        c.consent_date = today.succ_opt();
-        assert_eq!(
-            c.check(today),
-            Err((MemberField::ConsentDate, MemberError::FutureDate))
-        );
-        c.consent_date = Some(today);
-        assert_eq!(c.check(today), Ok(()));
-    }
-
-    #[test]
-    fn fields_round_trip_their_names() {
-        for f in MemberField::ALL {
-            assert_eq!(f.as_str().parse::<MemberField>(), Ok(f));
-        }
-        assert!("salary"
-            .parse::<MemberField>()
-            .unwrap_err()
-            .contains("salary"));
-        for r in AccessReason::ALL {
-            assert_eq!(r.as_str().parse::<AccessReason>(), Ok(r));
-        }
-    }
-}
+mod tests;

@@ -1,6 +1,7 @@
 //! Picket locations: where a picket line stands and when people should come. Places only:
 //! the people on a line are never part of a location.
 
+use crate::text::{self, TextKind};
 use serde::Serialize;
 
 /// Longest place name.
@@ -42,29 +43,14 @@ fn refuse(field: &'static str, message: impl Into<String>) -> PicketError {
     }
 }
 
-fn one_line(
+fn typed(
     field: &'static str,
     label: &str,
+    kind: TextKind,
     value: &str,
     max: usize,
 ) -> Result<String, PicketError> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(refuse(
-            field,
-            format!("{label} can be at most {max} characters."),
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(refuse(
-            field,
-            format!("{label} holds characters that cannot be shown."),
-        ));
-    }
-    Ok(value.to_string())
+    text::check(kind, value, max).map_err(|e| refuse(field, e.message(label)))
 }
 
 impl PicketPlace {
@@ -75,22 +61,34 @@ impl PicketPlace {
         times: &str,
         map_url: &str,
     ) -> Result<PicketPlace, PicketError> {
-        let place = one_line("place", "The place", place, MAX_PLACE)?;
+        let place = typed("place", "The place", TextKind::Name, place, MAX_PLACE)?;
         if place.is_empty() {
             return Err(refuse(
                 "place",
                 "Name the place, e.g. \"Civic Centre, main entrance\".",
             ));
         }
-        let address = one_line("address", "The address", address, MAX_ADDRESS)?;
-        let times = one_line("times", "The times", times, MAX_TIMES)?;
+        let address = typed(
+            "address",
+            "The address",
+            TextKind::MultiLine,
+            address,
+            MAX_ADDRESS,
+        )?;
+        let times = typed("times", "The times", TextKind::SingleLine, times, MAX_TIMES)?;
         if times.is_empty() {
             return Err(refuse(
                 "times",
                 "Say when people should come, e.g. \"7.30am to 10am on strike days\".",
             ));
         }
-        let map_url = one_line("map_url", "The map link", map_url, MAX_MAP_URL)?;
+        let map_url = typed(
+            "map_url",
+            "The map link",
+            TextKind::SingleLine,
+            map_url,
+            MAX_MAP_URL,
+        )?;
         let map_url = if map_url.is_empty() {
             None
         } else {
@@ -166,6 +164,31 @@ mod tests {
         assert_eq!(
             PicketPlace::parse("Gate", "", "7am", "").unwrap().map_url,
             None
+        );
+    }
+
+    #[test]
+    fn nul_and_direction_controls_are_refused_and_addresses_keep_their_lines() {
+        let err = PicketPlace::parse("Gate\u{0}", "", "7am", "").unwrap_err();
+        assert_eq!(err.field, "place");
+        assert!(err.message.starts_with("The place contains a NUL"), "{err}");
+        assert_eq!(
+            PicketPlace::parse("Gate\u{202E}", "", "7am", "")
+                .unwrap_err()
+                .field,
+            "place"
+        );
+        assert_eq!(
+            PicketPlace::parse("Gate", "", "7am\u{0}", "")
+                .unwrap_err()
+                .field,
+            "times"
+        );
+        assert_eq!(
+            PicketPlace::parse("Gate", "1 High St\r\nTown", "7am", "")
+                .unwrap()
+                .address,
+            "1 High St\nTown"
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Validated value types: parse once at the edge, then trust the type.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -10,6 +11,9 @@ pub enum ValueError {
     /// The email address is not plausible.
     #[error("`{0}` is not an email address: it needs one @ with text either side and a dot in the domain")]
     Email(String),
+    /// The email address holds a NUL, a control character or a space.
+    #[error("the email address {0}")]
+    EmailText(crate::text::TextError),
     /// The slug has characters outside a-z, 0-9 and hyphen, or the wrong length.
     #[error("`{0}` is not a valid slug: use 2 to 40 lower-case letters, digits and hyphens, starting with a letter")]
     Slug(String),
@@ -38,7 +42,9 @@ impl FromStr for Email {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let bad = || ValueError::Email(s.to_string());
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Never echo a NUL or a control character back: say what it is instead.
+        crate::text::single_line(s, 254).map_err(ValueError::EmailText)?;
+        if s.chars().any(char::is_whitespace) {
             return Err(bad());
         }
         let (local, domain) = s.rsplit_once('@').ok_or_else(bad)?;
@@ -72,6 +78,41 @@ impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Parses a calendar date written exactly `YYYY-MM-DD`: a four-digit year, a two-digit month
+/// and a two-digit day (surrounding spaces ignored). Anything looser (`2025-1-6`,
+/// `+002025-01-01`, `20250106`) is not a date here, whatever chrono's own parser would take.
+pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.trim().as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) {
+        return None;
+    }
+    if !digits(8..10) {
+        return None;
+    }
+    let number =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = i32::try_from(number(0..4)).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))
+}
+
+/// Parses a calendar date written the British way, `DD/MM/YYYY` (as spreadsheets write it,
+/// the day and month may have one digit: `1/3/2024`); the year always has four digits.
+pub fn parse_uk_date(s: &str) -> Option<NaiveDate> {
+    let mut parts = s.trim().split('/');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let all_digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
+    if parts.next().is_some()
+        || !(1..=2).contains(&day.len())
+        || !(1..=2).contains(&month.len())
+        || year.len() != 4
+        || ![day, month, year].into_iter().all(all_digits)
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
 }
 
 /// Path segments Picket uses itself; a branch may not take one as its slug.
@@ -227,6 +268,55 @@ mod tests {
             "a@org.",
         ] {
             assert!(bad.parse::<Email>().is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn email_refuses_nul_and_control_characters_without_echoing_them() {
+        for bad in ["a\u{0}@b.org", "a@b.org\u{0}", "a\u{1b}@b.org", "a@b\n.org"] {
+            let err = bad.parse::<Email>().unwrap_err();
+            assert!(
+                matches!(err, ValueError::EmailText(_)),
+                "{bad:?} gave {err:?}"
+            );
+            assert!(!err.to_string().contains('\u{0}'));
+        }
+        assert!(ValueError::EmailText(crate::text::TextError::Nul)
+            .to_string()
+            .starts_with("the email address contains a NUL character"));
+    }
+
+    #[test]
+    fn dates_are_read_strictly() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+        assert_eq!(parse_iso_date("2025-01-06"), Some(d));
+        assert_eq!(parse_iso_date(" 2025-01-06 "), Some(d));
+        for loose in [
+            "2025-1-6",
+            "2025-01-6",
+            "+002025-01-01",
+            "+2025-01-01",
+            "-2025-01-01",
+            "20250106",
+            "2025/01/06",
+            "2025-02-30",
+            "2025-13-01",
+            "２０２５-01-06",
+            "",
+        ] {
+            assert_eq!(parse_iso_date(loose), None, "{loose:?}");
+        }
+        assert_eq!(parse_uk_date("06/01/2025"), Some(d));
+        assert_eq!(parse_uk_date("6/1/2025"), Some(d));
+        for loose in [
+            "06/01/25",
+            "06/01/+2025",
+            "006/01/2025",
+            "31/02/2025",
+            "06-01-2025",
+            "1/2/3/2025",
+        ] {
+            assert_eq!(parse_uk_date(loose), None, "{loose:?}");
         }
     }
 

@@ -3,6 +3,7 @@
 //! Everything a poster types is kept and shown as plain text. Validation names the field to
 //! fix; the spam checks are pure functions over the submission and the limits in settings.
 
+use crate::text::{self, TextKind};
 use crate::values::Email;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -211,6 +212,55 @@ fn invalid(field: &'static str, message: impl Into<String>) -> WallError {
     }
 }
 
+/// Checks a typed field with the one text rule for its kind, naming the field.
+fn typed(
+    field: &'static str,
+    label: &str,
+    kind: TextKind,
+    value: &str,
+    max: usize,
+) -> Result<String, WallError> {
+    text::check(kind, value, max).map_err(|e| invalid(field, e.message(label)))
+}
+
+/// A message's text, from a poster or a moderator's correction: not empty, several lines
+/// allowed, no control characters, at most the limit.
+fn message_text(message: &str, limits: &WallLimits) -> Result<String, WallError> {
+    let message = typed(
+        "message",
+        "The message",
+        TextKind::MultiLine,
+        message,
+        usize::MAX,
+    )?;
+    if message.is_empty() {
+        return Err(invalid("message", "Write a message of support."));
+    }
+    let chars = message.chars().count();
+    if chars > limits.max_message_chars {
+        return Err(invalid(
+            "message",
+            format!(
+                "The message is {chars} characters; the most is {}. Shorten it a little.",
+                limits.max_message_chars
+            ),
+        ));
+    }
+    Ok(message)
+}
+
+/// A moderator's corrected message: the same rules as a poster's message, reported under the
+/// field `text`.
+pub fn edited_message(text: &str, limits: &WallLimits) -> Result<String, WallError> {
+    if text.trim().is_empty() {
+        return Err(invalid("text", "Give the corrected message."));
+    }
+    message_text(text, limits).map_err(|e| match e {
+        WallError::Invalid { message, .. } => invalid("text", message),
+        other => other,
+    })
+}
+
 fn optional(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
@@ -268,42 +318,24 @@ pub fn validate(
     if fill_secs.is_some_and(|s| s < limits.min_fill_secs) {
         return Err(WallError::Spam);
     }
-    let name = submission.name.trim();
+    let name = typed("name", "Your name", TextKind::Name, &submission.name, 100)?;
     if name.is_empty() {
         return Err(invalid(
             "name",
             "Give your name (or your branch's, or your organisation's).",
         ));
     }
-    if name.chars().count() > 100 {
-        return Err(invalid("name", "Your name can be at most 100 characters."));
-    }
-    let organisation = optional(submission.organisation.as_deref());
-    if organisation
-        .as_ref()
-        .is_some_and(|o| o.chars().count() > 150)
-    {
-        return Err(invalid(
-            "organisation",
-            "The organisation can be at most 150 characters.",
-        ));
-    }
+    let organisation = typed(
+        "organisation",
+        "The organisation",
+        TextKind::Name,
+        submission.organisation.as_deref().unwrap_or_default(),
+        150,
+    )?;
+    let organisation = Some(organisation).filter(|o| !o.is_empty());
     let kind: SenderKind = submission.kind.parse()?;
-    let message = submission.message.trim();
-    if message.is_empty() {
-        return Err(invalid("message", "Write a message of support."));
-    }
-    let chars = message.chars().count();
-    if chars > limits.max_message_chars {
-        return Err(invalid(
-            "message",
-            format!(
-                "The message is {chars} characters; the most is {}. Shorten it a little.",
-                limits.max_message_chars
-            ),
-        ));
-    }
-    let links = count_links(message);
+    let message = message_text(&submission.message, limits)?;
+    let links = count_links(&message);
     if links > limits.max_links {
         return Err(invalid(
             "message",
@@ -353,10 +385,10 @@ pub fn validate(
         ));
     }
     Ok(WallPost {
-        name: name.to_string(),
+        name,
         organisation,
         kind,
-        message: message.to_string(),
+        message,
         email,
         pledge,
         consent: submission.consent,
@@ -375,141 +407,4 @@ pub fn duplicate_key(message: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn submission() -> WallSubmission {
-        WallSubmission {
-            name: " Riverside Branch ".into(),
-            organisation: Some("".into()),
-            kind: "union-body".into(),
-            message: "Solidarity from all of us!".into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_plain_message_is_accepted_and_trimmed() {
-        let post = validate(&submission(), None, Some(10), &WallLimits::default()).unwrap();
-        assert_eq!(post.name, "Riverside Branch");
-        assert_eq!(post.organisation, None);
-        assert_eq!(post.kind, SenderKind::UnionBody);
-        assert_eq!(post.pledge, None);
-    }
-
-    #[test]
-    fn robots_are_caught_by_the_honeypot_and_the_clock() {
-        let limits = WallLimits::default();
-        assert_eq!(
-            validate(&submission(), Some("http://spam"), Some(10), &limits),
-            Err(WallError::Spam)
-        );
-        assert_eq!(
-            validate(&submission(), None, Some(1), &limits),
-            Err(WallError::Spam)
-        );
-        assert!(
-            validate(&submission(), None, None, &limits).is_ok(),
-            "the API has no form clock"
-        );
-    }
-
-    #[test]
-    fn each_bad_field_is_named() {
-        let limits = WallLimits::default();
-        let field = |s: WallSubmission| match validate(&s, None, None, &limits) {
-            Err(WallError::Invalid { field, .. }) => field,
-            other => panic!("expected a field error, got {other:?}"),
-        };
-        assert_eq!(
-            field(WallSubmission {
-                name: " ".into(),
-                ..submission()
-            }),
-            "name"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                kind: "troll".into(),
-                ..submission()
-            }),
-            "kind"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                message: "x".repeat(3001),
-                ..submission()
-            }),
-            "message"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                message: "see http://a.example http://b.example www.c.example".into(),
-                ..submission()
-            }),
-            "message"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                email: Some("nope".into()),
-                ..submission()
-            }),
-            "email"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                pledge: Some("donation".into()),
-                pledge_amount: Some("lots".into()),
-                ..submission()
-            }),
-            "pledge_amount"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                pledge: Some("speaker".into()),
-                ..submission()
-            }),
-            "consent"
-        );
-        assert_eq!(
-            field(WallSubmission {
-                pledge: Some("yacht".into()),
-                ..submission()
-            }),
-            "pledge"
-        );
-    }
-
-    #[test]
-    fn a_pledge_with_consent_and_email_is_kept() {
-        let s = WallSubmission {
-            email: Some("sec@riverside.example".into()),
-            pledge: Some("donation".into()),
-            pledge_amount: Some("£1,250.5".into()),
-            consent: true,
-            ..submission()
-        };
-        let post = validate(&s, None, None, &WallLimits::default()).unwrap();
-        assert_eq!(post.pledge, Some(Pledge::Donation { pence: 125_050 }));
-    }
-
-    #[test]
-    fn pounds_parse_to_pence() {
-        assert_eq!(parse_pounds("25"), Some(2500));
-        assert_eq!(parse_pounds("12.5"), Some(1250));
-        assert_eq!(parse_pounds("£0.99"), Some(99));
-        assert_eq!(parse_pounds("1.234"), None);
-        assert_eq!(parse_pounds("-5"), None);
-        assert_eq!(parse_pounds(""), None);
-    }
-
-    #[test]
-    fn links_and_duplicates() {
-        assert_eq!(count_links("https://www.example.org and www.x.org"), 2);
-        assert_eq!(count_links("no links here"), 0);
-        assert_eq!(
-            duplicate_key("Solidarity,   from ALL of us!"),
-            duplicate_key("solidarity from all of us")
-        );
-    }
-}
+mod tests;

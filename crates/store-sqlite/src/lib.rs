@@ -12,10 +12,13 @@ use std::time::Duration;
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// Pragmas applied to every connection: WAL lets readers run beside the one writer, and a
-/// busy timeout makes concurrent writers wait instead of failing.
+/// busy timeout makes concurrent writers wait instead of failing. `synchronous = FULL` makes
+/// SQLite sync the write-ahead log at every commit, so a write Picket has acknowledged (a
+/// wall post, a ledger entry, an import) survives a power cut; `NORMAL` in WAL mode may lose
+/// the last commits then, which a strike fund cannot accept.
 const INIT: &[&str] = &[
     "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
+    "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
 ];

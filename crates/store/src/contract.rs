@@ -505,6 +505,7 @@ macro_rules! for_each_contract_test {
         $m!(member_import_upserts_by_number);
         $m!(member_import_is_all_or_nothing);
         $m!(member_import_runs_record_their_outcome);
+        $m!(abandoned_import_runs_are_marked_failed);
         $m!(sign_in_links_work_once_and_expire);
         $m!(sign_in_links_respect_passwords_and_roles);
         $m!(own_details_and_consent_history);

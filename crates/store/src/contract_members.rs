@@ -1,9 +1,9 @@
 //! Contract tests for members, teams, reps' teams and the CSV import.
 
-use crate::members::{ImportOptions, ImportPhase, ImportRunStatus, MemberFilter};
+use crate::members::{ImportLease, ImportOptions, ImportPhase, ImportRunStatus, MemberFilter};
 use crate::prelude::*;
 use crate::{PageRequest, StoreError};
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, Utc};
 use picket_domain::members::import::{parse_file, ColumnMap, RowChange};
 use picket_domain::members::{MemberDetails, MemberField};
 use picket_domain::{BranchId, Division, Email, UserId};
@@ -362,7 +362,10 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
         .create_user(&"org@example.org".parse().unwrap(), "Org", None)
         .await
         .unwrap();
-    let id = store.start_import_run(b, user.id, false, 3).await.unwrap();
+    let id = store
+        .start_import_run(b, user.id, false, 3, &lease("me", 60))
+        .await
+        .unwrap();
     let run = store.import_run(b, id).await.unwrap();
     assert_eq!(run.status, ImportRunStatus::Running);
     assert_eq!((run.rows_done, run.rows_total), (0, 3));
@@ -383,7 +386,10 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
     assert_eq!(run.outcome.as_ref().map(|o| o.created), Some(1));
     assert!(run.finished_at.is_some());
 
-    let failed = store.start_import_run(b, user.id, true, 0).await.unwrap();
+    let failed = store
+        .start_import_run(b, user.id, true, 0, &lease("me", 60))
+        .await
+        .unwrap();
     store
         .finish_import_run(failed, Err("the file is empty"))
         .await
@@ -392,6 +398,81 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
     assert_eq!(run.status, ImportRunStatus::Failed);
     assert!(run.dry_run);
     assert_eq!(run.error.as_deref(), Some("the file is empty"));
+}
+
+fn lease(owner: &str, secs: i64) -> ImportLease {
+    ImportLease {
+        owner: owner.into(),
+        until: Utc::now() + Duration::seconds(secs),
+    }
+}
+
+/// A run left 'running' by a process that died (its lease ran out) is marked failed with the
+/// reason; a run whose owner still extends its lease, a run of the sweeping process itself
+/// and a finished run are left alone. With `any_lease` (SQLite: one process) every other
+/// owner's running run is failed.
+pub async fn abandoned_import_runs_are_marked_failed(store: Arc<dyn Store>) {
+    let b = branch(&store, "north").await;
+    let user = store
+        .create_user(&"org@example.org".parse().unwrap(), "Org", None)
+        .await
+        .unwrap();
+    let start = |owner: &'static str, secs: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .start_import_run(b, user.id, false, 1_000_000, &lease(owner, secs))
+                .await
+                .unwrap()
+        }
+    };
+    let dead = start("dead", -10).await;
+    let alive = start("alive", -10).await;
+    let mine = start("me", -10).await;
+    let done = start("dead", -10).await;
+    store
+        .finish_import_run(done, Err("the file is empty"))
+        .await
+        .unwrap();
+    // The live process extends its lease; the dead one cannot.
+    assert_eq!(
+        store
+            .renew_import_leases(&lease("alive", 60))
+            .await
+            .unwrap(),
+        1
+    );
+    let reason = "Picket stopped before this import finished.";
+    let failed = store
+        .fail_abandoned_import_runs("me", Utc::now(), false, reason)
+        .await
+        .unwrap();
+    assert_eq!(failed, vec![dead]);
+    let run = store.import_run(b, dead).await.unwrap();
+    assert_eq!(run.status, ImportRunStatus::Failed);
+    assert_eq!(run.error.as_deref(), Some(reason));
+    assert!(run.finished_at.is_some());
+    for id in [alive, mine] {
+        assert_eq!(
+            store.import_run(b, id).await.unwrap().status,
+            ImportRunStatus::Running
+        );
+    }
+    assert_eq!(
+        store.import_run(b, done).await.unwrap().error.as_deref(),
+        Some("the file is empty"),
+        "a finished run keeps its own ending"
+    );
+    // Once renewed leases are not considered, only the sweeper's own run is left running.
+    let failed = store
+        .fail_abandoned_import_runs("me", Utc::now(), true, reason)
+        .await
+        .unwrap();
+    assert_eq!(failed, vec![alive]);
+    assert_eq!(
+        store.import_run(b, mine).await.unwrap().status,
+        ImportRunStatus::Running
+    );
 }
 
 /// The audit view filters a branch's entries by actor and by action prefix.

@@ -156,6 +156,16 @@ impl ImportRunStatus {
     }
 }
 
+/// Which process works on an import run, and until when it answers for it: the process
+/// extends the lease while it works, so a run whose lease ran out was abandoned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportLease {
+    /// The process's own id (random, chosen when it starts).
+    pub owner: String,
+    /// When the lease ends unless extended.
+    pub until: DateTime<Utc>,
+}
+
 /// An import run started from the web.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportRun {
@@ -267,14 +277,29 @@ pub trait MemberStore: Send + Sync {
         progress: ImportProgress<'_>,
     ) -> StoreResult<ImportOutcome>;
 
-    /// Records the start of a web import run.
+    /// Records the start of a web import run, held by the process `lease` names.
     async fn start_import_run(
         &self,
         branch: BranchId,
         user: UserId,
         dry_run: bool,
         rows_total: u64,
+        lease: &ImportLease,
     ) -> StoreResult<i64>;
+    /// Extends to `lease.until` the lease of every run still running that `lease.owner`
+    /// holds; returns how many.
+    async fn renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64>;
+    /// Marks failed, with `reason`, every run still running that `owner` does not hold and
+    /// whose lease ran out before `now` (or had none); with `any_lease`, whatever its lease
+    /// (for SQLite, which one process serves, so another owner is a dead one). Returns the
+    /// ids of the runs marked.
+    async fn fail_abandoned_import_runs(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        any_lease: bool,
+        reason: &str,
+    ) -> StoreResult<Vec<i64>>;
     /// Records how a run ended: its outcome, or the error that stopped it.
     async fn finish_import_run(
         &self,

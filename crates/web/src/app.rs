@@ -75,6 +75,14 @@ impl App {
                 let _ = rx.wait_for(|stop| *stop).await;
             })));
         }
+        // Imports a stopped process left running are failed before the first request.
+        if let Err(e) = crate::members::import::fail_abandoned(&self.state).await {
+            tracing::error!(error = %e, "looking for abandoned member imports failed");
+        }
+        background.push(tokio::spawn(crate::members::import::keep_leases(
+            self.state.clone(),
+            stop_rx.clone(),
+        )));
         background.push(tokio::spawn(crate::wall::forward_events(
             self.state.clone(),
             stop_rx.clone(),
@@ -275,6 +283,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(pages::wall::moderate),
         )
         .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(from_fn(crate::extract::nul::refuse_nul))
         .layer(from_fn(pages::render_errors));
 
     let request_id = HeaderName::from_static("x-request-id");

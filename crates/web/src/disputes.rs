@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, EventKind, Named};
 use picket_domain::law::LawError;
+use picket_domain::text::{self, TextError, TextKind};
 use picket_domain::Nation;
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
 use serde::{Deserialize, Deserializer};
@@ -41,33 +42,57 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     })
 }
 
-/// Text that must not be empty, trimmed, at most `max` characters.
-pub fn required(field: &'static str, value: &str, max: usize) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::invalid(field, format!("{field}: fill this in")));
-    }
-    optional_text(field, v, max)
+/// Checks typed text with the one text rule for its kind (see [`picket_domain::text`]),
+/// naming the field.
+fn typed(field: &'static str, kind: TextKind, value: &str, max: usize) -> AppResult<String> {
+    text::check(kind, value, max).map_err(|e| match e {
+        TextError::TooLong { max } => {
+            AppError::invalid(field, format!("{field}: at most {max} characters"))
+        }
+        other => AppError::invalid(field, other.message(&format!("{field}:"))),
+    })
 }
 
-pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
-    let v = value.trim();
-    if v.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("{field}: at most {max} characters"),
-        ));
+fn filled(field: &'static str, value: String) -> AppResult<String> {
+    if value.is_empty() {
+        return Err(AppError::invalid(field, format!("{field}: fill this in")));
     }
-    Ok(v.to_string())
+    Ok(value)
+}
+
+/// One line that must not be empty, trimmed, at most `max` characters, with no control
+/// characters.
+pub fn required(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    filled(field, typed(field, TextKind::SingleLine, value, max)?)
+}
+
+/// A name shown to others (one line, no direction controls) that must not be empty.
+pub fn required_name(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    filled(field, typed(field, TextKind::Name, value, max)?)
+}
+
+/// Several lines that must not be empty (newlines and tabs allowed, CR LF made LF).
+pub fn required_lines(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    filled(field, typed(field, TextKind::MultiLine, value, max)?)
+}
+
+/// One optional line, trimmed (empty when not given).
+pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    typed(field, TextKind::SingleLine, value, max)
+}
+
+/// Optional text of several lines, trimmed (empty when not given).
+pub(crate) fn optional_lines(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    typed(field, TextKind::MultiLine, value, max)
 }
 
 /// A calendar date as YYYY-MM-DD within 1995–2100.
 pub fn date(field: &'static str, value: &str) -> AppResult<NaiveDate> {
-    let d: NaiveDate = value.trim().parse().map_err(|_| {
+    let d: NaiveDate = picket_domain::parse_iso_date(value).ok_or_else(|| {
         AppError::invalid(
             field,
             format!(
-                "{field}: `{}` is not a date: write it as YYYY-MM-DD",
+                "{field}: `{}` is not a date: write it as YYYY-MM-DD, like 2025-01-06",
                 value.trim()
             ),
         )
@@ -187,7 +212,7 @@ impl DisputeInput {
             employer: required("employer", &self.employer, 200)?,
             nation: self.nation.trim().parse::<Nation>().map_err(law_error)?,
             status: one_of("status", &self.status)?,
-            summary: optional_text("summary", &self.summary, 5000)?,
+            summary: optional_lines("summary", &self.summary, 5000)?,
         })
     }
 }
@@ -231,10 +256,10 @@ impl PartyInput {
         };
         Ok(NewParty {
             kind: one_of("kind", &self.kind)?,
-            name: required("name", &self.name, 200)?,
+            name: required_name("name", &self.name, 200)?,
             detail: optional_text("detail", &self.detail, 200)?,
             email: Some(email).filter(|e| !e.is_empty()),
-            address: Some(optional_text("address", &self.address, 500)?).filter(|a| !a.is_empty()),
+            address: Some(optional_lines("address", &self.address, 500)?).filter(|a| !a.is_empty()),
             headcount,
         })
     }
@@ -263,7 +288,7 @@ impl ClaimInput {
         Ok(NewClaim {
             kind: one_of::<ClaimKind>("kind", &self.kind)?,
             dated: date("dated", &self.dated)?,
-            summary: required("summary", &self.summary, 2000)?,
+            summary: required_lines("summary", &self.summary, 2000)?,
             status: one_of::<ClaimStatus>("status", &self.status)?,
         })
     }
@@ -296,7 +321,7 @@ impl EventInput {
             dated: date("dated", &self.dated)?,
             kind: one_of::<EventKind>("kind", &self.kind)?,
             title: required("title", &self.title, 300)?,
-            outcome: optional_text("outcome", &self.outcome, 2000)?,
+            outcome: optional_lines("outcome", &self.outcome, 2000)?,
             public: self.public,
         })
     }

@@ -157,6 +157,8 @@ pub async fn search(
     page: PageRequest,
     request_id: Option<String>,
 ) -> AppResult<Page<Member>> {
+    picket_domain::members::search_words(search.query.as_deref())
+        .map_err(|e| AppError::invalid("q", format!("The search {e}.")))?;
     let found = match &access.scope {
         Scope::Own(own) => {
             let items = match own {

@@ -34,8 +34,19 @@ pub async fn add_user_to_branch(
         .email
         .parse()
         .map_err(|e: picket_domain::ValueError| AppError::invalid("email", e.to_string()))?;
-    let display_name = request.display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
+    let display_name = picket_domain::text::name(&request.display_name, 100).map_err(|e| {
+        AppError::invalid(
+            "display_name",
+            match e {
+                picket_domain::TextError::TooLong { .. } => {
+                    "Give a name of 1 to 100 characters.".to_string()
+                }
+                other => other.message("The name"),
+            },
+        )
+    })?;
+    let display_name = display_name.as_str();
+    if display_name.is_empty() {
         return Err(AppError::invalid(
             "display_name",
             "Give a name of 1 to 100 characters.",

@@ -205,11 +205,17 @@ pub fn parse_action(action: &str, text: Option<&str>) -> AppResult<Moderation> {
         "feature" => Moderation::Feature(true),
         "unfeature" => Moderation::Feature(false),
         "edit" => {
-            let text = text.map(str::trim).unwrap_or_default();
-            if text.is_empty() {
-                return Err(AppError::invalid("text", "Give the corrected message."));
-            }
-            Moderation::Edit(text.to_string())
+            // The poster's rules for text, without the length limit: a moderator shortens.
+            let limits = picket_domain::wall::WallLimits {
+                max_message_chars: usize::MAX,
+                ..Default::default()
+            };
+            let text = picket_domain::wall::edited_message(text.unwrap_or_default(), &limits)
+                .map_err(|e| match e {
+                    WallError::Invalid { field, message } => AppError::invalid(field, message),
+                    WallError::Spam => AppError::invalid("text", "Give the corrected message."),
+                })?;
+            Moderation::Edit(text)
         }
         other => {
             return Err(AppError::invalid(

@@ -5,8 +5,8 @@
 //! 2. Problems name the row, the field and the rule, never the value typed.
 
 use super::{
-    optional_text, parse_date, parse_pounds, parse_yes_no, ContactPreferences, MemberDetails,
-    MemberError, MemberField, MembershipNumber, Phone,
+    optional_name, optional_text, parse_date, parse_pounds, parse_yes_no, ContactPreferences,
+    MemberDetails, MemberError, MemberField, MembershipNumber, Phone,
 };
 use crate::values::Email;
 use chrono::NaiveDate;
@@ -47,6 +47,9 @@ pub enum FileError {
     /// A mapping line is not `COLUMN=field`.
     #[error("`{0}` is not a mapping: write COLUMN=field, e.g. \"Member No=membership_number\"")]
     BadMapping(String),
+    /// A mapping line holds a NUL or a control character.
+    #[error("the mapping {0}")]
+    MappingText(crate::text::TextError),
     /// A mapping names a field Picket does not have.
     #[error("{0}")]
     UnknownField(String),
@@ -119,7 +122,8 @@ impl ColumnMap {
     pub fn parse_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<Self, FileError> {
         let mut pairs = Vec::new();
         for line in lines {
-            let line = line.trim();
+            let line = crate::text::single_line(line, 500).map_err(FileError::MappingText)?;
+            let line = line.as_str();
             if line.is_empty() {
                 continue;
             }
@@ -323,7 +327,7 @@ fn parse_row(
     let number: MembershipNumber = cell(F::MembershipNumber)
         .parse()
         .map_err(at(F::MembershipNumber))?;
-    let name = optional_text(cell(F::Name), MemberDetails::MAX_NAME)
+    let name = optional_name(cell(F::Name), MemberDetails::MAX_NAME)
         .map_err(at(F::Name))?
         .ok_or_else(|| problem(row, F::Name, &MemberError::Required))?;
     let email = match cell(F::Email).trim() {
@@ -369,7 +373,7 @@ fn parse_row(
                 consent_date,
             },
         },
-        team: text(F::Team)?,
+        team: optional_name(cell(F::Team), MemberDetails::MAX_TEXT).map_err(at(F::Team))?,
     })
 }
 

@@ -1,9 +1,9 @@
 //! Members, teams and the reps' teams. The import is in `members_import.rs`.
 
 use super::{corrupt, count, from_secs, to_secs, SqlStore};
-use crate::members::{Member, MemberFilter, Team};
+use crate::members::{ImportLease, Member, MemberFilter, Team};
 use crate::{Page, PageRequest, StoreError, StoreResult};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::members::{ContactPreferences, MemberDetails, MembershipNumber};
 use picket_domain::{BranchId, UserId};
 use sqlx::any::AnyRow;
@@ -523,8 +523,24 @@ impl crate::MemberStore for SqlStore {
         user: UserId,
         dry_run: bool,
         rows_total: u64,
+        lease: &ImportLease,
     ) -> StoreResult<i64> {
-        self.sql_start_import_run(branch, user, dry_run, rows_total)
+        self.sql_start_import_run(branch, user, dry_run, rows_total, lease)
+            .await
+    }
+
+    async fn renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64> {
+        self.sql_renew_import_leases(lease).await
+    }
+
+    async fn fail_abandoned_import_runs(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        any_lease: bool,
+        reason: &str,
+    ) -> StoreResult<Vec<i64>> {
+        self.sql_fail_abandoned_import_runs(owner, now, any_lease, reason)
             .await
     }
 

@@ -7,11 +7,11 @@
 use super::members::details_from_row;
 use super::{count, from_secs, to_secs, SqlStore};
 use crate::members::{
-    ImportOptions, ImportOutcome, ImportPhase, ImportProgress, ImportRun, ImportRunStatus,
-    RowOutcome,
+    ImportLease, ImportOptions, ImportOutcome, ImportPhase, ImportProgress, ImportRun,
+    ImportRunStatus, RowOutcome,
 };
 use crate::{Backend, StoreError, StoreResult};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use picket_domain::members::import::{
     check_merged, merge, ColumnMap, ParsedFile, RowChange, RowProblem,
 };
@@ -276,18 +276,58 @@ impl SqlStore {
         user: UserId,
         dry_run: bool,
         rows_total: u64,
+        lease: &ImportLease,
     ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO member_imports (branch_id, started_by, dry_run, status, rows_total, created_at) \
-             VALUES ($1, $2, $3, 'running', $4, $5) RETURNING id",
+            "INSERT INTO member_imports (branch_id, started_by, dry_run, status, rows_total, created_at, \
+             owner, lease_until) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING id",
         )
         .bind(branch.0)
         .bind(user.0)
         .bind(i64::from(dry_run))
         .bind(i64::try_from(rows_total).unwrap_or(i64::MAX))
         .bind(to_secs(Utc::now()))
+        .bind(lease.owner.as_str())
+        .bind(to_secs(lease.until))
         .fetch_one(self.pool())
         .await?)
+    }
+
+    pub(super) async fn sql_renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64> {
+        Ok(sqlx::query(
+            "UPDATE member_imports SET lease_until = $1 WHERE owner = $2 AND status = 'running'",
+        )
+        .bind(to_secs(lease.until))
+        .bind(lease.owner.as_str())
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+
+    pub(super) async fn sql_fail_abandoned_import_runs(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        any_lease: bool,
+        reason: &str,
+    ) -> StoreResult<Vec<i64>> {
+        // One statement: a run whose owner finishes it at the same moment is either still
+        // 'running' here (and the owner's finish then overwrites this with the truth) or
+        // already finished (and left alone).
+        let rows = sqlx::query(
+            "UPDATE member_imports SET status = 'failed', error = $1, finished_at = $2 \
+             WHERE status = 'running' AND (owner IS NULL OR owner <> $3) \
+             AND ($4 = 1 OR lease_until IS NULL OR lease_until < $2) RETURNING id",
+        )
+        .bind(reason)
+        .bind(to_secs(now))
+        .bind(owner)
+        .bind(i64::from(any_lease))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<i64, _>("id")?))
+            .collect()
     }
 
     pub(super) async fn sql_finish_import_run(

@@ -159,6 +159,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(disputes::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))
 }
 

@@ -137,6 +137,11 @@ where
                 AppError::invalid("form", format!("the form could not be read: {e}"))
             }
         })?;
+        // The body is read as a form whatever its declared type (a multipart one passes the
+        // edge's check), so the NUL check is made here too.
+        if super::nul::url_has_nul(&bytes) {
+            return Err(AppError::invalid("body", super::nul::NUL_IN_BODY));
+        }
         let sent = serde_urlencoded::from_bytes::<TokenField>(&bytes)
             .ok()
             .and_then(|f| f.csrf_token);

@@ -1,8 +1,9 @@
 //! Request extractors: who is asking (session or bearer token), CSRF-checked forms, the
-//! request id.
+//! request id; and the NUL safety net every page and API request passes ([`nul`]).
 
 pub mod auth;
 pub mod csrf;
+pub mod nul;
 
 pub use auth::{ApiUser, CurrentUser};
 pub use csrf::{CsrfCookie, CsrfForm, CsrfToken, LazyCsrfToken};

@@ -6,16 +6,27 @@
 //! lock, so progress cannot be written to the database while it runs); the run's row in
 //! `member_imports` has the total, the status and, at the end, the result. A status page
 //! served by another process shows the run as working until it ends.
+//!
+//! A process that dies mid-import (a `kill -9`, a power cut) leaves its run 'running': nothing
+//! was imported (the import is one transaction) but nobody will finish the run. So each run
+//! names the process working on it and holds a lease that process extends while it works
+//! ([`keep_leases`]); `picket serve` marks failed, at start and then every minute, every run
+//! whose lease ran out ([`fail_abandoned`]). With several processes on PostgreSQL a run is
+//! failed only when its own process stopped extending it. On SQLite, which one process serves,
+//! every run of another process is abandoned, and the lease is not extended (the import's
+//! transaction holds the only write lock while it runs).
 
 use crate::error::{AppError, AppResult};
 use crate::extract::CurrentUser;
 use crate::members::Access;
 use crate::state::AppState;
 use picket_domain::members::import::{parse_file, ColumnMap, ParsedFile};
-use picket_store::members::{ImportOptions, ImportOutcome, ImportPhase};
+use picket_store::members::{ImportLease, ImportOptions, ImportOutcome, ImportPhase};
+use picket_store::Backend;
 use picket_store::NewAuditEntry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Where a running import is, in this process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +39,42 @@ pub struct Progress {
     pub total: u64,
 }
 
-/// Progress of the import runs this process is working on, by run id.
-#[derive(Debug, Clone, Default)]
-pub struct ImportRuns(Arc<Mutex<HashMap<i64, Progress>>>);
+/// Progress of the import runs this process is working on, by run id, and this process's id
+/// as the owner of their leases.
+#[derive(Debug, Clone)]
+pub struct ImportRuns(Arc<Mutex<HashMap<i64, Progress>>>, Arc<str>);
+
+impl Default for ImportRuns {
+    fn default() -> Self {
+        ImportRuns(Arc::default(), crate::tokens::random_token()[..16].into())
+    }
+}
+
+/// How long a run's lease lasts unless extended.
+pub const LEASE: Duration = Duration::from_secs(90);
+/// How often a process extends its runs' leases.
+pub const RENEW_EVERY: Duration = Duration::from_secs(30);
+/// How often `picket serve` looks for abandoned runs (after once at start).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// What the status page of an abandoned run says.
+pub const ABANDONED: &str =
+    "Picket stopped before this import finished; nothing was imported. Upload the file again.";
 
 impl ImportRuns {
+    /// This process's id, which its runs' leases name.
+    pub fn owner(&self) -> &str {
+        &self.1
+    }
+
+    /// A lease for this process from now.
+    pub fn lease(&self) -> ImportLease {
+        ImportLease {
+            owner: self.owner().to_string(),
+            until: chrono::Utc::now()
+                + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::zero()),
+        }
+    }
+
     /// A run's progress, if this process is running it.
     pub fn get(&self, id: i64) -> Option<Progress> {
         self.0.lock().ok().and_then(|m| m.get(&id).copied())
@@ -97,7 +139,13 @@ pub async fn start(
             .map_err(|e| AppError::invalid("file", e.to_string()))?;
     let id = state
         .store
-        .start_import_run(access.branch.id, user.user.id, upload.dry_run, parsed.total)
+        .start_import_run(
+            access.branch.id,
+            user.user.id,
+            upload.dry_run,
+            parsed.total,
+            &state.import_runs.lease(),
+        )
         .await?;
     let options = ImportOptions {
         dry_run: upload.dry_run,
@@ -170,5 +218,57 @@ pub fn summary(dry_run: bool, outcome: Option<&ImportOutcome>) -> String {
             o.rejected.len()
         ),
         None => format!("dry_run={dry_run}; failed"),
+    }
+}
+
+/// Marks failed every import run abandoned by a process that stopped (see the module's
+/// documentation); returns how many.
+pub async fn fail_abandoned(state: &AppState) -> Result<usize, picket_store::StoreError> {
+    // SQLite is served by one process: a run of any other process is one that died.
+    let any_lease = state.store.backend() == Backend::Sqlite;
+    let failed = state
+        .store
+        .fail_abandoned_import_runs(
+            state.import_runs.owner(),
+            chrono::Utc::now(),
+            any_lease,
+            ABANDONED,
+        )
+        .await?;
+    for id in &failed {
+        tracing::warn!(run = id, "marked an abandoned member import failed");
+    }
+    Ok(failed.len())
+}
+
+/// Extends this process's runs' leases every [`RENEW_EVERY`] and marks abandoned runs failed
+/// every [`SWEEP_EVERY`], until `stop` turns true. `picket serve` runs it beside the server.
+pub async fn keep_leases(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut renew = tokio::time::interval(RENEW_EVERY);
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
+    // Both fire at once at first; the start-up sweep has just been done.
+    renew.tick().await;
+    sweep.tick().await;
+    loop {
+        tokio::select! {
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    return;
+                }
+            }
+            _ = renew.tick() => {
+                // On SQLite a running import holds the write lock, and one process serves.
+                if state.store.backend() != Backend::Sqlite {
+                    if let Err(e) = state.store.renew_import_leases(&state.import_runs.lease()).await {
+                        tracing::error!(error = %e, "extending member import leases failed");
+                    }
+                }
+            }
+            _ = sweep.tick() => {
+                if let Err(e) = fail_abandoned(&state).await {
+                    tracing::error!(error = %e, "looking for abandoned member imports failed");
+                }
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use picket_domain::members::optional_text;
+use picket_domain::members::{optional_name, optional_text};
 use picket_domain::{Role, UserId};
 use picket_store::members::Team;
 use picket_store::{NewAuditEntry, PageRequest};
@@ -102,7 +102,7 @@ pub async fn add(
     CsrfForm(form): CsrfForm<TeamForm>,
 ) -> AppResult<Response> {
     let access = members::organiser_access(&state, &user, &slug).await?;
-    let checked = optional_text(&form.name, 100)
+    let checked = optional_name(&form.name, 100)
         .map_err(|e| format!("Team name {e}."))
         .and_then(|n| n.ok_or_else(|| "Team name is required.".to_string()))
         .and_then(|n| {
