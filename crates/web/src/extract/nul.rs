@@ -4,7 +4,7 @@
 //! be a 500) and SQLite would store it, so without this the engines would disagree.
 //!
 //! - a `%00` in the path: 404, since no page or record has such a name;
-//! - a `%00` in the query string: 400 naming the problem;
+//! - a `%00` in the query string: 422 naming `query`;
 //! - a body (of any request but GET and HEAD) holding a NUL: 422 naming `body`. A JSON body
 //!   is checked for the escape `\u0000`, a form for `%00`, any other body (except
 //!   `multipart/form-data`, whose fields the import checks itself) for both and a raw zero
@@ -97,9 +97,13 @@ pub async fn refuse_nul(mut request: Request, next: Next) -> Response {
         .query()
         .is_some_and(|q| url_has_nul(q.as_bytes()))
     {
-        return bad_request(
+        // 422 naming the query, like any other refused query parameter (and as the API
+        // document says such parameters are answered).
+        return AppError::invalid(
+            "query",
             "The address contains a NUL character (%00), which Picket does not accept. Remove it and try again.",
-        );
+        )
+        .into_response();
     }
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
