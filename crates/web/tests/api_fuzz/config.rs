@@ -239,7 +239,7 @@ pub fn config(seeded: &Seeded, run: Run) -> String {
     c.push_str("[generation]\ndeterministic = true\ndatabase = \"none\"\n");
     // Now and then a string is one that has broken text handling before.
     c.push_str("[generation.dictionaries]\n");
-    c.push_str(&binding("string", "awkward", 0.05));
+    c.push_str(&binding("string", "awkward", 0.1));
     // Methods the document does not list for a path must be refused (405 with `Allow`); two
     // of them are enough to show it on every path.
     c.push_str("[phases.coverage]\nunexpected-methods = [\"PATCH\", \"TRACE\"]\n");
