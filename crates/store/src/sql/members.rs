@@ -350,44 +350,32 @@ impl SqlStore {
         &self,
         branch: BranchId,
         filter: &MemberFilter,
-        page: Option<PageRequest>,
+        page: PageRequest,
     ) -> StoreResult<Page<Member>> {
         let (clause, args) = filter_clause(filter);
-        let total: i64 = match page {
-            Some(_) => {
-                let sql = format!("SELECT COUNT(*) FROM members m WHERE {clause}");
-                let row = bind_all(sqlx::query(&sql).bind(branch.0), &args)
-                    .fetch_one(self.pool())
-                    .await?;
-                row.try_get(0)?
-            }
-            None => 0,
-        };
+        let sql = format!("SELECT COUNT(*) FROM members m WHERE {clause}");
+        let total: i64 = bind_all(sqlx::query(&sql).bind(branch.0), &args)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
         let n = args.len();
-        let limit = match page {
-            Some(_) => format!(" LIMIT ${} OFFSET ${}", n + 2, n + 3),
-            None => String::new(),
-        };
         let sql = format!(
-            "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE {clause} ORDER BY lower(m.name), m.id{limit}"
+            "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE {clause} ORDER BY lower(m.name), m.id \
+             LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
         );
-        let mut query = bind_all(sqlx::query(&sql).bind(branch.0), &args);
-        if let Some(page) = page {
-            query = query.bind(i64::from(page.per_page)).bind(page.offset());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(member_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let page = page.unwrap_or_else(|| PageRequest::new(1, 200));
+        let rows = bind_all(sqlx::query(&sql).bind(branch.0), &args)
+            .bind(i64::from(page.per_page))
+            .bind(page.offset())
+            .fetch_all(self.pool())
+            .await?;
         Ok(Page {
-            total: if total == 0 {
-                items.len() as u64
-            } else {
-                count(total)
-            },
-            items,
+            total: count(total),
+            items: rows
+                .iter()
+                .map(member_from_row)
+                .collect::<StoreResult<Vec<_>>>()?,
             page: page.page,
             per_page: page.per_page,
         })
@@ -464,7 +452,7 @@ impl crate::MemberStore for SqlStore {
         filter: &MemberFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Member>> {
-        self.sql_search_members(branch, filter, Some(page)).await
+        self.sql_search_members(branch, filter, page).await
     }
 
     async fn export_members(
