@@ -176,16 +176,19 @@ async fn tokens_are_created_once_listed_and_revoked() {
         .await
         .unwrap();
     assert_eq!(revoked.status(), 303);
+    let location = revoked.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/account/tokens?revoked={id}"));
     assert_eq!(
         api.get("/api/v1/me").await.0,
         401,
         "a revoked token is refused"
     );
-    let listed = client
-        .get(app.url("/account/tokens?revoked=1"))
-        .body_text()
-        .await;
-    assert!(listed.contains(">revoked<") && listed.contains("no longer works"));
+    let listed = client.get(app.url(&location)).body_text().await;
+    assert!(
+        listed.contains(">revoked<")
+            && listed.contains("The token “branch website” is revoked: it no longer works."),
+        "{listed}"
+    );
 
     let actions = audit_actions(&app).await;
     assert!(

@@ -180,7 +180,8 @@ struct TokensPage {
     layout: Layout,
     tokens: Vec<TokenRow>,
     created: Option<(String, String)>,
-    revoked: bool,
+    /// The name of the token just revoked, to say so.
+    revoked: Option<String>,
     error: Option<String>,
     error_field: &'static str,
     name: String,
@@ -229,7 +230,7 @@ async fn tokens_page(
         layout: Layout::new("Your API tokens", csrf, Some(user)),
         tokens,
         created: None,
-        revoked: false,
+        revoked: None,
         error: None,
         error_field: "",
         name: String::new(),
@@ -238,10 +239,10 @@ async fn tokens_page(
     })
 }
 
-/// `?revoked=1` after a revocation.
+/// `?revoked=ID` after a revocation.
 #[derive(Debug, Deserialize)]
 pub struct RevokedQuery {
-    revoked: Option<u8>,
+    revoked: Option<i64>,
 }
 
 /// GET /account/tokens
@@ -252,7 +253,12 @@ pub async fn tokens(
     Query(q): Query<RevokedQuery>,
 ) -> AppResult<Response> {
     let mut page = tokens_page(&state, &csrf, &user).await?;
-    page.revoked = q.revoked.is_some();
+    page.revoked = q.revoked.and_then(|id| {
+        page.tokens
+            .iter()
+            .find(|t| t.id == id && t.status == "revoked")
+            .map(|t| t.name.clone())
+    });
     render(&page)
 }
 
@@ -357,5 +363,5 @@ pub async fn revoke(
         request_id,
     };
     revoke_token(&state, &actor, id, Some(user.user.id)).await?;
-    Ok(Redirect::to("/account/tokens?revoked=1").into_response())
+    Ok(Redirect::to(&format!("/account/tokens?revoked={id}")).into_response())
 }
