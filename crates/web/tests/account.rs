@@ -138,30 +138,57 @@ async fn tokens_are_created_once_listed_and_revoked() {
     let sam_csrf = app.csrf_token(&sam, "/account/tokens").await;
     let other = sam
         .post(app.url(&format!("/account/tokens/{id}/revoke")))
-        .form(&[("csrf_token", sam_csrf.as_str())])
+        .form(&[("csrf_token", sam_csrf.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();
     assert_eq!(other.status(), 404);
+    let other_asks = sam
+        .post(app.url(&format!("/account/tokens/{id}/revoke")))
+        .form(&[("csrf_token", sam_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_asks.status(), 404, "nor learn its name");
     assert_eq!(api.get("/api/v1/me").await.0, 200);
 
-    let revoked = client
+    // The first press asks; the token still works until the person says yes.
+    let asked = client
         .post(app.url(&format!("/account/tokens/{id}/revoke")))
         .form(&[("csrf_token", csrf.as_str())])
         .send()
         .await
         .unwrap();
+    assert_eq!(asked.status(), 200);
+    let asked = asked.text().await.unwrap();
+    assert!(
+        asked.contains("Revoke the token “branch website”?")
+            && asked.contains("cannot be undone")
+            && asked.contains("name=\"confirm\" value=\"yes\"")
+            && asked.contains("href=\"/account/tokens\">No, keep it"),
+        "{asked}"
+    );
+    assert_eq!(api.get("/api/v1/me").await.0, 200, "not revoked yet");
+    let revoked = client
+        .post(app.url(&format!("/account/tokens/{id}/revoke")))
+        .form(&[("csrf_token", csrf.as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), 303);
+    let location = revoked.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/account/tokens?revoked={id}"));
     assert_eq!(
         api.get("/api/v1/me").await.0,
         401,
         "a revoked token is refused"
     );
-    let listed = client
-        .get(app.url("/account/tokens?revoked=1"))
-        .body_text()
-        .await;
-    assert!(listed.contains(">revoked<") && listed.contains("no longer works"));
+    let listed = client.get(app.url(&location)).body_text().await;
+    assert!(
+        listed.contains(">revoked<")
+            && listed.contains("The token “branch website” is revoked: it no longer works."),
+        "{listed}"
+    );
 
     let actions = audit_actions(&app).await;
     assert!(
@@ -380,7 +407,7 @@ async fn an_admin_resets_a_password_or_signs_a_user_out_everywhere() {
     let location = ended.headers()["location"].to_str().unwrap().to_string();
     let after = admin.get(app.url(&location)).body_text().await;
     assert!(
-        after.contains("Signed out everywhere: 1 session ended."),
+        after.contains("sam is signed out everywhere (1 session ended)."),
         "{after}"
     );
     assert_eq!(
@@ -419,6 +446,14 @@ async fn an_admin_resets_a_password_or_signs_a_user_out_everywhere() {
         .await
         .unwrap();
     assert_eq!(reset.status(), 303);
+    let location = reset.headers()["location"].to_str().unwrap().to_string();
+    let after = admin.get(app.url(&location)).body_text().await;
+    assert!(
+        after.contains(
+            "The password of sam is reset, and they are signed out everywhere (1 session ended)."
+        ),
+        "{after}"
+    );
     assert_eq!(
         sam.get(app.url("/dashboard"))
             .send()
@@ -448,5 +483,103 @@ async fn an_admin_resets_a_password_or_signs_a_user_out_everywhere() {
         actions.iter().any(|a| a == "password.reset")
             && actions.iter().any(|a| a == "user.sessions_end"),
         "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_token_form_keeps_what_was_typed_after_an_error() {
+    let app = TestApp::spawn().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "dana@example.org", Role::Member).await;
+    let client = app.client();
+    app.login(&client, "dana@example.org").await;
+    let csrf = app.csrf_token(&client, "/account/tokens").await;
+    let bad = client
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", " "),
+            ("expires_days", "365"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("<option value=\"365\" selected>a year</option>"),
+        "the chosen expiry is kept: {html}"
+    );
+    assert!(!html.contains("<option value=\"90\" selected>"), "{html}");
+    let until_revoked = client
+        .post(app.url("/account/tokens"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", ""),
+            ("expires_days", "0"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(until_revoked.contains("<option value=\"0\" selected>until revoked</option>"));
+    // A fresh form offers 90 days.
+    let fresh = client.get(app.url("/account/tokens")).body_text().await;
+    assert!(fresh.contains("<option value=\"90\" selected>90 days</option>"));
+}
+
+#[tokio::test]
+async fn a_password_change_says_plainly_when_no_other_session_ended() {
+    let app = TestApp::spawn().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "dana@example.org", Role::Member).await;
+    let here = app.client();
+    app.login(&here, "dana@example.org").await;
+    let new = "a brand new passphrase";
+    let done = change_password(&app, &here, TEST_PASSWORD, new, new).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/account/password?changed=0");
+    let page = here
+        .get(app.url("/account/password?changed=0"))
+        .body_text()
+        .await;
+    assert!(
+        page.contains("Your password is changed. You were not signed in anywhere else."),
+        "{page}"
+    );
+    assert!(!page.contains("0 other sessions"), "{page}");
+    assert!(
+        page.contains("href=\"/account\">Back to your account</a>"),
+        "a way back: {page}"
+    );
+    assert!(
+        !page.contains("name=\"current_password\""),
+        "the form is not offered again at once"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_is_not_offered_to_sign_themselves_out_from_the_users_page() {
+    let app = TestApp::spawn().await;
+    let branch = app.branch("northfield").await;
+    app.user(&branch, "admin@example.org", Role::Admin).await;
+    app.user(&branch, "sam@example.org", Role::Member).await;
+    let store = app.store();
+    let me = store.user_by_email("admin@example.org").await.unwrap().id.0;
+    let sam = store.user_by_email("sam@example.org").await.unwrap().id.0;
+    let admin = app.client();
+    app.login(&admin, "admin@example.org").await;
+    let users = admin
+        .get(app.url("/northfield/admin/users"))
+        .body_text()
+        .await;
+    assert!(users.contains(&format!("/northfield/admin/users/{sam}/sessions")));
+    assert!(!users.contains(&format!("/northfield/admin/users/{me}/sessions")));
+    assert!(users.contains("href=\"/account\">Your account</a>"));
+    assert!(
+        users.contains("<table class=\"stacked\">") && users.contains("data-label=\"Email\""),
+        "the table stacks on phones"
     );
 }

@@ -180,11 +180,24 @@ struct TokensPage {
     layout: Layout,
     tokens: Vec<TokenRow>,
     created: Option<(String, String)>,
-    revoked: bool,
+    /// The name of the token just revoked, to say so.
+    revoked: Option<String>,
     error: Option<String>,
     error_field: &'static str,
     name: String,
+    /// The "Works for" choice to show selected (kept after an error).
+    expires_days: String,
+    /// The "Works for" choices: days (0: until revoked) and how they read.
+    expiry_choices: &'static [(&'static str, &'static str)],
 }
+
+/// What "Works for" offers; 90 days unless the person chose otherwise.
+const EXPIRY_CHOICES: &[(&str, &str)] = &[
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("365", "a year"),
+    ("0", "until revoked"),
+];
 
 async fn tokens_page(
     state: &AppState,
@@ -217,17 +230,19 @@ async fn tokens_page(
         layout: Layout::new("Your API tokens", csrf, Some(user)),
         tokens,
         created: None,
-        revoked: false,
+        revoked: None,
         error: None,
         error_field: "",
         name: String::new(),
+        expires_days: "90".into(),
+        expiry_choices: EXPIRY_CHOICES,
     })
 }
 
-/// `?revoked=1` after a revocation.
+/// `?revoked=ID` after a revocation.
 #[derive(Debug, Deserialize)]
 pub struct RevokedQuery {
-    revoked: Option<u8>,
+    revoked: Option<i64>,
 }
 
 /// GET /account/tokens
@@ -238,7 +253,12 @@ pub async fn tokens(
     Query(q): Query<RevokedQuery>,
 ) -> AppResult<Response> {
     let mut page = tokens_page(&state, &csrf, &user).await?;
-    page.revoked = q.revoked.is_some();
+    page.revoked = q.revoked.and_then(|id| {
+        page.tokens
+            .iter()
+            .find(|t| t.id == id && t.status == "revoked")
+            .map(|t| t.name.clone())
+    });
     render(&page)
 }
 
@@ -286,28 +306,62 @@ pub async fn create(
             page.error = Some(message);
             page.error_field = field;
             page.name = form.name;
+            page.expires_days = form.expires_days.trim().to_string();
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e),
     }
 }
 
-/// The revoke button carries only its CSRF token.
+/// The revoke form: its CSRF token and, once the person has confirmed, `confirm=yes`.
 #[derive(Debug, Deserialize)]
-pub struct RevokeForm {}
+pub struct RevokeForm {
+    #[serde(default)]
+    confirm: String,
+}
 
-/// POST /account/tokens/{id}/revoke: revokes one of the user's own tokens.
+#[derive(Template)]
+#[template(path = "account/revoke.html")]
+struct RevokePage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    last_used: String,
+}
+
+/// POST /account/tokens/{id}/revoke: the first press asks to confirm (a program using the
+/// token stops at once, and it cannot be undone); with `confirm=yes` it revokes one of the
+/// user's own tokens.
 pub async fn revoke(
     State(state): State<AppState>,
+    csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<RevokeForm>,
+    CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> AppResult<Response> {
+    if form.confirm != "yes" {
+        let token = state
+            .store
+            .api_tokens_of(user.user.id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(AppError::NotFound)?;
+        if !token.is_live(Utc::now()) {
+            return Ok(Redirect::to("/account/tokens").into_response());
+        }
+        return render(&RevokePage {
+            layout: Layout::new("Revoke this API token?", &csrf, Some(&user)),
+            id: token.id,
+            name: token.name,
+            last_used: token.last_used_at.map_or("never".into(), day),
+        });
+    }
     let actor = Actor {
         user: Some(user.user.id),
         request_id,
     };
     revoke_token(&state, &actor, id, Some(user.user.id)).await?;
-    Ok(Redirect::to("/account/tokens?revoked=1").into_response())
+    Ok(Redirect::to(&format!("/account/tokens?revoked={id}")).into_response())
 }

@@ -42,6 +42,8 @@ struct UsersPage {
     done: Option<String>,
     /// Whether the viewer administers the instance (and may reset passwords, end sessions).
     is_admin: bool,
+    /// The viewer, whose own row leads to their account page instead.
+    me: UserId,
 }
 
 async fn users_page(
@@ -89,6 +91,7 @@ async fn users_page(
         added: false,
         done: None,
         is_admin: user.is_admin(),
+        me: user.user.id,
     })
 }
 
@@ -99,6 +102,8 @@ pub struct UsersQuery {
     added: Option<u8>,
     done: Option<String>,
     ended: Option<u64>,
+    /// The user the admin's action was on, to name them.
+    user: Option<i64>,
 }
 
 /// GET /{branch}/admin/users
@@ -116,25 +121,31 @@ pub async fn users(
     let mut page = users_page(&state, &user, branch, q.page.unwrap_or(1), request_id).await?;
     page.layout.csrf = csrf.0;
     page.added = q.added.is_some();
-    let sessions = |n: u64| {
-        if n == 1 {
-            "1 session".to_string()
-        } else {
-            format!("{n} sessions")
+    if let (Some(done @ ("password" | "sessions")), Some(id)) = (q.done.as_deref(), q.user) {
+        if let Ok((_, target)) = admin_target(&state, &user, &slug, id).await {
+            page.done = Some(done_message(
+                done,
+                &target.display_name,
+                q.ended.unwrap_or(0),
+            ));
         }
-    };
-    page.done = match q.done.as_deref() {
-        Some("password") => Some(format!(
-            "Password reset. {} ended.",
-            sessions(q.ended.unwrap_or(0))
-        )),
-        Some("sessions") => Some(format!(
-            "Signed out everywhere: {} ended.",
-            sessions(q.ended.unwrap_or(0))
-        )),
-        _ => None,
-    };
+    }
     render(&page)
+}
+
+/// What an admin's action on `name` did, in words: `done` is `password` or `sessions`, and
+/// `ended` how many sessions ended.
+fn done_message(done: &str, name: &str, ended: u64) -> String {
+    let sessions = match ended {
+        0 => "they were not signed in anywhere".to_string(),
+        1 => "1 session ended".to_string(),
+        n => format!("{n} sessions ended"),
+    };
+    if done == "password" {
+        format!("The password of {name} is reset, and they are signed out everywhere ({sessions}). Tell them the new password.")
+    } else {
+        format!("{name} is signed out everywhere ({sessions}).")
+    }
 }
 
 /// POST /{branch}/admin/users
@@ -291,8 +302,8 @@ pub async fn reset_password(
     .await;
     match outcome {
         Ok(ended) => Ok(Redirect::to(&format!(
-            "/{}/admin/users?done=password&ended={ended}",
-            branch.slug
+            "/{}/admin/users?done=password&ended={ended}&user={}",
+            branch.slug, target.id
         ))
         .into_response()),
         Err(AppError::Invalid { message, .. }) => render_with_status(
@@ -355,8 +366,8 @@ pub async fn end_sessions(
     };
     let ended = crate::account::end_sessions(&state, &actor, &target).await?;
     Ok(Redirect::to(&format!(
-        "/{}/admin/users?done=sessions&ended={ended}",
-        branch.slug
+        "/{}/admin/users?done=sessions&ended={ended}&user={}",
+        branch.slug, target.id
     ))
     .into_response())
 }
