@@ -1,10 +1,9 @@
 //! Sessions, API tokens and login throttling.
 
 use super::directory::user_from_row;
-use super::{count, from_secs, to_secs, SqlStore};
+use super::{count, from_secs, to_secs, SqlStore, TurnSpace};
 use crate::{
-    ApiToken, Attempt, AttemptLimit, AttemptTicket, AuthStore, Backend, StoreError, StoreResult,
-    User,
+    ApiToken, Attempt, AttemptLimit, AttemptTicket, AuthStore, StoreError, StoreResult, User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -174,21 +173,10 @@ impl AuthStore for SqlStore {
     ) -> StoreResult<Attempt> {
         // SQLite: `begin_write` holds the database's write lock from the first statement.
         let mut tx = self.begin_write().await?;
-        if self.backend == Backend::Postgres {
-            // PostgreSQL: one transaction-scoped advisory lock per key, taken in a fixed order
-            // so two callers sharing keys cannot deadlock; the count below then sees every
-            // attempt committed before it.
-            let mut locks: Vec<i64> = limits.iter().map(|l| lock_id(l.key)).collect();
-            locks.sort_unstable();
-            locks.dedup();
-            for lock in locks {
-                let _: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) l")
-                        .bind(lock)
-                        .fetch_one(&mut *tx)
-                        .await?;
-            }
-        }
+        // PostgreSQL: attempts sharing a key take turns, so the count below sees every
+        // attempt committed before it.
+        let keys: Vec<&str> = limits.iter().map(|l| l.key).collect();
+        self.take_turns(&mut tx, TurnSpace::Attempt, &keys).await?;
         for (i, limit) in limits.iter().enumerate() {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at >= $2",
@@ -325,13 +313,4 @@ async fn end_sessions_on(
         }
     };
     Ok(done.rows_affected())
-}
-
-/// A PostgreSQL advisory lock id for a throttling key: the first 8 bytes of its SHA-256.
-fn lock_id(key: &str) -> i64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(key.as_bytes());
-    let mut first = [0_u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(first)
 }

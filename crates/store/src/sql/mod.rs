@@ -76,13 +76,30 @@ impl SqlStore {
         space: TurnSpace,
         key: &str,
     ) -> StoreResult<()> {
-        if self.backend == Backend::Postgres {
+        self.take_turns(tx, space, &[key]).await
+    }
+
+    /// [`Self::take_turn`] for several keys of one space at once, taken in the order of their
+    /// lock numbers (the same for every caller, so two callers sharing keys cannot deadlock).
+    pub(crate) async fn take_turns(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        space: TurnSpace,
+        keys: &[&str],
+    ) -> StoreResult<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        let mut locks: Vec<i32> = keys.iter().map(|key| turn_lock(key)).collect();
+        locks.sort_unstable();
+        locks.dedup();
+        for lock in locks {
             // Wrapped in a count: sqlx's Any driver cannot decode PostgreSQL's `void`.
             sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS turn",
+                "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1, $2)) AS turn",
             )
             .bind(space as i32)
-            .bind(key)
+            .bind(lock)
             .fetch_one(&mut **tx)
             .await?;
         }
@@ -95,9 +112,18 @@ impl SqlStore {
     }
 }
 
+/// The lock number of a key within its space: the first four bytes of its SHA-256.
+fn turn_lock(key: &str) -> i32 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    i32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
 /// The kinds of key that [`SqlStore::take_turn`] serialises on, in the order they are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TurnSpace {
+    /// The keys a sign-in or sign-in link attempt is counted under (account, address, pair).
+    Attempt = 0,
     /// Posts from one hashed address (the wall's rate limit).
     WallAddress = 1,
     /// The same words on one wall (the wall's duplicate check).
