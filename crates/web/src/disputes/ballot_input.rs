@@ -55,20 +55,37 @@ pub struct BallotForm {
     pub extension_agreed: bool,
 }
 
-/// The validated result fields of a ballot form, if any were given.
+/// The validated result fields of a ballot form, if any were given. A figure given wrongly is
+/// named before a figure not given at all, so each fault is reported under its own field.
 fn result_of(cast: &str, yes: &str, no: &str, spoiled: &str) -> AppResult<Option<BallotResult>> {
-    if [cast, yes, no, spoiled].iter().all(|s| s.trim().is_empty()) {
+    let figures = [
+        ("cast", cast),
+        ("yes", yes),
+        ("no", no),
+        ("spoiled", spoiled),
+    ];
+    if figures.iter().all(|(_, s)| s.trim().is_empty()) {
         return Ok(None);
     }
+    let mut given = [None; 4];
+    for (slot, (field, value)) in given.iter_mut().zip(figures) {
+        if !value.trim().is_empty() {
+            *slot = Some(number(field, value)?);
+        }
+    }
+    let required = |i: usize| {
+        given[i].ok_or_else(|| {
+            AppError::invalid(
+                figures[i].0,
+                format!("{}: fill this in with the number of votes", figures[i].0),
+            )
+        })
+    };
     Ok(Some(BallotResult {
-        cast: number("cast", cast)?,
-        yes: number("yes", yes)?,
-        no: number("no", no)?,
-        spoiled: if spoiled.trim().is_empty() {
-            0
-        } else {
-            number("spoiled", spoiled)?
-        },
+        cast: required(0)?,
+        yes: required(1)?,
+        no: required(2)?,
+        spoiled: given[3].unwrap_or(0),
     }))
 }
 
