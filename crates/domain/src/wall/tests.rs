@@ -188,17 +188,23 @@ fn a_pledge_with_consent_and_email_is_kept() {
         ..submission()
     };
     let post = validate(&s, None, None, &WallLimits::default()).unwrap();
-    assert_eq!(post.pledge, Some(Pledge::Donation { pence: 125_050 }));
+    assert_eq!(
+        post.pledge,
+        Some(Pledge::Donation {
+            pence: Pence::from_pence(125_050)
+        })
+    );
 }
 
 #[test]
 fn pounds_parse_to_pence() {
-    assert_eq!(parse_pounds("25"), Some(2500));
-    assert_eq!(parse_pounds("12.5"), Some(1250));
-    assert_eq!(parse_pounds("£0.99"), Some(99));
-    assert_eq!(parse_pounds("1.234"), None);
-    assert_eq!(parse_pounds("-5"), None);
-    assert_eq!(parse_pounds(""), None);
+    let pence = |s: &str| Pence::parse(s).map(Pence::pence).ok();
+    assert_eq!(pence("25"), Some(2500));
+    assert_eq!(pence("12.5"), Some(1250));
+    assert_eq!(pence("£0.99"), Some(99));
+    assert_eq!(pence("1.234"), None);
+    assert_eq!(pence("-5"), None);
+    assert_eq!(pence(""), None);
 }
 
 #[test]
