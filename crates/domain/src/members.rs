@@ -279,6 +279,8 @@ impl MemberDetails {
     pub const MAX_NAME: usize = 200;
     /// Longest employer, workplace or job title.
     pub const MAX_TEXT: usize = 200;
+    /// Largest daily pay an import takes, in pence: £999,999,999.99, as before money had a type.
+    pub const MAX_DAILY_PAY_PENCE: i64 = 99_999_999_999;
 
     /// A record with only the required fields.
     pub fn new(membership_number: MembershipNumber, name: impl Into<String>) -> Self {

@@ -347,7 +347,9 @@ fn parse_row(
         "" => None,
         s => Some(
             Pence::parse(s)
-                .map_err(|_| MemberError::Money)
+                .ok()
+                .filter(|p| p.pence() <= MemberDetails::MAX_DAILY_PAY_PENCE)
+                .ok_or(MemberError::Money)
                 .map_err(at(F::DailyPay))?
                 .pence(),
         ),
