@@ -186,37 +186,6 @@ impl fmt::Debug for Phone {
     }
 }
 
-/// Parses an amount of money in pounds (`123.45`, `£1,234.5`, `80`) into pence.
-pub fn parse_pounds(s: &str) -> Result<i64, MemberError> {
-    let s = s.trim();
-    let s = s.strip_prefix('£').unwrap_or(s).replace(',', "");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-        || whole.len() > 9
-    {
-        return Err(MemberError::Money);
-    }
-    let pounds: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| MemberError::Money)?
-    };
-    let pence: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().map_err(|_| MemberError::Money)? * 10,
-        _ => frac.parse().map_err(|_| MemberError::Money)?,
-    };
-    Ok(pounds * 100 + pence)
-}
-
-/// Formats pence as pounds for forms and exports: `12345` → `123.45`.
-pub fn format_pounds(pence: i64) -> String {
-    format!("{}.{:02}", pence / 100, pence % 100)
-}
-
 /// Parses yes/no as people write it in spreadsheets: yes, y, true, 1, x; no, n, false, 0 or
 /// empty.
 pub fn parse_yes_no(s: &str) -> Result<bool, MemberError> {
@@ -310,6 +279,8 @@ impl MemberDetails {
     pub const MAX_NAME: usize = 200;
     /// Longest employer, workplace or job title.
     pub const MAX_TEXT: usize = 200;
+    /// Largest daily pay an import takes, in pence: £999,999,999.99, as before money had a type.
+    pub const MAX_DAILY_PAY_PENCE: i64 = 99_999_999_999;
 
     /// A record with only the required fields.
     pub fn new(membership_number: MembershipNumber, name: impl Into<String>) -> Self {

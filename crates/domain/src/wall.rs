@@ -3,6 +3,7 @@
 //! Everything a poster types is kept and shown as plain text. Validation names the field to
 //! fix; the spam checks are pure functions over the submission and the limits in settings.
 
+use crate::money::Pence;
 use crate::text::{self, TextKind};
 use crate::values::Email;
 use serde::{Deserialize, Serialize};
@@ -89,10 +90,10 @@ impl FromStr for SenderKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Pledge {
-    /// A donation of this many pence.
+    /// A donation of this amount.
     Donation {
-        /// Amount in pence.
-        pence: i64,
+        /// The amount (stored and sent as integer pence).
+        pence: Pence,
     },
     /// An invitation to send a speaker.
     Speaker,
@@ -117,7 +118,7 @@ impl Pledge {
     pub fn from_parts(kind: &str, pence: Option<i64>) -> Option<Pledge> {
         match kind {
             "donation" => Some(Pledge::Donation {
-                pence: pence.unwrap_or(0),
+                pence: Pence::from_pence(pence.unwrap_or(0)),
             }),
             "speaker" => Some(Pledge::Speaker),
             "banner" => Some(Pledge::Banner),
@@ -279,31 +280,6 @@ pub fn count_links(text: &str) -> usize {
         )
 }
 
-/// Parses a donation typed in pounds (`25`, `£12.50`, `1,000`) into pence.
-pub fn parse_pounds(text: &str) -> Option<i64> {
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches('£')
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let pounds: i64 = whole.parse().ok()?;
-    let pence: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().ok()?
-    };
-    pounds.checked_mul(100)?.checked_add(pence)
-}
-
 /// Validates a submission. `honeypot` is the hidden field robots fill; `fill_secs` is how long
 /// the form was open (None from the API, which has no form).
 pub fn validate(
@@ -361,8 +337,9 @@ pub fn validate(
                     "Say how much you would like to donate, in pounds.",
                 )
             })?;
-            let pence = parse_pounds(&typed)
-                .filter(|p| (100..=100_000_000).contains(p))
+            let pence = Pence::parse(&typed)
+                .ok()
+                .filter(|p| (100..=100_000_000).contains(&p.pence()))
                 .ok_or_else(|| {
                     invalid(
                         "pledge_amount",

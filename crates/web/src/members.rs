@@ -11,7 +11,8 @@ use crate::error::{AppError, AppResult};
 use crate::extract::CurrentUser;
 use crate::state::AppState;
 use picket_domain::csv_safe::CsvWriter;
-use picket_domain::members::{format_pounds, AccessReason, MemberField};
+use picket_domain::members::{AccessReason, MemberField};
+use picket_domain::Pence;
 use picket_domain::Role;
 use picket_store::members::{Member, MemberFilter};
 use picket_store::{Branch, NewAuditEntry, Page, PageRequest};
@@ -350,7 +351,9 @@ pub fn export_row(m: &Member) -> Vec<String> {
         m.team_name.clone().unwrap_or_default(),
         d.workplace.clone().unwrap_or_default(),
         d.job_title.clone().unwrap_or_default(),
-        d.daily_pay_pence.map(format_pounds).unwrap_or_default(),
+        d.daily_pay_pence
+            .map(|p| Pence::from_pence(p).decimal())
+            .unwrap_or_default(),
         yes_no(d.is_rep),
         yes_no(d.contact.by_email),
         yes_no(d.contact.by_phone),

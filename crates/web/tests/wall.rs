@@ -670,6 +670,28 @@ async fn offers_become_follow_up_tasks_for_organisers() {
         .body_text()
         .await;
     assert!(page.contains("No offers waiting"));
+
+    // A donation is shown as money is written, with thousands separated.
+    let r = post_form(
+        &app,
+        &public,
+        &[
+            ("name", "Eastmoor branch"),
+            ("kind", "union-body"),
+            ("message", "A donation from our hardship collection"),
+            ("email", "treasurer@eastmoor.example"),
+            ("pledge", "donation"),
+            ("pledge_amount", "£1,250.5"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let page = org
+        .get(app.url("/northfield/wall/pledges"))
+        .body_text()
+        .await;
+    assert!(page.contains("Donation of £1,250.50"), "{page}");
     let audit = app
         .store()
         .audit_entries(Some(branch.id), PageRequest::default())

@@ -5,9 +5,10 @@
 //! 2. Problems name the row, the field and the rule, never the value typed.
 
 use super::{
-    optional_name, optional_text, parse_date, parse_pounds, parse_yes_no, ContactPreferences,
-    MemberDetails, MemberError, MemberField, MembershipNumber, Phone,
+    optional_name, optional_text, parse_date, parse_yes_no, ContactPreferences, MemberDetails,
+    MemberError, MemberField, MembershipNumber, Phone,
 };
+use crate::money::Pence;
 use crate::values::Email;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -344,7 +345,14 @@ fn parse_row(
     let text = |f| optional_text(cell(f), MemberDetails::MAX_TEXT).map_err(at(f));
     let daily_pay_pence = match cell(F::DailyPay).trim() {
         "" => None,
-        s => Some(parse_pounds(s).map_err(at(F::DailyPay))?),
+        s => Some(
+            Pence::parse(s)
+                .ok()
+                .filter(|p| p.pence() <= MemberDetails::MAX_DAILY_PAY_PENCE)
+                .ok_or(MemberError::Money)
+                .map_err(at(F::DailyPay))?
+                .pence(),
+        ),
     };
     let consent_date = match cell(F::ConsentDate).trim() {
         "" => None,

@@ -54,16 +54,18 @@ fn phones_need_seven_to_fifteen_digits() {
 
 #[test]
 fn pounds_become_pence() {
-    assert_eq!(parse_pounds("123.45"), Ok(12345));
-    assert_eq!(parse_pounds("£1,234.5"), Ok(123_450));
-    assert_eq!(parse_pounds("80"), Ok(8000));
-    assert_eq!(parse_pounds(".5"), Ok(50));
-    assert_eq!(parse_pounds("12.345"), Err(MemberError::Money));
-    assert_eq!(parse_pounds("-3"), Err(MemberError::Money));
-    assert_eq!(parse_pounds("abc"), Err(MemberError::Money));
-    assert_eq!(parse_pounds(""), Err(MemberError::Money));
-    assert_eq!(format_pounds(12345), "123.45");
-    assert_eq!(format_pounds(5), "0.05");
+    use crate::money::Pence;
+    let pence = |s: &str| Pence::parse(s).map(Pence::pence).ok();
+    assert_eq!(pence("123.45"), Some(12345));
+    assert_eq!(pence("£1,234.5"), Some(123_450));
+    assert_eq!(pence("80"), Some(8000));
+    assert_eq!(pence(".5"), Some(50));
+    assert_eq!(pence("12.345"), None);
+    assert_eq!(pence("-3"), None);
+    assert_eq!(pence("abc"), None);
+    assert_eq!(pence(""), None);
+    assert_eq!(Pence::from_pence(12345).decimal(), "123.45");
+    assert_eq!(Pence::from_pence(5).decimal(), "0.05");
 }
 
 #[test]

@@ -188,17 +188,58 @@ fn a_pledge_with_consent_and_email_is_kept() {
         ..submission()
     };
     let post = validate(&s, None, None, &WallLimits::default()).unwrap();
-    assert_eq!(post.pledge, Some(Pledge::Donation { pence: 125_050 }));
+    assert_eq!(
+        post.pledge,
+        Some(Pledge::Donation {
+            pence: Pence::from_pence(125_050)
+        })
+    );
+}
+
+#[test]
+fn donations_follow_the_one_money_rule() {
+    let pledge = |amount: &str| {
+        let s = WallSubmission {
+            email: Some("sec@riverside.example".into()),
+            pledge: Some("donation".into()),
+            pledge_amount: Some(amount.into()),
+            consent: true,
+            ..submission()
+        };
+        match validate(&s, None, None, &WallLimits::default()) {
+            Ok(post) => match post.pledge {
+                Some(Pledge::Donation { pence }) => Ok(pence.pence()),
+                other => panic!("{amount:?}: {other:?}"),
+            },
+            Err(WallError::Invalid { field, .. }) => {
+                assert_eq!(field, "pledge_amount");
+                Err(())
+            }
+            Err(other) => panic!("{amount:?}: {other:?}"),
+        }
+    };
+    assert_eq!(pledge("25"), Ok(2500));
+    assert_eq!(pledge(" £1,000,000 "), Ok(100_000_000));
+    assert_eq!(pledge("1.5"), Ok(150));
+    // Commas only between thousands: these were read as £100 and £1,000 before.
+    assert_eq!(pledge("1,0,0"), Err(()));
+    assert_eq!(pledge("10,00"), Err(()));
+    // Below £1, over £1,000,000, signed or too precise.
+    assert_eq!(pledge(".5"), Err(()));
+    assert_eq!(pledge("1,000,000.01"), Err(()));
+    assert_eq!(pledge("-5"), Err(()));
+    assert_eq!(pledge("12.345"), Err(()));
 }
 
 #[test]
 fn pounds_parse_to_pence() {
-    assert_eq!(parse_pounds("25"), Some(2500));
-    assert_eq!(parse_pounds("12.5"), Some(1250));
-    assert_eq!(parse_pounds("£0.99"), Some(99));
-    assert_eq!(parse_pounds("1.234"), None);
-    assert_eq!(parse_pounds("-5"), None);
-    assert_eq!(parse_pounds(""), None);
+    let pence = |s: &str| Pence::parse(s).map(Pence::pence).ok();
+    assert_eq!(pence("25"), Some(2500));
+    assert_eq!(pence("12.5"), Some(1250));
+    assert_eq!(pence("£0.99"), Some(99));
+    assert_eq!(pence("1.234"), None);
+    assert_eq!(pence("-5"), None);
+    assert_eq!(pence(""), None);
 }
 
 #[test]

@@ -55,7 +55,7 @@ impl WallStore for SqlStore {
         limits: WallPostLimits,
     ) -> StoreResult<WallSubmitted> {
         let pence = match &m.post.pledge {
-            Some(Pledge::Donation { pence }) => Some(*pence),
+            Some(Pledge::Donation { pence }) => Some(pence.pence()),
             _ => None,
         };
         // Count and insert under one write lock (one turn per address and per text on

@@ -11,7 +11,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use picket_domain::members::{format_pounds, AccessReason};
+use picket_domain::members::AccessReason;
+use picket_domain::Pence;
 use picket_store::members::{Member, Team};
 use picket_store::{AuditEntry, AuditFilter, Page, PageRequest};
 use serde::Deserialize;
@@ -256,7 +257,7 @@ fn field_views(m: &Member) -> Vec<FieldView> {
         },
         FieldView {
             label: "Daily pay",
-            value: or_dash(d.daily_pay_pence.map(|p| format!("£{}", format_pounds(p)))),
+            value: or_dash(d.daily_pay_pence.map(|p| Pence::from_pence(p).to_string())),
         },
         FieldView {
             label: "Workplace rep",

@@ -64,7 +64,7 @@ impl MessageView {
     fn for_moderators(m: &WallMessage) -> Self {
         let pledge = m.pledge.as_ref().map(|p| match p {
             Pledge::Donation { pence } => {
-                format!("donation of £{}.{:02}", pence / 100, pence % 100)
+                format!("donation of {pence}")
             }
             Pledge::Speaker => "invites a speaker".into(),
             Pledge::Banner => "offers a banner".into(),

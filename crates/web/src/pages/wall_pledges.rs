@@ -30,7 +30,7 @@ pub struct PledgeView {
 fn offer(pledge: Option<&Pledge>) -> String {
     match pledge {
         Some(Pledge::Donation { pence }) => {
-            format!("Donation of £{}.{:02}", pence / 100, pence % 100)
+            format!("Donation of {pence}")
         }
         Some(Pledge::Speaker) => "Invites a speaker".into(),
         Some(Pledge::Banner) => "Offers a banner".into(),

@@ -170,3 +170,31 @@ fn consent_is_checked_after_merging() {
     let (merged, _, _) = merge(Some((&old, None)), row, None, &file);
     assert_eq!(check_merged(row.row, &merged, today()), Ok(()));
 }
+
+#[test]
+fn daily_pay_follows_the_one_money_rule() {
+    let csv = "membership_number,name,daily_pay\n\
+               B1,Ann,\"£1,234.5\"\n\
+               B2,Bo,.5\n\
+               B3,Cy,\"1,2,3\"\n\
+               B4,Di,\"12,50\"\n\
+               B5,Ed,\"999,999,999.99\"\n\
+               B6,Flo,-3\n\
+               B7,Gus,\"1,000,000,000\"\n";
+    let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+    let pay: Vec<_> = file
+        .rows
+        .iter()
+        .map(|r| (r.row, r.details.daily_pay_pence))
+        .collect();
+    assert_eq!(
+        pay,
+        [(2, Some(123_450)), (3, Some(50)), (6, Some(99_999_999_999))]
+    );
+    let refused: Vec<_> = file.rejected.iter().map(|p| p.row).collect();
+    assert_eq!(refused, [4, 5, 7, 8]);
+    assert!(file
+        .rejected
+        .iter()
+        .all(|p| p.field == Some(MemberField::DailyPay)));
+}
