@@ -23,6 +23,7 @@ pub mod self_service;
 pub mod settings;
 pub mod state;
 pub mod subject_access;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 pub mod wall;

@@ -6,14 +6,15 @@ use super::{render, render_with_status, Layout};
 use crate::account::{create_token, day, revoke_token, set_password, Actor};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
-use crate::security::{keyed_hash, ClientIp};
+use crate::security::ClientIp;
 use crate::state::AppState;
+use crate::throttle::count_password_check;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, Utc};
-use picket_store::{Attempt, AttemptLimit, NewAuditEntry};
+use chrono::Utc;
+use picket_store::NewAuditEntry;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -93,22 +94,7 @@ pub async fn change_password(
         )
     };
     let sec = &state.settings.security;
-    let account = user.user.email.to_lowercase();
-    let email_key = keyed_hash(&state, &format!("login-email:{account}")).await?;
-    let pair_key = keyed_hash(&state, &format!("login-pair:{account}:{ip}")).await?;
-    let now = Utc::now();
-    let limits = [
-        AttemptLimit {
-            key: &email_key,
-            max: sec.max_failures_per_email,
-        },
-        AttemptLimit {
-            key: &pair_key,
-            max: sec.max_failures_per_pair,
-        },
-    ];
-    let since = now - Duration::minutes(sec.failure_window_minutes);
-    let Attempt::Counted(ticket) = state.store.take_attempt(&limits, since, now).await? else {
+    let Ok(check) = count_password_check(&state, &user.user.email, &ip, false).await? else {
         return show_again(
             StatusCode::TOO_MANY_REQUESTS,
             "current_password",
@@ -137,7 +123,7 @@ pub async fn change_password(
             "That is not your current password.".into(),
         );
     }
-    state.store.release_attempt(&ticket).await?;
+    check.passed(&state).await?;
     let actor = Actor {
         user: Some(user.user.id),
         request_id,

@@ -11,15 +11,16 @@ use super::{local_redirect, render, render_with_status, Layout};
 use crate::error::{AppError, AppResult};
 use crate::extract::auth::SESSION_COOKIE;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
-use crate::security::{keyed_hash, ClientIp};
+use crate::security::ClientIp;
 use crate::state::AppState;
+use crate::throttle::{count_password_check, LIMIT_NAMES};
 use crate::tokens::{hash_token, random_token};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
-use picket_store::{Attempt, AttemptLimit, NewAuditEntry, StoreError};
+use picket_store::{NewAuditEntry, StoreError};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -75,14 +76,6 @@ pub async fn login(
     // Decided before anything is written: whatever `next` holds, the answer is a local path.
     let target = local_redirect(Some(form.next.as_str()).filter(|n| !n.is_empty()));
     let email = form.email.trim().to_string();
-    // Keyed with the instance secret, like client addresses: a stolen database cannot be
-    // checked for whether a given address failed to sign in.
-    let account = email.to_lowercase();
-    let email_key = keyed_hash(&state, &format!("login-email:{account}")).await?;
-    let pair_key = keyed_hash(&state, &format!("login-pair:{account}:{ip}")).await?;
-    let ip_key = keyed_hash(&state, &format!("login-ip:{ip}")).await?;
-    let now = Utc::now();
-    let since = now - Duration::minutes(sec.failure_window_minutes);
     let show_again = |status: StatusCode, error: String| {
         render_with_status(
             status,
@@ -97,30 +90,14 @@ pub async fn login(
 
     // The attempt is counted before the password is checked, in one step with the check of
     // the limits, so a burst of parallel guesses gets no more checks than the limits allow.
-    let limits = [
-        AttemptLimit {
-            key: &email_key,
-            max: sec.max_failures_per_email,
-        },
-        AttemptLimit {
-            key: &pair_key,
-            max: sec.max_failures_per_pair,
-        },
-        AttemptLimit {
-            key: &ip_key,
-            max: sec.max_failures_per_ip,
-        },
-    ];
-    let ticket = match state.store.take_attempt(&limits, since, now).await? {
-        Attempt::Counted(ticket) => ticket,
-        Attempt::Refused(which) => {
+    let check = match count_password_check(&state, &email, &ip, true).await? {
+        Ok(check) => check,
+        Err(which) => {
             state
                 .store
                 .audit(NewAuditEntry {
                     action: "login.throttled".into(),
-                    detail: ["per account", "per account and address", "per address"]
-                        .get(which)
-                        .map(|limit| format!("limit {limit}")),
+                    detail: LIMIT_NAMES.get(which).map(|limit| format!("limit {limit}")),
                     request_id: request_id.clone(),
                     ..Default::default()
                 })
@@ -163,10 +140,7 @@ pub async fn login(
         );
     };
 
-    // A success is not a failure; this address's earlier failures on the account are
-    // forgotten too. Failures on the account from elsewhere still count.
-    state.store.release_attempt(&ticket).await?;
-    state.store.clear_login_failures(&pair_key).await?;
+    check.passed(&state).await?;
     let token = random_token();
     let expires = Utc::now() + Duration::hours(sec.session_hours);
     state
