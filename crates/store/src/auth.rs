@@ -71,8 +71,6 @@ pub trait AuthStore: Send + Sync {
     ) -> StoreResult<Attempt>;
     /// Gives back an attempt counted by [`take_attempt`](Self::take_attempt) (it succeeded).
     async fn release_attempt(&self, ticket: &AttemptTicket) -> StoreResult<()>;
-    /// Records a failed login against each key (hashes of the email and of the client address).
-    async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> StoreResult<()>;
     /// Failed logins against `key` since `since`.
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u64>;
     /// Forgets failures against `key` (after a successful login).

@@ -211,15 +211,9 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
 /// Login failures count per key within a window and clear on success.
 pub async fn login_failures_count_within_window(store: Arc<dyn Store>) {
     let now = Utc::now();
-    store
-        .record_login_failure(&["email:x", "ip:y"], now - Duration::minutes(30))
-        .await
-        .unwrap();
-    store
-        .record_login_failure(&["email:x", "ip:y"], now)
-        .await
-        .unwrap();
-    store.record_login_failure(&["email:x"], now).await.unwrap();
+    fail(&store, &["email:x", "ip:y"], now - Duration::minutes(30)).await;
+    fail(&store, &["email:x", "ip:y"], now).await;
+    fail(&store, &["email:x"], now).await;
     let since = now - Duration::minutes(15);
     assert_eq!(
         store.login_failures_since("email:x", since).await.unwrap(),
@@ -232,6 +226,19 @@ pub async fn login_failures_count_within_window(store: Arc<dyn Store>) {
         0
     );
     assert_eq!(store.login_failures_since("ip:y", since).await.unwrap(), 1);
+}
+
+/// Counts one failed attempt under each of `keys` at `at`, with limits too high to refuse it.
+pub(crate) async fn fail(store: &Arc<dyn Store>, keys: &[&str], at: chrono::DateTime<Utc>) {
+    let limits: Vec<crate::AttemptLimit<'_>> = keys
+        .iter()
+        .map(|key| crate::AttemptLimit { key, max: u64::MAX })
+        .collect();
+    let counted = store
+        .take_attempt(&limits, at - Duration::minutes(15), at)
+        .await
+        .unwrap();
+    assert!(matches!(counted, crate::Attempt::Counted(_)), "{counted:?}");
 }
 
 /// The audit log reads newest first and filters by branch.

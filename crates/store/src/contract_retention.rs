@@ -82,13 +82,10 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
         .create_session("live-session", moderator.id, now + Duration::days(1))
         .await
         .unwrap();
-    // Login failures: one now, one ten days old (recorded last: recording tidies failures
-    // a day older than the one recorded).
-    store.record_login_failure(&["key-a"], now).await.unwrap();
-    store
-        .record_login_failure(&["key-a"], now - Duration::days(10))
-        .await
-        .unwrap();
+    // Login failures: one now, one ten days old (counted last: counting tidies failures a
+    // day older than the one counted).
+    crate::contract::fail(&store, &["key-a"], now).await;
+    crate::contract::fail(&store, &["key-a"], now - Duration::days(10)).await;
     // Outbox: one sent long ago, one sent now, one still pending.
     for key in ["old", "new", "waiting"] {
         store

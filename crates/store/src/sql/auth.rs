@@ -222,24 +222,6 @@ impl AuthStore for SqlStore {
         Ok(())
     }
 
-    async fn record_login_failure(&self, keys: &[&str], at: DateTime<Utc>) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (key_hash, at) VALUES ($1, $2)")
-                .bind(*key)
-                .bind(to_secs(at))
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Old failures no longer count; keep the table small while we are here.
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(to_secs(at) - 86_400)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> StoreResult<u64> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM login_failures WHERE key_hash = $1 AND at >= $2",
