@@ -2,6 +2,7 @@
 //! the pickets are.
 
 use picket_domain::pickets::PicketPlace;
+use picket_domain::DisputeId;
 use picket_store::Branch;
 use picket_web::AppState;
 
@@ -23,13 +24,13 @@ const PLACES: &[(&str, &str, &str, &str)] = &[
 
 /// Adds the demo's picket locations to dispute `dispute`.
 pub async fn seed(state: &AppState, branch: &Branch, dispute: i64) -> anyhow::Result<()> {
+    let mut work = state.store.begin().await?;
     for (place, address, times, map) in PLACES {
         let place = PicketPlace::parse(place, address, times, map)
             .map_err(|e| anyhow::anyhow!("demo picket location: {e}"))?;
-        state
-            .store
-            .add_picket_location(branch.id, dispute, &place)
+        work.add_picket_location(branch.id, DisputeId(dispute), &place)
             .await?;
     }
+    work.commit().await?;
     Ok(())
 }

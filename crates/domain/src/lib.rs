@@ -19,7 +19,7 @@ pub mod values;
 pub mod wall;
 
 pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
-pub use ids::{BranchId, UserId};
+pub use ids::*;
 pub use law::{LawError, LawOverrides, Nation};
 pub use money::{MoneyError, Pence};
 pub use role::Role;

@@ -15,6 +15,7 @@ pub use crate::contract_member_access::*;
 pub use crate::contract_members::*;
 pub use crate::contract_pickets::*;
 pub use crate::contract_retention::*;
+pub use crate::contract_unit::*;
 pub use crate::contract_wall::*;
 
 fn slug(s: &str) -> Slug {
@@ -500,6 +501,8 @@ macro_rules! for_each_contract_test {
         $m!(wall_limits_are_checked_as_a_post_is_stored);
         $m!(wall_limits_hold_under_a_parallel_burst);
         $m!(picket_locations_are_kept_per_dispute);
+        $m!(a_failed_step_leaves_nothing_of_the_change);
+        $m!(a_committed_unit_keeps_everything_and_publishes_after);
         $m!(instance_secrets_are_created_once);
         $m!(disputes_keep_their_records);
         $m!(disputes_are_scoped_to_their_branch);

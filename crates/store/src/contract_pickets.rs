@@ -2,14 +2,51 @@
 
 use crate::disputes::NewDispute;
 use crate::prelude::*;
-use crate::StoreError;
+use crate::{StoreError, StoreResult};
 use picket_domain::disputes::DisputeStatus;
 use picket_domain::pickets::PicketPlace;
-use picket_domain::{Division, Nation};
+use picket_domain::{BranchId, DisputeId, Division, Nation, PicketLocationId};
 use std::sync::Arc;
 
 fn place(name: &str, map: &str) -> PicketPlace {
     PicketPlace::parse(name, "1 High Street, Northfield", "7.30am to 10am", map).expect("valid")
+}
+
+async fn add(
+    store: &dyn Store,
+    branch: BranchId,
+    dispute: DisputeId,
+    place: &PicketPlace,
+) -> StoreResult<PicketLocationId> {
+    let mut w = store.begin().await?;
+    let out = w.add_picket_location(branch, dispute, place).await?;
+    w.commit().await?;
+    Ok(out)
+}
+
+async fn update(
+    store: &dyn Store,
+    branch: BranchId,
+    dispute: DisputeId,
+    id: PicketLocationId,
+    place: &PicketPlace,
+) -> StoreResult<()> {
+    let mut w = store.begin().await?;
+    let out = w.update_picket_location(branch, dispute, id, place).await?;
+    w.commit().await?;
+    Ok(out)
+}
+
+async fn delete(
+    store: &dyn Store,
+    branch: BranchId,
+    dispute: DisputeId,
+    id: PicketLocationId,
+) -> StoreResult<()> {
+    let mut w = store.begin().await?;
+    let out = w.delete_picket_location(branch, dispute, id).await?;
+    w.commit().await?;
+    Ok(out)
 }
 
 /// Locations are added, listed in order, changed and deleted within their dispute; another
@@ -39,29 +76,29 @@ pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
         summary: String::new(),
     };
     let one = store.create_dispute(a.id, &new).await.unwrap();
+    let one_id = DisputeId(one.id);
     let two = store.create_dispute(a.id, &new).await.unwrap();
-    let theirs = store.create_dispute(b.id, &new).await.unwrap();
+    let two_id = DisputeId(two.id);
+    let theirs = DisputeId(store.create_dispute(b.id, &new).await.unwrap().id);
 
-    let gate = store
-        .add_picket_location(a.id, one.id, &place("Civic Centre gate", ""))
+    let gate = add(&*store, a.id, one_id, &place("Civic Centre gate", ""))
         .await
         .unwrap();
-    let depot = store
-        .add_picket_location(
-            a.id,
-            one.id,
-            &place(
-                "Depot",
-                "https://www.openstreetmap.org/?mlat=52.1&mlon=-1.2",
-            ),
-        )
+    let depot = add(
+        &*store,
+        a.id,
+        one_id,
+        &place(
+            "Depot",
+            "https://www.openstreetmap.org/?mlat=52.1&mlon=-1.2",
+        ),
+    )
+    .await
+    .unwrap();
+    add(&*store, a.id, two_id, &place("Elsewhere", ""))
         .await
         .unwrap();
-    store
-        .add_picket_location(a.id, two.id, &place("Elsewhere", ""))
-        .await
-        .unwrap();
-    let listed = store.picket_locations(a.id, one.id).await.unwrap();
+    let listed = store.picket_locations(a.id, one_id).await.unwrap();
     assert_eq!(
         listed.iter().map(|l| l.id).collect::<Vec<_>>(),
         vec![gate, depot]
@@ -72,46 +109,44 @@ pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
         listed[1].place.map_url.as_deref(),
         Some("https://www.openstreetmap.org/?mlat=52.1&mlon=-1.2")
     );
-    assert_eq!(listed[1].dispute_id, one.id);
+    assert_eq!(listed[1].dispute_id, one_id);
 
     // Another branch cannot add to, list, change or delete this dispute's locations.
     assert!(matches!(
-        store
-            .add_picket_location(b.id, one.id, &place("Sneaky", ""))
-            .await,
+        add(&*store, b.id, one_id, &place("Sneaky", "")).await,
         Err(StoreError::NotFound)
     ));
     assert!(store
-        .picket_locations(b.id, one.id)
+        .picket_locations(b.id, one_id)
         .await
         .unwrap()
         .is_empty());
     assert!(matches!(
-        store
-            .update_picket_location(b.id, one.id, gate, &place("Sneaky", ""))
-            .await,
+        update(&*store, b.id, one_id, gate, &place("Sneaky", "")).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.delete_picket_location(b.id, theirs.id, gate).await,
+        delete(&*store, b.id, theirs, gate).await,
         Err(StoreError::NotFound)
     ));
     // Nor can another dispute of the same branch.
     assert!(matches!(
-        store.delete_picket_location(a.id, two.id, gate).await,
+        delete(&*store, a.id, two_id, gate).await,
         Err(StoreError::NotFound)
     ));
 
-    store
-        .update_picket_location(a.id, one.id, gate, &place("Civic Centre, main gate", ""))
-        .await
-        .unwrap();
-    store
-        .delete_picket_location(a.id, one.id, depot)
-        .await
-        .unwrap();
-    let listed = store.picket_locations(a.id, one.id).await.unwrap();
+    update(
+        &*store,
+        a.id,
+        one_id,
+        gate,
+        &place("Civic Centre, main gate", ""),
+    )
+    .await
+    .unwrap();
+    delete(&*store, a.id, one_id, depot).await.unwrap();
+    let listed = store.picket_locations(a.id, one_id).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].place.place, "Civic Centre, main gate");
-    assert_eq!(store.picket_locations(a.id, two.id).await.unwrap().len(), 1);
+    assert_eq!(store.picket_locations(a.id, two_id).await.unwrap().len(), 1);
 }

@@ -16,6 +16,7 @@ mod contract_member_access;
 mod contract_members;
 mod contract_pickets;
 mod contract_retention;
+mod contract_unit;
 mod contract_wall;
 mod directory;
 pub mod dispute_edits;
@@ -29,6 +30,7 @@ mod outbox;
 pub mod pickets;
 pub mod retention;
 pub mod sql;
+mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
@@ -40,8 +42,9 @@ pub use events::{EventStore, StoreEvent};
 pub use member_access::MemberAccessStore;
 pub use members::MemberStore;
 pub use outbox::OutboxStore;
-pub use pickets::PicketStore;
+pub use pickets::{PicketStore, PicketWrites};
 pub use retention::RetentionStore;
+pub use unit::UnitOfWork;
 pub use wall::WallStore;
 
 pub use error::StoreError;
@@ -76,6 +79,9 @@ pub trait Store:
     /// Which engine this is, for logs and `/healthz`.
     fn backend(&self) -> Backend;
 
+    /// Opens a unit of work: the one way a change is written (see [`UnitOfWork`]).
+    async fn begin(&self) -> StoreResult<Box<dyn UnitOfWork>>;
+
     /// Answers when the database does.
     async fn health(&self) -> StoreResult<()>;
 }
@@ -103,6 +109,7 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberStore, OutboxStore, PicketStore, RetentionStore, Store, WallStore,
+        MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites, RetentionStore,
+        Store, UnitOfWork, WallStore,
     };
 }

@@ -346,7 +346,10 @@ pub async fn campaign(
             .collect(),
         months: months(&view.periods, today),
         actions,
-        pickets: state.store.picket_locations(branch.id, id).await?,
+        pickets: state
+            .store
+            .picket_locations(branch.id, picket_domain::DisputeId(id))
+            .await?,
         timeline: view.timeline,
         dispute: view.dispute,
         claim,

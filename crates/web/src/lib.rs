@@ -5,6 +5,7 @@
 //! API handlers for the same thing call the same code.
 
 pub mod account;
+pub mod actor;
 pub mod api;
 pub mod app;
 pub mod assets;

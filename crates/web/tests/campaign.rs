@@ -170,20 +170,21 @@ async fn seeded() -> Seeded {
             .await
             .unwrap();
     }
-    store
-        .add_picket_location(
-            branch.id,
-            id,
-            &PicketPlace::parse(
-                "Civic Centre, main entrance",
-                "1 High Street, Northfield",
-                "7.30am to 10am on strike days",
-                "https://www.openstreetmap.org/?mlat=52.1&mlon=-1.2",
-            )
-            .unwrap(),
+    let mut work = store.begin().await.unwrap();
+    work.add_picket_location(
+        branch.id,
+        picket_domain::DisputeId(id),
+        &PicketPlace::parse(
+            "Civic Centre, main entrance",
+            "1 High Street, Northfield",
+            "7.30am to 10am on strike days",
+            "https://www.openstreetmap.org/?mlat=52.1&mlon=-1.2",
         )
-        .await
-        .unwrap();
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
     wall_post(&app, &branch, 1, true).await;
     wall_post(&app, &branch, 2, true).await;
     wall_post(&app, &branch, 3, false).await;

@@ -98,7 +98,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
         .contains("Say when people should come"));
     assert!(app
         .store()
-        .picket_locations(north.id, dispute.id)
+        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
         .await
         .unwrap()
         .is_empty());
@@ -119,7 +119,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
     assert_eq!(added.status(), 303);
     let location = app
         .store()
-        .picket_locations(north.id, dispute.id)
+        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
         .await
         .unwrap()[0]
         .id;
@@ -191,7 +191,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
     assert_eq!(removed.status(), 303);
     assert!(app
         .store()
-        .picket_locations(north.id, dispute.id)
+        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
         .await
         .unwrap()
         .is_empty());

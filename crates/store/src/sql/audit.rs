@@ -10,20 +10,8 @@ use sqlx::Row;
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn audit(&self, entry: NewAuditEntry) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, branch_id, action, subject, detail, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(to_secs(Utc::now()))
-        .bind(entry.actor.map(|u| u.0))
-        .bind(entry.branch.map(|b| b.0))
-        .bind(entry.action)
-        .bind(entry.subject)
-        .bind(entry.detail)
-        .bind(entry.request_id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        audit_on(&mut conn, entry).await
     }
 
     async fn audit_entries(
@@ -151,4 +139,25 @@ pub(super) fn entry_from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry>
         detail: row.try_get("detail")?,
         request_id: row.try_get("request_id")?,
     })
+}
+
+/// Appends to the audit log on `conn`: inside a unit of work, with the change it records.
+pub(crate) async fn audit_on(
+    conn: &mut sqlx::AnyConnection,
+    entry: NewAuditEntry,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, branch_id, action, subject, detail, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(to_secs(Utc::now()))
+    .bind(entry.actor.map(|u| u.0))
+    .bind(entry.branch.map(|b| b.0))
+    .bind(entry.action)
+    .bind(entry.subject)
+    .bind(entry.detail)
+    .bind(entry.request_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -18,7 +18,10 @@ mod members_import;
 mod outbox;
 mod pickets;
 mod retention;
+mod unit;
 mod wall;
+
+pub use unit::SqlWork;
 
 use crate::{Backend, StoreError, StoreResult};
 use chrono::{DateTime, TimeZone, Utc};
@@ -223,6 +226,10 @@ pub use outbox::enqueue_email_on;
 impl crate::Store for SqlStore {
     fn backend(&self) -> Backend {
         self.backend
+    }
+
+    async fn begin(&self) -> StoreResult<Box<dyn crate::UnitOfWork>> {
+        Ok(Box::new(SqlWork::begin(self).await?))
     }
 
     async fn health(&self) -> StoreResult<()> {

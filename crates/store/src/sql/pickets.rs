@@ -1,48 +1,45 @@
 //! Picket locations.
 
-use super::disputes::owned_dispute;
-use super::{from_secs, to_secs, SqlStore};
-use crate::pickets::{PicketLocation, PicketStore};
-use crate::StoreResult;
+use super::{from_secs, to_secs, SqlStore, SqlWork};
+use crate::pickets::{PicketLocation, PicketStore, PicketWrites};
+use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::pickets::PicketPlace;
-use picket_domain::BranchId;
+use picket_domain::{BranchId, DisputeId, PicketLocationId};
 use sqlx::Row;
 
 #[async_trait]
-impl PicketStore for SqlStore {
+impl PicketWrites for SqlWork {
     async fn add_picket_location(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
+        dispute: DisputeId,
         place: &PicketPlace,
-    ) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await?;
-        owned_dispute(&mut tx, branch, dispute).await?;
-        let now = to_secs(Utc::now());
-        let id: i64 = sqlx::query_scalar(
+    ) -> StoreResult<PicketLocationId> {
+        // The dispute is checked by the statement: no row of the branch's, nothing inserted.
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO picket_locations (branch_id, dispute_id, place, address, times, map_url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+             SELECT branch_id, id, $3, $4, $5, $6, $7, $7 FROM disputes WHERE branch_id = $1 AND id = $2 \
+             RETURNING id",
         )
         .bind(branch.0)
-        .bind(dispute)
+        .bind(dispute.0)
         .bind(&place.place)
         .bind(&place.address)
         .bind(&place.times)
         .bind(place.map_url.as_deref())
-        .bind(now)
-        .fetch_one(&mut *tx)
+        .bind(to_secs(Utc::now()))
+        .fetch_optional(self.conn())
         .await?;
-        tx.commit().await?;
-        Ok(id)
+        id.map(PicketLocationId).ok_or(StoreError::NotFound)
     }
 
     async fn update_picket_location(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: PicketLocationId,
         place: &PicketPlace,
     ) -> StoreResult<()> {
         let done = sqlx::query(
@@ -55,50 +52,51 @@ impl PicketStore for SqlStore {
         .bind(place.map_url.as_deref())
         .bind(to_secs(Utc::now()))
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(self.pool())
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
-        super::found(&done)?;
-        Ok(())
+        super::found(&done)
     }
 
     async fn delete_picket_location(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: PicketLocationId,
     ) -> StoreResult<()> {
         let done = sqlx::query(
             "DELETE FROM picket_locations WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
         )
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(self.pool())
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
-        super::found(&done)?;
-        Ok(())
+        super::found(&done)
     }
+}
 
+#[async_trait]
+impl PicketStore for SqlStore {
     async fn picket_locations(
         &self,
         branch: BranchId,
-        dispute: i64,
+        dispute: DisputeId,
     ) -> StoreResult<Vec<PicketLocation>> {
         let rows = sqlx::query(
             "SELECT id, dispute_id, place, address, times, map_url, updated_at FROM picket_locations \
              WHERE branch_id = $1 AND dispute_id = $2 ORDER BY id",
         )
         .bind(branch.0)
-        .bind(dispute)
+        .bind(dispute.0)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|row| {
                 Ok(PicketLocation {
-                    id: row.try_get("id")?,
-                    dispute_id: row.try_get("dispute_id")?,
+                    id: PicketLocationId(row.try_get("id")?),
+                    dispute_id: DisputeId(row.try_get("dispute_id")?),
                     place: PicketPlace {
                         place: row.try_get("place")?,
                         address: row.try_get("address")?,

@@ -7,21 +7,11 @@ use super::{
     RateInput, ResultInput,
 };
 use crate::error::AppResult;
-use crate::extract::CurrentUser;
 use crate::state::AppState;
 use picket_domain::disputes::Named;
 use picket_store::disputes::{ActionPeriod, Ballot, Dispute};
-use picket_store::{Branch, NewAuditEntry};
 
-/// Who is writing, for the audit log.
-pub struct Actor<'a> {
-    /// The signed-in user.
-    pub user: &'a CurrentUser,
-    /// Their branch.
-    pub branch: &'a Branch,
-    /// The request.
-    pub request_id: Option<String>,
-}
+pub use crate::actor::Actor;
 
 impl Actor<'_> {
     pub(crate) async fn audit(
@@ -30,17 +20,7 @@ impl Actor<'_> {
         action: &str,
         subject: String,
     ) -> AppResult<()> {
-        state
-            .store
-            .audit(NewAuditEntry {
-                actor: Some(self.user.user.id),
-                branch: Some(self.branch.id),
-                action: action.into(),
-                subject: Some(subject),
-                detail: None,
-                request_id: self.request_id.clone(),
-            })
-            .await?;
+        state.store.audit(self.entry(action, subject)).await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! page shows. A form that fails is shown again with the message and what was typed.
 
 use super::{render, render_with_status, Layout};
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::state::AppState;
@@ -12,9 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::pickets::PicketPlace;
 use picket_domain::Role;
+use picket_domain::{DisputeId, PicketLocationId};
 use picket_store::disputes::Dispute;
 use picket_store::pickets::PicketLocation;
-use picket_store::{Branch, NewAuditEntry};
+use picket_store::Branch;
 use serde::Deserialize;
 
 /// A picket location form as typed.
@@ -52,7 +54,7 @@ impl PicketForm {
 
 /// One location with the form that edits it.
 pub struct Row {
-    id: i64,
+    id: PicketLocationId,
     form: PicketForm,
     error: Option<String>,
     field: &'static str,
@@ -74,7 +76,7 @@ struct PicketsPage {
 enum Failed {
     None,
     Add(PicketForm, String, &'static str),
-    Edit(i64, PicketForm, String, &'static str),
+    Edit(PicketLocationId, PicketForm, String, &'static str),
 }
 
 async fn page(
@@ -85,7 +87,10 @@ async fn page(
     dispute: Dispute,
     failed: Failed,
 ) -> AppResult<PicketsPage> {
-    let locations = state.store.picket_locations(branch.id, dispute.id).await?;
+    let locations = state
+        .store
+        .picket_locations(branch.id, DisputeId(dispute.id))
+        .await?;
     let mut rows: Vec<Row> = locations
         .iter()
         .map(|l| Row {
@@ -126,35 +131,17 @@ async fn organiser_dispute(
     state: &AppState,
     user: &CurrentUser,
     slug: &str,
-    id: i64,
+    id: DisputeId,
 ) -> AppResult<(Branch, Dispute)> {
     let branch = user
         .branch_access(&*state.store, slug, Role::Organiser)
         .await?;
-    let dispute = state.store.dispute(branch.id, id).await?;
+    let dispute = state.store.dispute(branch.id, id.0).await?;
     Ok((branch, dispute))
 }
 
-async fn audit(
-    state: &AppState,
-    user: &CurrentUser,
-    branch: &Branch,
-    action: &str,
-    id: i64,
-    request_id: Option<String>,
-) -> AppResult<()> {
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: Some(user.user.id),
-            branch: Some(branch.id),
-            action: action.into(),
-            subject: Some(format!("picket-location:{id}")),
-            detail: None,
-            request_id,
-        })
-        .await?;
-    Ok(())
+fn subject(location: PicketLocationId) -> String {
+    format!("picket-location:{location}")
 }
 
 /// GET /{branch}/disputes/{id}/pickets (organisers).
@@ -162,13 +149,13 @@ pub async fn list(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Response> {
     let (branch, dispute) = organiser_dispute(&state, &user, &slug, id).await?;
     render(&page(&state, &csrf, &user, branch, dispute, Failed::None).await?)
 }
 
-fn back(branch: &Branch, id: i64, anchor: &str) -> Response {
+fn back(branch: &Branch, id: DisputeId, anchor: &str) -> Response {
     Redirect::to(&format!("/{}/disputes/{id}/pickets#{anchor}", branch.slug)).into_response()
 }
 
@@ -178,26 +165,23 @@ pub async fn add(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     CsrfForm(form): CsrfForm<PicketForm>,
 ) -> AppResult<Response> {
     let (branch, dispute) = organiser_dispute(&state, &user, &slug, id).await?;
     match form.parse() {
         Ok(place) => {
-            let pid = state
-                .store
-                .add_picket_location(branch.id, id, &place)
-                .await?;
-            audit(
-                &state,
-                &user,
-                &branch,
-                "dispute.picket.add",
-                pid,
+            let actor = Actor {
+                user: &user,
+                branch: &branch,
                 request_id,
-            )
-            .await?;
-            state.campaign_cache.invalidate(&branch.slug, id);
+            };
+            let mut work = state.store.begin().await?;
+            let pid = work.add_picket_location(branch.id, id, &place).await?;
+            work.audit(actor.entry("dispute.picket.add", subject(pid)))
+                .await?;
+            work.commit().await?;
+            state.campaign_cache.invalidate(&branch.slug, id.0);
             Ok(back(&branch, id, &format!("p{pid}")))
         }
         Err(AppError::Invalid { field, message }) => {
@@ -216,43 +200,33 @@ pub async fn change(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id, location)): Path<(String, i64, i64)>,
+    Path((slug, id, location)): Path<(String, DisputeId, PicketLocationId)>,
     CsrfForm(form): CsrfForm<PicketForm>,
 ) -> AppResult<Response> {
     let (branch, dispute) = organiser_dispute(&state, &user, &slug, id).await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
     if form.action == "delete" {
-        state
-            .store
-            .delete_picket_location(branch.id, id, location)
+        let mut work = state.store.begin().await?;
+        work.delete_picket_location(branch.id, id, location).await?;
+        work.audit(actor.entry("dispute.picket.delete", subject(location)))
             .await?;
-        audit(
-            &state,
-            &user,
-            &branch,
-            "dispute.picket.delete",
-            location,
-            request_id,
-        )
-        .await?;
-        state.campaign_cache.invalidate(&branch.slug, id);
+        work.commit().await?;
+        state.campaign_cache.invalidate(&branch.slug, id.0);
         return Ok(back(&branch, id, "add"));
     }
     match form.parse() {
         Ok(place) => {
-            state
-                .store
-                .update_picket_location(branch.id, id, location, &place)
+            let mut work = state.store.begin().await?;
+            work.update_picket_location(branch.id, id, location, &place)
                 .await?;
-            audit(
-                &state,
-                &user,
-                &branch,
-                "dispute.picket.update",
-                location,
-                request_id,
-            )
-            .await?;
-            state.campaign_cache.invalidate(&branch.slug, id);
+            work.audit(actor.entry("dispute.picket.update", subject(location)))
+                .await?;
+            work.commit().await?;
+            state.campaign_cache.invalidate(&branch.slug, id.0);
             Ok(back(&branch, id, &format!("p{location}")))
         }
         Err(AppError::Invalid { field, message }) => {
