@@ -500,6 +500,7 @@ macro_rules! for_each_contract_test {
         $m!(wall_feed_is_newest_approved_first);
         $m!(wall_limits_are_checked_as_a_post_is_stored);
         $m!(wall_limits_hold_under_a_parallel_burst);
+        $m!(wall_moderation_reports_what_it_changed);
         $m!(picket_locations_are_kept_per_dispute);
         $m!(a_failed_step_leaves_nothing_of_the_change);
         $m!(a_committed_unit_keeps_everything_and_publishes_after);

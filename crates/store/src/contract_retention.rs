@@ -1,17 +1,23 @@
 //! Contract tests for retention: each rule finds exactly the records past its cutoff, and
 //! applying them deletes or clears those alone, with one audit entry of the counts.
 
+use crate::contract_wall::{moderate, submit};
 use crate::prelude::*;
 use crate::retention::{rule_named, RULES};
 use crate::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use crate::{NewOutboxEmail, PageRequest, StoreError};
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
-use picket_domain::{BranchId, Division, Email, Role};
+use picket_domain::{BranchId, Division, Email, Role, WallMessageId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-async fn wall_post(store: &dyn Store, branch: BranchId, text: &str, consent: bool) -> i64 {
+async fn wall_post(
+    store: &dyn Store,
+    branch: BranchId,
+    text: &str,
+    consent: bool,
+) -> WallMessageId {
     let submission = WallSubmission {
         name: "A supporter".into(),
         kind: "resident".into(),
@@ -20,22 +26,21 @@ async fn wall_post(store: &dyn Store, branch: BranchId, text: &str, consent: boo
         consent,
         ..Default::default()
     };
-    store
-        .submit_wall_message(
-            NewWallMessage {
-                branch,
-                post: validate(&submission, None, None, &WallLimits::default())
-                    .expect("valid post"),
-                content_key: duplicate_key(text),
-                ip_hash: format!("ip-{text}"),
-                status: WallStatus::Pending,
-            },
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .expect("stored")
+    submit(
+        store,
+        NewWallMessage {
+            branch,
+            post: validate(&submission, None, None, &WallLimits::default()).expect("valid post"),
+            content_key: duplicate_key(text),
+            ip_hash: format!("ip-{text}"),
+            status: WallStatus::Pending,
+        },
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .expect("stored")
 }
 
 fn rule(kind: &str) -> &'static crate::retention::RetentionRule {
@@ -68,8 +73,7 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
         (approved_no_consent, Moderation::Approve),
         (approved_consent, Moderation::Approve),
     ] {
-        store
-            .moderate_wall_message(branch.id, id, &action, moderator.id)
+        moderate(&*store, branch.id, id, &action, moderator.id)
             .await
             .unwrap();
     }

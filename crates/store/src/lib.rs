@@ -45,7 +45,7 @@ pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::RetentionStore;
 pub use unit::UnitOfWork;
-pub use wall::WallStore;
+pub use wall::{WallStore, WallWrites};
 
 pub use error::StoreError;
 pub use models::*;
@@ -110,6 +110,6 @@ pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
         MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        Store, UnitOfWork, WallStore,
+        Store, UnitOfWork, WallStore, WallWrites,
     };
 }

@@ -25,13 +25,14 @@
 
 use crate::events::StoreEvent;
 use crate::pickets::PicketWrites;
+use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
 use picket_domain::OutboxJobId;
 
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
-pub trait UnitOfWork: PicketWrites + Send {
+pub trait UnitOfWork: PicketWrites + WallWrites + Send {
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;
     /// Queues an email, committed with the change; a repeated `idempotency_key` is ignored and
