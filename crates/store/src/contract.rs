@@ -192,8 +192,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         .create_user(&email("t@example.org"), "T", None)
         .await
         .unwrap();
-    let token = store
-        .create_api_token(u.id, "laptop", "abc123")
+    let token = crate::contract_auth::create_token(&*store, u.id, "laptop", "abc123", None)
         .await
         .unwrap();
     assert_eq!(token.name, "laptop");
@@ -205,7 +204,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         store.api_token_user("abc124", Utc::now()).await,
         Err(StoreError::NotFound)
     ));
-    let dup = store.create_api_token(u.id, "again", "abc123").await;
+    let dup = crate::contract_auth::create_token(&*store, u.id, "again", "abc123", None).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 

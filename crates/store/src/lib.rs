@@ -34,7 +34,7 @@ mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
-pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore};
+pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
 pub use directory::{DirectoryStore, NewBranchUser};
 pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
@@ -108,8 +108,8 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        Store, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditStore, DisputeStore,
+        EventStore, MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites,
+        RetentionStore, Store, UnitOfWork, WallStore, WallWrites,
     };
 }

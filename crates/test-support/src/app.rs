@@ -207,10 +207,16 @@ impl TestApp {
         let store = self.store();
         let user = store.user_by_email(email).await.expect("user");
         let token = picket_web::tokens::new_api_token();
-        store
-            .create_api_token(user.id, "test", &picket_web::tokens::hash_token(&token))
-            .await
-            .expect("token");
+        let mut work = store.begin().await.expect("begin");
+        work.create_api_token(
+            user.id,
+            "test",
+            &picket_web::tokens::hash_token(&token),
+            None,
+        )
+        .await
+        .expect("token");
+        work.commit().await.expect("commit");
         token
     }
 
