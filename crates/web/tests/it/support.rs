@@ -11,7 +11,7 @@ pub fn python() -> String {
         .unwrap_or_else(|_| "python3".into())
 }
 
-/// Runs validator `script` (in `tests/support/`) over `document`; returns what it printed as
+/// Runs validator `script` (in the crate's `tests/support/`) over `document`; returns what it printed as
 /// JSON, or fails the test with the validator's complaint.
 pub fn validate(script: &str, document: &[u8]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();

@@ -70,26 +70,6 @@ fn app_csrf_fallback(html: &str) -> String {
     panic!("no form on the link page: {html}")
 }
 
-/// Signs a member in through an emailed link and returns their client.
-pub async fn sign_in_by_link(
-    app: &TestApp,
-    slug: &str,
-    email: &str,
-    emails_before: usize,
-) -> reqwest::Client {
-    let client = app.client();
-    let (status, _) = ask_for_link(app, &client, slug, email).await;
-    assert_eq!(status, 200);
-    let sent = app
-        .mailer
-        .wait_for(emails_before + 1, StdDuration::from_secs(10))
-        .await;
-    let token = token_in(&sent[emails_before].text);
-    let r = confirm(app, &client, &token).await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    client
-}
-
 #[tokio::test]
 async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_data() {
     let app = TestApp::spawn().await;
