@@ -7,8 +7,10 @@
 
 pub mod app;
 pub mod browser;
+pub mod cli;
 pub mod db;
 
 pub use app::{extract_csrf, test_settings, Api, BodyText, TestApp, TEST_PASSWORD};
 pub use browser::Browser;
+pub use cli::Picket;
 pub use db::{test_backend, test_db, TestDb};
