@@ -20,7 +20,7 @@ pub const TEST_PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     /// Where it listens.
     pub addr: SocketAddr,
-    /// The database behind it.
+    /// The database behind it, removed when the app is dropped.
     pub db: TestDb,
     /// Every email the outbox worker delivered.
     pub mailer: Arc<MemoryMailer>,

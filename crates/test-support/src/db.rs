@@ -5,7 +5,9 @@ use picket_store::{Backend, Store};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tempfile::TempDir;
+use tokio::task::JoinHandle;
 
 /// The backend this test run uses, from `PICKET_TEST_BACKEND`.
 pub fn test_backend() -> Backend {
@@ -22,19 +24,54 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
-/// A fresh, migrated database that lives as long as this value.
+/// A fresh, migrated database that lives as long as this value: dropping it closes its pool
+/// and removes the database (the SQLite file's directory, or the PostgreSQL database).
 pub struct TestDb {
     /// The store over it.
     pub store: Arc<SqlStore>,
     /// Its URL, for a second process or a reopen.
     pub url: String,
-    _dir: Option<TempDir>,
+    listener: Option<JoinHandle<()>>,
+    _guard: DatabaseGuard,
 }
 
 impl TestDb {
     /// The store as the trait object the application uses.
     pub fn dyn_store(&self) -> Arc<dyn Store> {
         self.store.clone()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(listener) = self.listener.take() {
+            listener.abort();
+        }
+        // Closing marks the pool closed at once, so nothing takes a connection from it again;
+        // the returned future would only wait for connections still in use, and the database's
+        // removal ends those.
+        drop(self.store.pool().close());
+    }
+}
+
+/// Keeps a fresh database for as long as it lives: an SQLite file's temporary directory, or a
+/// PostgreSQL database, which is dropped with it (ending any connection still open to it),
+/// so a test leaves nothing behind however it ends. `scripts/test` drops the databases of
+/// test processes that were killed before they could.
+pub struct DatabaseGuard {
+    place: Place,
+}
+
+enum Place {
+    Sqlite { _dir: TempDir },
+    Postgres { admin: String, name: String },
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let Place::Postgres { admin, name } = &self.place {
+            drop_postgres_database(admin.clone(), name.clone());
+        }
     }
 }
 
@@ -48,44 +85,55 @@ pub async fn test_db() -> TestDb {
 /// A fresh, migrated database on `backend`, whatever this run selects (for tests that move
 /// data between the engines; PostgreSQL is the one at `PICKET_TEST_POSTGRES_URL`).
 pub async fn test_db_on(backend: Backend) -> TestDb {
-    let (url, dir) = fresh_url_on(backend).await;
+    let (url, guard) = fresh_url_on(backend).await;
     let store = match backend {
         Backend::Sqlite => picket_store_sqlite::connect(&url, 4).await,
         Backend::Postgres => picket_store_postgres::connect(&url, 4).await,
     }
     .unwrap_or_else(|e| panic!("opening the test database failed: {e}"));
-    if backend == Backend::Postgres {
+    let listener = match backend {
+        Backend::Sqlite => None,
         // As `picket serve` does: events published by any process reach this one.
-        picket_store_postgres::start_listener(&url, store.event_sender())
-            .await
-            .unwrap_or_else(|e| panic!("listening for events failed: {e}"));
-    }
+        Backend::Postgres => Some(
+            picket_store_postgres::start_listener(&url, store.event_sender())
+                .await
+                .unwrap_or_else(|e| panic!("listening for events failed: {e}")),
+        ),
+    };
     TestDb {
         store: Arc::new(store),
         url,
-        _dir: dir,
+        listener,
+        _guard: guard,
     }
 }
 
-/// A URL for a database that exists but holds nothing yet (no migrations), and the directory
-/// that must outlive it on SQLite.
-pub async fn fresh_url() -> (String, Option<TempDir>) {
+/// A URL for a database that exists but holds nothing yet (no migrations), and the guard it
+/// lives as long as.
+pub async fn fresh_url() -> (String, DatabaseGuard) {
     fresh_url_on(test_backend()).await
 }
 
 /// [`fresh_url`] on `backend`, whatever this run selects.
-pub async fn fresh_url_on(backend: Backend) -> (String, Option<TempDir>) {
+pub async fn fresh_url_on(backend: Backend) -> (String, DatabaseGuard) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("picket.db").display());
-            (url, Some(dir))
+            let place = Place::Sqlite { _dir: dir };
+            (url, DatabaseGuard { place })
         }
-        Backend::Postgres => (create_postgres_database().await, None),
+        Backend::Postgres => {
+            let (url, admin, name) = create_postgres_database().await;
+            let place = Place::Postgres { admin, name };
+            (url, DatabaseGuard { place })
+        }
     }
 }
 
-async fn create_postgres_database() -> String {
+/// Creates a database on the server at [`postgres_admin_url`]; returns its URL, the admin URL
+/// and its name.
+async fn create_postgres_database() -> (String, String, String) {
     sqlx::any::install_default_drivers();
     let admin = postgres_admin_url();
     let name = format!(
@@ -109,7 +157,37 @@ async fn create_postgres_database() -> String {
     let _ = conn.close().await;
     let mut url = url::Url::parse(&admin).expect("PICKET_TEST_POSTGRES_URL is a URL");
     url.set_path(&name);
-    url.to_string()
+    (url.to_string(), admin, name)
+}
+
+/// Drops a test's PostgreSQL database, ending whatever is still connected to it. It runs on a
+/// thread of its own, waited for, since a value being dropped cannot wait on the test's
+/// runtime. It never fails the test: a database it cannot drop is reported and left to
+/// `scripts/test`.
+fn drop_postgres_database(admin: String, name: String) {
+    let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let dropped = std::thread::spawn(move || -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(60), async {
+                let mut conn = sqlx::AnyConnection::connect(&admin).await?;
+                sqlx::query(&statement).execute(&mut conn).await?;
+                conn.close().await?;
+                anyhow::Ok(())
+            })
+            .await?
+        })
+    })
+    .join();
+    match dropped {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("the test database {name} was not dropped: {e}"),
+        Err(_) => {
+            eprintln!("the test database {name} was not dropped: the dropping thread panicked")
+        }
+    }
 }
 
 fn chrono_free_nanos() -> u32 {

@@ -42,9 +42,19 @@ pub enum AppError {
     /// Too many attempts; the message says how long to wait.
     #[error("{0}")]
     TooManyRequests(String),
-    /// A fault of Picket's or the database's.
+    /// A fault of Picket's, described for the log.
     #[error("internal error")]
     Internal(String),
+    /// A fault of Picket's or the database's, with the error that caused it; the log shows
+    /// the whole chain of causes.
+    #[error("internal error: {what}")]
+    Failed {
+        /// What was being done.
+        what: &'static str,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// The machine-readable description attached to an error response.
@@ -67,6 +77,17 @@ impl AppError {
         }
     }
 
+    /// A fault while doing `what`, keeping `source` and its causes for the log.
+    pub fn failed(
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        AppError::Failed {
+            what,
+            source: source.into(),
+        }
+    }
+
     /// Status and stable code.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
@@ -78,7 +99,9 @@ impl AppError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Internal(_) | AppError::Failed { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         }
     }
 }
@@ -90,7 +113,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(field) => {
                 AppError::Conflict(format!("that {field} is already taken"))
             }
-            other => AppError::Internal(other.to_string()),
+            other => AppError::failed("the database", other),
         }
     }
 }
@@ -99,8 +122,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let message = match &self {
-            AppError::Internal(detail) => {
-                tracing::error!(error = %detail, "internal error");
+            AppError::Internal(_) | AppError::Failed { .. } => {
+                tracing::error!(error = %causes(&self), "internal error");
                 "Something went wrong on our side. Try again; if it keeps happening, tell your branch's Picket admin.".to_string()
             }
             other => capitalise(&other.to_string()),
@@ -117,6 +140,25 @@ impl IntoResponse for AppError {
         });
         response
     }
+}
+
+/// An error and each of its causes in turn, `: `-separated, for the log.
+pub fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = match error.downcast_ref::<AppError>() {
+        Some(AppError::Internal(detail)) => detail.clone(),
+        _ => error.to_string(),
+    };
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let line = e.to_string();
+        // A wrapper that repeats its cause's words in its own adds nothing.
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        cause = e.source();
+    }
+    text
 }
 
 /// The default words for an error status that carries no [`ErrorInfo`].
@@ -156,6 +198,37 @@ pub fn default_info(status: StatusCode) -> ErrorInfo {
         code,
         message: message.to_string(),
         field: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("disk unplugged")]
+    struct Disk;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("could not write the row")]
+    struct Write(#[source] Disk);
+
+    #[test]
+    fn the_log_line_keeps_every_cause() {
+        let e = AppError::failed("saving a dispute", Write(Disk));
+        assert_eq!(
+            causes(&e),
+            "internal error: saving a dispute: could not write the row: disk unplugged"
+        );
+        assert_eq!(
+            causes(&AppError::Internal("CSRF layer missing".into())),
+            "CSRF layer missing"
+        );
+        let store = AppError::from(StoreError::Migrate("checksum mismatch".into()));
+        assert_eq!(
+            causes(&store),
+            "internal error: the database: migration failed: checksum mismatch"
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 //! POST → session), their record and its corrections, the download of their data, refusals
 //! (reuse, expiry), no difference between known and unknown addresses, and the rate limit.
 
+use crate::support::{ask_for_link, confirm, token_in};
 use chrono::{Duration, Utc};
 use picket_domain::members::MemberDetails;
 use picket_store::member_access::NewMagicLink;
@@ -24,70 +25,6 @@ async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email:
         .await
         .unwrap()
         .id
-}
-
-/// Posts the link request form and returns (status, body).
-async fn ask_for_link(
-    app: &TestApp,
-    client: &reqwest::Client,
-    slug: &str,
-    email: &str,
-) -> (u16, String) {
-    let path = format!("/{slug}/me/login");
-    let csrf = app.csrf_token(client, &path).await;
-    let r = client
-        .post(app.url(&path))
-        .form(&[("csrf_token", csrf.as_str()), ("email", email)])
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-fn token_in(text: &str) -> String {
-    let start = text.find("token=").expect("a link in the email") + "token=".len();
-    text[start..].split_whitespace().next().unwrap().to_string()
-}
-
-/// Opens the confirmation page for `token` and presses its button; returns the POST response.
-async fn confirm(app: &TestApp, client: &reqwest::Client, token: &str) -> reqwest::Response {
-    let page = client
-        .get(app.url(&format!("/login/link?token={token}")))
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
-    let csrf = extract_csrf(&html).unwrap_or_else(|| app_csrf_fallback(&html));
-    client
-        .post(app.url("/login/link"))
-        .form(&[("csrf_token", csrf.as_str()), ("token", token)])
-        .send()
-        .await
-        .unwrap()
-}
-
-fn app_csrf_fallback(html: &str) -> String {
-    panic!("no form on the link page: {html}")
-}
-
-/// Signs a member in through an emailed link and returns their client.
-pub async fn sign_in_by_link(
-    app: &TestApp,
-    slug: &str,
-    email: &str,
-    emails_before: usize,
-) -> reqwest::Client {
-    let client = app.client();
-    let (status, _) = ask_for_link(app, &client, slug, email).await;
-    assert_eq!(status, 200);
-    let sent = app
-        .mailer
-        .wait_for(emails_before + 1, StdDuration::from_secs(10))
-        .await;
-    let token = token_in(&sent[emails_before].text);
-    let r = confirm(app, &client, &token).await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    client
 }
 
 #[tokio::test]

@@ -2,42 +2,10 @@
 //! as the real binary on the backend this run selects: the files, the messages and the exit
 //! codes.
 
+use crate::support::picket;
+use picket_test_support::cli::{ok, refused};
 use picket_test_support::db::fresh_url;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn picket(args: &[&str], url: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
-    cmd.args(args)
-        .env_remove("PICKET_CONFIG")
-        .env_remove("PICKET_BACKUP_PASSPHRASE")
-        .env("PICKET_DATABASE_URL", url)
-        .env("PICKET_MAIL__KIND", "memory")
-        .stdin(std::process::Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run picket")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "picket failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "expected exit 2: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The audit log's actions, newest first.
 async fn audit_actions(url: &str) -> Vec<String> {
@@ -68,8 +36,8 @@ async fn an_encrypted_backup_restores_with_its_passphrase_only() {
     let (source, _d1) = fresh_url().await;
     let (target, _d2) = fresh_url().await;
     let dir = tempfile::tempdir().unwrap();
-    ok(&picket(
-        &[
+    ok(&picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -78,20 +46,18 @@ async fn an_encrypted_backup_restores_with_its_passphrase_only() {
             "Northfield",
             "--division",
             "scotland",
-        ],
-        &source,
-        &[],
-    ));
+        ])
+        .database(&source)
+        .run());
     let file = dir.path().join("picket.backup");
     let file = file.to_str().unwrap();
     let right = write(&dir.path().join("pass"), "a long shared passphrase\n");
     let wrong = write(&dir.path().join("wrong"), "another passphrase\n");
 
-    let said = ok(&picket(
-        &["backup", file, "--encrypt", "--passphrase-file", &right],
-        &source,
-        &[],
-    ));
+    let said = ok(&picket()
+        .args(["backup", file, "--encrypt", "--passphrase-file", &right])
+        .database(&source)
+        .run());
     assert!(said.contains("encrypted") && said.contains(file), "{said}");
     #[cfg(unix)]
     {
@@ -100,31 +66,33 @@ async fn an_encrypted_backup_restores_with_its_passphrase_only() {
         assert_eq!(mode & 0o077, 0, "only the owner reads a backup");
     }
     // An existing file is not replaced without --force.
-    let err = refused(&picket(&["backup", file], &source, &[]));
+    let err = refused(&picket().args(["backup", file]).database(&source).run());
     assert!(err.contains("exists") && err.contains("--force"), "{err}");
 
-    let err = refused(&picket(&["restore", file], &target, &[]));
+    let err = refused(&picket().args(["restore", file]).database(&target).run());
     assert!(err.contains("PICKET_BACKUP_PASSPHRASE"), "{err}");
-    let err = refused(&picket(
-        &["restore", file, "--passphrase-file", &wrong],
-        &target,
-        &[],
-    ));
+    let err = refused(
+        &picket()
+            .args(["restore", file, "--passphrase-file", &wrong])
+            .database(&target)
+            .run(),
+    );
     assert!(err.contains("passphrase does not open"), "{err}");
-    let said = ok(&picket(
-        &["restore", file],
-        &target,
-        &[("PICKET_BACKUP_PASSPHRASE", "a long shared passphrase")],
-    ));
+    let said = ok(&picket()
+        .args(["restore", file])
+        .database(&target)
+        .env("PICKET_BACKUP_PASSPHRASE", "a long shared passphrase")
+        .run());
     assert!(said.starts_with("restored "), "{said}");
-    let branches = ok(&picket(&["branch", "list"], &target, &[]));
+    let branches = ok(&picket().args(["branch", "list"]).database(&target).run());
     assert!(branches.contains("northfield"), "{branches}");
     // Now the target has rows: a second restore is refused, naming a table.
-    let err = refused(&picket(
-        &["restore", file, "--passphrase-file", &right],
-        &target,
-        &[],
-    ));
+    let err = refused(
+        &picket()
+            .args(["restore", file, "--passphrase-file", &right])
+            .database(&target)
+            .run(),
+    );
     assert!(err.contains("not empty (table `"), "{err}");
 }
 
@@ -133,8 +101,8 @@ async fn export_and_import_instance_share_the_backup_format() {
     let (source, _d1) = fresh_url().await;
     let (target, _d2) = fresh_url().await;
     let dir = tempfile::tempdir().unwrap();
-    ok(&picket(
-        &[
+    ok(&picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -143,17 +111,22 @@ async fn export_and_import_instance_share_the_backup_format() {
             "Riverside",
             "--division",
             "england-and-wales",
-        ],
-        &source,
-        &[],
-    ));
+        ])
+        .database(&source)
+        .run());
     let file = dir.path().join("instance.picket");
     let file = file.to_str().unwrap();
-    ok(&picket(&["export", "instance", file], &source, &[]));
+    ok(&picket()
+        .args(["export", "instance", file])
+        .database(&source)
+        .run());
     let gz = std::fs::read(file).unwrap();
     assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip'd");
-    ok(&picket(&["import", "instance", file], &target, &[]));
-    assert!(ok(&picket(&["branch", "list"], &target, &[])).contains("riverside"));
+    ok(&picket()
+        .args(["import", "instance", file])
+        .database(&target)
+        .run());
+    assert!(ok(&picket().args(["branch", "list"]).database(&target).run()).contains("riverside"));
     // Taking every member's data out, and loading it in, are both in the audit log.
     assert!(
         audit_actions(&source)
@@ -169,14 +142,22 @@ async fn export_and_import_instance_share_the_backup_format() {
 
     let junk = write(&dir.path().join("junk.csv"), "id,name\n1,x\n");
     let (other, _d3) = fresh_url().await;
-    let err = refused(&picket(&["import", "instance", &junk], &other, &[]));
+    let err = refused(
+        &picket()
+            .args(["import", "instance", &junk])
+            .database(&other)
+            .run(),
+    );
     assert!(err.contains("not a Picket archive"), "{err}");
 }
 
 #[tokio::test]
 async fn retention_run_reports_each_kind() {
     let (url, _d) = fresh_url().await;
-    let dry = ok(&picket(&["retention", "run", "--dry-run"], &url, &[]));
+    let dry = ok(&picket()
+        .args(["retention", "run", "--dry-run"])
+        .database(&url)
+        .run());
     for kind in [
         "wall_rejected",
         "wall_contact",
@@ -188,21 +169,23 @@ async fn retention_run_reports_each_kind() {
         assert!(dry.contains(kind), "{kind} in:\n{dry}");
     }
     assert!(dry.contains("would be deleted"), "{dry}");
-    let kept = ok(&picket(
-        &["retention", "run"],
-        &url,
-        &[("PICKET_RETENTION__AUDIT_DAYS", "0")],
-    ));
+    let kept = ok(&picket()
+        .args(["retention", "run"])
+        .database(&url)
+        .env("PICKET_RETENTION__AUDIT_DAYS", "0")
+        .run());
     assert!(
         kept.contains("deleted") && !kept.contains("would"),
         "{kept}"
     );
     let audit_line = kept.lines().find(|l| l.starts_with("audit")).unwrap();
     assert!(audit_line.contains("for ever"), "{audit_line}");
-    let err = refused(&picket(
-        &["retention", "run"],
-        &url,
-        &[("PICKET_RETENTION__FOREVER_DAYS", "3")],
-    ));
+    let err = refused(
+        &picket()
+            .args(["retention", "run"])
+            .database(&url)
+            .env("PICKET_RETENTION__FOREVER_DAYS", "3")
+            .run(),
+    );
     assert!(err.contains("retention.forever_days"), "{err}");
 }

@@ -3,8 +3,7 @@
 //! text in one property, and Python's `icalendar` reads them back as they were typed (line
 //! breaks as LF, other control characters gone).
 
-mod support;
-
+use crate::support;
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, DisputeStatus};
 use picket_domain::Nation;
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute};

@@ -1,12 +1,9 @@
 //! Bank holidays, working days and strike days against known dates.
 
+use crate::support::d;
 use chrono::NaiveDate;
 use picket_domain::calendar::{easter_sunday, Excluded};
 use picket_domain::{Calendar, CalendarError, Division, ExtraHoliday};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
 
 fn dates(division: Division, year: i32) -> Vec<NaiveDate> {
     Calendar::default()

@@ -1,46 +1,13 @@
 //! `picket import members` and `picket team` run as the built binary, on the backend this run
 //! selects: encodings, dry runs, bad input with exit code 2.
 
+use crate::support::picket;
 use picket_store::members::MemberFilter;
 use picket_store::prelude::*;
 use picket_store::{Backend, PageRequest};
+use picket_test_support::cli::{ok, refused};
 use picket_test_support::db::{fresh_url, test_backend};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn picket(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_picket"))
-        .args(args)
-        .env_remove("PICKET_CONFIG")
-        .env("PICKET_DATABASE_URL", url)
-        .env("PICKET_MAIL__KIND", "memory")
-        .env("PICKET_SECURITY__ARGON2_MEMORY_KIB", "8192")
-        .env("PICKET_SECURITY__ARGON2_ITERATIONS", "1")
-        .output()
-        .expect("run picket")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 async fn store(url: &str) -> picket_store::sql::SqlStore {
     match test_backend() {
@@ -67,9 +34,8 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 }
 
 fn setup(url: &str) {
-    ok(&picket(
-        url,
-        &[
+    ok(&picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -78,11 +44,11 @@ fn setup(url: &str) {
             "North",
             "--division",
             "england-and-wales",
-        ],
-    ));
-    ok(&picket(
-        url,
-        &[
+        ])
+        .database(url)
+        .run());
+    ok(&picket()
+        .args([
             "team",
             "add",
             "--branch",
@@ -91,8 +57,9 @@ fn setup(url: &str) {
             "Duty",
             "--workplace",
             "Civic Centre",
-        ],
-    ));
+        ])
+        .database(url)
+        .run());
 }
 
 #[tokio::test]
@@ -106,17 +73,17 @@ async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() 
     );
     let bom_file = write(dir.path(), "bom.csv", &bom);
 
-    let dry = ok(&picket(
-        &url,
-        &[
+    let dry = ok(&picket()
+        .args([
             "import",
             "members",
             &bom_file,
             "--branch",
             "north",
             "--dry-run",
-        ],
-    ));
+        ])
+        .database(&url)
+        .run());
     assert!(
         dry.contains("row 2\tA1\tnew") && dry.contains("row 3\tA2\tnew"),
         "{dry}"
@@ -127,10 +94,10 @@ async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() 
     );
     assert!(names(&url).await.is_empty(), "a dry run changes nothing");
 
-    let done = ok(&picket(
-        &url,
-        &["import", "members", &bom_file, "--branch", "north"],
-    ));
+    let done = ok(&picket()
+        .args(["import", "members", &bom_file, "--branch", "north"])
+        .database(&url)
+        .run());
     assert!(
         done.contains("2 new, 0 updated, 0 unchanged, 0 rejected; imported"),
         "{done}"
@@ -141,9 +108,8 @@ async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() 
     let mut bytes = b"No,Name,Daily pay\r\nA2,Si\xE2n Jones,\xA380\r\nA3,Ren\xE9e,\r\n".to_vec();
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
     let win_file = write(dir.path(), "win.csv", &bytes);
-    let out = ok(&picket(
-        &url,
-        &[
+    let out = ok(&picket()
+        .args([
             "import",
             "members",
             &win_file,
@@ -151,8 +117,9 @@ async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() 
             "north",
             "--map",
             "No=membership_number",
-        ],
-    ));
+        ])
+        .database(&url)
+        .run());
     assert!(
         out.contains("Windows-1252") && out.contains("1 new, 1 updated"),
         "{out}"
@@ -162,10 +129,10 @@ async fn imports_utf8_with_bom_and_windows_1252_and_a_dry_run_changes_nothing() 
     // The mapping given was saved for the branch: the next file needs no --map.
     bytes = b"No,Name\nA3,Ren\xC3\xA9e Smith\n".to_vec();
     let again = write(dir.path(), "again.csv", &bytes);
-    let out = ok(&picket(
-        &url,
-        &["import", "members", &again, "--branch", "north"],
-    ));
+    let out = ok(&picket()
+        .args(["import", "members", &again, "--branch", "north"])
+        .database(&url)
+        .run());
     assert!(out.contains("0 new, 1 updated, 0 unchanged"), "{out}");
 
     let s = store(&url).await;
@@ -199,10 +166,12 @@ async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
         "missing.csv",
         b"name,email\nAna,a@example.org\n",
     );
-    let err = refused(&picket(
-        &url,
-        &["import", "members", &missing, "--branch", "north"],
-    ));
+    let err = refused(
+        &picket()
+            .args(["import", "members", &missing, "--branch", "north"])
+            .database(&url)
+            .run(),
+    );
     assert!(
         err.contains("no column for the required field `membership_number`"),
         "{err}"
@@ -213,10 +182,12 @@ async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
         "rows.csv",
         b"membership_number,name,email,team\nA1,Ana,ana@example.org,Duty\nA2,Bo,bo-at-example,Duty\nA3,Cy,,Nowhere\nA1,Ana,,\n",
     );
-    let err = refused(&picket(
-        &url,
-        &["import", "members", &rows, "--branch", "north"],
-    ));
+    let err = refused(
+        &picket()
+            .args(["import", "members", &rows, "--branch", "north"])
+            .database(&url)
+            .run(),
+    );
     for expected in [
         "rejected row 3: email is not an email address",
         "rejected row 4: team names no team in this branch",
@@ -231,10 +202,12 @@ async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
         "a refused import changes nothing"
     );
     // A dry run reports the same rows, also with exit code 2.
-    let err = refused(&picket(
-        &url,
-        &["import", "members", &rows, "--branch", "north", "--dry-run"],
-    ));
+    let err = refused(
+        &picket()
+            .args(["import", "members", &rows, "--branch", "north", "--dry-run"])
+            .database(&url)
+            .run(),
+    );
     assert!(err.contains("correct them before importing"), "{err}");
 
     let mut utf16 = vec![0xFF, 0xFE];
@@ -242,45 +215,57 @@ async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
         utf16.extend_from_slice(&unit.to_le_bytes());
     }
     let wide = write(dir.path(), "wide.csv", &utf16);
-    assert!(refused(&picket(
-        &url,
-        &["import", "members", &wide, "--branch", "north"]
-    ))
+    assert!(refused(
+        &picket()
+            .args(["import", "members", &wide, "--branch", "north"])
+            .database(&url)
+            .run()
+    )
     .contains("UTF-16"));
     let ok_file = write(dir.path(), "ok.csv", b"membership_number,name\nA1,Ana\n");
-    assert!(refused(&picket(
-        &url,
-        &["import", "members", &ok_file, "--branch", "nowhere"]
-    ))
+    assert!(refused(
+        &picket()
+            .args(["import", "members", &ok_file, "--branch", "nowhere"])
+            .database(&url)
+            .run()
+    )
     .contains("--branch: there is no branch `nowhere`"));
-    assert!(refused(&picket(
-        &url,
-        &["import", "members", &ok_file, "--branch", "north", "--map", "salary"]
-    ))
+    assert!(refused(
+        &picket()
+            .args(["import", "members", &ok_file, "--branch", "north", "--map", "salary"])
+            .database(&url)
+            .run()
+    )
     .contains("--map"));
-    assert!(refused(&picket(
-        &url,
-        &["import", "members", "/no/such.csv", "--branch", "north"]
-    ))
+    assert!(refused(
+        &picket()
+            .args(["import", "members", "/no/such.csv", "--branch", "north"])
+            .database(&url)
+            .run()
+    )
     .contains("cannot read /no/such.csv"));
-    assert!(refused(&picket(
-        &url,
-        &["team", "add", "--branch", "north", "--name", "duty"]
-    ))
+    assert!(refused(
+        &picket()
+            .args(["team", "add", "--branch", "north", "--name", "duty"])
+            .database(&url)
+            .run()
+    )
     .contains("already has a team called `duty`"));
-    assert!(refused(&picket(
-        &url,
-        &[
-            "team",
-            "reps",
-            "--branch",
-            "north",
-            "--email",
-            "x@example.org",
-            "--team",
-            "Duty"
-        ]
-    ))
+    assert!(refused(
+        &picket()
+            .args([
+                "team",
+                "reps",
+                "--branch",
+                "north",
+                "--email",
+                "x@example.org",
+                "--team",
+                "Duty"
+            ])
+            .database(&url)
+            .run()
+    )
     .contains("no user has the address"));
     assert!(names(&url).await.is_empty());
 }

@@ -2,6 +2,7 @@
 //! API, and erasure: typed confirmation, every personal field gone from the row, counts kept,
 //! the member signed out and unable to sign in again.
 
+use crate::support::sign_in_by_link;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_store::{Branch, PageRequest};
@@ -29,40 +30,6 @@ async fn member(
         .id
 }
 
-/// Asks for a link for `email` and signs in with it; returns the member's client.
-async fn sign_in_by_link(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = app.client();
-    let before = app.mailer.sent().len();
-    let csrf = app.csrf_token(&client, "/northfield/me/login").await;
-    let r = client
-        .post(app.url("/northfield/me/login"))
-        .form(&[("csrf_token", csrf.as_str()), ("email", email)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let sent = app
-        .mailer
-        .wait_for(before + 1, Duration::from_secs(10))
-        .await;
-    let text = &sent[before].text;
-    let start = text.find("token=").unwrap() + 6;
-    let token = text[start..].split_whitespace().next().unwrap().to_string();
-    let page = client
-        .get(app.url(&format!("/login/link?token={token}")))
-        .body_text()
-        .await;
-    let csrf = extract_csrf(&page).expect("confirmation form");
-    let r = client
-        .post(app.url("/login/link"))
-        .form(&[("csrf_token", csrf.as_str()), ("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    client
-}
-
 #[tokio::test]
 async fn organisers_export_and_erase_and_the_member_is_gone() {
     let app = TestApp::spawn().await;
@@ -86,7 +53,7 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     )
     .await;
     let bo = member(&app, &branch, team.id, "N501", "Bo Lind", "bo@example.org").await;
-    let member_client = sign_in_by_link(&app, "ana@example.org").await;
+    let member_client = sign_in_by_link(&app, "northfield", "ana@example.org").await;
     assert_eq!(
         member_client
             .get(app.url("/northfield/me"))
@@ -356,7 +323,7 @@ async fn the_api_gives_a_member_their_data_and_erases_by_confirmation() {
         .await
         .unwrap();
     let cy = member(&app, &branch, team.id, "N600", "Cy Moss", "cy@example.org").await;
-    sign_in_by_link(&app, "cy@example.org").await;
+    sign_in_by_link(&app, "northfield", "cy@example.org").await;
     let token = app.api_token("cy@example.org").await;
     let api = reqwest::Client::new();
     let r = api

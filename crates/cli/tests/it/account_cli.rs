@@ -2,50 +2,18 @@
 //! this run selects: tokens get an expiry and stop working when revoked; a new password ends
 //! every session of the account; everything is audited.
 
+use crate::support::picket;
 use picket_store::prelude::*;
 use picket_store::PageRequest;
+use picket_test_support::cli::{ok, text};
 use picket_test_support::db::fresh_url;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn picket(args: &[&str], url: &str, stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
-    cmd.args(args)
-        .env_remove("PICKET_CONFIG")
-        .env("PICKET_DATABASE_URL", url)
-        .env("PICKET_SECURITY__ARGON2_MEMORY_KIB", "8192")
-        .env("PICKET_SECURITY__ARGON2_ITERATIONS", "1")
-        .env("PICKET_MAIL__KIND", "memory")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run picket");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().expect("picket output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    text(&out.stdout)
-}
 
 #[tokio::test]
 async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
     let (url, _dir) = fresh_url().await;
-    ok(&picket(&["migrate"], &url, None));
-    ok(&picket(
-        &[
+    ok(&picket().args(["migrate"]).database(&url).run());
+    ok(&picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -54,12 +22,11 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
             "Northfield",
             "--division",
             "england-and-wales",
-        ],
-        &url,
-        None,
-    ));
-    ok(&picket(
-        &[
+        ])
+        .database(&url)
+        .run());
+    ok(&picket()
+        .args([
             "user",
             "add",
             "--email",
@@ -69,10 +36,10 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
             "--role",
             "organiser",
             "--password-stdin",
-        ],
-        &url,
-        Some("a long enough password\n"),
-    ));
+        ])
+        .database(&url)
+        .stdin("a long enough password\n")
+        .run());
     let store = match picket_test_support::test_backend() {
         picket_store::Backend::Sqlite => picket_store_sqlite::connect(&url, 2).await.unwrap(),
         picket_store::Backend::Postgres => picket_store_postgres::connect(&url, 2).await.unwrap(),
@@ -89,8 +56,8 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
     };
 
     // Tokens: with and without an expiry; a bad expiry is the caller's mistake.
-    let expiring = picket(
-        &[
+    let expiring = picket()
+        .args([
             "token",
             "create",
             "--email",
@@ -99,10 +66,9 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
             "laptop",
             "--expires-days",
             "30",
-        ],
-        &url,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     let expiring_secret = ok(&expiring).trim().to_string();
     let until = (now + chrono::Duration::days(30))
         .format("%-d %B %Y")
@@ -112,23 +78,22 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
         "{}",
         text(&expiring.stderr)
     );
-    let forever_secret = ok(&picket(
-        &[
+    let forever_secret = ok(&picket()
+        .args([
             "token",
             "create",
             "--email",
             "dana@example.org",
             "--name",
             "website",
-        ],
-        &url,
-        None,
-    ))
+        ])
+        .database(&url)
+        .run())
     .trim()
     .to_string();
     for bad in ["0", "5000"] {
-        let out = picket(
-            &[
+        let out = picket()
+            .args([
                 "token",
                 "create",
                 "--email",
@@ -137,20 +102,18 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
                 "x",
                 "--expires-days",
                 bad,
-            ],
-            &url,
-            None,
-        );
+            ])
+            .database(&url)
+            .run();
         assert_eq!(out.status.code(), Some(2), "--expires-days {bad}");
         assert!(text(&out.stderr).contains("--expires-days"));
     }
     assert!(works(expiring_secret.clone()).await && works(forever_secret.clone()).await);
 
-    let list = ok(&picket(
-        &["token", "list", "--email", "dana@example.org"],
-        &url,
-        None,
-    ));
+    let list = ok(&picket()
+        .args(["token", "list", "--email", "dana@example.org"])
+        .database(&url)
+        .run());
     let rows: Vec<Vec<&str>> = list
         .lines()
         .skip(1)
@@ -169,22 +132,27 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
     assert_eq!(website[4], "never");
     let id = laptop[0].to_string();
 
-    let revoked = ok(&picket(&["token", "revoke", "--id", &id], &url, None));
+    let revoked = ok(&picket()
+        .args(["token", "revoke", "--id", &id])
+        .database(&url)
+        .run());
     assert!(revoked.contains("revoked token") && revoked.contains("laptop"));
     assert!(
         !works(expiring_secret).await,
         "a revoked token no longer works"
     );
     assert!(works(forever_secret).await);
-    let list = ok(&picket(
-        &["token", "list", "--email", "dana@example.org"],
-        &url,
-        None,
-    ));
+    let list = ok(&picket()
+        .args(["token", "list", "--email", "dana@example.org"])
+        .database(&url)
+        .run());
     assert!(list
         .lines()
         .any(|l| l.starts_with(&format!("{id}\t")) && l.ends_with("revoked")));
-    let missing = picket(&["token", "revoke", "--id", "99999"], &url, None);
+    let missing = picket()
+        .args(["token", "revoke", "--id", "99999"])
+        .database(&url)
+        .run();
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("--id"));
 
@@ -194,30 +162,30 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
     for session in ["laptop-session", "phone-session"] {
         store.create_session(session, user.id, later).await.unwrap();
     }
-    let short = picket(
-        &[
+    let short = picket()
+        .args([
             "user",
             "password",
             "--email",
             "dana@example.org",
             "--password-stdin",
-        ],
-        &url,
-        Some("short\n"),
-    );
+        ])
+        .database(&url)
+        .stdin("short\n")
+        .run();
     assert_eq!(short.status.code(), Some(2));
     assert!(store.session_user("laptop-session", now).await.is_ok());
-    let changed = ok(&picket(
-        &[
+    let changed = ok(&picket()
+        .args([
             "user",
             "password",
             "--email",
             "dana@example.org",
             "--password-stdin",
-        ],
-        &url,
-        Some("an entirely new password\n"),
-    ));
+        ])
+        .database(&url)
+        .stdin("an entirely new password\n")
+        .run());
     assert!(changed.contains("2 sessions ended"), "{changed}");
     assert!(store.session_user("laptop-session", now).await.is_err());
     let hash = store
@@ -229,28 +197,27 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
     let hasher = picket_web::passwords::PasswordHasher::new(8 * 1024, 1);
     assert!(hasher.verify("an entirely new password", Some(&hash)).await);
     assert!(!hasher.verify("a long enough password", Some(&hash)).await);
-    let nobody = picket(
-        &[
+    let nobody = picket()
+        .args([
             "user",
             "password",
             "--email",
             "nobody@example.org",
             "--password-stdin",
-        ],
-        &url,
-        Some("an entirely new password\n"),
-    );
+        ])
+        .database(&url)
+        .stdin("an entirely new password\n")
+        .run();
     assert_eq!(nobody.status.code(), Some(2));
 
     store
         .create_session("tablet-session", user.id, later)
         .await
         .unwrap();
-    let ended = ok(&picket(
-        &["user", "end-sessions", "--email", "dana@example.org"],
-        &url,
-        None,
-    ));
+    let ended = ok(&picket()
+        .args(["user", "end-sessions", "--email", "dana@example.org"])
+        .database(&url)
+        .run());
     assert!(ended.contains("1 session ended"), "{ended}");
     assert!(store.session_user("tablet-session", now).await.is_err());
 

@@ -4,11 +4,12 @@
 //! notice deadline each with its working, and a form with a wrong field comes back with the
 //! message and everything typed.
 
+use crate::support::picket;
 use fantoccini::{Client, Locator};
 use picket_test_support::db::fresh_url;
 use picket_test_support::Browser;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 /// `picket demo` on a fresh database; stopped when dropped.
 struct Demo {
@@ -25,7 +26,7 @@ impl Drop for Demo {
 }
 
 fn demo(database_url: &str) -> Demo {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_picket"))
+    let mut child = picket()
         .args([
             "demo",
             "--addr",
@@ -33,7 +34,7 @@ fn demo(database_url: &str) -> Demo {
             "--database-url",
             database_url,
         ])
-        .env_remove("PICKET_DATABASE_URL")
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

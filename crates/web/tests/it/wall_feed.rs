@@ -1,8 +1,7 @@
 //! The wall's Atom feed over HTTP, checked by a real feed parser and RFC 4287's rules: the
 //! newest fifty approved messages, newest first, as plain text, with no email anywhere.
 
-mod support;
-
+use crate::support;
 use picket_domain::wall::WallSubmission;
 use picket_domain::{Role, WallMessageId};
 use picket_test_support::{BodyText, TestApp};

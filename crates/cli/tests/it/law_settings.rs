@@ -3,40 +3,18 @@
 //! `--config` or `PICKET_*` variables), each override reported with its recorded reason; and
 //! further one-offs from `--holidays-file`, whose errors name that option.
 
+use crate::support::{picket, refused_naming as refused};
 use serde_json::{json, Value};
 use std::io::Write as _;
-use std::process::{Command, Output};
-
-/// Runs `picket` with `args` and the extra environment `env`, away from other settings.
-fn picket(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
-    cmd.args(args)
-        .env_remove("PICKET_CONFIG")
-        .env_remove("PICKET_DATABASE_URL");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run picket")
-}
 
 fn json(args: &[&str], env: &[(&str, &str)]) -> Value {
-    let out = picket(args, env);
+    let out = picket().args(args).envs(env).run();
     assert!(
         out.status.success(),
         "picket {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
-
-/// Runs `picket` expecting exit code 2 with a message that names `option`.
-fn refused(args: &[&str], option: &str) -> String {
-    let out = picket(args, &[]);
-    assert_eq!(out.status.code(), Some(2), "picket {args:?} should exit 2");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(err.starts_with("error: ") && err.contains(option), "{err}");
-    assert!(out.stdout.is_empty(), "nothing on stdout when refused");
-    err
 }
 
 /// A settings file with these contents.
@@ -155,10 +133,9 @@ fn law_overrides_from_a_file_change_the_ballot_answer_and_say_why() {
         .contains("giving the reason: E-balloting regulations commenced")));
 
     // The text answer says so too.
-    let text = picket(
-        &[&["--config", path], &ballot[..ballot.len() - 1]].concat(),
-        &[],
-    );
+    let text = picket()
+        .args([&["--config", path], &ballot[..ballot.len() - 1]].concat())
+        .run();
     assert!(text.status.success());
     assert!(String::from_utf8_lossy(&text.stdout).contains("E-balloting regulations commenced"));
 }
@@ -226,16 +203,16 @@ fn law_overrides_from_the_environment_change_the_mandate_and_the_notice() {
 
 #[test]
 fn bad_law_settings_exit_2_naming_the_setting() {
-    let out = picket(
-        &[
+    let out = picket()
+        .args([
             "notice",
             "--nation",
             "england",
             "--action-starts",
             "2027-06-14",
-        ],
-        &[("PICKET_LAW__NI_MANDATE_WEEKS__VALUE", "6")],
-    );
+        ])
+        .env("PICKET_LAW__NI_MANDATE_WEEKS__VALUE", "6")
+        .run();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -244,8 +221,8 @@ fn bad_law_settings_exit_2_naming_the_setting() {
     );
 
     let file = config("[law.ni_mandate_weeks]\nvalue = 500\nreason = \"typo\"\n");
-    let out = picket(
-        &[
+    let out = picket()
+        .args([
             "--config",
             file.path().to_str().unwrap(),
             "holidays",
@@ -253,9 +230,8 @@ fn bad_law_settings_exit_2_naming_the_setting() {
             "scotland",
             "--year",
             "2027",
-        ],
-        &[],
-    );
+        ])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ni_mandate_weeks"), "{err}");

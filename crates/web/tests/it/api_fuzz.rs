@@ -22,19 +22,13 @@
 //! Python in `PICKET_TOOLS_PYTHON`; a missing schemathesis fails the test, it is never
 //! skipped.
 
-#[expect(
-    dead_code,
-    reason = "this binary runs schemathesis, not the document validators"
-)]
-mod support;
-
+use crate::support;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
 use std::path::Path;
 
-#[path = "api_fuzz/config.rs"]
 mod config;
 
 use config::{config, Run, Seeded};

@@ -3,8 +3,7 @@
 //! link-preview tags, the poster with its QR code; caching with ETags; nothing about members;
 //! live counters by Server-Sent Events; 404 for a dispute still being prepared.
 
-mod support;
-
+use crate::support;
 use chrono::{Duration, NaiveDate, Utc};
 use futures::StreamExt;
 use picket_domain::disputes::{

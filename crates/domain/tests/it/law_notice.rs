@@ -1,14 +1,11 @@
 //! Notice of action, action checks, picketing, the protected period and the agency ban.
 
+use crate::support::{d, seeds_ballot};
 use chrono::NaiveDate;
 use picket_domain::law::{
     action_check, agency_supply_ban, notice_deadline, picketing_rules, protected_period, regimes,
     ActionPlan, ActionWarningCode, BallotInput, Jurisdiction, LawOverrides, Nation, Override,
 };
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
 
 fn none() -> LawOverrides {
     LawOverrides::default()
@@ -99,21 +96,6 @@ fn era25_notice_by_agreement_override() {
     assert!(err
         .to_string()
         .starts_with("action_starts: 2101-01-03 is outside"));
-}
-
-fn seeds_ballot() -> BallotInput {
-    BallotInput {
-        nation: Nation::England,
-        opened: d(2023, 8, 7),
-        closed: d(2023, 8, 31),
-        entitled: 19,
-        cast: 15,
-        yes: 15,
-        no: 0,
-        spoiled: 0,
-        ips: None,
-        welsh_devolved_authority: false,
-    }
 }
 
 fn plan(from: NaiveDate, to: NaiveDate, notice: Option<NaiveDate>) -> ActionPlan {

@@ -1,61 +1,21 @@
 //! The calendar and law commands, run as the real `picket` binary: the JSON field names
 //! other tools script against, the figures, and exit code 2 naming the option on bad input.
 
+use crate::support::{picket, refused_naming as refused};
+use picket_test_support::cli::text;
 use serde_json::{json, Value};
-use std::process::{Command, Output};
-
-/// Runs `picket` with `args`, away from any settings in the environment.
-fn picket(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_picket"))
-        .args(args)
-        .env_remove("PICKET_CONFIG")
-        .env_remove("PICKET_DATABASE_URL")
-        .output()
-        .expect("run picket")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// Runs `picket … --json`, expecting success, and parses the answer.
 fn picket_json(args: &[&str]) -> Value {
     let mut args = args.to_vec();
     args.push("--json");
-    let out = picket(&args);
+    let out = picket().args(&args).run();
     assert!(
         out.status.success(),
         "picket {args:?} failed: {}",
-        stderr(&out)
+        text(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
-
-/// Runs `picket` expecting exit code 2 with a message that names `option`.
-fn refused(args: &[&str], option: &str) -> String {
-    let out = picket(args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "picket {args:?} should exit 2; stdout: {} stderr: {}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let err = stderr(&out);
-    assert!(
-        err.starts_with("error: "),
-        "picket {args:?}: message should start with `error: `: {err}"
-    );
-    assert!(
-        err.contains(option),
-        "picket {args:?}: message should name {option}: {err}"
-    );
-    assert!(stdout(&out).is_empty(), "nothing on stdout when refused");
-    err
 }
 
 fn sorted_keys(v: &Value) -> Vec<&str> {
@@ -139,19 +99,21 @@ fn holidays_json_lists_the_year_with_stable_fields() {
 
 #[test]
 fn holidays_text_is_readable() {
-    let out = picket(&[
-        "holidays",
-        "--division",
-        "england-and-wales",
-        "--year",
-        "2024",
-    ]);
+    let out = picket()
+        .args([
+            "holidays",
+            "--division",
+            "england-and-wales",
+            "--year",
+            "2024",
+        ])
+        .run();
     assert!(out.status.success());
-    let text = stdout(&out);
-    assert!(text.starts_with("Bank holidays in England and Wales, 2024"));
-    assert!(text.contains("2024-05-27 (Monday)     Spring bank holiday"));
-    assert!(text.contains("8 bank holidays."));
-    assert!(text.ends_with("Picket informs; it is not legal advice.\n"));
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("Bank holidays in England and Wales, 2024"));
+    assert!(shown.contains("2024-05-27 (Monday)     Spring bank holiday"));
+    assert!(shown.contains("8 bank holidays."));
+    assert!(shown.ends_with("Picket informs; it is not legal advice.\n"));
 }
 
 #[test]
@@ -191,23 +153,25 @@ fn working_days_json_counts_both_ends_and_lists_exclusions() {
 
 #[test]
 fn working_days_text_shows_the_sum() {
-    let out = picket(&[
-        "working-days",
-        "--division",
-        "england-and-wales",
-        "--from",
-        "2024-05-13",
-        "--to",
-        "2024-06-01",
-    ]);
+    let out = picket()
+        .args([
+            "working-days",
+            "--division",
+            "england-and-wales",
+            "--from",
+            "2024-05-13",
+            "--to",
+            "2024-06-01",
+        ])
+        .run();
     assert!(out.status.success());
-    let text = stdout(&out);
-    assert!(text.contains("both included: 14"));
-    assert!(text.contains(
+    let shown = text(&out.stdout);
+    assert!(shown.contains("both included: 14"));
+    assert!(shown.contains(
         "20 days, less 5 weekend days, less 1 bank holiday on a weekday = 14 working days"
     ));
-    assert!(text.contains("2024-05-27 (Monday)     Spring bank holiday"));
-    assert!(text.ends_with("Picket informs; it is not legal advice.\n"));
+    assert!(shown.contains("2024-05-27 (Monday)     Spring bank holiday"));
+    assert!(shown.ends_with("Picket informs; it is not legal advice.\n"));
 }
 
 #[test]
@@ -309,9 +273,9 @@ fn ballot_check_reports_ambiguous_months_and_failed_thresholds() {
 
 #[test]
 fn ballot_check_text_shows_the_working() {
-    let out = picket(SEEDS_BALLOT);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
+    let out = picket().args(SEEDS_BALLOT).run();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
     for expected in [
         "Regime: TULRCA 1992 as amended by the Trade Union Act 2016",
         "turnout 78.95%",
@@ -320,15 +284,18 @@ fn ballot_check_text_shows_the_working() {
         "Last day of the mandate: 2024-03-14 (Thursday)",
         "by 2023-08-25 (Friday) (TULRCA 1992 s.226A(1)(a))",
     ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        assert!(
+            shown.contains(expected),
+            "missing {expected:?} in:\n{shown}"
+        );
     }
-    assert!(text.ends_with("\nPicket informs; it is not legal advice.\n"));
+    assert!(shown.ends_with("\nPicket informs; it is not legal advice.\n"));
 
     let args = ballot_with(&[("--cast", "9"), ("--yes", "9")]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let text = stdout(&picket(&args));
-    assert!(text.contains("[NOT MET] Turnout"));
-    assert!(text.contains("NO MANDATE"));
+    let shown = text(&picket().args(&args).run().stdout);
+    assert!(shown.contains("[NOT MET] Turnout"));
+    assert!(shown.contains("NO MANDATE"));
 }
 
 #[test]
@@ -359,16 +326,18 @@ fn notice_json_gives_the_deadline_regime_and_provision() {
     ]);
     assert_eq!(ni["notice_received_by"], "2024-05-06");
 
-    let out = picket(&[
-        "notice",
-        "--nation",
-        "england",
-        "--action-starts",
-        "2024-05-13",
-    ]);
-    let text = stdout(&out);
-    assert!(text.contains("The employer must receive notice by: 2024-04-29 (Monday)"));
-    assert!(text.ends_with("Picket informs; it is not legal advice.\n"));
+    let out = picket()
+        .args([
+            "notice",
+            "--nation",
+            "england",
+            "--action-starts",
+            "2024-05-13",
+        ])
+        .run();
+    let shown = text(&out.stdout);
+    assert!(shown.contains("The employer must receive notice by: 2024-04-29 (Monday)"));
+    assert!(shown.ends_with("Picket informs; it is not legal advice.\n"));
 }
 
 #[test]
@@ -540,9 +509,9 @@ fn help_documents_the_json_fields() {
             &["notice_received_by", "regime", "provision"],
         ),
     ] {
-        let out = picket(args);
+        let out = picket().args(args).run();
         assert!(out.status.success());
-        let help = stdout(&out);
+        let help = text(&out.stdout);
         assert!(help.contains("--json"), "{args:?}");
         for field in fields {
             assert!(help.contains(field), "{args:?} help lacks {field}");

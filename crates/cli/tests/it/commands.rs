@@ -1,43 +1,15 @@
 //! The `picket` binary: help, settings, exit codes, and the admin commands on the backend this
 //! run selects.
 
+use crate::support::picket;
+use picket_test_support::cli::text;
 use picket_test_support::db::fresh_url;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
-
-fn picket(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picket"));
-    cmd.args(args)
-        .env_remove("PICKET_DATABASE_URL")
-        .env_remove("PICKET_CONFIG");
-    cmd.env("PICKET_SECURITY__ARGON2_MEMORY_KIB", "8192")
-        .env("PICKET_SECURITY__ARGON2_ITERATIONS", "1");
-    cmd.env("PICKET_MAIL__KIND", "memory");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run picket");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().expect("picket output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Stdio;
 
 #[test]
 fn help_documents_every_command() {
-    let out = picket(&["--help"], &[], None);
+    let out = picket().args(["--help"]).run();
     assert!(out.status.success());
     let help = text(&out.stdout);
     for command in [
@@ -78,24 +50,20 @@ fn help_documents_every_command() {
         &["retention", "run", "--help"],
         &["team", "add", "--help"],
     ] {
-        let out = picket(sub, &[], None);
+        let out = picket().args(sub).run();
         assert!(out.status.success(), "{sub:?}");
         assert!(text(&out.stdout).contains("Usage:"));
     }
-    let version = picket(&["--version"], &[], None);
+    let version = picket().args(["--version"]).run();
     assert!(text(&version.stdout).starts_with("picket "));
 }
 
 #[test]
 fn print_config_hides_secrets_and_bad_config_exits_2_naming_the_key() {
-    let out = picket(
-        &["print-config"],
-        &[(
-            "PICKET_DATABASE_URL",
-            "postgres://picket:hunter22@db.example/picket",
-        )],
-        None,
-    );
+    let out = picket()
+        .args(["print-config"])
+        .database("postgres://picket:hunter22@db.example/picket")
+        .run();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     assert!(
@@ -107,11 +75,9 @@ fn print_config_hides_secrets_and_bad_config_exits_2_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("picket.toml");
     std::fs::write(&file, "[server]\nrequest_timeout_secs = \"soon\"\n").unwrap();
-    let out = picket(
-        &["--config", file.to_str().unwrap(), "print-config"],
-        &[],
-        None,
-    );
+    let out = picket()
+        .args(["--config", file.to_str().unwrap(), "print-config"])
+        .run();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("request_timeout_secs"),
@@ -119,26 +85,20 @@ fn print_config_hides_secrets_and_bad_config_exits_2_naming_the_key() {
         text(&out.stderr)
     );
 
-    let missing = picket(
-        &["--config", "/nonexistent/picket.toml", "print-config"],
-        &[],
-        None,
-    );
+    let missing = picket()
+        .args(["--config", "/nonexistent/picket.toml", "print-config"])
+        .run();
     assert_eq!(missing.status.code(), Some(2));
-    let unknown = picket(&["serve", "--bogus"], &[], None);
+    let unknown = picket().args(["serve", "--bogus"]).run();
     assert_eq!(unknown.status.code(), Some(2));
 }
 
 #[test]
 fn an_unreachable_database_is_a_clear_failure() {
-    let out = picket(
-        &["migrate"],
-        &[(
-            "PICKET_DATABASE_URL",
-            "postgres://postgres@127.0.0.1:1/picket",
-        )],
-        None,
-    );
+    let out = picket()
+        .args(["migrate"])
+        .database("postgres://postgres@127.0.0.1:1/picket")
+        .run();
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
@@ -150,12 +110,11 @@ fn an_unreachable_database_is_a_clear_failure() {
 #[tokio::test]
 async fn branch_user_and_token_commands() {
     let (url, _dir) = fresh_url().await;
-    let env = [("PICKET_DATABASE_URL", url.as_str())];
-    let out = picket(&["migrate"], &env, None);
+    let out = picket().args(["migrate"]).database(&url).run();
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let reserved = picket(
-        &[
+    let reserved = picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -164,18 +123,17 @@ async fn branch_user_and_token_commands() {
             "X",
             "--division",
             "scotland",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(reserved.status.code(), Some(2));
     assert!(
         text(&reserved.stderr).contains("reserved"),
         "{}",
         text(&reserved.stderr)
     );
-    let bad_division = picket(
-        &[
+    let bad_division = picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -184,15 +142,14 @@ async fn branch_user_and_token_commands() {
             "X",
             "--division",
             "wales",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(bad_division.status.code(), Some(2));
     assert!(text(&bad_division.stderr).contains("--division"));
 
-    let ok = picket(
-        &[
+    let ok = picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -201,13 +158,12 @@ async fn branch_user_and_token_commands() {
             "Northfield Branch",
             "--division",
             "england-and-wales",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert!(ok.status.success(), "{}", text(&ok.stderr));
-    let again = picket(
-        &[
+    let again = picket()
+        .args([
             "branch",
             "add",
             "--slug",
@@ -216,15 +172,14 @@ async fn branch_user_and_token_commands() {
             "Again",
             "--division",
             "scotland",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("already exists"));
 
-    let short = picket(
-        &[
+    let short = picket()
+        .args([
             "user",
             "add",
             "--email",
@@ -234,18 +189,18 @@ async fn branch_user_and_token_commands() {
             "--role",
             "organiser",
             "--password-stdin",
-        ],
-        &env,
-        Some("short\n"),
-    );
+        ])
+        .database(&url)
+        .stdin("short\n")
+        .run();
     assert_eq!(short.status.code(), Some(2));
     assert!(
         text(&short.stderr).contains("--password"),
         "{}",
         text(&short.stderr)
     );
-    let no_branch = picket(
-        &[
+    let no_branch = picket()
+        .args([
             "user",
             "add",
             "--email",
@@ -255,13 +210,12 @@ async fn branch_user_and_token_commands() {
             "--role",
             "rep",
             "--no-password",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(no_branch.status.code(), Some(2));
-    let bad_role = picket(
-        &[
+    let bad_role = picket()
+        .args([
             "user",
             "add",
             "--email",
@@ -271,15 +225,14 @@ async fn branch_user_and_token_commands() {
             "--role",
             "chair",
             "--no-password",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(bad_role.status.code(), Some(2));
     assert!(text(&bad_role.stderr).contains("--role"));
 
-    let added = picket(
-        &[
+    let added = picket()
+        .args([
             "user",
             "add",
             "--email",
@@ -291,43 +244,41 @@ async fn branch_user_and_token_commands() {
             "--name",
             "Dana Whitlock",
             "--password-stdin",
-        ],
-        &env,
-        Some("a long enough password\n"),
-    );
+        ])
+        .database(&url)
+        .stdin("a long enough password\n")
+        .run();
     assert!(added.status.success(), "{}", text(&added.stderr));
     assert!(text(&added.stdout).contains("added dana@example.org in northfield as organiser"));
 
-    let token = picket(
-        &[
+    let token = picket()
+        .args([
             "token",
             "create",
             "--email",
             "dana@example.org",
             "--name",
             "laptop",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert!(token.status.success(), "{}", text(&token.stderr));
     let secret = text(&token.stdout).trim().to_string();
     assert!(
         secret.starts_with("picket_") && secret.len() > 40,
         "{secret}"
     );
-    let nobody = picket(
-        &[
+    let nobody = picket()
+        .args([
             "token",
             "create",
             "--email",
             "nobody@example.org",
             "--name",
             "x",
-        ],
-        &env,
-        None,
-    );
+        ])
+        .database(&url)
+        .run();
     assert_eq!(nobody.status.code(), Some(2));
 
     // The token works against a server on the same database.
@@ -345,9 +296,9 @@ async fn branch_user_and_token_commands() {
 
 #[test]
 fn demo_serves_a_seeded_branch_and_prints_the_logins() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_picket"))
+    let mut child = picket()
         .args(["demo", "--addr", "127.0.0.1:0"])
-        .env_remove("PICKET_DATABASE_URL")
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,30 +1,11 @@
 //! Ballot assessment under each regime, on both sides of each change in the law.
 
+use crate::support::{d, seeds_ballot};
 use chrono::NaiveDate;
 use picket_domain::law::{
     assess_ballot, BallotAssessment, BallotInput, IpsCategory, LawError, LawOverrides, Nation,
     Override,
 };
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// The seeds' first ballot: 100% Yes on a 78.95% turnout, result notified Fri 1 Sep 2023.
-fn seeds_ballot() -> BallotInput {
-    BallotInput {
-        nation: Nation::England,
-        opened: d(2023, 8, 7),
-        closed: d(2023, 8, 31),
-        entitled: 19,
-        cast: 15,
-        yes: 15,
-        no: 0,
-        spoiled: 0,
-        ips: None,
-        welsh_devolved_authority: false,
-    }
-}
 
 /// 100 entitled, `cast` voted, `yes` Yes and the rest No.
 fn ballot(nation: Nation, opened: NaiveDate, cast: u32, yes: u32) -> BallotInput {

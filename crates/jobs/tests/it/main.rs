@@ -1,0 +1,3 @@
+//! picket-jobs' integration tests, built as one binary.
+
+mod worker;

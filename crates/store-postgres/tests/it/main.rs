@@ -1,0 +1,3 @@
+//! picket-store-postgres' integration tests, built as one binary.
+
+mod events;

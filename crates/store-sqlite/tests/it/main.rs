@@ -1,0 +1,3 @@
+//! picket-store-sqlite's integration tests, built as one binary.
+
+mod durability;
