@@ -43,7 +43,7 @@ pub use member_access::MemberAccessStore;
 pub use members::MemberStore;
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
-pub use retention::RetentionStore;
+pub use retention::{RetentionStore, RetentionWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -110,6 +110,6 @@ pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditStore, DisputeStore,
         EventStore, MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites,
-        RetentionStore, Store, UnitOfWork, WallStore, WallWrites,
+        RetentionStore, RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
     };
 }

@@ -26,6 +26,7 @@
 use crate::auth::AuthWrites;
 use crate::events::StoreEvent;
 use crate::pickets::PicketWrites;
+use crate::retention::RetentionWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -33,7 +34,7 @@ use picket_domain::OutboxJobId;
 
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
-pub trait UnitOfWork: AuthWrites + PicketWrites + WallWrites + Send {
+pub trait UnitOfWork: AuthWrites + PicketWrites + RetentionWrites + WallWrites + Send {
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;
     /// Queues an email, committed with the change; a repeated `idempotency_key` is ignored and

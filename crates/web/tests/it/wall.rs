@@ -414,6 +414,19 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
     );
 }
 
+/// The details of the audited retention runs, newest first.
+async fn retention_runs(app: &TestApp) -> Vec<Option<String>> {
+    app.store()
+        .audit_entries(None, PageRequest::new(1, 100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|e| e.action == "retention.run")
+        .map(|e| e.detail)
+        .collect()
+}
+
 #[tokio::test]
 async fn retention_purges_rejected_posts_past_retention_only() {
     let app = TestApp::spawn_with(|s| {
@@ -459,6 +472,13 @@ async fn retention_purges_rejected_posts_past_retention_only() {
         [ids[0]],
         "pending posts stay"
     );
+    // Of the runs that took the rejected post, the real one is audited, the dry one not.
+    let took_it = retention_runs(&app)
+        .await
+        .into_iter()
+        .filter(|d| d.as_deref().is_some_and(|d| d.contains("wall_rejected=1")))
+        .count();
+    assert_eq!(took_it, 1);
 }
 
 #[tokio::test]
