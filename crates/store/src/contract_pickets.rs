@@ -32,9 +32,8 @@ async fn update(
     place: &PicketPlace,
 ) -> StoreResult<()> {
     let mut w = store.begin().await?;
-    let out = w.update_picket_location(branch, dispute, id, place).await?;
-    w.commit().await?;
-    Ok(out)
+    w.update_picket_location(branch, dispute, id, place).await?;
+    w.commit().await
 }
 
 async fn delete(
@@ -44,9 +43,8 @@ async fn delete(
     id: PicketLocationId,
 ) -> StoreResult<()> {
     let mut w = store.begin().await?;
-    let out = w.delete_picket_location(branch, dispute, id).await?;
-    w.commit().await?;
-    Ok(out)
+    w.delete_picket_location(branch, dispute, id).await?;
+    w.commit().await
 }
 
 /// Locations are added, listed in order, changed and deleted within their dispute; another

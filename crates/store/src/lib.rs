@@ -13,6 +13,7 @@ mod contract_auth;
 mod contract_dispute_edits;
 mod contract_disputes;
 mod contract_member_access;
+mod contract_member_scoping;
 mod contract_members;
 mod contract_pickets;
 mod contract_retention;
@@ -39,8 +40,8 @@ pub use directory::{DirectoryStore, NewBranchUser};
 pub use dispute_edits::DisputeEditStore;
 pub use disputes::DisputeStore;
 pub use events::{EventStore, StoreEvent};
-pub use member_access::MemberAccessStore;
-pub use members::MemberStore;
+pub use member_access::{MemberAccessStore, MemberAccessWrites};
+pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::RetentionStore;
@@ -109,7 +110,7 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        Store, UnitOfWork, WallStore,
+        MemberAccessStore, MemberAccessWrites, MemberStore, MemberWrites, OutboxStore, PicketStore,
+        PicketWrites, RetentionStore, Store, UnitOfWork, WallStore,
     };
 }

@@ -24,6 +24,8 @@
 //! one key is sent once.
 
 use crate::events::StoreEvent;
+use crate::member_access::MemberAccessWrites;
+use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -31,7 +33,7 @@ use picket_domain::OutboxJobId;
 
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
-pub trait UnitOfWork: PicketWrites + Send {
+pub trait UnitOfWork: PicketWrites + MemberWrites + MemberAccessWrites + Send {
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;
     /// Queues an email, committed with the change; a repeated `idempotency_key` is ignored and

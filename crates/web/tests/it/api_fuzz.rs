@@ -25,6 +25,7 @@
 use crate::support;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
+use picket_store::contract::member_writes;
 use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -62,8 +63,7 @@ async fn seed(app: &TestApp) -> Seeded {
     let store = app.store();
 
     // Members, one of them the organiser's own record (for `/me/data`).
-    let team = store
-        .create_team(north.id, "Duty team", Some("Civic Centre"))
+    let team = member_writes::create_team(&*store, north.id, "Duty team", Some("Civic Centre"))
         .await
         .unwrap();
     let mut members = Vec::new();
@@ -82,15 +82,13 @@ async fn seed(app: &TestApp) -> Seeded {
         details.job_title = Some("Social worker".into());
         details.employer = Some("Northfield Council".into());
         details.daily_pay_pence = Some(11_250);
-        let m = store
-            .create_member(north.id, &details, Some(team.id))
+        let m = member_writes::create_member(&*store, north.id, &details, Some(team.id))
             .await
             .unwrap();
         members.push(m.id);
     }
     let org = store.user_by_email("org@example.org").await.unwrap();
-    store
-        .link_member_user(north.id, members[0], Some(org.id))
+    member_writes::link_member_user(&*store, north.id, members[0], Some(org.id))
         .await
         .unwrap();
     let erase_target = *members.last().unwrap();
@@ -237,9 +235,9 @@ async fn seed(app: &TestApp) -> Seeded {
     let s = |v: i64| v.to_string();
     let dispute_only = |op| (op, vec![("id", s(dispute))]);
     let paths = vec![
-        ("getMember", vec![("id", s(members[1]))]),
-        ("getMemberSubjectAccess", vec![("id", s(members[2]))]),
-        ("eraseMember", vec![("id", s(erase_target))]),
+        ("getMember", vec![("id", s(members[1].0))]),
+        ("getMemberSubjectAccess", vec![("id", s(members[2].0))]),
+        ("eraseMember", vec![("id", s(erase_target.0))]),
         ("moderateWall", vec![("id", s(wall[0]))]),
         ("postWall", vec![]),
         ("createDispute", vec![]),
