@@ -458,7 +458,7 @@ impl MemberAccessWrites for SqlWork {
         .await?
         .ok_or(StoreError::NotFound)?;
         let email: Option<String> = member.try_get("email")?;
-        let user: Option<i64> = member.try_get("user_id")?;
+        let user = member.try_get::<Option<i64>, _>("user_id")?.map(UserId);
         let number: String = member.try_get("membership_number")?;
         let placeholder = erased_number_placeholder(&erasure.number_key, branch, &number);
         let mut report = ErasureReport::default();
@@ -501,28 +501,32 @@ impl MemberAccessWrites for SqlWork {
         .execute(&mut *conn)
         .await?;
         if let Some(user) = user {
-            report.account = Some(UserId(user));
-            report.sessions =
-                delete_rows(&mut *conn, "DELETE FROM sessions WHERE user_id = $1", user).await?;
+            report.account = Some(user);
+            report.sessions = delete_rows(
+                &mut *conn,
+                "DELETE FROM sessions WHERE user_id = $1",
+                user.0,
+            )
+            .await?;
             report.api_tokens = delete_rows(
                 &mut *conn,
                 "DELETE FROM api_tokens WHERE user_id = $1",
-                user,
+                user.0,
             )
             .await?;
             sqlx::query("DELETE FROM rep_teams WHERE user_id = $1 AND branch_id = $2")
-                .bind(user)
+                .bind(user.0)
                 .bind(branch.0)
                 .execute(&mut *conn)
                 .await?;
             sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND branch_id = $2")
-                .bind(user)
+                .bind(user.0)
                 .bind(branch.0)
                 .execute(&mut *conn)
                 .await?;
             let elsewhere: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
-                    .bind(user)
+                    .bind(user.0)
                     .fetch_one(&mut *conn)
                     .await?;
             if elsewhere == 0 {
@@ -531,9 +535,9 @@ impl MemberAccessWrites for SqlWork {
                 sqlx::query(
                     "UPDATE users SET email = $1, display_name = $2, password_hash = NULL WHERE id = $3",
                 )
-                .bind(erased_account_email(UserId(user)))
+                .bind(erased_account_email(user))
                 .bind(erased_name(id))
-                .bind(user)
+                .bind(user.0)
                 .execute(&mut *conn)
                 .await?;
             }
