@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, EventKind, Named};
 use picket_domain::law::LawError;
 use picket_domain::text::{self, TextError, TextKind};
-use picket_domain::Nation;
+use picket_domain::{BallotId, Nation};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
 use serde::{Deserialize, Deserializer};
 
@@ -390,7 +390,7 @@ impl PeriodInput {
         }
         let ballot_id = match self.ballot_id.trim() {
             "" => None,
-            s => Some(s.parse::<i64>().map_err(|_| {
+            s => Some(s.parse::<BallotId>().map_err(|_| {
                 AppError::invalid("ballot_id", format!("ballot_id: `{s}` is not a ballot"))
             })?),
         };

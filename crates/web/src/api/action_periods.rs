@@ -6,7 +6,7 @@
 use super::caller::{Member, Organiser, Rep};
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, ParticipationInput, Record};
+use crate::disputes::edits::{self, Item, ParticipationInput};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, PeriodView};
 use crate::disputes::PeriodInput;
@@ -15,13 +15,13 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use picket_domain::BranchId;
+use picket_domain::{BranchId, DisputeId, ParticipationId, PeriodId};
 
 async fn period_view(
     state: &AppState,
     branch: BranchId,
-    dispute: i64,
-    period: i64,
+    dispute: DisputeId,
+    period: PeriodId,
 ) -> AppResult<PeriodView> {
     let today = chrono::Utc::now().date_naive();
     assemble(state, branch, dispute, today, false)
@@ -42,7 +42,7 @@ async fn period_view(
 pub async fn periods(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<PeriodView>>> {
     let today = chrono::Utc::now().date_naive();
     Ok(Json(
@@ -62,7 +62,7 @@ pub async fn periods(
 pub async fn create_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<PeriodInput>,
 ) -> AppResult<(StatusCode, Json<PeriodView>)> {
     let period = ops::add_period(&state, &c.actor(), id, &body).await?;
@@ -81,7 +81,7 @@ pub async fn create_period(
 pub async fn update_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
     ApiJson(body): ApiJson<PeriodInput>,
 ) -> AppResult<Json<PeriodView>> {
     edits::update_period(&state, &c.actor(), id, period, &body).await?;
@@ -97,9 +97,9 @@ pub async fn update_period(
 pub async fn delete_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Period, period).await?;
+    edits::delete(&state, &c.actor(), id, Item::Period(period)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,7 +114,7 @@ pub async fn delete_period(
 pub async fn mark_holiday(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period, date)): Path<(String, i64, i64, String)>,
+    Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, true).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
@@ -131,7 +131,7 @@ pub async fn mark_holiday(
 pub async fn unmark_holiday(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period, date)): Path<(String, i64, i64, String)>,
+    Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, false).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
@@ -150,7 +150,7 @@ pub async fn unmark_holiday(
 pub async fn record_participation(
     State(state): State<AppState>,
     Rep(c): Rep,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
     ApiJson(body): ApiJson<ParticipationInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
@@ -167,8 +167,8 @@ pub async fn record_participation(
 pub async fn delete_participation(
     State(state): State<AppState>,
     Rep(c): Rep,
-    Path((_slug, id, record)): Path<(String, i64, i64)>,
+    Path((_slug, id, record)): Path<(String, DisputeId, ParticipationId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Participation, record).await?;
+    edits::delete(&state, &c.actor(), id, Item::Participation(record)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@
 use super::caller::{Member, Organiser};
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, BallotView};
 use crate::disputes::{BallotForm, QuestionInput, ResultInput};
@@ -14,15 +14,15 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use picket_domain::BranchId;
+use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, QuestionId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 async fn ballot_view(
     state: &AppState,
     branch: BranchId,
-    dispute: i64,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
 ) -> AppResult<BallotView> {
     let today = chrono::Utc::now().date_naive();
     assemble(state, branch, dispute, today, false)
@@ -41,7 +41,7 @@ async fn ballot_view(
 pub async fn ballots(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<BallotView>>> {
     let today = chrono::Utc::now().date_naive();
     Ok(Json(
@@ -61,7 +61,7 @@ pub async fn ballots(
 pub async fn create_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<BallotForm>,
 ) -> AppResult<(StatusCode, Json<BallotView>)> {
     let ballot = ops::add_ballot(&state, &c.actor(), id, &body).await?;
@@ -81,7 +81,7 @@ pub async fn create_ballot(
 pub async fn update_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, ballot)): Path<(String, i64, i64)>,
+    Path((_slug, id, ballot)): Path<(String, DisputeId, BallotId)>,
     ApiJson(body): ApiJson<BallotForm>,
 ) -> AppResult<Json<BallotView>> {
     edits::update_ballot(&state, &c.actor(), id, ballot, &body).await?;
@@ -98,9 +98,9 @@ pub async fn update_ballot(
 pub async fn delete_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, ballot)): Path<(String, i64, i64)>,
+    Path((_slug, id, ballot)): Path<(String, DisputeId, BallotId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Ballot, ballot).await?;
+    edits::delete(&state, &c.actor(), id, Item::Ballot(ballot)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,13 +114,12 @@ pub async fn delete_ballot(
 pub async fn record_result(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, BallotId)>,
     ApiJson(body): ApiJson<ResultInput>,
 ) -> AppResult<Json<BallotView>> {
-    let ballot = ops::record_result(&state, &c.actor(), id, &body).await?;
-    Ok(Json(
-        ballot_view(&state, c.branch.id, ballot.dispute_id, id).await?,
-    ))
+    let dispute = state.store.ballot_dispute(c.branch.id, id).await?;
+    ops::record_result(&state, &c.actor(), dispute, id, &body).await?;
+    Ok(Json(ballot_view(&state, c.branch.id, dispute, id).await?))
 }
 
 /// Add a survey question with its answer (organisers).
@@ -133,11 +132,12 @@ pub async fn record_result(
 pub async fn add_question(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, BallotId)>,
     ApiJson(body): ApiJson<QuestionInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
+    let dispute = state.store.ballot_dispute(c.branch.id, id).await?;
     Ok(created(
-        ops::add_question(&state, &c.actor(), id, &body).await?,
+        ops::add_question(&state, &c.actor(), dispute, id, &body).await?,
     ))
 }
 
@@ -150,9 +150,9 @@ pub async fn add_question(
 pub async fn delete_question(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, question)): Path<(String, i64, i64)>,
+    Path((_slug, id, question)): Path<(String, DisputeId, QuestionId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Question, question).await?;
+    edits::delete(&state, &c.actor(), id, Item::Question(question)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -174,9 +174,11 @@ pub struct StepDone {
 pub async fn mark_step(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, BallotStepId)>,
     ApiJson(body): ApiJson<StepDone>,
 ) -> AppResult<StatusCode> {
-    ops::mark_step(&state, &c.actor(), id, body.done.as_deref().unwrap_or("")).await?;
+    let dispute = state.store.step_dispute(c.branch.id, id).await?;
+    let done = body.done.as_deref().unwrap_or("");
+    ops::mark_step(&state, &c.actor(), dispute, id, done).await?;
     Ok(StatusCode::NO_CONTENT)
 }

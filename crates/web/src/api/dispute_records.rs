@@ -4,7 +4,7 @@
 use super::caller::Organiser;
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::{ClaimInput, PartyInput, RateInput};
 use crate::error::AppResult;
@@ -12,6 +12,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use picket_domain::{ClaimId, DisputeId, PartyId, RateId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -25,7 +26,7 @@ use utoipa::ToSchema;
 pub async fn add_party(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<PartyInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
@@ -44,7 +45,7 @@ pub async fn add_party(
 pub async fn update_party(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, party)): Path<(String, i64, i64)>,
+    Path((_slug, id, party)): Path<(String, DisputeId, PartyId)>,
     ApiJson(body): ApiJson<PartyInput>,
 ) -> AppResult<StatusCode> {
     edits::update_party(&state, &c.actor(), id, party, &body).await?;
@@ -60,9 +61,9 @@ pub async fn update_party(
 pub async fn delete_party(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, party)): Path<(String, i64, i64)>,
+    Path((_slug, id, party)): Path<(String, DisputeId, PartyId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Party, party).await?;
+    edits::delete(&state, &c.actor(), id, Item::Party(party)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -76,7 +77,7 @@ pub async fn delete_party(
 pub async fn add_claim(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<ClaimInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
@@ -95,7 +96,7 @@ pub async fn add_claim(
 pub async fn update_claim(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, claim)): Path<(String, i64, i64)>,
+    Path((_slug, id, claim)): Path<(String, DisputeId, ClaimId)>,
     ApiJson(body): ApiJson<ClaimInput>,
 ) -> AppResult<StatusCode> {
     edits::update_claim(&state, &c.actor(), id, claim, &body).await?;
@@ -111,9 +112,9 @@ pub async fn update_claim(
 pub async fn delete_claim(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, claim)): Path<(String, i64, i64)>,
+    Path((_slug, id, claim)): Path<(String, DisputeId, ClaimId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Claim, claim).await?;
+    edits::delete(&state, &c.actor(), id, Item::Claim(claim)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,7 +136,7 @@ pub struct ClaimStatusInput {
 pub async fn set_claim_status(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, claim)): Path<(String, i64, i64)>,
+    Path((_slug, id, claim)): Path<(String, DisputeId, ClaimId)>,
     ApiJson(body): ApiJson<ClaimStatusInput>,
 ) -> AppResult<StatusCode> {
     ops::set_claim_status(&state, &c.actor(), id, claim, &body.status).await?;
@@ -152,7 +153,7 @@ pub async fn set_claim_status(
 pub async fn add_rate(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<RateInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(ops::add_rate(&state, &c.actor(), id, &body).await?))
@@ -169,7 +170,7 @@ pub async fn add_rate(
 pub async fn update_rate(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, rate)): Path<(String, i64, i64)>,
+    Path((_slug, id, rate)): Path<(String, DisputeId, RateId)>,
     ApiJson(body): ApiJson<RateInput>,
 ) -> AppResult<StatusCode> {
     edits::update_rate(&state, &c.actor(), id, rate, &body).await?;
@@ -185,8 +186,8 @@ pub async fn update_rate(
 pub async fn delete_rate(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, rate)): Path<(String, i64, i64)>,
+    Path((_slug, id, rate)): Path<(String, DisputeId, RateId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Rate, rate).await?;
+    edits::delete(&state, &c.actor(), id, Item::Rate(rate)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

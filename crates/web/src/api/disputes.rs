@@ -5,7 +5,7 @@
 
 use super::caller::{Member, Organiser};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, DisputeView};
 use crate::disputes::{DisputeInput, EventInput};
@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
+use picket_domain::{DisputeId, TimelineEntryId};
 use picket_store::disputes::{Dispute, TimelineEvent};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisputeSummary {
     /// Id.
-    pub id: i64,
+    pub id: DisputeId,
     /// Title.
     pub title: String,
     /// Employer.
@@ -95,8 +96,8 @@ pub struct Created {
 }
 
 /// `201 Created` with the new record's id.
-pub(super) fn created(id: i64) -> (StatusCode, Json<Created>) {
-    (StatusCode::CREATED, Json(Created { id }))
+pub(super) fn created(id: impl Into<i64>) -> (StatusCode, Json<Created>) {
+    (StatusCode::CREATED, Json(Created { id: id.into() }))
 }
 
 /// The branch's disputes (members).
@@ -137,7 +138,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<DisputeInput>,
 ) -> AppResult<Json<DisputeSummary>> {
     let d = ops::update_dispute(&state, &c.actor(), id, &body).await?;
@@ -154,7 +155,7 @@ pub async fn update(
 pub async fn get_one(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     Query(q): Query<AsOf>,
 ) -> AppResult<Json<DisputeView>> {
     let day = as_of(q.as_of.as_deref())?;
@@ -169,7 +170,7 @@ pub async fn get_one(
 pub async fn timeline(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<TimelineEvent>>> {
     state.store.dispute(c.branch.id, id).await?;
     Ok(Json(state.store.timeline(c.branch.id, id, false).await?))
@@ -185,7 +186,7 @@ pub async fn timeline(
 pub async fn add_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     ApiJson(body): ApiJson<EventInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
@@ -204,7 +205,7 @@ pub async fn add_event(
 pub async fn update_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, event)): Path<(String, i64, i64)>,
+    Path((_slug, id, event)): Path<(String, DisputeId, TimelineEntryId)>,
     ApiJson(body): ApiJson<EventInput>,
 ) -> AppResult<StatusCode> {
     ops::update_event(&state, &c.actor(), id, event, &body).await?;
@@ -220,9 +221,9 @@ pub async fn update_event(
 pub async fn delete_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, event)): Path<(String, i64, i64)>,
+    Path((_slug, id, event)): Path<(String, DisputeId, TimelineEntryId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Event, event).await?;
+    edits::delete(&state, &c.actor(), id, Item::Event(event)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
