@@ -3,13 +3,14 @@
 //! one as a strike day or stop counting it (organisers), and record how many took part
 //! (reps and organisers).
 
+use super::bodies::{ParticipationBody, PeriodBody};
 use super::caller::{Member, Organiser, Rep};
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Item, ParticipationInput};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, PeriodView};
-use crate::disputes::PeriodInput;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -55,7 +56,7 @@ pub async fn periods(
 /// Add a period of action (organisers); answers with its deadlines, checks and counts.
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods", operation_id = "createActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = PeriodInput, example = json!({"kind": "strike", "ballot_id": "", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": "15", "notice_received": "2024-04-10", "holidays_as_strike": ""})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 201, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -63,9 +64,9 @@ pub async fn create_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id)): Path<(String, DisputeId)>,
-    ApiJson(body): ApiJson<PeriodInput>,
+    ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<(StatusCode, Json<PeriodView>)> {
-    let period = ops::add_period(&state, &c.actor(), id, &body).await?;
+    let period = ops::add_period(&state, &c.actor(), id, &body.into()).await?;
     let view = period_view(&state, c.branch.id, id, period.id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -74,7 +75,7 @@ pub async fn create_period(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}", operation_id = "updateActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("period" = i64, Path, description = "Period id")),
-    request_body(content = PeriodInput, example = json!({"kind": "strike", "ballot_id": "", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": "15", "notice_received": "2024-04-10", "holidays_as_strike": ""})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 200, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -82,9 +83,9 @@ pub async fn update_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
-    ApiJson(body): ApiJson<PeriodInput>,
+    ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<Json<PeriodView>> {
-    edits::update_period(&state, &c.actor(), id, period, &body).await?;
+    edits::update_period(&state, &c.actor(), id, period, &body.into()).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
 }
 
@@ -143,7 +144,7 @@ pub async fn unmark_holiday(
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}/participation", operation_id = "recordParticipation", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("period" = i64, Path, description = "Period id")),
-    request_body(content = ParticipationInput, example = json!({"day": "2024-05-01", "took_part": "12"})),
+    request_body(content = ParticipationBody, example = json!({"day": "2024-05-01", "took_part": 12})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -151,10 +152,10 @@ pub async fn record_participation(
     State(state): State<AppState>,
     Rep(c): Rep,
     Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
-    ApiJson(body): ApiJson<ParticipationInput>,
+    ApiJson(body): ApiJson<ParticipationBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        edits::record_participation(&state, &c.actor(), id, period, &body).await?,
+        edits::record_participation(&state, &c.actor(), id, period, &body.into()).await?,
     ))
 }
 

@@ -1,12 +1,12 @@
 //! A dispute's decision-makers and teams, claims and offers, and impact rates over JSON:
 //! organisers add, edit and delete them (members read them in the dispute's dashboard).
 
+use super::bodies::{ClaimBody, PartyBody, RateBody};
 use super::caller::Organiser;
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
 use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
-use crate::disputes::{ClaimInput, PartyInput, RateInput};
 use crate::error::AppResult;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 /// Add a decision-maker or team (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/parties", operation_id = "addParty", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = PartyInput, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield", "headcount": ""})),
+    request_body(content = PartyBody, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield"})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -27,10 +27,10 @@ pub async fn add_party(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id)): Path<(String, DisputeId)>,
-    ApiJson(body): ApiJson<PartyInput>,
+    ApiJson(body): ApiJson<PartyBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        ops::add_party(&state, &c.actor(), id, &body).await?,
+        ops::add_party(&state, &c.actor(), id, &body.into()).await?,
     ))
 }
 
@@ -38,7 +38,7 @@ pub async fn add_party(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/parties/{party}", operation_id = "updateParty", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("party" = i64, Path, description = "Party id")),
-    request_body(content = PartyInput, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield", "headcount": ""})),
+    request_body(content = PartyBody, example = json!({"kind": "decision-maker", "name": "Director of Children's Services", "detail": "Director", "email": "director@council.example", "address": "Civic Centre, Northfield"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -46,9 +46,9 @@ pub async fn update_party(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id, party)): Path<(String, DisputeId, PartyId)>,
-    ApiJson(body): ApiJson<PartyInput>,
+    ApiJson(body): ApiJson<PartyBody>,
 ) -> AppResult<StatusCode> {
-    edits::update_party(&state, &c.actor(), id, party, &body).await?;
+    edits::update_party(&state, &c.actor(), id, party, &body.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -70,7 +70,7 @@ pub async fn delete_party(
 /// Add a claim or offer (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/claims", operation_id = "addClaim", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = ClaimInput, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
+    request_body(content = ClaimBody, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -78,10 +78,10 @@ pub async fn add_claim(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id)): Path<(String, DisputeId)>,
-    ApiJson(body): ApiJson<ClaimInput>,
+    ApiJson(body): ApiJson<ClaimBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        ops::add_claim(&state, &c.actor(), id, &body).await?,
+        ops::add_claim(&state, &c.actor(), id, &body.into()).await?,
     ))
 }
 
@@ -89,7 +89,7 @@ pub async fn add_claim(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/claims/{claim}", operation_id = "updateClaim", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("claim" = i64, Path, description = "Claim id")),
-    request_body(content = ClaimInput, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
+    request_body(content = ClaimBody, example = json!({"kind": "claim", "dated": "2024-01-08", "summary": "A caseload cap of 18", "status": "tabled"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -97,9 +97,9 @@ pub async fn update_claim(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id, claim)): Path<(String, DisputeId, ClaimId)>,
-    ApiJson(body): ApiJson<ClaimInput>,
+    ApiJson(body): ApiJson<ClaimBody>,
 ) -> AppResult<StatusCode> {
-    edits::update_claim(&state, &c.actor(), id, claim, &body).await?;
+    edits::update_claim(&state, &c.actor(), id, claim, &body.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -146,7 +146,7 @@ pub async fn set_claim_status(
 /// Add an impact rate (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/rates", operation_id = "addImpactRate", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = RateInput, example = json!({"label": "home visits", "per_worker_day": "2.5"})),
+    request_body(content = RateBody, example = json!({"label": "home visits", "per_worker_day": 2.5})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -154,16 +154,18 @@ pub async fn add_rate(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id)): Path<(String, DisputeId)>,
-    ApiJson(body): ApiJson<RateInput>,
+    ApiJson(body): ApiJson<RateBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    Ok(created(ops::add_rate(&state, &c.actor(), id, &body).await?))
+    Ok(created(
+        ops::add_rate(&state, &c.actor(), id, &body.into()).await?,
+    ))
 }
 
 /// Edit an impact rate (organisers).
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/rates/{rate}", operation_id = "updateImpactRate", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("rate" = i64, Path, description = "Rate id")),
-    request_body(content = RateInput, example = json!({"label": "home visits", "per_worker_day": "2.5"})),
+    request_body(content = RateBody, example = json!({"label": "home visits", "per_worker_day": 2.5})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -171,9 +173,9 @@ pub async fn update_rate(
     State(state): State<AppState>,
     Organiser(c): Organiser,
     Path((_slug, id, rate)): Path<(String, DisputeId, RateId)>,
-    ApiJson(body): ApiJson<RateInput>,
+    ApiJson(body): ApiJson<RateBody>,
 ) -> AppResult<StatusCode> {
-    edits::update_rate(&state, &c.actor(), id, rate, &body).await?;
+    edits::update_rate(&state, &c.actor(), id, rate, &body.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,7 +4,7 @@
 //! store checks it in the statement) with its audit entry (ids only), in one unit of work.
 
 use super::view::check_period;
-use super::{text, BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
+use super::{BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -16,7 +16,6 @@ use picket_domain::{
 use picket_store::disputes::{ActionPeriod, Ballot, NewActionPeriod};
 use picket_store::UnitOfWork;
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 /// The kinds of record an organiser edits or deletes, by their name in paths and the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,13 +332,12 @@ pub async fn set_strike_holiday(
 }
 
 /// A participation record as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ParticipationInput {
     /// The strike day, YYYY-MM-DD; empty or absent for the whole period.
-    #[serde(default, deserialize_with = "text")]
     pub day: String,
     /// How many members took part (at most the number called out).
-    #[serde(default, deserialize_with = "text")]
     pub took_part: String,
 }
 
