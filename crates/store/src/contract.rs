@@ -12,6 +12,7 @@ pub mod member_writes;
 
 pub use crate::contract_auth::*;
 pub use crate::contract_dispute_edits::*;
+pub use crate::contract_dispute_scope::*;
 pub use crate::contract_disputes::*;
 pub use crate::contract_member_access::*;
 pub use crate::contract_member_scoping::*;
@@ -511,6 +512,7 @@ macro_rules! for_each_contract_test {
         $m!(disputes_are_scoped_to_their_branch);
         $m!(dispute_records_are_edited_and_deleted);
         $m!(dispute_edits_are_scoped);
+        $m!(dispute_records_are_refused_elsewhere);
         $m!(participation_is_recorded_per_day_or_period);
         $m!(members_are_kept_per_branch);
         $m!(member_search_filters_and_pages);

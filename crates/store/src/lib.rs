@@ -11,6 +11,7 @@ mod auth;
 pub mod contract;
 mod contract_auth;
 mod contract_dispute_edits;
+mod contract_dispute_scope;
 mod contract_disputes;
 mod contract_member_access;
 mod contract_member_scoping;
@@ -37,8 +38,8 @@ pub mod wall;
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore};
 pub use directory::{DirectoryStore, NewBranchUser};
-pub use dispute_edits::DisputeEditStore;
-pub use disputes::DisputeStore;
+pub use dispute_edits::DisputeEditWrites;
+pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
 pub use member_access::{MemberAccessStore, MemberAccessWrites};
 pub use members::{MemberStore, MemberWrites};
@@ -68,7 +69,6 @@ pub trait Store:
     + OutboxStore
     + WallStore
     + DisputeStore
-    + DisputeEditStore
     + MemberStore
     + MemberAccessStore
     + PicketStore
@@ -109,8 +109,8 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, DirectoryStore, DisputeEditStore, DisputeStore, EventStore,
-        MemberAccessStore, MemberAccessWrites, MemberStore, MemberWrites, OutboxStore, PicketStore,
-        PicketWrites, RetentionStore, Store, UnitOfWork, WallStore,
+        AuditStore, AuthStore, DirectoryStore, DisputeEditWrites, DisputeStore, DisputeWrites,
+        EventStore, MemberAccessStore, MemberAccessWrites, MemberStore, MemberWrites, OutboxStore,
+        PicketStore, PicketWrites, RetentionStore, Store, UnitOfWork, WallStore,
     };
 }

@@ -23,6 +23,8 @@
 //! change it cannot yet read. Emails keep their idempotency key: an email queued twice under
 //! one key is sent once.
 
+use crate::dispute_edits::DisputeEditWrites;
+use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
 use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
@@ -33,7 +35,9 @@ use picket_domain::OutboxJobId;
 
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
-pub trait UnitOfWork: PicketWrites + MemberWrites + MemberAccessWrites + Send {
+pub trait UnitOfWork:
+    PicketWrites + DisputeWrites + DisputeEditWrites + MemberWrites + MemberAccessWrites + Send
+{
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;
     /// Queues an email, committed with the change; a repeated `idempotency_key` is ignored and

@@ -128,7 +128,7 @@ async fn seed(app: &TestApp) -> Seeded {
     .await;
     let rates = two(
         format!("{d}/rates"),
-        json!({"label": "home visits", "per_worker_day": "2.5"}),
+        json!({"label": "home visits", "per_worker_day": 2.5}),
     )
     .await;
     let events = two(
@@ -170,7 +170,7 @@ async fn seed(app: &TestApp) -> Seeded {
                 &post_ok(
                     api,
                     &format!("/api/v1/branches/northfield/ballots/{survey}/questions"),
-                    json!({"question": text, "answer": "Yes", "percent": "81"}),
+                    json!({"question": text, "answer": "Yes", "percent": 81}),
                 )
                 .await,
                 "/id",
@@ -179,7 +179,7 @@ async fn seed(app: &TestApp) -> Seeded {
     };
     question("Is your caseload safe?").await;
     let doomed_question = question("Would you strike?").await;
-    let period_body = json!({"kind": "strike", "ballot_id": ballot_id.to_string(),
+    let period_body = json!({"kind": "strike", "ballot_id": ballot_id,
         "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team",
         "called_out": 15, "notice_received": "2024-04-10"});
     let period = id(

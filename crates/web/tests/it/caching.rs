@@ -12,7 +12,7 @@ use picket_test_support::TestApp;
 struct Site {
     app: TestApp,
     member: picket_domain::MemberId,
-    dispute: i64,
+    dispute: picket_domain::DisputeId,
 }
 
 async fn site() -> Site {
@@ -31,20 +31,18 @@ async fn site() -> Site {
     member_writes::link_member_user(&*store, branch.id, member, Some(ana.id))
         .await
         .unwrap();
-    let dispute = store
-        .create_dispute(
-            branch.id,
-            &NewDispute {
-                title: "Pay".into(),
-                employer: "Northfield Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "A fair rise".into(),
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+    let dispute = picket_test_support::in_unit!(store, |w| w.create_dispute(
+        branch.id,
+        &NewDispute {
+            title: "Pay".into(),
+            employer: "Northfield Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "A fair rise".into(),
+        },
+    ))
+    .unwrap()
+    .id;
     Site {
         app,
         member,
