@@ -107,7 +107,7 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
 
 /// Fills an empty database with the demo branch, its people and its dispute; returns the
 /// dispute's id.
-pub async fn seed(state: &AppState) -> anyhow::Result<i64> {
+pub async fn seed(state: &AppState) -> anyhow::Result<picket_domain::DisputeId> {
     let slug = DEMO_BRANCH.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let branch = state
         .store

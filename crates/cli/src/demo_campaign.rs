@@ -23,13 +23,12 @@ const PLACES: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Adds the demo's picket locations to dispute `dispute`.
-pub async fn seed(state: &AppState, branch: &Branch, dispute: i64) -> anyhow::Result<()> {
+pub async fn seed(state: &AppState, branch: &Branch, dispute: DisputeId) -> anyhow::Result<()> {
     let mut work = state.store.begin().await?;
     for (place, address, times, map) in PLACES {
         let place = PicketPlace::parse(place, address, times, map)
             .map_err(|e| anyhow::anyhow!("demo picket location: {e}"))?;
-        work.add_picket_location(branch.id, DisputeId(dispute), &place)
-            .await?;
+        work.add_picket_location(branch.id, dispute, &place).await?;
     }
     work.commit().await?;
     Ok(())

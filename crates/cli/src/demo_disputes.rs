@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context};
 use picket_domain::disputes::{
     ActionKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
-use picket_domain::Nation;
+use picket_domain::{DisputeId, Nation};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
 use picket_store::Branch;
 use picket_web::disputes::BallotForm;
@@ -179,9 +179,9 @@ fn day(s: &str) -> anyhow::Result<chrono::NaiveDate> {
 }
 
 /// Adds the seeds' dispute to the demo branch; returns its id.
-pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<i64> {
-    let store = &state.store;
-    let dispute = store
+pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId> {
+    let mut work = state.store.begin().await?;
+    let dispute = work
         .create_dispute(
             branch.id,
             &NewDispute {
@@ -204,14 +204,14 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<i64> {
                 .then(|| "Northfield Town Hall, High Street, London N99 9ZZ".to_string()),
             headcount: *headcount,
         };
-        store.add_party(branch.id, id, &new).await?;
+        work.add_party(branch.id, id, &new).await?;
     }
     for (dated, kind, summary, status) in [
         ("2023-05-18", ClaimKind::Claim, "A 10% recruitment and retention payment for mental health social workers, reviewed after two years (reduced from an original 20%); family services social workers already receive 15% to 25%", ClaimStatus::Tabled),
         ("2024-05-17", ClaimKind::Offer, "5% for about 200 adult social care staff on condition the strike is called off; £1,000 for team managers", ClaimStatus::Rejected),
     ] {
         let new = NewClaim { kind, dated: day(dated)?, summary: summary.into(), status };
-        store.add_claim(branch.id, id, &new).await?;
+        work.add_claim(branch.id, id, &new).await?;
     }
     for (dated, kind, title, outcome, public) in TIMELINE {
         let new = NewTimelineEvent {
@@ -221,11 +221,11 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<i64> {
             outcome: (*outcome).into(),
             public: *public,
         };
-        store.add_event(branch.id, id, &new).await?;
+        work.add_event(branch.id, id, &new).await?;
     }
-    store
-        .add_rate(branch.id, id, "service-user contacts", 1000)
+    work.add_rate(branch.id, id, "service-user contacts", 1000)
         .await?;
+    let mut ballots = Vec::new();
     for (kind, title, opened, closed, entitled, cast, yes, no, told) in BALLOTS {
         let form = BallotForm {
             kind: (*kind).into(),
@@ -242,16 +242,11 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<i64> {
         let new = form
             .parse(Nation::England)
             .map_err(|e| anyhow!("demo ballot {title}: {e}"))?;
-        let ballot = store.create_ballot(branch.id, id, &new).await?;
-        for step in store.steps(branch.id, ballot.id).await? {
-            store
-                .mark_step(branch.id, step.id, Some(step.due.unwrap_or(ballot.closed)))
-                .await?;
-        }
+        let ballot = work.create_ballot(branch.id, id, &new).await?;
+        ballots.push(ballot.clone());
         if *kind == "survey" {
             for (question, answer, percent) in SURVEY {
-                store
-                    .add_question(branch.id, ballot.id, question, answer, percent * 100)
+                work.add_question(branch.id, id, ballot.id, question, answer, percent * 100)
                     .await?;
             }
         }
@@ -267,8 +262,18 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<i64> {
             notice_received: Some(day(notice)?),
             holidays_as_strike: Vec::new(),
         };
-        store.create_action_period(branch.id, id, &new).await?;
+        work.create_action_period(branch.id, id, &new).await?;
     }
+    work.commit().await?;
+    // Every step of the ballots' checklists was done by its deadline (read once stored).
+    let mut work = state.store.begin().await?;
+    for ballot in ballots {
+        for step in state.store.steps(branch.id, id, ballot.id).await? {
+            let done = Some(step.due.unwrap_or(ballot.closed));
+            work.mark_step(branch.id, id, step.id, done).await?;
+        }
+    }
+    work.commit().await?;
     Ok(id)
 }
 

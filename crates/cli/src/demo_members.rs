@@ -85,19 +85,16 @@ pub fn demo_csv() -> String {
 /// Adds the teams and members, makes the demo rep the rep of the second team, and links the
 /// demo rep's and member's logins to member records.
 pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
+    let rep = state.store.user_by_email("rep@picket.example").await?;
+    // Made up for the demonstration, so written together and without audit entries.
+    let mut work = state.store.begin().await?;
     let mut teams = Vec::new();
     for (name, workplace) in DEMO_TEAMS {
-        teams.push(
-            state
-                .store
-                .create_team(branch.id, name, Some(workplace))
-                .await?,
-        );
+        teams.push(work.create_team(branch.id, name, Some(workplace)).await?);
     }
     let file = parse_file(demo_csv().as_bytes(), &ColumnMap::default())
         .map_err(|e| anyhow::anyhow!("demo members: {e}"))?;
-    let outcome = state
-        .store
+    let outcome = work
         .import_members(
             branch.id,
             &file,
@@ -112,12 +109,11 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
     if !outcome.applied {
         anyhow::bail!("demo members were refused: {:?}", outcome.rejected);
     }
-    let rep = state.store.user_by_email("rep@picket.example").await?;
-    state
-        .store
-        .set_rep_teams(branch.id, rep.id, &[teams[1].id])
+    work.set_rep_teams(branch.id, rep.id, &[teams[1].id])
         .await?;
+    work.commit().await?;
     // NF10001 is in the rep's team (the second); NF10004 is in the first.
+    let mut links = Vec::new();
     for (email, number) in [
         ("rep@picket.example", "NF10001"),
         ("member@picket.example", "NF10004"),
@@ -138,11 +134,13 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
             .items
             .first()
             .ok_or_else(|| anyhow::anyhow!("demo member {number} is missing"))?;
-        state
-            .store
-            .link_member_user(branch.id, member.id, Some(user.id))
-            .await?;
+        links.push((member.id, user.id));
     }
+    let mut work = state.store.begin().await?;
+    for (member, user) in links {
+        work.link_member_user(branch.id, member, Some(user)).await?;
+    }
+    work.commit().await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use crate::usage;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use picket_domain::members::import::{parse_file, ColumnMap, RowChange};
+use picket_domain::BranchId;
 use picket_store::members::{ImportOptions, ImportOutcome, ImportPhase};
 use picket_store::prelude::*;
 use picket_store::{Branch, NewAuditEntry, StoreError};
@@ -128,23 +129,23 @@ pub async fn import(settings: Settings, cmd: &ImportCommand) -> anyhow::Result<(
         today: chrono::Utc::now().date_naive(),
         save_map: (!given.pairs.is_empty()).then_some(given),
     };
-    let outcome = store
+    // The records and the audit entry are one unit: all of them, or none.
+    let mut work = store.begin().await?;
+    let outcome = work
         .import_members(branch.id, &file, &options, &progress)
         .await?;
+    work.audit(cli_entry(
+        branch.id,
+        "member.import",
+        format!("branch:{}", branch.id),
+        Some(picket_web::members::import::summary(
+            args.dry_run,
+            Some(&outcome),
+        )),
+    ))
+    .await?;
+    work.commit().await?;
     bar.finish_and_clear();
-    store
-        .audit(NewAuditEntry {
-            actor: None,
-            branch: Some(branch.id),
-            action: "member.import".into(),
-            subject: Some(format!("branch:{}", branch.id)),
-            detail: Some(format!(
-                "{}; via=cli",
-                picket_web::members::import::summary(args.dry_run, Some(&outcome))
-            )),
-            request_id: None,
-        })
-        .await?;
     report(
         &branch,
         &outcome,
@@ -206,6 +207,26 @@ fn report(branch: &Branch, o: &ImportOutcome, dry_run: bool, encoding: &str, sta
     );
 }
 
+/// The audit entry of a change made from the command line (no account makes it).
+fn cli_entry(
+    branch: BranchId,
+    action: &str,
+    subject: String,
+    detail: Option<String>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: None,
+        branch: Some(branch),
+        action: action.into(),
+        subject: Some(subject),
+        detail: Some(match detail {
+            Some(d) => format!("{d}; via=cli"),
+            None => "via=cli".into(),
+        }),
+        request_id: None,
+    }
+}
+
 /// `picket team …`
 pub async fn team(settings: Settings, cmd: &TeamCommand) -> anyhow::Result<()> {
     let store = open_and_migrate(&settings).await?;
@@ -219,7 +240,8 @@ pub async fn team(settings: Settings, cmd: &TeamCommand) -> anyhow::Result<()> {
             let name = picket_domain::members::optional_text(name, 100)
                 .map_err(|e| usage(format!("--name {e}")))?
                 .ok_or_else(|| usage("--name must not be empty"))?;
-            let team = store
+            let mut work = store.begin().await?;
+            let team = work
                 .create_team(b.id, &name, workplace.as_deref())
                 .await
                 .map_err(|e| match e {
@@ -228,6 +250,14 @@ pub async fn team(settings: Settings, cmd: &TeamCommand) -> anyhow::Result<()> {
                     }
                     other => other.into(),
                 })?;
+            work.audit(cli_entry(
+                b.id,
+                "team.add",
+                format!("team:{}", team.id),
+                None,
+            ))
+            .await?;
+            work.commit().await?;
             println!("added team {} ({}) to {slug}", team.name, team.id);
         }
         TeamCommand::List { branch: slug } => {
@@ -263,7 +293,21 @@ pub async fn team(settings: Settings, cmd: &TeamCommand) -> anyhow::Result<()> {
                     .ok_or_else(|| usage(format!("--team: {slug} has no team `{name}`")))?;
                 ids.push(team.id);
             }
-            store.set_rep_teams(b.id, user.id, &ids).await?;
+            let teams = ids
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut work = store.begin().await?;
+            work.set_rep_teams(b.id, user.id, &ids).await?;
+            work.audit(cli_entry(
+                b.id,
+                "team.reps",
+                format!("user:{}", user.id),
+                Some(format!("teams={teams}")),
+            ))
+            .await?;
+            work.commit().await?;
             println!("{email} represents {} team(s) in {slug}", ids.len());
         }
     }

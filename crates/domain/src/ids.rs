@@ -114,6 +114,14 @@ id_type!(
     ImportRunId
 );
 id_type!(
+    /// A member's single-use sign-in link.
+    MagicLinkId
+);
+id_type!(
+    /// An entry in a member's consent history.
+    ConsentId
+);
+id_type!(
     /// An API token.
     ApiTokenId
 );

@@ -3,6 +3,7 @@
 //!
 //! Pure rules; the store keeps the links (by hash) and the web layer sends them.
 
+use crate::{MemberId, UserId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -48,25 +49,25 @@ impl LinkState {
 }
 
 /// The words an organiser types to confirm erasing member `id`.
-pub fn erasure_phrase(id: i64) -> String {
+pub fn erasure_phrase(id: MemberId) -> String {
     format!("erase member {id}")
 }
 
 /// Whether `typed` confirms erasing member `id` (case and surrounding space ignored, inner
 /// runs of space treated as one).
-pub fn erasure_confirmed(typed: &str, id: i64) -> bool {
+pub fn erasure_confirmed(typed: &str, id: MemberId) -> bool {
     let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
     typed.eq_ignore_ascii_case(&erasure_phrase(id))
 }
 
 /// The name an erased record carries instead of the person's.
-pub fn erased_name(id: i64) -> String {
+pub fn erased_name(id: MemberId) -> String {
     format!("Erased member #{id}")
 }
 
 /// The sign-in address an account keeps after its owner's record is erased: unique, and in
 /// the reserved `.invalid` domain, so it can never receive mail or match a real address.
-pub fn erased_account_email(user_id: i64) -> String {
+pub fn erased_account_email(user_id: UserId) -> String {
     format!("erased-{user_id}@erased.invalid")
 }
 
@@ -116,14 +117,15 @@ mod tests {
 
     #[test]
     fn erasure_needs_the_exact_words_for_that_member() {
-        assert!(erasure_confirmed("erase member 42", 42));
-        assert!(erasure_confirmed("  ERASE   Member 42 ", 42));
-        assert!(!erasure_confirmed("erase member 4", 42));
-        assert!(!erasure_confirmed("erase member 421", 42));
-        assert!(!erasure_confirmed("erase", 42));
-        assert!(!erasure_confirmed("", 42));
-        assert_eq!(erased_name(7), "Erased member #7");
-        assert!(erased_account_email(3).ends_with(".invalid"));
+        let id = MemberId(42);
+        assert!(erasure_confirmed("erase member 42", id));
+        assert!(erasure_confirmed("  ERASE   Member 42 ", id));
+        assert!(!erasure_confirmed("erase member 4", id));
+        assert!(!erasure_confirmed("erase member 421", id));
+        assert!(!erasure_confirmed("erase", id));
+        assert!(!erasure_confirmed("", id));
+        assert_eq!(erased_name(MemberId(7)), "Erased member #7");
+        assert!(erased_account_email(UserId(3)).ends_with(".invalid"));
     }
 
     #[test]

@@ -8,10 +8,14 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub mod member_writes;
+
 pub use crate::contract_auth::*;
 pub use crate::contract_dispute_edits::*;
+pub use crate::contract_dispute_scope::*;
 pub use crate::contract_disputes::*;
 pub use crate::contract_member_access::*;
+pub use crate::contract_member_scoping::*;
 pub use crate::contract_members::*;
 pub use crate::contract_pickets::*;
 pub use crate::contract_retention::*;
@@ -508,6 +512,7 @@ macro_rules! for_each_contract_test {
         $m!(disputes_are_scoped_to_their_branch);
         $m!(dispute_records_are_edited_and_deleted);
         $m!(dispute_edits_are_scoped);
+        $m!(dispute_records_are_refused_elsewhere);
         $m!(participation_is_recorded_per_day_or_period);
         $m!(members_are_kept_per_branch);
         $m!(member_search_filters_and_pages);
@@ -516,10 +521,12 @@ macro_rules! for_each_contract_test {
         $m!(member_import_is_all_or_nothing);
         $m!(member_import_runs_record_their_outcome);
         $m!(abandoned_import_runs_are_marked_failed);
+        $m!(member_records_are_refused_through_another_branch);
         $m!(sign_in_links_work_once_and_expire);
         $m!(sign_in_links_respect_passwords_and_roles);
         $m!(own_details_and_consent_history);
         $m!(subject_records_and_erasure);
+        $m!(own_data_is_refused_through_another_branch_or_member);
         $m!(audit_search_filters_by_actor_and_action);
         $m!(retention_rules_forget_what_is_past);
     };

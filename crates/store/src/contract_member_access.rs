@@ -1,6 +1,7 @@
 //! Contract tests for a member's own access: sign-in links, own corrections and consent
 //! history, subject access records, and erasure.
 
+use crate::contract::member_writes::*;
 use crate::member_access::*;
 use crate::members::ImportOptions;
 use crate::prelude::*;
@@ -10,7 +11,7 @@ use picket_domain::member_access::LinkState;
 use picket_domain::members::import::{parse_file, ColumnMap};
 use picket_domain::members::ContactPreferences;
 use picket_domain::members::MemberDetails;
-use picket_domain::{BranchId, Division, Email, Role};
+use picket_domain::{BranchId, Division, Email, MemberId, Role};
 use std::sync::Arc;
 
 fn email(s: &str) -> Email {
@@ -25,18 +26,22 @@ async fn branch(store: &Arc<dyn Store>, slug: &str) -> BranchId {
         .id
 }
 
-async fn member(store: &Arc<dyn Store>, branch: BranchId, number: &str, address: &str) -> i64 {
+pub(crate) async fn member(
+    store: &Arc<dyn Store>,
+    branch: BranchId,
+    number: &str,
+    address: &str,
+) -> MemberId {
     let mut details =
         MemberDetails::new(number.parse().expect("number"), format!("Member {number}"));
     details.email = Some(email(address));
-    store
-        .create_member(branch, &details, None)
+    create_member(&**store, branch, &details, None)
         .await
         .expect("create member")
         .id
 }
 
-fn outbox(key: &str) -> NewOutboxEmail {
+pub(crate) fn outbox(key: &str) -> NewOutboxEmail {
     NewOutboxEmail {
         idempotency_key: Some(key.into()),
         payload: "{}".into(),
@@ -45,17 +50,20 @@ fn outbox(key: &str) -> NewOutboxEmail {
     }
 }
 
-async fn link(store: &Arc<dyn Store>, branch: BranchId, member_id: i64, hash: &str, minutes: i64) {
-    store
-        .create_magic_link(
-            NewMagicLink {
-                branch,
-                member_id,
-                token_hash: hash.into(),
-                expires_at: Utc::now() + Duration::minutes(minutes),
-            },
-            outbox(hash),
-        )
+pub(crate) async fn link(
+    store: &Arc<dyn Store>,
+    branch: BranchId,
+    member_id: MemberId,
+    hash: &str,
+    minutes: i64,
+) {
+    let link = NewMagicLink {
+        branch,
+        member_id,
+        token_hash: hash.into(),
+        expires_at: Utc::now() + Duration::minutes(minutes),
+    };
+    create_magic_link(&**store, &link, Some(outbox(hash)))
         .await
         .unwrap();
 }
@@ -95,8 +103,7 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
 
-    let used = store
-        .use_magic_link("hash-1", now, "session-1", now + Duration::hours(1))
+    let used = use_magic_link(&*store, north, "hash-1", now, "session-1")
         .await
         .unwrap();
     let LinkUse::SignedIn {
@@ -132,8 +139,7 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
         .is_none());
 
     // Twice: refused, and no second session.
-    let again = store
-        .use_magic_link("hash-1", now, "session-2", now + Duration::hours(1))
+    let again = use_magic_link(&*store, north, "hash-1", now, "session-2")
         .await
         .unwrap();
     assert_eq!(again, LinkUse::Refused(LinkState::Used));
@@ -143,15 +149,13 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
     link(&store, north, ana, "hash-2", 30).await;
     let late = now + Duration::minutes(31);
     assert_eq!(
-        store
-            .use_magic_link("hash-2", late, "session-3", late + Duration::hours(1))
+        use_magic_link(&*store, north, "hash-2", late, "session-3")
             .await
             .unwrap(),
         LinkUse::Refused(LinkState::Expired)
     );
     link(&store, north, ana, "hash-3", 30).await;
-    match store
-        .use_magic_link("hash-3", now, "session-4", now + Duration::hours(1))
+    match use_magic_link(&*store, north, "hash-3", now, "session-4")
         .await
         .unwrap()
     {
@@ -198,12 +202,11 @@ pub async fn sign_in_links_respect_passwords_and_roles(store: Arc<dyn Store>) {
     let m = member(&store, north, "N2", "ORG@example.org").await;
     link(&store, north, m, "hash-p", 30).await;
     let now = Utc::now();
-    let used = store
-        .use_magic_link("hash-p", now, "session-p", now + Duration::hours(1))
+    let used = use_magic_link(&*store, north, "hash-p", now, "session-p")
         .await
         .unwrap();
     assert!(
-        matches!(&used, LinkUse::PasswordAccount { user, member_id } if user.id == org.id && *member_id == m),
+        matches!(&used, LinkUse::PasswordAccount { user, member_id } if user.id == org.id && member_id == &m),
         "{used:?}"
     );
     assert!(store.session_user("session-p", now).await.is_err());
@@ -225,10 +228,8 @@ pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
     let ana = member(&store, north, "N3", "ana@example.org").await;
     link(&store, north, ana, "h", 30).await;
     let now = Utc::now();
-    let LinkUse::SignedIn { user, .. } = store
-        .use_magic_link("h", now, "s", now + Duration::hours(1))
-        .await
-        .unwrap()
+    let LinkUse::SignedIn { user, .. } =
+        use_magic_link(&*store, north, "h", now, "s").await.unwrap()
     else {
         panic!("sign-in");
     };
@@ -244,13 +245,11 @@ pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
         phone: Some("07700 900123".parse().unwrap()),
         contact: consent.clone(),
     };
-    store
-        .update_own_details(north, ana, &details, user.id)
+    update_own_details(&*store, north, ana, user.id, &details)
         .await
         .unwrap();
     // The same choices again: no new history entry.
-    store
-        .update_own_details(north, ana, &details, user.id)
+    update_own_details(&*store, north, ana, user.id, &details)
         .await
         .unwrap();
     let history = store.consent_history(north, ana).await.unwrap();
@@ -278,18 +277,12 @@ pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
         contact: ContactPreferences::default(),
         ..details
     };
-    store
-        .update_own_details(north, ana, &withdrawn, user.id)
+    update_own_details(&*store, north, ana, user.id, &withdrawn)
         .await
         .unwrap();
     let history = store.consent_history(north, ana).await.unwrap();
     assert_eq!(history.len(), 2);
     assert!(!history[1].by_email && history[1].wording.is_none());
-    store
-        .record_consent(north, ana, &consent, ConsentSource::Organiser, None)
-        .await
-        .unwrap();
-    assert_eq!(store.consent_history(north, ana).await.unwrap().len(), 3);
     // Someone else's address is refused, and nothing is half-saved.
     store
         .add_branch_user(
@@ -308,12 +301,12 @@ pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
         contact: consent,
     };
     assert!(matches!(
-        store.update_own_details(north, ana, &clash, user.id).await,
+        update_own_details(&*store, north, ana, user.id, &clash).await,
         Err(StoreError::Conflict("email"))
     ));
-    assert_eq!(store.consent_history(north, ana).await.unwrap().len(), 3);
+    assert_eq!(store.consent_history(north, ana).await.unwrap().len(), 2);
     let records = store.subject_records(north, ana).await.unwrap();
-    assert_eq!(records.consents.len(), 3);
+    assert_eq!(records.consents.len(), 2);
     assert_eq!(
         records.account.as_ref().map(|u| u.email.as_str()),
         Some("ana.new@example.org")
@@ -332,8 +325,7 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
     let other = member(&store, north, "N5", "bo@example.org").await;
     link(&store, north, ana, "h1", 30).await;
     let now = Utc::now();
-    let LinkUse::SignedIn { user, .. } = store
-        .use_magic_link("h1", now, "s1", now + Duration::hours(1))
+    let LinkUse::SignedIn { user, .. } = use_magic_link(&*store, north, "h1", now, "s1")
         .await
         .unwrap()
     else {
@@ -377,24 +369,33 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let team = store.create_team(north, "Crisis", None).await.unwrap();
-    store
-        .set_rep_teams(north, user.id, &[team.id])
+    let team = create_team(&*store, north, "Crisis", None).await.unwrap();
+    set_rep_teams(&*store, north, user.id, &[team.id])
         .await
         .unwrap();
-    let report = store
+    // The erasure and its audit entry, in one unit as an organiser's erasure is written.
+    let mut work = store.begin().await.unwrap();
+    let report = work
         .erase_member(
             north,
-            Erasure {
+            &Erasure {
                 member_id: ana,
-                actor: organiser.id,
-                reason: "asked to be forgotten".into(),
                 number_key: "test-key".into(),
-                request_id: None,
             },
         )
         .await
         .unwrap();
+    work.audit(NewAuditEntry {
+        actor: Some(organiser.id),
+        branch: Some(north),
+        action: "member.erase".into(),
+        subject: Some(format!("member:{ana}")),
+        detail: Some(report.audit_detail("asked to be forgotten")),
+        request_id: None,
+    })
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
     assert_eq!(report.sessions, 1);
     assert_eq!(report.sign_in_links, 1);
     assert_eq!(report.account, Some(user.id));
@@ -434,19 +435,18 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
         &ColumnMap::default(),
     )
     .unwrap();
-    let outcome = store
-        .import_members(
-            north,
-            &file,
-            &ImportOptions {
-                dry_run: true,
-                today: Utc::now().date_naive(),
-                save_map: None,
-            },
-            &|_, _, _| {},
-        )
-        .await
-        .unwrap();
+    let outcome = import_members(
+        &*store,
+        north,
+        &file,
+        &ImportOptions {
+            dry_run: true,
+            today: Utc::now().date_naive(),
+            save_map: None,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.rejected.len(), 1, "{:?}", outcome.rejected);
     assert_eq!(outcome.rejected[0].row, 2);
     assert!(outcome.rejected[0].reason.contains("erased"));
@@ -458,19 +458,18 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
         let store = store.clone();
         async move {
             let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
-            let out = store
-                .import_members(
-                    north,
-                    &file,
-                    &ImportOptions {
-                        dry_run: false,
-                        today: Utc::now().date_naive(),
-                        save_map: None,
-                    },
-                    &|_, _, _| {},
-                )
-                .await
-                .unwrap();
+            let out = import_members(
+                &*store,
+                north,
+                &file,
+                &ImportOptions {
+                    dry_run: false,
+                    today: Utc::now().date_naive(),
+                    save_map: None,
+                },
+            )
+            .await
+            .unwrap();
             assert!(out.applied, "{:?}", out.rejected);
         }
     };
@@ -517,18 +516,7 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
 
     // Twice: not found (already erased); the other member is untouched.
     assert!(matches!(
-        store
-            .erase_member(
-                north,
-                Erasure {
-                    member_id: ana,
-                    actor: organiser.id,
-                    reason: "again".into(),
-                    number_key: "test-key".into(),
-                    request_id: None,
-                },
-            )
-            .await,
+        erase_member(&*store, north, ana).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(

@@ -1,12 +1,13 @@
 //! Contract tests for members, teams, reps' teams and the CSV import.
 
+use crate::contract::member_writes::*;
 use crate::members::{ImportLease, ImportOptions, ImportPhase, ImportRunStatus, MemberFilter};
 use crate::prelude::*;
 use crate::{PageRequest, StoreError};
 use chrono::{Duration, NaiveDate, Utc};
 use picket_domain::members::import::{parse_file, ColumnMap, RowChange};
 use picket_domain::members::{MemberDetails, MemberField};
-use picket_domain::{BranchId, Division, Email, UserId};
+use picket_domain::{BranchId, Division, Email, TeamId, UserId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -37,17 +38,18 @@ fn no_progress(_: ImportPhase, _: u64, _: u64) {}
 pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
     let north = branch(&store, "north").await;
     let south = branch(&store, "south").await;
-    let duty = store
-        .create_team(north, "Duty Team", Some("Civic Centre"))
+    let duty = create_team(&*store, north, "Duty Team", Some("Civic Centre"))
         .await
         .unwrap();
     assert_eq!(duty.workplace.as_deref(), Some("Civic Centre"));
-    let dup = store.create_team(north, "duty team", None).await;
+    let dup = create_team(&*store, north, "duty team", None).await;
     assert!(
         matches!(dup, Err(StoreError::Conflict("team name"))),
         "{dup:?}"
     );
-    let south_team = store.create_team(south, "Duty Team", None).await.unwrap();
+    let south_team = create_team(&*store, south, "Duty Team", None)
+        .await
+        .unwrap();
 
     let mut d = details("a100", "Ana Example");
     d.email = Some("ana@example.org".parse::<Email>().unwrap());
@@ -57,7 +59,9 @@ pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
     d.contact.by_email = true;
     d.contact.consent_wording = Some("You may email me about the branch".into());
     d.contact.consent_date = NaiveDate::from_ymd_opt(2024, 1, 2);
-    let ana = store.create_member(north, &d, Some(duty.id)).await.unwrap();
+    let ana = create_member(&*store, north, &d, Some(duty.id))
+        .await
+        .unwrap();
     assert_eq!(ana.details, d);
     assert_eq!(ana.details.membership_number.as_str(), "A100");
     assert_eq!(ana.team_name.as_deref(), Some("Duty Team"));
@@ -66,46 +70,25 @@ pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
         store.member(south, ana.id).await,
         Err(StoreError::NotFound)
     ));
-    let again = store
-        .create_member(north, &details("A100", "Someone Else"), None)
-        .await;
+    let again = create_member(&*store, north, &details("A100", "Someone Else"), None).await;
     assert!(
         matches!(again, Err(StoreError::Conflict("membership number"))),
         "{again:?}"
     );
     // The same number in another branch is another member.
-    store
-        .create_member(south, &details("A100", "Bo"), None)
+    create_member(&*store, south, &details("A100", "Bo"), None)
         .await
         .unwrap();
     // A team from another branch is refused.
-    let foreign = store
-        .create_member(north, &details("A101", "Cy"), Some(south_team.id))
-        .await;
+    let foreign = create_member(&*store, north, &details("A101", "Cy"), Some(south_team.id)).await;
     assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
-
-    let mut changed = d.clone();
-    changed.name = "Ana Changed".into();
-    changed.phone = None;
-    let updated = store
-        .update_member(north, ana.id, &changed, None)
-        .await
-        .unwrap();
-    assert_eq!(updated.details.name, "Ana Changed");
-    assert_eq!(updated.details.phone, None);
-    assert_eq!(updated.team_id, None);
-    assert!(matches!(
-        store.update_member(south, ana.id, &changed, None).await,
-        Err(StoreError::NotFound)
-    ));
 
     let user = store
         .create_user(&"ana@example.org".parse().unwrap(), "Ana", None)
         .await
         .unwrap();
     assert_eq!(store.member_for_user(north, user.id).await.unwrap(), None);
-    store
-        .link_member_user(north, ana.id, Some(user.id))
+    link_member_user(&*store, north, ana.id, Some(user.id))
         .await
         .unwrap();
     let linked = store
@@ -116,7 +99,7 @@ pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
     assert_eq!(linked.id, ana.id);
     assert_eq!(store.member_for_user(south, user.id).await.unwrap(), None);
     assert!(matches!(
-        store.link_member_user(south, ana.id, Some(user.id)).await,
+        link_member_user(&*store, south, ana.id, Some(user.id)).await,
         Err(StoreError::NotFound)
     ));
     assert!(
@@ -130,23 +113,21 @@ pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
 pub async fn member_search_filters_and_pages(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let other = branch(&store, "south").await;
-    let t1 = store.create_team(b, "One", None).await.unwrap();
-    let t2 = store.create_team(b, "Two", None).await.unwrap();
+    let t1 = create_team(&*store, b, "One", None).await.unwrap();
+    let t2 = create_team(&*store, b, "Two", None).await.unwrap();
     for i in 0..25 {
         let mut d = details(&format!("N{i:03}"), &format!("Person {i:02}"));
         d.email = Some(format!("p{i}@example.org").parse().unwrap());
         let team = if i % 2 == 0 { t1.id } else { t2.id };
-        store.create_member(b, &d, Some(team)).await.unwrap();
+        create_member(&*store, b, &d, Some(team)).await.unwrap();
     }
-    store
-        .create_member(b, &details("X1", "Zed 100% Sure"), None)
+    create_member(&*store, b, &details("X1", "Zed 100% Sure"), None)
         .await
         .unwrap();
-    store
-        .create_member(other, &details("N001", "Person Elsewhere"), None)
+    create_member(&*store, other, &details("N001", "Person Elsewhere"), None)
         .await
         .unwrap();
-    let all = |query: Option<&str>, teams: Option<Vec<i64>>| MemberFilter {
+    let all = |query: Option<&str>, teams: Option<Vec<TeamId>>| MemberFilter {
         query: query.map(str::to_string),
         teams,
         include_erased: false,
@@ -220,22 +201,28 @@ pub async fn member_search_filters_and_pages(store: Arc<dyn Store>) {
 pub async fn rep_teams_are_replaced_within_the_branch(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let other = branch(&store, "south").await;
-    let t1 = store.create_team(b, "One", None).await.unwrap();
-    let t2 = store.create_team(b, "Two", None).await.unwrap();
-    let foreign = store.create_team(other, "Three", None).await.unwrap();
-    let rep = store
-        .create_user(&"rep@example.org".parse().unwrap(), "Rep", None)
+    let t1 = create_team(&*store, b, "One", None).await.unwrap();
+    let t2 = create_team(&*store, b, "Two", None).await.unwrap();
+    let foreign = create_team(&*store, other, "Three", None).await.unwrap();
+    let (rep, _) = store
+        .add_branch_user(
+            &"rep@example.org".parse().unwrap(),
+            "Rep",
+            None,
+            b,
+            picket_domain::Role::Rep,
+            None,
+        )
         .await
         .unwrap();
     assert!(store.rep_team_ids(b, rep.id).await.unwrap().is_empty());
-    store
-        .set_rep_teams(b, rep.id, &[t1.id, t2.id])
+    set_rep_teams(&*store, b, rep.id, &[t1.id, t2.id])
         .await
         .unwrap();
     assert_eq!(store.rep_team_ids(b, rep.id).await.unwrap(), [t1.id, t2.id]);
-    store.set_rep_teams(b, rep.id, &[t2.id]).await.unwrap();
+    set_rep_teams(&*store, b, rep.id, &[t2.id]).await.unwrap();
     assert_eq!(store.rep_team_ids(b, rep.id).await.unwrap(), [t2.id]);
-    let bad = store.set_rep_teams(b, rep.id, &[t1.id, foreign.id]).await;
+    let bad = set_rep_teams(&*store, b, rep.id, &[t1.id, foreign.id]).await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
     assert_eq!(store.rep_team_ids(b, rep.id).await.unwrap(), [t2.id]);
     assert!(store.rep_team_ids(other, rep.id).await.unwrap().is_empty());
@@ -245,12 +232,11 @@ pub async fn rep_teams_are_replaced_within_the_branch(store: Arc<dyn Store>) {
 /// leaves unchanged ones, and a dry run writes nothing.
 pub async fn member_import_upserts_by_number(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
-    let team = store.create_team(b, "Duty", None).await.unwrap();
+    let team = create_team(&*store, b, "Duty", None).await.unwrap();
     let mut kept = details("A1", "Ana");
     kept.phone = Some("07700 900123".parse().unwrap());
-    store.create_member(b, &kept, None).await.unwrap();
-    store
-        .create_member(b, &details("A2", "Bo"), None)
+    create_member(&*store, b, &kept, None).await.unwrap();
+    create_member(&*store, b, &details("A2", "Bo"), None)
         .await
         .unwrap();
     let csv = "Member No,Full Name,email,Team\n\
@@ -259,8 +245,7 @@ pub async fn member_import_upserts_by_number(store: Arc<dyn Store>) {
                A3,Cy,cy@example.org,Duty\n";
     let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
 
-    let dry = store
-        .import_members(b, &file, &options(true), &no_progress)
+    let dry = import_members(&*store, b, &file, &options(true))
         .await
         .unwrap();
     assert_eq!((dry.created, dry.updated, dry.unchanged), (1, 1, 1));
@@ -288,10 +273,12 @@ pub async fn member_import_upserts_by_number(store: Arc<dyn Store>) {
     };
     let mut opts = options(false);
     opts.save_map = Some(ColumnMap::parse_lines(["Full Name=name"]).unwrap());
-    let done = store
+    let mut work = store.begin().await.unwrap();
+    let done = work
         .import_members(b, &file, &opts, &progress)
         .await
         .unwrap();
+    work.commit().await.unwrap();
     assert!(done.applied);
     assert_eq!(checked.load(Ordering::SeqCst), 2, "two rows written");
     let after = store
@@ -312,8 +299,7 @@ pub async fn member_import_upserts_by_number(store: Arc<dyn Store>) {
     assert_eq!(after.items[2].details.name, "Cy");
     assert_eq!(store.import_map(b).await.unwrap(), opts.save_map);
 
-    let again = store
-        .import_members(b, &file, &options(false), &no_progress)
+    let again = import_members(&*store, b, &file, &options(false))
         .await
         .unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
@@ -323,15 +309,14 @@ pub async fn member_import_upserts_by_number(store: Arc<dyn Store>) {
 /// import: nothing is written.
 pub async fn member_import_is_all_or_nothing(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
-    store.create_team(b, "Duty", None).await.unwrap();
+    create_team(&*store, b, "Duty", None).await.unwrap();
     let csv = "membership_number,name,team,contact_email\n\
                B1,Ana,Duty,no\n\
                B2,Bo,Nowhere,no\n\
                B1,Ana Twice,,no\n\
                B3,Cy,,yes\n";
     let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
-    let out = store
-        .import_members(b, &file, &options(false), &no_progress)
+    let out = import_members(&*store, b, &file, &options(false))
         .await
         .unwrap();
     assert!(!out.applied);
@@ -350,6 +335,35 @@ pub async fn member_import_is_all_or_nothing(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(members.total, 0, "a refused import writes nothing");
     assert_eq!(store.import_map(b).await.unwrap(), None);
+
+    // The import is one unit: a step of the change that fails after the records were written
+    // (here, finishing a run that is not the branch's) leaves none of them.
+    let good = parse_file(
+        b"membership_number,name\nB1,Ana\nB3,Cy\n",
+        &ColumnMap::default(),
+    )
+    .unwrap();
+    let mut opts = options(false);
+    opts.save_map = Some(ColumnMap::parse_lines(["Full Name=name"]).unwrap());
+    let failed: crate::StoreResult<()> = async {
+        let mut work = store.begin().await?;
+        let out = work.import_members(b, &good, &opts, &no_progress).await?;
+        assert!(out.applied);
+        work.finish_import_run(b, picket_domain::ImportRunId(i64::MAX), Ok(&out))
+            .await?;
+        work.commit().await
+    }
+    .await;
+    assert!(matches!(failed, Err(StoreError::NotFound)), "{failed:?}");
+    let members = store
+        .search_members(b, &MemberFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        members.total, 0,
+        "an import whose unit failed writes nothing"
+    );
+    assert_eq!(store.import_map(b).await.unwrap(), None);
 }
 
 /// A web import run records that it is running, then its outcome, in its branch only. (Its
@@ -362,8 +376,7 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
         .create_user(&"org@example.org".parse().unwrap(), "Org", None)
         .await
         .unwrap();
-    let id = store
-        .start_import_run(b, user.id, false, 3, &lease("me", 60))
+    let id = start_import_run(&*store, b, user.id, false, 3, &lease("me", 60))
         .await
         .unwrap();
     let run = store.import_run(b, id).await.unwrap();
@@ -375,23 +388,24 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
     let file = parse_file(b"membership_number,name\nC1,Ana\n", &ColumnMap::default()).unwrap();
-    let outcome = store
+    // The import and the end of its run are one unit, as the web writes them.
+    let mut work = store.begin().await.unwrap();
+    let outcome = work
         .import_members(b, &file, &options(false), &no_progress)
         .await
         .unwrap();
-    store.finish_import_run(id, Ok(&outcome)).await.unwrap();
+    work.finish_import_run(b, id, Ok(&outcome)).await.unwrap();
+    work.commit().await.unwrap();
     let run = store.import_run(b, id).await.unwrap();
     assert_eq!(run.status, ImportRunStatus::Done);
     assert_eq!(run.rows_done, 3);
     assert_eq!(run.outcome.as_ref().map(|o| o.created), Some(1));
     assert!(run.finished_at.is_some());
 
-    let failed = store
-        .start_import_run(b, user.id, true, 0, &lease("me", 60))
+    let failed = start_import_run(&*store, b, user.id, true, 0, &lease("me", 60))
         .await
         .unwrap();
-    store
-        .finish_import_run(failed, Err("the file is empty"))
+    finish_import_run(&*store, b, failed, Err("the file is empty"))
         .await
         .unwrap();
     let run = store.import_run(b, failed).await.unwrap();
@@ -420,8 +434,7 @@ pub async fn abandoned_import_runs_are_marked_failed(store: Arc<dyn Store>) {
     let start = |owner: &'static str, secs: i64| {
         let store = store.clone();
         async move {
-            store
-                .start_import_run(b, user.id, false, 1_000_000, &lease(owner, secs))
+            start_import_run(&*store, b, user.id, false, 1_000_000, &lease(owner, secs))
                 .await
                 .unwrap()
         }
@@ -430,8 +443,7 @@ pub async fn abandoned_import_runs_are_marked_failed(store: Arc<dyn Store>) {
     let alive = start("alive", -10).await;
     let mine = start("me", -10).await;
     let done = start("dead", -10).await;
-    store
-        .finish_import_run(done, Err("the file is empty"))
+    finish_import_run(&*store, b, done, Err("the file is empty"))
         .await
         .unwrap();
     // The live process extends its lease; the dead one cannot.

@@ -73,11 +73,18 @@ pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
         status: DisputeStatus::InAction,
         summary: String::new(),
     };
-    let one = store.create_dispute(a.id, &new).await.unwrap();
-    let one_id = DisputeId(one.id);
-    let two = store.create_dispute(a.id, &new).await.unwrap();
-    let two_id = DisputeId(two.id);
-    let theirs = DisputeId(store.create_dispute(b.id, &new).await.unwrap().id);
+    let one = crate::contract_disputes::create_dispute(&*store, a.id, &new)
+        .await
+        .unwrap();
+    let one_id = one.id;
+    let two = crate::contract_disputes::create_dispute(&*store, a.id, &new)
+        .await
+        .unwrap();
+    let two_id = two.id;
+    let theirs = crate::contract_disputes::create_dispute(&*store, b.id, &new)
+        .await
+        .unwrap()
+        .id;
 
     let gate = add(&*store, a.id, one_id, &place("Civic Centre gate", ""))
         .await

@@ -23,8 +23,10 @@ async fn branch_and_dispute(store: &dyn Store, slug: &str) -> (BranchId, Dispute
         status: DisputeStatus::InAction,
         summary: String::new(),
     };
-    let dispute = store.create_dispute(branch.id, &new).await.unwrap();
-    (branch.id, DisputeId(dispute.id))
+    let dispute = crate::contract_disputes::create_dispute(store, branch.id, &new)
+        .await
+        .unwrap();
+    (branch.id, dispute.id)
 }
 
 fn gate() -> PicketPlace {

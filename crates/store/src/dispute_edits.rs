@@ -2,25 +2,29 @@
 //! impact rates, ballots, survey questions and periods of action), and the participation
 //! records of its periods of action.
 //!
-//! Every method takes the branch and the dispute: a record of another dispute or branch is
-//! [`StoreError::NotFound`](crate::StoreError::NotFound), and nothing is changed.
+//! Every method takes the branch and the dispute, checked in the statement itself: a record
+//! of another dispute or branch is [`StoreError::NotFound`](crate::StoreError::NotFound), and
+//! nothing is changed.
 
 use crate::disputes::{ActionPeriod, Ballot, NewActionPeriod, NewBallot, NewClaim, NewParty};
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use picket_domain::BranchId;
+use picket_domain::{
+    BallotId, BranchId, ClaimId, DisputeId, ParticipationId, PartyId, PeriodId, QuestionId, RateId,
+    TimelineEntryId, UserId,
+};
 use serde::Serialize;
 
 /// How many members took part in a period of action, on one day or over the whole period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Participation {
     /// Its id.
-    pub id: i64,
+    pub id: ParticipationId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// Its period of action.
-    pub period_id: i64,
+    pub period_id: PeriodId,
     /// The strike day, or `None` for the whole period.
     pub day: Option<NaiveDate>,
     /// How many members took part.
@@ -29,88 +33,119 @@ pub struct Participation {
     pub entered_at: DateTime<Utc>,
 }
 
-/// Edits and deletions of a dispute's records.
+/// Edits and deletions of a dispute's records, and participation records, within a
+/// [`UnitOfWork`](crate::UnitOfWork). (Participation is read with
+/// [`DisputeStore::participation`](crate::DisputeStore::participation).)
 #[async_trait]
-pub trait DisputeEditStore: Send + Sync {
+pub trait DisputeEditWrites: Send {
     /// Replaces a decision-maker's or team's values.
     async fn update_party(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: PartyId,
         new: &NewParty,
     ) -> StoreResult<()>;
     /// Deletes a decision-maker or team.
-    async fn delete_party(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
+    async fn delete_party(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PartyId,
+    ) -> StoreResult<()>;
     /// Replaces a claim's or offer's values.
     async fn update_claim(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: ClaimId,
         new: &NewClaim,
     ) -> StoreResult<()>;
     /// Deletes a claim or offer.
-    async fn delete_claim(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
+    async fn delete_claim(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: ClaimId,
+    ) -> StoreResult<()>;
     /// Deletes a timeline entry.
-    async fn delete_event(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
+    async fn delete_event(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: TimelineEntryId,
+    ) -> StoreResult<()>;
     /// Replaces an impact rate.
     async fn update_rate(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: RateId,
         label: &str,
         per_worker_day_hundredths: i64,
     ) -> StoreResult<()>;
     /// Deletes an impact rate.
-    async fn delete_rate(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
+    async fn delete_rate(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: RateId,
+    ) -> StoreResult<()>;
     /// Replaces a ballot's values and its steps checklist; a step keeps its done date when a
     /// step of the same name is in the new list.
     async fn update_ballot(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: BallotId,
         new: &NewBallot,
     ) -> StoreResult<Ballot>;
     /// Deletes a ballot with its steps and questions; periods that named it fall back to the
     /// latest ballot with a result.
-    async fn delete_ballot(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
-    /// Deletes a survey question of one of the dispute's ballots.
-    async fn delete_question(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
-    /// Replaces a period of action's values.
-    async fn update_period(
-        &self,
+    async fn delete_ballot(
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: BallotId,
+    ) -> StoreResult<()>;
+    /// Deletes a survey question of one of the dispute's ballots.
+    async fn delete_question(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: QuestionId,
+    ) -> StoreResult<()>;
+    /// Replaces a period of action's values; the ballot it names must be the dispute's.
+    async fn update_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
         new: &NewActionPeriod,
     ) -> StoreResult<ActionPeriod>;
     /// Deletes a period of action with its participation records.
-    async fn delete_period(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()>;
+    async fn delete_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+    ) -> StoreResult<()>;
     /// Records how many took part in a period on a day (or over the whole period, `day`
     /// `None`), replacing an earlier record for the same day; returns its id.
     async fn record_participation(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        period: i64,
+        dispute: DisputeId,
+        period: PeriodId,
         day: Option<NaiveDate>,
         took_part: u32,
-        entered_by: Option<i64>,
-    ) -> StoreResult<i64>;
-    /// The dispute's participation records, by period and day (whole-period records first).
-    async fn participation(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-    ) -> StoreResult<Vec<Participation>>;
+        entered_by: Option<UserId>,
+    ) -> StoreResult<ParticipationId>;
     /// Deletes a participation record.
     async fn delete_participation(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: ParticipationId,
     ) -> StoreResult<()>;
 }

@@ -1,8 +1,9 @@
 //! Disputes' storage: the dispute, its parties, claims and offers, dated timeline, impact
 //! rates, ballots (with survey questions and statutory steps) and periods of action.
 //!
-//! Every row belongs to a branch and every method takes the branch: a record of another
-//! branch is [`StoreError::NotFound`](crate::StoreError::NotFound).
+//! Every row belongs to a branch, and every record to a dispute: each method takes the branch
+//! and the dispute, checked in the statement itself, so a record of another dispute or branch
+//! is [`StoreError::NotFound`](crate::StoreError::NotFound).
 
 use crate::StoreResult;
 use async_trait::async_trait;
@@ -11,14 +12,17 @@ use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
 use picket_domain::law::IpsCategory;
-use picket_domain::{BranchId, Nation};
+use picket_domain::{
+    BallotId, BallotStepId, BranchId, ClaimId, DisputeId, Nation, PartyId, PeriodId, QuestionId,
+    RateId, TimelineEntryId,
+};
 use serde::Serialize;
 
 /// A stored dispute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dispute {
     /// Its id.
-    pub id: i64,
+    pub id: DisputeId,
     /// Its branch.
     pub branch_id: BranchId,
     /// A short title, e.g. "Mental health social workers: recruitment and retention".
@@ -56,9 +60,9 @@ pub struct NewDispute {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Party {
     /// Its id.
-    pub id: i64,
+    pub id: PartyId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// Which sort.
     pub kind: PartyKind,
     /// The person's or team's name.
@@ -94,9 +98,9 @@ pub struct NewParty {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Claim {
     /// Its id.
-    pub id: i64,
+    pub id: ClaimId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// Claim or offer.
     pub kind: ClaimKind,
     /// When it was made.
@@ -124,9 +128,9 @@ pub struct NewClaim {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEvent {
     /// Its id.
-    pub id: i64,
+    pub id: TimelineEntryId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// When.
     pub dated: NaiveDate,
     /// What sort.
@@ -159,9 +163,9 @@ pub struct NewTimelineEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImpactRate {
     /// Its id.
-    pub id: i64,
+    pub id: RateId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// What is counted, e.g. "service-user contacts".
     pub label: String,
     /// How many per worker per strike day, in hundredths.
@@ -185,9 +189,9 @@ pub struct BallotResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ballot {
     /// Its id.
-    pub id: i64,
+    pub id: BallotId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// Statutory, consultative or survey.
     pub kind: BallotKind,
     /// Its title.
@@ -252,9 +256,9 @@ pub struct NewBallot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BallotStep {
     /// Its id.
-    pub id: i64,
+    pub id: BallotStepId,
     /// Its ballot.
-    pub ballot_id: i64,
+    pub ballot_id: BallotId,
     /// What to do.
     pub name: String,
     /// By when.
@@ -269,9 +273,9 @@ pub struct BallotStep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SurveyQuestion {
     /// Its id.
-    pub id: i64,
+    pub id: QuestionId,
     /// Its ballot.
-    pub ballot_id: i64,
+    pub ballot_id: BallotId,
     /// The question.
     pub question: String,
     /// The answer reported.
@@ -284,11 +288,11 @@ pub struct SurveyQuestion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActionPeriod {
     /// Its id.
-    pub id: i64,
+    pub id: PeriodId,
     /// Its dispute.
-    pub dispute_id: i64,
+    pub dispute_id: DisputeId,
     /// The ballot whose mandate covers it.
-    pub ballot_id: Option<i64>,
+    pub ballot_id: Option<BallotId>,
     /// Strike or action short of strike.
     pub kind: ActionKind,
     /// First day.
@@ -309,7 +313,7 @@ pub struct ActionPeriod {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewActionPeriod {
     /// The covering ballot.
-    pub ballot_id: Option<i64>,
+    pub ballot_id: Option<BallotId>,
     /// Kind.
     pub kind: ActionKind,
     /// First day.
@@ -326,129 +330,184 @@ pub struct NewActionPeriod {
     pub holidays_as_strike: Vec<NaiveDate>,
 }
 
-/// Disputes' storage.
+/// Reading disputes and their records. A record is read through its dispute and branch: one
+/// of another dispute or branch is [`StoreError::NotFound`](crate::StoreError::NotFound) (or
+/// absent from a list).
 #[async_trait]
 pub trait DisputeStore: Send + Sync {
-    /// Creates a dispute.
-    async fn create_dispute(&self, branch: BranchId, new: &NewDispute) -> StoreResult<Dispute>;
-    /// Replaces a dispute's values.
-    async fn update_dispute(
-        &self,
-        branch: BranchId,
-        id: i64,
-        new: &NewDispute,
-    ) -> StoreResult<Dispute>;
     /// The branch's disputes, newest first.
     async fn disputes(&self, branch: BranchId) -> StoreResult<Vec<Dispute>>;
     /// One dispute.
-    async fn dispute(&self, branch: BranchId, id: i64) -> StoreResult<Dispute>;
-    /// Adds a decision-maker or team; returns its id.
-    async fn add_party(&self, branch: BranchId, dispute: i64, new: &NewParty) -> StoreResult<i64>;
+    async fn dispute(&self, branch: BranchId, id: DisputeId) -> StoreResult<Dispute>;
     /// The dispute's parties, decision-makers first.
-    async fn parties(&self, branch: BranchId, dispute: i64) -> StoreResult<Vec<Party>>;
-    /// Adds a claim or offer; returns its id.
-    async fn add_claim(&self, branch: BranchId, dispute: i64, new: &NewClaim) -> StoreResult<i64>;
-    /// Changes a claim's status; `NotFound` unless it is a claim of that dispute of that
-    /// branch.
-    async fn set_claim_status(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        claim: i64,
-        status: ClaimStatus,
-    ) -> StoreResult<()>;
+    async fn parties(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<Party>>;
     /// Claims and offers by date.
-    async fn claims(&self, branch: BranchId, dispute: i64) -> StoreResult<Vec<Claim>>;
-    /// Adds a timeline entry; returns its id.
-    async fn add_event(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        new: &NewTimelineEvent,
-    ) -> StoreResult<i64>;
-    /// Replaces a timeline entry's values (e.g. to publish it); `NotFound` unless it is an
-    /// entry of that dispute of that branch.
-    async fn update_event(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        event: i64,
-        new: &NewTimelineEvent,
-    ) -> StoreResult<()>;
+    async fn claims(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<Claim>>;
     /// The timeline by date (only public entries when `public_only`).
     async fn timeline(
         &self,
         branch: BranchId,
-        dispute: i64,
+        dispute: DisputeId,
         public_only: bool,
     ) -> StoreResult<Vec<TimelineEvent>>;
-    /// Adds an impact rate; returns its id.
-    async fn add_rate(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        label: &str,
-        per_worker_day_hundredths: i64,
-    ) -> StoreResult<i64>;
     /// The dispute's impact rates.
-    async fn rates(&self, branch: BranchId, dispute: i64) -> StoreResult<Vec<ImpactRate>>;
-    /// Creates a ballot with its steps checklist.
-    async fn create_ballot(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        new: &NewBallot,
-    ) -> StoreResult<Ballot>;
+    async fn rates(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<ImpactRate>>;
     /// The dispute's ballots by opening day.
-    async fn ballots(&self, branch: BranchId, dispute: i64) -> StoreResult<Vec<Ballot>>;
-    /// One ballot.
-    async fn ballot(&self, branch: BranchId, id: i64) -> StoreResult<Ballot>;
-    /// Records a ballot's result and the day the employer was told.
-    async fn record_ballot_result(
+    async fn ballots(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<Ballot>>;
+    /// One of the dispute's ballots.
+    async fn ballot(
         &self,
         branch: BranchId,
-        id: i64,
-        result: BallotResult,
-        result_to_employer: Option<NaiveDate>,
+        dispute: DisputeId,
+        id: BallotId,
     ) -> StoreResult<Ballot>;
-    /// Adds a survey question; returns its id.
-    async fn add_question(
+    /// The survey questions of one of the dispute's ballots.
+    async fn questions(
         &self,
         branch: BranchId,
-        ballot: i64,
-        question: &str,
-        answer: &str,
-        percent_hundredths: i64,
-    ) -> StoreResult<i64>;
-    /// A ballot's survey questions.
-    async fn questions(&self, branch: BranchId, ballot: i64) -> StoreResult<Vec<SurveyQuestion>>;
-    /// A ballot's steps, by due date.
-    async fn steps(&self, branch: BranchId, ballot: i64) -> StoreResult<Vec<BallotStep>>;
-    /// Marks a step done on a day (or not done).
-    async fn mark_step(
+        dispute: DisputeId,
+        ballot: BallotId,
+    ) -> StoreResult<Vec<SurveyQuestion>>;
+    /// The steps of one of the dispute's ballots, in checklist order.
+    async fn steps(
         &self,
         branch: BranchId,
-        step: i64,
-        done: Option<NaiveDate>,
-    ) -> StoreResult<()>;
-    /// Adds a period of action.
-    async fn create_action_period(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-        new: &NewActionPeriod,
-    ) -> StoreResult<ActionPeriod>;
-    /// Replaces the bank holidays a period counts as strike days.
-    async fn set_period_holidays(
-        &self,
-        branch: BranchId,
-        period: i64,
-        holidays: &[NaiveDate],
-    ) -> StoreResult<()>;
+        dispute: DisputeId,
+        ballot: BallotId,
+    ) -> StoreResult<Vec<BallotStep>>;
     /// The dispute's periods of action by first day.
     async fn action_periods(
         &self,
         branch: BranchId,
-        dispute: i64,
+        dispute: DisputeId,
     ) -> StoreResult<Vec<ActionPeriod>>;
+    /// One of the dispute's periods of action.
+    async fn action_period(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+    ) -> StoreResult<ActionPeriod>;
+    /// The dispute's participation records, by period and day (whole-period records first).
+    async fn participation(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+    ) -> StoreResult<Vec<crate::dispute_edits::Participation>>;
+    /// The dispute a ballot of the branch belongs to, for requests that name the ballot alone.
+    async fn ballot_dispute(&self, branch: BranchId, ballot: BallotId) -> StoreResult<DisputeId>;
+    /// The dispute a ballot step of the branch belongs to, for requests that name the step
+    /// alone.
+    async fn step_dispute(&self, branch: BranchId, step: BallotStepId) -> StoreResult<DisputeId>;
+}
+
+/// Creating disputes and adding to their records, within a [`UnitOfWork`](crate::UnitOfWork).
+/// Each statement names the branch and the dispute: a record of another dispute or branch is
+/// [`StoreError::NotFound`](crate::StoreError::NotFound) and nothing is written. Edits and
+/// deletions are in [`DisputeEditWrites`](crate::dispute_edits::DisputeEditWrites).
+#[async_trait]
+pub trait DisputeWrites: Send {
+    /// Creates a dispute.
+    async fn create_dispute(&mut self, branch: BranchId, new: &NewDispute) -> StoreResult<Dispute>;
+    /// Replaces a dispute's values.
+    async fn update_dispute(
+        &mut self,
+        branch: BranchId,
+        id: DisputeId,
+        new: &NewDispute,
+    ) -> StoreResult<Dispute>;
+    /// Adds a decision-maker or team; returns its id.
+    async fn add_party(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewParty,
+    ) -> StoreResult<PartyId>;
+    /// Adds a claim or offer; returns its id.
+    async fn add_claim(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewClaim,
+    ) -> StoreResult<ClaimId>;
+    /// Changes a claim's status.
+    async fn set_claim_status(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        claim: ClaimId,
+        status: ClaimStatus,
+    ) -> StoreResult<()>;
+    /// Adds a timeline entry; returns its id.
+    async fn add_event(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewTimelineEvent,
+    ) -> StoreResult<TimelineEntryId>;
+    /// Replaces a timeline entry's values (e.g. to publish it).
+    async fn update_event(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        event: TimelineEntryId,
+        new: &NewTimelineEvent,
+    ) -> StoreResult<()>;
+    /// Adds an impact rate; returns its id.
+    async fn add_rate(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        label: &str,
+        per_worker_day_hundredths: i64,
+    ) -> StoreResult<RateId>;
+    /// Creates a ballot with its steps checklist.
+    async fn create_ballot(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewBallot,
+    ) -> StoreResult<Ballot>;
+    /// Records a ballot's result and the day the employer was told.
+    async fn record_ballot_result(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        ballot: BallotId,
+        result: BallotResult,
+        result_to_employer: Option<NaiveDate>,
+    ) -> StoreResult<Ballot>;
+    /// Adds a survey question to one of the dispute's ballots; returns its id.
+    async fn add_question(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        ballot: BallotId,
+        question: &str,
+        answer: &str,
+        percent_hundredths: i64,
+    ) -> StoreResult<QuestionId>;
+    /// Marks a step of one of the dispute's ballots done on a day (or not done).
+    async fn mark_step(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        step: BallotStepId,
+        done: Option<NaiveDate>,
+    ) -> StoreResult<()>;
+    /// Adds a period of action; the ballot it names must be the dispute's.
+    async fn create_action_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewActionPeriod,
+    ) -> StoreResult<ActionPeriod>;
+    /// Replaces the bank holidays a period counts as strike days.
+    async fn set_period_holidays(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        period: PeriodId,
+        holidays: &[NaiveDate],
+    ) -> StoreResult<()>;
 }

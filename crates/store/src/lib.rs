@@ -11,8 +11,10 @@ mod auth;
 pub mod contract;
 mod contract_auth;
 mod contract_dispute_edits;
+mod contract_dispute_scope;
 mod contract_disputes;
 mod contract_member_access;
+mod contract_member_scoping;
 mod contract_members;
 mod contract_pickets;
 mod contract_retention;
@@ -36,11 +38,11 @@ pub mod wall;
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
 pub use directory::{DirectoryStore, NewBranchUser};
-pub use dispute_edits::DisputeEditStore;
-pub use disputes::DisputeStore;
+pub use dispute_edits::DisputeEditWrites;
+pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
-pub use member_access::MemberAccessStore;
-pub use members::MemberStore;
+pub use member_access::{MemberAccessStore, MemberAccessWrites};
+pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
@@ -67,7 +69,6 @@ pub trait Store:
     + OutboxStore
     + WallStore
     + DisputeStore
-    + DisputeEditStore
     + MemberStore
     + MemberAccessStore
     + PicketStore
@@ -108,8 +109,9 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditStore, DisputeStore,
-        EventStore, MemberAccessStore, MemberStore, OutboxStore, PicketStore, PicketWrites,
-        RetentionStore, RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditWrites, DisputeStore,
+        DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites, MemberStore,
+        MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
+        Store, UnitOfWork, WallStore, WallWrites,
     };
 }

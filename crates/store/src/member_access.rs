@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::member_access::LinkState;
 use picket_domain::members::{ContactPreferences, Phone};
-use picket_domain::{BranchId, Email, UserId};
+use picket_domain::{BranchId, ConsentId, Email, MagicLinkId, MemberId, UserId, WallMessageId};
 use serde::Serialize;
 
 /// A sign-in link to store (its token is only ever held by the email that carries it).
@@ -16,7 +16,7 @@ pub struct NewMagicLink {
     /// The member's branch.
     pub branch: BranchId,
     /// The member it signs in.
-    pub member_id: i64,
+    pub member_id: MemberId,
     /// SHA-256 of the token.
     pub token_hash: String,
     /// When it stops working.
@@ -27,7 +27,7 @@ pub struct NewMagicLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MagicLinkRecord {
     /// Its id.
-    pub id: i64,
+    pub id: MagicLinkId,
     /// When it was asked for.
     pub created_at: DateTime<Utc>,
     /// When it stopped or stops working.
@@ -44,7 +44,7 @@ pub enum LinkUse {
         /// The account signed in.
         user: User,
         /// The member record it is linked to.
-        member_id: i64,
+        member_id: MemberId,
         /// Whether the account was created by this use.
         created: bool,
     },
@@ -54,7 +54,7 @@ pub enum LinkUse {
         /// The account.
         user: User,
         /// The member record.
-        member_id: i64,
+        member_id: MemberId,
     },
     /// The link was used already or has expired (and was not used now).
     Refused(LinkState),
@@ -87,7 +87,7 @@ impl ConsentSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsentRecord {
     /// Its id.
-    pub id: i64,
+    pub id: ConsentId,
     /// When the choice was recorded.
     pub changed_at: DateTime<Utc>,
     /// May be emailed.
@@ -127,7 +127,7 @@ impl std::fmt::Debug for OwnDetails {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WallTrace {
     /// The message's id.
-    pub id: i64,
+    pub id: WallMessageId,
     /// When it was posted.
     pub created_at: DateTime<Utc>,
     /// The name given.
@@ -165,16 +165,10 @@ pub struct SubjectRecords {
 #[derive(Debug, Clone)]
 pub struct Erasure {
     /// The member.
-    pub member_id: i64,
-    /// Who erases it.
-    pub actor: UserId,
-    /// Why (kept in the audit log).
-    pub reason: String,
+    pub member_id: MemberId,
     /// The instance's hashing key (the `ip-hash-key` instance secret): the membership
     /// number becomes [`erased_number_placeholder`] of it.
     pub number_key: String,
-    /// The request it came from.
-    pub request_id: Option<String>,
 }
 
 /// What an erasure removed, in counts.
@@ -192,6 +186,25 @@ pub struct ErasureReport {
     pub wall_emails: u64,
     /// The linked account, unlinked and disabled, if there was one.
     pub account: Option<UserId>,
+}
+
+impl ErasureReport {
+    /// The detail of the erasure's audit entry: the reason given and the counts, never
+    /// anything that says who the member was.
+    pub fn audit_detail(&self, reason: &str) -> String {
+        format!(
+            "reason: {reason}; removed {} sign-in links, {} consent entries, {} sessions, {} API \
+             tokens, {} wall addresses{}",
+            self.sign_in_links,
+            self.consents,
+            self.sessions,
+            self.api_tokens,
+            self.wall_emails,
+            self.account
+                .map(|u| format!("; account user:{u} unlinked"))
+                .unwrap_or_default()
+        )
+    }
 }
 
 /// The instance secret that keys the hash an erased membership number is replaced by (the
@@ -214,7 +227,7 @@ pub fn erased_number_placeholder(key: &str, branch: BranchId, number: &str) -> S
     format!("ERASED-{}", digest[..24].to_ascii_uppercase())
 }
 
-/// A member's own access to their record.
+/// Reading a member's own access to their record.
 #[async_trait]
 pub trait MemberAccessStore: Send + Sync {
     /// The member of `branch` (not erased) whose email is `email`, ignoring case: their id
@@ -223,10 +236,7 @@ pub trait MemberAccessStore: Send + Sync {
         &self,
         branch: BranchId,
         email: &Email,
-    ) -> StoreResult<Option<(i64, String)>>;
-    /// Stores a sign-in link and queues the email that carries it, in one transaction.
-    async fn create_magic_link(&self, link: NewMagicLink, email: NewOutboxEmail)
-        -> StoreResult<()>;
+    ) -> StoreResult<Option<(MemberId, String)>>;
     /// The branch and state of the link with this token hash; an unknown hash is
     /// [`StoreError::NotFound`].
     async fn magic_link_state(
@@ -234,52 +244,61 @@ pub trait MemberAccessStore: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<(BranchId, LinkState)>;
-    /// Uses a sign-in link, in one transaction: marks it used (once only, before it expires),
-    /// finds or creates the passwordless account for the member's email, gives it the member
-    /// role in the branch if it has no role there, links the member record to it, and stores
-    /// a session under `session_hash` until `session_expires` (not for an account with a
-    /// password). An unknown hash is [`StoreError::NotFound`].
-    async fn use_magic_link(
+    /// A member's consent history, oldest first.
+    async fn consent_history(
         &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<Vec<ConsentRecord>>;
+    /// Everything held about a member beyond their record (see [`SubjectRecords`]); a member
+    /// of another branch is [`StoreError::NotFound`].
+    async fn subject_records(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<SubjectRecords>;
+}
+
+/// Changing a member's own access, within a [`UnitOfWork`](crate::UnitOfWork). The branch
+/// (and, for a member's own corrections, their account) is checked in each statement: a
+/// record of another branch or member is [`StoreError::NotFound`].
+#[async_trait]
+pub trait MemberAccessWrites: Send {
+    /// Stores a sign-in link for a member of the branch who is not erased; returns its id.
+    /// The email carrying it is queued with [`UnitOfWork::enqueue_email`](crate::UnitOfWork).
+    async fn create_magic_link(&mut self, link: &NewMagicLink) -> StoreResult<MagicLinkId>;
+    /// Uses a sign-in link of the branch: marks it used (once only, before it expires), finds
+    /// or creates the passwordless account for the member's email, gives it the member role
+    /// in the branch if it has no role there, links the member record to it, and stores a
+    /// session under `session_hash` until `session_expires` (not for an account with a
+    /// password). An unknown hash, or one of another branch, is [`StoreError::NotFound`].
+    async fn use_magic_link(
+        &mut self,
+        branch: BranchId,
         token_hash: &str,
         now: DateTime<Utc>,
         session_hash: &str,
         session_expires: DateTime<Utc>,
     ) -> StoreResult<LinkUse>;
-    /// Saves a member's corrections to their own record in one transaction: email, phone and
-    /// contact choices; a change of choices is added to the consent history, and the linked
-    /// passwordless account follows a new email. A taken account email is
-    /// [`StoreError::Conflict`]`("email")`.
+    /// Saves a member's corrections to their own record: email, phone and contact choices;
+    /// a change of choices is added to the consent history, and the linked passwordless
+    /// account follows a new email. Only the account `user` linked to the record may: any
+    /// other account, or a record of another branch, is [`StoreError::NotFound`]. A taken
+    /// account email is [`StoreError::Conflict`]`("email")`.
     async fn update_own_details(
-        &self,
+        &mut self,
         branch: BranchId,
-        member_id: i64,
+        member: MemberId,
+        user: UserId,
         details: &OwnDetails,
-        actor: UserId,
     ) -> StoreResult<()>;
-    /// Adds an entry to a member's consent history.
-    async fn record_consent(
-        &self,
+    /// Erases a member's personal data (see `docs/SECURITY.md`). The row stays, with
+    /// `erased_at` set, so counts stay right. An erased or unknown member, or one of another
+    /// branch, is [`StoreError::NotFound`]. The caller writes the audit entry
+    /// ([`ErasureReport::audit_detail`]) in the same unit.
+    async fn erase_member(
+        &mut self,
         branch: BranchId,
-        member_id: i64,
-        contact: &ContactPreferences,
-        source: ConsentSource,
-        actor: Option<UserId>,
-    ) -> StoreResult<()>;
-    /// A member's consent history, oldest first.
-    async fn consent_history(
-        &self,
-        branch: BranchId,
-        member_id: i64,
-    ) -> StoreResult<Vec<ConsentRecord>>;
-    /// Everything held about a member beyond their record (see [`SubjectRecords`]).
-    async fn subject_records(
-        &self,
-        branch: BranchId,
-        member_id: i64,
-    ) -> StoreResult<SubjectRecords>;
-    /// Erases a member's personal data in one transaction, with its audit entry (see
-    /// `docs/SECURITY.md`). The row stays, with `erased_at` set, so counts stay right. An
-    /// erased or unknown member is [`StoreError::NotFound`].
-    async fn erase_member(&self, branch: BranchId, erasure: Erasure) -> StoreResult<ErasureReport>;
+        erasure: &Erasure,
+    ) -> StoreResult<ErasureReport>;
 }

@@ -1,12 +1,13 @@
 //! Members' storage: member records, the branch's teams, the teams each rep represents, the
-//! saved import mapping, the CSV import itself (one transaction) and the web's import runs.
+//! saved import mapping, the CSV import itself (all or nothing, within one unit of work) and
+//! the web's import runs.
 
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::members::import::{ColumnMap, ParsedFile, RowChange, RowProblem};
 use picket_domain::members::{MemberDetails, MembershipNumber};
-use picket_domain::{BranchId, UserId};
+use picket_domain::{BranchId, ImportRunId, MemberId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A team in a branch (the people a rep represents). Not a dispute party: those are kept
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Team {
     /// Its id.
-    pub id: i64,
+    pub id: TeamId,
     /// Its branch.
     pub branch_id: BranchId,
     /// Its name, unique in the branch regardless of case.
@@ -29,13 +30,13 @@ pub struct Team {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Member {
     /// Its id (kept when the record is erased).
-    pub id: i64,
+    pub id: MemberId,
     /// Its branch.
     pub branch_id: BranchId,
     /// The details.
     pub details: MemberDetails,
     /// Their team's id.
-    pub team_id: Option<i64>,
+    pub team_id: Option<TeamId>,
     /// Their team's name.
     pub team_name: Option<String>,
     /// The login account linked to this record, if any.
@@ -64,7 +65,7 @@ pub struct MemberFilter {
     /// Words to find in the name, membership number or email (case-insensitive).
     pub query: Option<String>,
     /// Only these teams (a rep's view); `Some(vec![])` finds nobody.
-    pub teams: Option<Vec<i64>>,
+    pub teams: Option<Vec<TeamId>>,
     /// Include erased records.
     pub include_erased: bool,
 }
@@ -170,7 +171,7 @@ pub struct ImportLease {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportRun {
     /// Its id.
-    pub id: i64,
+    pub id: ImportRunId,
     /// Its branch.
     pub branch_id: BranchId,
     /// Who started it.
@@ -193,56 +194,19 @@ pub struct ImportRun {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// Members' storage. Every read takes the branch; a record in another branch is
+/// Reading members' storage. Every read takes the branch; a record in another branch is
 /// [`StoreError::NotFound`]. Callers audit reads (with the reason given) through
 /// [`AuditStore`].
 #[async_trait]
 pub trait MemberStore: Send + Sync {
-    /// Adds a team; a name taken in the branch (ignoring case) is
-    /// [`StoreError::Conflict`]`("team name")`.
-    async fn create_team(
-        &self,
-        branch: BranchId,
-        name: &str,
-        workplace: Option<&str>,
-    ) -> StoreResult<Team>;
     /// The branch's teams, by name.
     async fn teams(&self, branch: BranchId) -> StoreResult<Vec<Team>>;
-    /// Replaces the teams `user` represents in the branch. A team of another branch is
-    /// [`StoreError::NotFound`] and nothing changes.
-    async fn set_rep_teams(&self, branch: BranchId, user: UserId, teams: &[i64])
-        -> StoreResult<()>;
     /// The ids of the teams `user` represents in the branch.
-    async fn rep_team_ids(&self, branch: BranchId, user: UserId) -> StoreResult<Vec<i64>>;
-
-    /// Adds a member; a membership number taken in the branch is
-    /// [`StoreError::Conflict`]`("membership number")`, a team of another branch
-    /// [`StoreError::NotFound`].
-    async fn create_member(
-        &self,
-        branch: BranchId,
-        details: &MemberDetails,
-        team: Option<i64>,
-    ) -> StoreResult<Member>;
-    /// Replaces a member's details and team.
-    async fn update_member(
-        &self,
-        branch: BranchId,
-        id: i64,
-        details: &MemberDetails,
-        team: Option<i64>,
-    ) -> StoreResult<Member>;
+    async fn rep_team_ids(&self, branch: BranchId, user: UserId) -> StoreResult<Vec<TeamId>>;
     /// One member.
-    async fn member(&self, branch: BranchId, id: i64) -> StoreResult<Member>;
+    async fn member(&self, branch: BranchId, id: MemberId) -> StoreResult<Member>;
     /// The member record linked to a login in this branch, if there is one.
     async fn member_for_user(&self, branch: BranchId, user: UserId) -> StoreResult<Option<Member>>;
-    /// Links a member record to a login (or unlinks it with `None`).
-    async fn link_member_user(
-        &self,
-        branch: BranchId,
-        id: i64,
-        user: Option<UserId>,
-    ) -> StoreResult<()>;
     /// A page of members matching `filter`, by name then id.
     async fn search_members(
         &self,
@@ -263,49 +227,87 @@ pub trait MemberStore: Send + Sync {
 
     /// The column mapping the branch last imported with.
     async fn import_map(&self, branch: BranchId) -> StoreResult<Option<ColumnMap>>;
-    /// Saves the branch's column mapping.
-    async fn save_import_map(&self, branch: BranchId, map: &ColumnMap) -> StoreResult<()>;
-    /// Imports a parsed file in one transaction: rows are matched by membership number,
-    /// teams by name (an unknown team rejects the row), rows of erased records are rejected.
-    /// With any row rejected (here or in `file.rejected`), or on a dry run, nothing is
-    /// written; otherwise new and changed records are written together.
-    async fn import_members(
-        &self,
-        branch: BranchId,
-        file: &ParsedFile,
-        options: &ImportOptions,
-        progress: ImportProgress<'_>,
-    ) -> StoreResult<ImportOutcome>;
-
-    /// Records the start of a web import run, held by the process `lease` names.
-    async fn start_import_run(
-        &self,
-        branch: BranchId,
-        user: UserId,
-        dry_run: bool,
-        rows_total: u64,
-        lease: &ImportLease,
-    ) -> StoreResult<i64>;
+    /// One run in the branch.
+    async fn import_run(&self, branch: BranchId, id: ImportRunId) -> StoreResult<ImportRun>;
     /// Extends to `lease.until` the lease of every run still running that `lease.owner`
-    /// holds; returns how many.
+    /// holds; returns how many. (Lease upkeep, one statement of its own: not a change a
+    /// person makes.)
     async fn renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64>;
     /// Marks failed, with `reason`, every run still running that `owner` does not hold and
     /// whose lease ran out before `now` (or had none); with `any_lease`, whatever its lease
     /// (for SQLite, which one process serves, so another owner is a dead one). Returns the
-    /// ids of the runs marked.
+    /// ids of the runs marked. (Lease upkeep, one statement of its own.)
     async fn fail_abandoned_import_runs(
         &self,
         owner: &str,
         now: DateTime<Utc>,
         any_lease: bool,
         reason: &str,
-    ) -> StoreResult<Vec<i64>>;
-    /// Records how a run ended: its outcome, or the error that stopped it.
+    ) -> StoreResult<Vec<ImportRunId>>;
+}
+
+/// Changing members' storage, within a [`UnitOfWork`](crate::UnitOfWork). The branch is
+/// checked in each statement: a record (or a team) of another branch is
+/// [`StoreError::NotFound`].
+#[async_trait]
+pub trait MemberWrites: Send {
+    /// Adds a team; a name taken in the branch (ignoring case) is
+    /// [`StoreError::Conflict`]`("team name")`.
+    async fn create_team(
+        &mut self,
+        branch: BranchId,
+        name: &str,
+        workplace: Option<&str>,
+    ) -> StoreResult<Team>;
+    /// Replaces the teams `user` represents in the branch. A team of another branch, or a
+    /// user with no role in the branch, is [`StoreError::NotFound`].
+    async fn set_rep_teams(
+        &mut self,
+        branch: BranchId,
+        user: UserId,
+        teams: &[TeamId],
+    ) -> StoreResult<()>;
+    /// Adds a member; a membership number taken in the branch is
+    /// [`StoreError::Conflict`]`("membership number")`, a team of another branch
+    /// [`StoreError::NotFound`].
+    async fn create_member(
+        &mut self,
+        branch: BranchId,
+        details: &MemberDetails,
+        team: Option<TeamId>,
+    ) -> StoreResult<Member>;
+    /// Links a member record to a login (or unlinks it with `None`).
+    async fn link_member_user(
+        &mut self,
+        branch: BranchId,
+        id: MemberId,
+        user: Option<UserId>,
+    ) -> StoreResult<()>;
+    /// Imports a parsed file: rows are matched by membership number, teams by name (an
+    /// unknown team rejects the row), rows of erased records are rejected. With any row
+    /// rejected (here or in `file.rejected`), or on a dry run, nothing is written; otherwise
+    /// new and changed records are written, all of them with the unit or none.
+    async fn import_members(
+        &mut self,
+        branch: BranchId,
+        file: &ParsedFile,
+        options: &ImportOptions,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportOutcome>;
+    /// Records the start of a web import run, held by the process `lease` names.
+    async fn start_import_run(
+        &mut self,
+        branch: BranchId,
+        user: UserId,
+        dry_run: bool,
+        rows_total: u64,
+        lease: &ImportLease,
+    ) -> StoreResult<ImportRunId>;
+    /// Records how a run of the branch ended: its outcome, or the error that stopped it.
     async fn finish_import_run(
-        &self,
-        id: i64,
+        &mut self,
+        branch: BranchId,
+        id: ImportRunId,
         result: Result<&ImportOutcome, &str>,
     ) -> StoreResult<()>;
-    /// One run in the branch.
-    async fn import_run(&self, branch: BranchId, id: i64) -> StoreResult<ImportRun>;
 }

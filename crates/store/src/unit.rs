@@ -24,7 +24,11 @@
 //! one key is sent once.
 
 use crate::auth::AuthWrites;
+use crate::dispute_edits::DisputeEditWrites;
+use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
+use crate::member_access::MemberAccessWrites;
+use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
 use crate::wall::WallWrites;
@@ -34,7 +38,17 @@ use picket_domain::OutboxJobId;
 
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
-pub trait UnitOfWork: AuthWrites + PicketWrites + RetentionWrites + WallWrites + Send {
+pub trait UnitOfWork:
+    AuthWrites
+    + PicketWrites
+    + DisputeWrites
+    + DisputeEditWrites
+    + MemberWrites
+    + MemberAccessWrites
+    + RetentionWrites
+    + WallWrites
+    + Send
+{
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;
     /// Queues an email, committed with the change; a repeated `idempotency_key` is ignored and

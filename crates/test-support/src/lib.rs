@@ -15,3 +15,19 @@ pub use app::{extract_csrf, test_settings, Api, BodyText, TestApp, TEST_PASSWORD
 pub use browser::Browser;
 pub use cli::Picket;
 pub use db::{test_backend, test_db, TestDb};
+pub use picket_store::StoreError;
+
+/// Runs one store write in a unit of work of its own and commits it, for setting up a test:
+/// `in_unit!(store, |w| w.create_dispute(branch, &new))` gives the write's result.
+#[macro_export]
+macro_rules! in_unit {
+    ($store:expr, |$w:ident| $call:expr) => {
+        async {
+            let mut $w = $store.begin().await?;
+            let out = $call.await?;
+            $w.commit().await?;
+            Ok::<_, $crate::StoreError>(out)
+        }
+        .await
+    };
+}

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::wall_cache::CachedPage;
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, Named};
+use picket_domain::{DisputeId, PeriodId};
 use picket_store::disputes::{Dispute, TimelineEvent};
 use picket_store::pickets::PicketLocation;
 use picket_store::Branch;
@@ -71,7 +72,7 @@ pub struct Month {
 #[derive(Debug, Clone)]
 pub struct ActionDates {
     /// Period id (the calendar feed's UID).
-    pub id: i64,
+    pub id: PeriodId,
     /// `strike` or `asos`.
     pub kind: &'static str,
     /// "Strike" or "Action short of strike".
@@ -302,7 +303,7 @@ pub fn months(periods: &[PeriodView], today: NaiveDate) -> Vec<Month> {
 }
 
 /// The public page's absolute address.
-pub fn page_url(state: &AppState, branch: &Branch, id: i64) -> String {
+pub fn page_url(state: &AppState, branch: &Branch, id: DisputeId) -> String {
     format!(
         "{}/{}/disputes/{id}",
         state.settings.public_base(),
@@ -314,7 +315,7 @@ pub fn page_url(state: &AppState, branch: &Branch, id: i64) -> String {
 pub async fn campaign(
     state: &AppState,
     branch: &Branch,
-    id: i64,
+    id: DisputeId,
     today: NaiveDate,
 ) -> AppResult<Campaign> {
     let dispute = state.store.dispute(branch.id, id).await?;
@@ -346,10 +347,7 @@ pub async fn campaign(
             .collect(),
         months: months(&view.periods, today),
         actions,
-        pickets: state
-            .store
-            .picket_locations(branch.id, picket_domain::DisputeId(id))
-            .await?,
+        pickets: state.store.picket_locations(branch.id, id).await?,
         timeline: view.timeline,
         dispute: view.dispute,
         claim,
@@ -376,13 +374,13 @@ pub struct Snapshot {
 /// process every few seconds, not one per visitor, and a fresh hit needs no database query.
 #[derive(Debug, Default)]
 pub struct CampaignCache {
-    entries: Mutex<HashMap<(String, i64), Arc<Snapshot>>>,
+    entries: Mutex<HashMap<(String, DisputeId), Arc<Snapshot>>>,
     /// Held while computing, so a crowd arriving as an entry goes stale computes it once.
     computing: tokio::sync::Mutex<()>,
 }
 
 impl CampaignCache {
-    fn fresh(&self, key: &(String, i64), generation: u64) -> Option<Arc<Snapshot>> {
+    fn fresh(&self, key: &(String, DisputeId), generation: u64) -> Option<Arc<Snapshot>> {
         let now = Utc::now();
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
@@ -397,7 +395,12 @@ impl CampaignCache {
 
     /// The campaign of dispute `id` of the branch `slug`, computed again when stale. An
     /// unknown branch or dispute, or one still being prepared, is not found.
-    pub async fn get(&self, state: &AppState, slug: &str, id: i64) -> AppResult<Arc<Snapshot>> {
+    pub async fn get(
+        &self,
+        state: &AppState,
+        slug: &str,
+        id: DisputeId,
+    ) -> AppResult<Arc<Snapshot>> {
         let key = (slug.to_string(), id);
         let generation = state.wall_cache.generation(slug);
         if let Some(s) = self.fresh(&key, generation) {
@@ -427,7 +430,7 @@ impl CampaignCache {
     }
 
     /// Forgets a dispute's campaign (after an organiser changed it here).
-    pub fn invalidate(&self, slug: &str, id: i64) {
+    pub fn invalidate(&self, slug: &str, id: DisputeId) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.remove(&(slug.to_string(), id));
     }

@@ -2,8 +2,9 @@
 //! error names its field), and assembling a dispute's dashboard with the law engine's answers
 //! ([`view`]).
 //!
-//! Inputs keep every field as text so a form shown again holds exactly what was typed; the
-//! API accepts JSON numbers and booleans for the same fields.
+//! Inputs keep every field as text, as a form posts it, so a form shown again holds exactly
+//! what was typed. The API's typed bodies ([`crate::api`]) become these same inputs, so each
+//! rule is checked in one place.
 
 mod ballot_input;
 pub mod edits;
@@ -16,30 +17,16 @@ use chrono::{Datelike, NaiveDate};
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, EventKind, Named};
 use picket_domain::law::LawError;
 use picket_domain::text::{self, TextError, TextKind};
-use picket_domain::Nation;
+use picket_domain::{BallotId, Nation};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
 use serde::{Deserialize, Deserializer};
 
 pub use ballot_input::{law_input, BallotForm, QuestionInput, ResultInput};
-use utoipa::ToSchema;
 
-/// Accepts a JSON string, number or boolean (or a form's text) as text.
-pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    })
-}
-
-/// Accepts `true`, `"on"`, `"true"`, `"1"` as set.
+/// A form's checkbox: `"on"` (or `"true"`, `"1"`, `"yes"`) when ticked.
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Bool(b) => b,
-        serde_json::Value::String(s) => matches!(s.as_str(), "on" | "true" | "1" | "yes"),
-        serde_json::Value::Number(n) => n.as_i64() == Some(1),
-        _ => false,
-    })
+    let s = String::deserialize(d)?;
+    Ok(matches!(s.as_str(), "on" | "true" | "1" | "yes"))
 }
 
 /// Checks typed text with the one text rule for its kind (see [`picket_domain::text`]),
@@ -185,22 +172,18 @@ pub fn law_error(e: LawError) -> AppError {
 }
 
 /// A dispute as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct DisputeInput {
     /// Title (1–200 characters).
-    #[serde(default, deserialize_with = "text")]
     pub title: String,
     /// Employer.
-    #[serde(default, deserialize_with = "text")]
     pub employer: String,
     /// `england`, `wales`, `scotland` or `northern-ireland`.
-    #[serde(default, deserialize_with = "text")]
     pub nation: String,
     /// `preparing`, `balloting`, `in-action`, `suspended`, `settled` or `closed`.
-    #[serde(default, deserialize_with = "text")]
     pub status: String,
     /// A public summary.
-    #[serde(default, deserialize_with = "text")]
     pub summary: String,
 }
 
@@ -218,25 +201,20 @@ impl DisputeInput {
 }
 
 /// A decision-maker or team as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct PartyInput {
     /// `decision-maker` or `team`.
-    #[serde(default, deserialize_with = "text")]
     pub kind: String,
     /// Name.
-    #[serde(default, deserialize_with = "text")]
     pub name: String,
     /// Role (decision-maker) or workplace (team).
-    #[serde(default, deserialize_with = "text")]
     pub detail: String,
     /// Email (decision-maker).
-    #[serde(default, deserialize_with = "text")]
     pub email: String,
     /// Postal address (decision-maker).
-    #[serde(default, deserialize_with = "text")]
     pub address: String,
     /// Headcount (team).
-    #[serde(default, deserialize_with = "text")]
     pub headcount: String,
 }
 
@@ -266,19 +244,16 @@ impl PartyInput {
 }
 
 /// A claim or offer as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ClaimInput {
     /// `claim` or `offer`.
-    #[serde(default, deserialize_with = "text")]
     pub kind: String,
     /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub dated: String,
     /// What is claimed or offered.
-    #[serde(default, deserialize_with = "text")]
     pub summary: String,
     /// `tabled`, `rejected`, `withdrawn` or `accepted`.
-    #[serde(default, deserialize_with = "text")]
     pub status: String,
 }
 
@@ -295,22 +270,19 @@ impl ClaimInput {
 }
 
 /// A timeline entry as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct EventInput {
     /// YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub dated: String,
     /// `meeting`, `letter`, `offer`, `failure-to-agree`, `acas`, `ballot`, `notice`, `action`, `press` or `note`.
-    #[serde(default, deserialize_with = "text")]
     pub kind: String,
     /// What happened.
-    #[serde(default, deserialize_with = "text")]
     pub title: String,
     /// The outcome.
-    #[serde(default, deserialize_with = "text")]
     pub outcome: String,
     /// Shown on the public dispute page.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag")]
     pub public: bool,
 }
 
@@ -328,13 +300,12 @@ impl EventInput {
 }
 
 /// An impact rate as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RateInput {
     /// What is counted, e.g. "service-user contacts".
-    #[serde(default, deserialize_with = "text")]
     pub label: String,
     /// How many per worker per strike day, e.g. "10" or "2.5".
-    #[serde(default, deserialize_with = "text")]
     pub per_worker_day: String,
 }
 
@@ -349,31 +320,24 @@ impl RateInput {
 }
 
 /// A period of action as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct PeriodInput {
     /// `strike` or `asos`.
-    #[serde(default, deserialize_with = "text")]
     pub kind: String,
     /// The id of the ballot whose mandate covers it (empty: none).
-    #[serde(default, deserialize_with = "text")]
     pub ballot_id: String,
     /// First day, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub starts: String,
     /// Last day, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub ends: String,
     /// Teams called out.
-    #[serde(default, deserialize_with = "text")]
     pub teams: String,
     /// How many members are called out.
-    #[serde(default, deserialize_with = "text")]
     pub called_out: String,
     /// The day the employer received notice, YYYY-MM-DD (empty: not yet).
-    #[serde(default, deserialize_with = "text")]
     pub notice_received: String,
     /// Bank holidays in the period to count as strike days, YYYY-MM-DD separated by commas.
-    #[serde(default, deserialize_with = "text")]
     pub holidays_as_strike: String,
 }
 
@@ -390,7 +354,7 @@ impl PeriodInput {
         }
         let ballot_id = match self.ballot_id.trim() {
             "" => None,
-            s => Some(s.parse::<i64>().map_err(|_| {
+            s => Some(s.parse::<BallotId>().map_err(|_| {
                 AppError::invalid("ballot_id", format!("ballot_id: `{s}` is not a ballot"))
             })?),
         };

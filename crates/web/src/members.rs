@@ -12,8 +12,8 @@ use crate::extract::CurrentUser;
 use crate::state::AppState;
 use picket_domain::csv_safe::CsvWriter;
 use picket_domain::members::{AccessReason, MemberField};
-use picket_domain::Pence;
 use picket_domain::Role;
+use picket_domain::{MemberId, Pence, TeamId};
 use picket_store::members::{Member, MemberFilter};
 use picket_store::{Branch, NewAuditEntry, Page, PageRequest};
 
@@ -23,9 +23,9 @@ pub enum Scope {
     /// Every record (organisers and admins).
     Branch,
     /// Members of these teams (a rep's).
-    Teams(Vec<i64>),
+    Teams(Vec<TeamId>),
     /// Only their own record, if one is linked to their login.
-    Own(Option<i64>),
+    Own(Option<MemberId>),
 }
 
 /// A user's access to a branch's member records.
@@ -108,9 +108,10 @@ pub struct Search {
     /// Words in the name, membership number or email.
     pub query: Option<String>,
     /// Only this team.
-    pub team: Option<i64>,
+    pub team: Option<TeamId>,
 }
 
+/// Records a read of member data: an access, not a change, so it is written on its own.
 async fn record(
     state: &AppState,
     user: &CurrentUser,
@@ -216,7 +217,7 @@ pub async fn view(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,
-    id: i64,
+    id: MemberId,
     why: AccessReason,
     request_id: Option<String>,
 ) -> AppResult<Member> {

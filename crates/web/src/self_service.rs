@@ -4,14 +4,16 @@
 //! and consent choices.
 
 use crate::error::{AppError, AppResult};
+use crate::extract::CurrentUser;
 use crate::security::keyed_hash;
 use crate::state::AppState;
 use crate::tokens::{hash_token, random_token};
 use chrono::{Duration, Utc};
 use picket_domain::members::{ContactPreferences, Phone};
-use picket_domain::Email;
+use picket_domain::{BranchId, Email};
 use picket_mail::OutgoingEmail;
 use picket_store::member_access::{LinkUse, NewMagicLink, OwnDetails};
+use picket_store::members::Member;
 use picket_store::{Attempt, AttemptLimit, Branch, NewAuditEntry, NewOutboxEmail};
 
 /// The one answer to a request for a sign-in link, whether or not the address is known.
@@ -23,8 +25,8 @@ const WINDOW_MINUTES: i64 = 60;
 
 /// Handles a request for a sign-in link to `branch`. Refuses a malformed address (422) and
 /// too many requests for one address or from one client (429); otherwise, when a member of
-/// the branch has this address, stores a link and queues its email in one transaction.
-/// Either way the caller shows [`LINK_SENT`].
+/// the branch has this address, stores a link, queues its email and audits it, in one unit
+/// of work. Either way the caller shows [`LINK_SENT`].
 pub async fn request_link(
     state: &AppState,
     branch: &Branch,
@@ -60,6 +62,7 @@ pub async fn request_link(
         },
     ];
     if let Attempt::Refused(_) = state.store.take_attempt(&limits, since, now).await? {
+        // A refusal changes nothing: its audit entry is written on its own.
         state
             .store
             .audit(NewAuditEntry {
@@ -96,103 +99,95 @@ pub async fn request_link(
         ),
     );
     let payload = serde_json::to_string(&message).map_err(|e| AppError::Internal(e.to_string()))?;
-    state
-        .store
-        .create_magic_link(
-            NewMagicLink {
-                branch: branch.id,
-                member_id,
-                token_hash: token_hash.clone(),
-                expires_at: now + Duration::minutes(settings.link_minutes),
-            },
-            NewOutboxEmail {
-                idempotency_key: Some(format!("magic-link:{token_hash}")),
-                payload,
-                max_attempts: state.settings.worker.max_attempts,
-                run_after: now,
-            },
-        )
-        .await?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            branch: Some(branch.id),
-            action: "member.link.sent".into(),
-            subject: Some(format!("member:{member_id}")),
-            request_id,
-            ..Default::default()
-        })
-        .await?;
+    let mut work = state.store.begin().await?;
+    work.create_magic_link(&NewMagicLink {
+        branch: branch.id,
+        member_id,
+        token_hash: token_hash.clone(),
+        expires_at: now + Duration::minutes(settings.link_minutes),
+    })
+    .await?;
+    work.enqueue_email(NewOutboxEmail {
+        idempotency_key: Some(format!("magic-link:{token_hash}")),
+        payload,
+        max_attempts: state.settings.worker.max_attempts,
+        run_after: now,
+    })
+    .await?;
+    work.audit(NewAuditEntry {
+        branch: Some(branch.id),
+        action: "member.link.sent".into(),
+        subject: Some(format!("member:{member_id}")),
+        request_id,
+        ..Default::default()
+    })
+    .await?;
+    work.commit().await?;
     Ok(())
 }
 
 /// Uses the sign-in link with `token` (of `branch`): returns the outcome and, when it signed
-/// someone in, the new session token for the cookie. An unknown token is
-/// [`AppError::NotFound`].
+/// someone in, the new session token for the cookie. The link's use and its audit entry are
+/// one unit of work. An unknown token, or one of another branch, is [`AppError::NotFound`].
 pub async fn use_link(
     state: &AppState,
-    branch: picket_domain::BranchId,
+    branch: BranchId,
     token: &str,
     request_id: Option<String>,
 ) -> AppResult<(LinkUse, Option<String>)> {
     let session = random_token();
     let now = Utc::now();
-    let outcome = state
-        .store
+    let mut work = state.store.begin().await?;
+    let outcome = work
         .use_magic_link(
+            branch,
             &hash_token(token.trim()),
             now,
             &hash_token(&session),
             now + Duration::hours(state.settings.security.session_hours),
         )
         .await?;
-    match &outcome {
+    let (entry, session) = match &outcome {
         LinkUse::SignedIn {
             user,
             member_id,
             created,
-        } => {
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Some(user.id),
-                    branch: Some(branch),
-                    action: "login.link".into(),
-                    subject: Some(format!("member:{member_id}")),
-                    detail: created.then(|| format!("account user:{} created", user.id)),
-                    request_id,
-                })
-                .await?;
-            Ok((outcome, Some(session)))
-        }
-        LinkUse::PasswordAccount { user, member_id } => {
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Some(user.id),
-                    branch: Some(branch),
-                    action: "member.link.password_account".into(),
-                    subject: Some(format!("member:{member_id}")),
-                    request_id,
-                    detail: None,
-                })
-                .await?;
-            Ok((outcome, None))
-        }
-        LinkUse::Refused(state_now) => {
-            state
-                .store
-                .audit(NewAuditEntry {
-                    branch: Some(branch),
-                    action: "member.link.refused".into(),
-                    detail: Some(format!("{state_now:?}").to_lowercase()),
-                    request_id,
-                    ..Default::default()
-                })
-                .await?;
-            Ok((outcome, None))
-        }
-    }
+        } => (
+            NewAuditEntry {
+                actor: Some(user.id),
+                branch: Some(branch),
+                action: "login.link".into(),
+                subject: Some(format!("member:{member_id}")),
+                detail: created.then(|| format!("account user:{} created", user.id)),
+                request_id,
+            },
+            Some(session),
+        ),
+        LinkUse::PasswordAccount { user, member_id } => (
+            NewAuditEntry {
+                actor: Some(user.id),
+                branch: Some(branch),
+                action: "member.link.password_account".into(),
+                subject: Some(format!("member:{member_id}")),
+                request_id,
+                detail: None,
+            },
+            None,
+        ),
+        LinkUse::Refused(state_now) => (
+            NewAuditEntry {
+                branch: Some(branch),
+                action: "member.link.refused".into(),
+                detail: Some(format!("{state_now:?}").to_lowercase()),
+                request_id,
+                ..Default::default()
+            },
+            None,
+        ),
+    };
+    work.audit(entry).await?;
+    work.commit().await?;
+    Ok((outcome, session))
 }
 
 /// The `Set-Cookie` value for a new session token.
@@ -207,6 +202,32 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
             ""
         }
     )
+}
+
+/// Saves `member`'s corrections to their own record, made by `user` (the account linked to
+/// it), with the audit entry, as one unit. Another account's email is a conflict.
+pub async fn save_own_details(
+    state: &AppState,
+    branch: &Branch,
+    member: &Member,
+    user: &CurrentUser,
+    details: &OwnDetails,
+    request_id: Option<String>,
+) -> AppResult<()> {
+    let mut work = state.store.begin().await?;
+    work.update_own_details(branch.id, member.id, user.user.id, details)
+        .await?;
+    work.audit(NewAuditEntry {
+        actor: Some(user.user.id),
+        branch: Some(branch.id),
+        action: "member.self.update".into(),
+        subject: Some(format!("member:{}", member.id)),
+        request_id,
+        ..Default::default()
+    })
+    .await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// A member's corrections as typed (form or JSON).

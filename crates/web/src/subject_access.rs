@@ -4,7 +4,7 @@
 //! its consent history, the linked account and its roles, audit entries about the record and
 //! by the account, wall messages sent from the member's address in the branch, and the times
 //! of sign-in links. Each export is audited (with the organiser's reason when an organiser
-//! makes it). Erasure is one store transaction; see `docs/SECURITY.md`.
+//! makes it). Erasure and its audit entry are one unit of work; see `docs/SECURITY.md`.
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use picket_domain::member_access::{erasure_confirmed, erasure_phrase, reason};
-use picket_domain::UserId;
+use picket_domain::{MemberId, UserId};
 use picket_store::member_access::{
     ConsentRecord, Erasure, ErasureReport, MagicLinkRecord, WallTrace,
 };
@@ -59,7 +59,7 @@ pub struct BranchView {
 #[derive(Debug, Serialize)]
 pub struct MemberView {
     /// The record's id.
-    pub id: i64,
+    pub id: MemberId,
     /// Membership number.
     pub membership_number: String,
     /// Name.
@@ -127,7 +127,7 @@ impl MemberView {
 #[derive(Debug, Serialize)]
 pub struct AccountView {
     /// Its id.
-    pub id: i64,
+    pub id: UserId,
     /// Its sign-in address.
     pub email: String,
     /// Its display name.
@@ -175,11 +175,11 @@ impl AuditView {
 }
 
 /// Gathers the export for member `id` of `branch` and records who asked and why (the entry
-/// is written before reading, so it is part of the export too).
+/// is written before reading, so it is part of the export too; a read, so written on its own).
 pub async fn export(
     state: &AppState,
     branch: &Branch,
-    id: i64,
+    id: MemberId,
     actor: UserId,
     why: &str,
     request_id: Option<String>,
@@ -206,7 +206,7 @@ pub async fn export(
         member: MemberView::of(&member),
         consent_history: records.consents,
         account: records.account.map(|u| AccountView {
-            id: u.id.0,
+            id: u.id,
             email: u.email.clone(),
             display_name: u.display_name.clone(),
             has_password: u.password_hash.is_some(),
@@ -289,11 +289,12 @@ pub fn download(data: &SubjectAccess, format: Format) -> AppResult<Response> {
         .into_response())
 }
 
-/// Erases member `id` of `branch` after checking the typed confirmation and the reason.
+/// Erases member `id` of `branch` after checking the typed confirmation and the reason; the
+/// erasure and its audit entry (the reason and the counts, nothing personal) are one unit.
 pub async fn erase(
     state: &AppState,
     branch: &Branch,
-    id: i64,
+    id: MemberId,
     actor: UserId,
     confirm: &str,
     why: &str,
@@ -314,17 +315,25 @@ pub async fn erase(
     let why = reason(why).map_err(|m| AppError::invalid("reason", m))?;
     // The number is replaced by a keyed hash of it: gone, but recognised if imported again.
     let number_key = crate::security::hash_key(state).await?;
-    Ok(state
-        .store
+    let mut work = state.store.begin().await?;
+    let report = work
         .erase_member(
             branch.id,
-            Erasure {
+            &Erasure {
                 member_id: id,
-                actor,
-                reason: why,
                 number_key,
-                request_id,
             },
         )
-        .await?)
+        .await?;
+    work.audit(NewAuditEntry {
+        actor: Some(actor),
+        branch: Some(branch.id),
+        action: "member.erase".into(),
+        subject: Some(format!("member:{id}")),
+        detail: Some(report.audit_detail(&why)),
+        request_id,
+    })
+    .await?;
+    work.commit().await?;
+    Ok(report)
 }

@@ -1,6 +1,7 @@
-//! Ballots with their steps and survey questions, and periods of industrial action.
+//! Ballots with their steps and survey questions, and periods of industrial action. Every
+//! statement names the branch and the dispute (a step or question through its ballot's).
 
-use super::disputes::{count32, date, named, opt_date, owned_dispute};
+use super::disputes::{count32, date, found_id, named, opt_date};
 use super::{corrupt, SqlStore};
 use crate::disputes::{
     ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod, NewBallot, SurveyQuestion,
@@ -9,16 +10,19 @@ use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
 use picket_domain::disputes::{ActionKind, BallotKind, Named};
 use picket_domain::law::IpsCategory;
-use picket_domain::BranchId;
+use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, PeriodId, QuestionId};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, AnyConnection, Row};
 
 const BALLOT: &str = "id, dispute_id, kind, title, opened, closed, entitled, ips, welsh_devolved, \
     extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer";
 
-pub(super) const PERIOD: &str =
-    "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
+const PERIOD: &str = "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
     notice_received, holidays_as_strike";
+
+/// Of a ballot's steps or questions: those of ballot `$3` of dispute `$2` in branch `$1`.
+const OF_BALLOT: &str = "branch_id = $1 AND ballot_id = $3 AND ballot_id IN \
+    (SELECT id FROM ballots WHERE branch_id = $1 AND dispute_id = $2)";
 
 fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
     let ips: Option<String> = row.try_get("ips")?;
@@ -33,8 +37,8 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
         None => None,
     };
     Ok(Ballot {
-        id: row.try_get("id")?,
-        dispute_id: row.try_get("dispute_id")?,
+        id: BallotId(row.try_get("id")?),
+        dispute_id: DisputeId(row.try_get("dispute_id")?),
         kind: named::<BallotKind>(row, "kind")?,
         title: row.try_get("title")?,
         opened: date(row, "opened")?,
@@ -50,12 +54,12 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
     })
 }
 
-pub(super) fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
+fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
     let holidays: String = row.try_get("holidays_as_strike")?;
     Ok(ActionPeriod {
-        id: row.try_get("id")?,
-        dispute_id: row.try_get("dispute_id")?,
-        ballot_id: row.try_get("ballot_id")?,
+        id: PeriodId(row.try_get("id")?),
+        dispute_id: DisputeId(row.try_get("dispute_id")?),
+        ballot_id: row.try_get::<Option<i64>, _>("ballot_id")?.map(BallotId),
         kind: named::<ActionKind>(row, "kind")?,
         starts: date(row, "starts")?,
         ends: date(row, "ends")?,
@@ -77,22 +81,88 @@ pub(super) fn result_binds(result: Option<BallotResult>) -> [Option<i64>; 4] {
     }
 }
 
-pub(super) async fn create_ballot(
-    store: &SqlStore,
+pub(super) fn holidays_text(holidays: &[NaiveDate]) -> String {
+    let list: Vec<String> = holidays.iter().map(|d| d.to_string()).collect();
+    list.join(",")
+}
+
+/// One of the dispute's ballots, read on the pool or within a unit.
+pub(super) async fn ballot_on<'e, E: sqlx::Executor<'e, Database = Any>>(
+    ex: E,
     branch: BranchId,
-    dispute: i64,
+    dispute: DisputeId,
+    id: BallotId,
+) -> StoreResult<Ballot> {
+    let row = sqlx::query(&format!(
+        "SELECT {BALLOT} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3"
+    ))
+    .bind(branch.0)
+    .bind(dispute.0)
+    .bind(id.0)
+    .fetch_optional(ex)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    ballot_row(&row)
+}
+
+/// One of the dispute's periods of action, read on the pool or within a unit.
+pub(super) async fn period_on<'e, E: sqlx::Executor<'e, Database = Any>>(
+    ex: E,
+    branch: BranchId,
+    dispute: DisputeId,
+    id: PeriodId,
+) -> StoreResult<ActionPeriod> {
+    let row = sqlx::query(&format!(
+        "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 AND id = $3"
+    ))
+    .bind(branch.0)
+    .bind(dispute.0)
+    .bind(id.0)
+    .fetch_optional(ex)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    period_row(&row)
+}
+
+/// Adds a ballot's steps checklist, each with its done date if it has one.
+pub(super) async fn insert_steps(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    ballot: BallotId,
+    steps: &[(&crate::disputes::NewStep, Option<NaiveDate>)],
+) -> StoreResult<()> {
+    for (step, done) in steps {
+        sqlx::query(
+            "INSERT INTO ballot_steps (branch_id, ballot_id, name, due, done, provision) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(branch.0)
+        .bind(ballot.0)
+        .bind(&step.name)
+        .bind(step.due.map(|d| d.to_string()))
+        .bind(done.map(|d| d.to_string()))
+        .bind(&step.provision)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn create_ballot(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    dispute: DisputeId,
     new: &NewBallot,
 ) -> StoreResult<Ballot> {
-    let mut tx = store.begin_write().await?;
-    owned_dispute(&mut tx, branch, dispute).await?;
     let [cast, yes, no, spoiled] = result_binds(new.result);
-    let id: i64 = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ballots (branch_id, dispute_id, kind, title, opened, closed, entitled, ips, \
          welsh_devolved, extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
+         FROM disputes WHERE branch_id = $1 AND id = $2 RETURNING id",
     )
     .bind(branch.0)
-    .bind(dispute)
+    .bind(dispute.0)
     .bind(new.kind.as_str())
     .bind(&new.title)
     .bind(new.opened.to_string())
@@ -106,62 +176,41 @@ pub(super) async fn create_ballot(
     .bind(no)
     .bind(spoiled)
     .bind(new.result_to_employer.map(|d| d.to_string()))
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
-    for step in &new.steps {
-        sqlx::query(
-            "INSERT INTO ballot_steps (branch_id, ballot_id, name, due, provision) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(branch.0)
-        .bind(id)
-        .bind(&step.name)
-        .bind(step.due.map(|d| d.to_string()))
-        .bind(&step.provision)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    ballot(store, branch, id).await
+    let id = found_id(id, BallotId)?;
+    let steps: Vec<_> = new.steps.iter().map(|s| (s, None)).collect();
+    insert_steps(conn, branch, id, &steps).await?;
+    ballot_on(conn, branch, dispute, id).await
 }
 
 pub(super) async fn ballots(
     store: &SqlStore,
     branch: BranchId,
-    dispute: i64,
+    dispute: DisputeId,
 ) -> StoreResult<Vec<Ballot>> {
     let rows = sqlx::query(&format!(
         "SELECT {BALLOT} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 ORDER BY opened, id"
     ))
     .bind(branch.0)
-    .bind(dispute)
+    .bind(dispute.0)
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(ballot_row).collect()
 }
 
-pub(super) async fn ballot(store: &SqlStore, branch: BranchId, id: i64) -> StoreResult<Ballot> {
-    let row = sqlx::query(&format!(
-        "SELECT {BALLOT} FROM ballots WHERE branch_id = $1 AND id = $2"
-    ))
-    .bind(branch.0)
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    ballot_row(&row)
-}
-
 pub(super) async fn record_result(
-    store: &SqlStore,
+    conn: &mut AnyConnection,
     branch: BranchId,
-    id: i64,
+    dispute: DisputeId,
+    id: BallotId,
     result: BallotResult,
     result_to_employer: Option<NaiveDate>,
 ) -> StoreResult<Ballot> {
     let [cast, yes, no, spoiled] = result_binds(Some(result));
     let done = sqlx::query(
         "UPDATE ballots SET cast_votes = $1, yes_votes = $2, no_votes = $3, spoiled = $4, \
-         result_to_employer = $5 WHERE branch_id = $6 AND id = $7",
+         result_to_employer = $5 WHERE branch_id = $6 AND dispute_id = $7 AND id = $8",
     )
     .bind(cast)
     .bind(yes)
@@ -169,64 +218,34 @@ pub(super) async fn record_result(
     .bind(spoiled)
     .bind(result_to_employer.map(|d| d.to_string()))
     .bind(branch.0)
-    .bind(id)
-    .execute(store.pool())
+    .bind(dispute.0)
+    .bind(id.0)
+    .execute(&mut *conn)
     .await?;
     super::found(&done)?;
-    ballot(store, branch, id).await
-}
-
-pub(super) async fn add_question(
-    store: &SqlStore,
-    branch: BranchId,
-    ballot: i64,
-    question: &str,
-    answer: &str,
-    percent_hundredths: i64,
-) -> StoreResult<i64> {
-    let mut tx = store.begin_write().await?;
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE branch_id = $1 AND id = $2")
-            .bind(branch.0)
-            .bind(ballot)
-            .fetch_one(&mut *tx)
-            .await?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    let id = sqlx::query_scalar(
-        "INSERT INTO ballot_questions (branch_id, ballot_id, question, answer, percent_hundredths) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(branch.0)
-    .bind(ballot)
-    .bind(question)
-    .bind(answer)
-    .bind(percent_hundredths)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    ballot_on(conn, branch, dispute, id).await
 }
 
 pub(super) async fn questions(
     store: &SqlStore,
     branch: BranchId,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
 ) -> StoreResult<Vec<SurveyQuestion>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT id, ballot_id, question, answer, percent_hundredths FROM ballot_questions \
-         WHERE branch_id = $1 AND ballot_id = $2 ORDER BY id",
-    )
+         WHERE {OF_BALLOT} ORDER BY id"
+    ))
     .bind(branch.0)
-    .bind(ballot)
+    .bind(dispute.0)
+    .bind(ballot.0)
     .fetch_all(store.pool())
     .await?;
     rows.iter()
         .map(|row| {
             Ok(SurveyQuestion {
-                id: row.try_get("id")?,
-                ballot_id: row.try_get("ballot_id")?,
+                id: QuestionId(row.try_get("id")?),
+                ballot_id: BallotId(row.try_get("ballot_id")?),
                 question: row.try_get("question")?,
                 answer: row.try_get("answer")?,
                 percent_hundredths: row.try_get("percent_hundredths")?,
@@ -238,21 +257,23 @@ pub(super) async fn questions(
 pub(super) async fn steps(
     store: &SqlStore,
     branch: BranchId,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
 ) -> StoreResult<Vec<BallotStep>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT id, ballot_id, name, due, done, provision FROM ballot_steps \
-         WHERE branch_id = $1 AND ballot_id = $2 ORDER BY id",
-    )
+         WHERE {OF_BALLOT} ORDER BY id"
+    ))
     .bind(branch.0)
-    .bind(ballot)
+    .bind(dispute.0)
+    .bind(ballot.0)
     .fetch_all(store.pool())
     .await?;
     rows.iter()
         .map(|row| {
             Ok(BallotStep {
-                id: row.try_get("id")?,
-                ballot_id: row.try_get("ballot_id")?,
+                id: BallotStepId(row.try_get("id")?),
+                ballot_id: BallotId(row.try_get("ballot_id")?),
                 name: row.try_get("name")?,
                 due: opt_date(row, "due")?,
                 done: opt_date(row, "done")?,
@@ -262,86 +283,47 @@ pub(super) async fn steps(
         .collect()
 }
 
-pub(super) async fn mark_step(
-    store: &SqlStore,
-    branch: BranchId,
-    step: i64,
-    done: Option<NaiveDate>,
-) -> StoreResult<()> {
-    let result = sqlx::query("UPDATE ballot_steps SET done = $1 WHERE branch_id = $2 AND id = $3")
-        .bind(done.map(|d| d.to_string()))
-        .bind(branch.0)
-        .bind(step)
-        .execute(store.pool())
-        .await?;
-    super::found(&result)?;
-    Ok(())
-}
-
 pub(super) async fn create_action_period(
-    store: &SqlStore,
+    conn: &mut AnyConnection,
     branch: BranchId,
-    dispute: i64,
+    dispute: DisputeId,
     new: &NewActionPeriod,
 ) -> StoreResult<ActionPeriod> {
-    let mut tx = store.begin_write().await?;
-    owned_dispute(&mut tx, branch, dispute).await?;
-    if let Some(ballot) = new.ballot_id {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
-        )
-        .bind(branch.0)
-        .bind(dispute)
-        .bind(ballot)
-        .fetch_one(&mut *tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-    }
-    let holidays: Vec<String> = new
-        .holidays_as_strike
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
-    let id: i64 = sqlx::query_scalar(
+    // The dispute, and the ballot when one is named, are checked by the statement.
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO action_periods (branch_id, dispute_id, ballot_id, kind, starts, ends, teams, \
          called_out, notice_received, holidays_as_strike) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $9, $10 FROM disputes \
+         WHERE branch_id = $1 AND id = $2 AND ($3 IS NULL OR EXISTS \
+         (SELECT 1 FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3)) \
+         RETURNING id",
     )
     .bind(branch.0)
-    .bind(dispute)
-    .bind(new.ballot_id)
+    .bind(dispute.0)
+    .bind(new.ballot_id.map(|b| b.0))
     .bind(new.kind.as_str())
     .bind(new.starts.to_string())
     .bind(new.ends.to_string())
     .bind(&new.teams)
     .bind(i64::from(new.called_out))
     .bind(new.notice_received.map(|d| d.to_string()))
-    .bind(holidays.join(","))
-    .fetch_one(&mut *tx)
+    .bind(holidays_text(&new.holidays_as_strike))
+    .fetch_optional(&mut *conn)
     .await?;
-    let row = sqlx::query(&format!(
-        "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND id = $2"
-    ))
-    .bind(branch.0)
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    period_row(&row)
+    let id = found_id(id, PeriodId)?;
+    period_on(conn, branch, dispute, id).await
 }
 
 pub(super) async fn action_periods(
     store: &SqlStore,
     branch: BranchId,
-    dispute: i64,
+    dispute: DisputeId,
 ) -> StoreResult<Vec<ActionPeriod>> {
     let rows = sqlx::query(&format!(
         "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 ORDER BY starts, id"
     ))
     .bind(branch.0)
-    .bind(dispute)
+    .bind(dispute.0)
     .fetch_all(store.pool())
     .await?;
     rows.iter().map(period_row).collect()

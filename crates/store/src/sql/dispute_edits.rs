@@ -1,16 +1,19 @@
 //! Edits and deletions of a dispute's records, and participation records. Every statement
 //! names the branch and the dispute, so a record elsewhere is `NotFound` and left alone.
 
-use super::ballots::{ballot, period_row, result_binds, PERIOD};
-use super::disputes::{count32, opt_date};
-use super::{from_secs, to_secs, SqlStore};
-use crate::dispute_edits::{DisputeEditStore, Participation};
+use super::ballots::{ballot_on, holidays_text, insert_steps, period_on, result_binds};
+use super::disputes::{found_id, opt_date};
+use super::{to_secs, SqlWork};
+use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::{ActionPeriod, Ballot, NewActionPeriod, NewBallot, NewClaim, NewParty};
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use picket_domain::disputes::Named;
-use picket_domain::BranchId;
+use picket_domain::{
+    BallotId, BranchId, ClaimId, DisputeId, ParticipationId, PartyId, PeriodId, QuestionId, RateId,
+    TimelineEntryId, UserId,
+};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -36,12 +39,12 @@ impl Owned {
     }
 }
 
-impl SqlStore {
+impl SqlWork {
     async fn delete_owned(
-        &self,
+        &mut self,
         what: Owned,
         branch: BranchId,
-        dispute: i64,
+        dispute: DisputeId,
         id: i64,
     ) -> StoreResult<()> {
         let done = sqlx::query(&format!(
@@ -49,43 +52,21 @@ impl SqlStore {
             what.table()
         ))
         .bind(branch.0)
-        .bind(dispute)
+        .bind(dispute.0)
         .bind(id)
-        .execute(self.pool())
+        .execute(self.conn())
         .await?;
         super::found(&done)
     }
 }
 
-/// Fails with `NotFound` unless the ballot belongs to the dispute in the branch.
-async fn ballot_of_dispute(
-    conn: &mut sqlx::AnyConnection,
-    branch: BranchId,
-    dispute: i64,
-    ballot: i64,
-) -> StoreResult<()> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
-    )
-    .bind(branch.0)
-    .bind(dispute)
-    .bind(ballot)
-    .fetch_one(&mut *conn)
-    .await?;
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
-
 #[async_trait]
-impl DisputeEditStore for SqlStore {
+impl DisputeEditWrites for SqlWork {
     async fn update_party(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: PartyId,
         new: &NewParty,
     ) -> StoreResult<()> {
         let done = sqlx::query(
@@ -99,22 +80,28 @@ impl DisputeEditStore for SqlStore {
         .bind(new.address.as_deref())
         .bind(new.headcount.map(i64::from))
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(self.pool())
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
         super::found(&done)
     }
 
-    async fn delete_party(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        self.delete_owned(Owned::Parties, branch, dispute, id).await
+    async fn delete_party(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PartyId,
+    ) -> StoreResult<()> {
+        self.delete_owned(Owned::Parties, branch, dispute, id.0)
+            .await
     }
 
     async fn update_claim(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: ClaimId,
         new: &NewClaim,
     ) -> StoreResult<()> {
         let done = sqlx::query(
@@ -126,26 +113,38 @@ impl DisputeEditStore for SqlStore {
         .bind(&new.summary)
         .bind(new.status.as_str())
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(self.pool())
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
         super::found(&done)
     }
 
-    async fn delete_claim(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        self.delete_owned(Owned::Claims, branch, dispute, id).await
+    async fn delete_claim(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: ClaimId,
+    ) -> StoreResult<()> {
+        self.delete_owned(Owned::Claims, branch, dispute, id.0)
+            .await
     }
 
-    async fn delete_event(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        self.delete_owned(Owned::Events, branch, dispute, id).await
+    async fn delete_event(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: TimelineEntryId,
+    ) -> StoreResult<()> {
+        self.delete_owned(Owned::Events, branch, dispute, id.0)
+            .await
     }
 
     async fn update_rate(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: RateId,
         label: &str,
         per_worker_day_hundredths: i64,
     ) -> StoreResult<()> {
@@ -156,31 +155,35 @@ impl DisputeEditStore for SqlStore {
         .bind(label)
         .bind(per_worker_day_hundredths)
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(self.pool())
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
         super::found(&done)
     }
 
-    async fn delete_rate(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        self.delete_owned(Owned::Rates, branch, dispute, id).await
+    async fn delete_rate(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: RateId,
+    ) -> StoreResult<()> {
+        self.delete_owned(Owned::Rates, branch, dispute, id.0).await
     }
 
     async fn update_ballot(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: BallotId,
         new: &NewBallot,
     ) -> StoreResult<Ballot> {
-        let mut tx = self.begin_write().await?;
-        ballot_of_dispute(&mut tx, branch, dispute, id).await?;
         let [cast, yes, no, spoiled] = result_binds(new.result);
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE ballots SET kind = $1, title = $2, opened = $3, closed = $4, entitled = $5, \
              ips = $6, welsh_devolved = $7, extension_agreed = $8, cast_votes = $9, yes_votes = $10, \
-             no_votes = $11, spoiled = $12, result_to_employer = $13 WHERE branch_id = $14 AND id = $15",
+             no_votes = $11, spoiled = $12, result_to_employer = $13 \
+             WHERE branch_id = $14 AND dispute_id = $15 AND id = $16",
         )
         .bind(new.kind.as_str())
         .bind(&new.title)
@@ -196,16 +199,19 @@ impl DisputeEditStore for SqlStore {
         .bind(spoiled)
         .bind(new.result_to_employer.map(|d| d.to_string()))
         .bind(branch.0)
-        .bind(id)
-        .execute(&mut *tx)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
-        // The checklist follows the new dates; what was done stays done.
+        super::found(&updated)?;
+        // The ballot is the dispute's (the update found it): its checklist follows the new
+        // dates, and what was done stays done.
         let rows = sqlx::query(
             "SELECT name, done FROM ballot_steps WHERE branch_id = $1 AND ballot_id = $2",
         )
         .bind(branch.0)
-        .bind(id)
-        .fetch_all(&mut *tx)
+        .bind(id.0)
+        .fetch_all(self.conn())
         .await?;
         let mut done: HashMap<String, Option<NaiveDate>> = HashMap::new();
         for row in &rows {
@@ -213,231 +219,191 @@ impl DisputeEditStore for SqlStore {
         }
         sqlx::query("DELETE FROM ballot_steps WHERE branch_id = $1 AND ballot_id = $2")
             .bind(branch.0)
-            .bind(id)
-            .execute(&mut *tx)
+            .bind(id.0)
+            .execute(self.conn())
             .await?;
-        for step in &new.steps {
-            sqlx::query(
-                "INSERT INTO ballot_steps (branch_id, ballot_id, name, due, done, provision) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(branch.0)
-            .bind(id)
-            .bind(&step.name)
-            .bind(step.due.map(|d| d.to_string()))
-            .bind(
-                done.get(&step.name)
-                    .copied()
-                    .flatten()
-                    .map(|d| d.to_string()),
-            )
-            .bind(&step.provision)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        ballot(self, branch, id).await
+        let steps: Vec<_> = new
+            .steps
+            .iter()
+            .map(|s| (s, done.get(&s.name).copied().flatten()))
+            .collect();
+        insert_steps(self.conn(), branch, id, &steps).await?;
+        ballot_on(self.conn(), branch, dispute, id).await
     }
 
-    async fn delete_ballot(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        ballot_of_dispute(&mut tx, branch, dispute, id).await?;
-        // Spelled out rather than left to foreign keys, so both engines do the same.
+    async fn delete_ballot(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: BallotId,
+    ) -> StoreResult<()> {
+        // Spelled out rather than left to foreign keys, so both engines do the same; each
+        // statement names the dispute, and the last fails the unit unless the ballot was its.
         for sql in [
-            "DELETE FROM ballot_steps WHERE branch_id = $1 AND ballot_id = $2",
-            "DELETE FROM ballot_questions WHERE branch_id = $1 AND ballot_id = $2",
-            "UPDATE action_periods SET ballot_id = NULL WHERE branch_id = $1 AND ballot_id = $2",
-            "DELETE FROM ballots WHERE branch_id = $1 AND id = $2",
+            "DELETE FROM ballot_steps WHERE branch_id = $1 AND ballot_id = $3 AND ballot_id IN \
+             (SELECT id FROM ballots WHERE branch_id = $1 AND dispute_id = $2)",
+            "DELETE FROM ballot_questions WHERE branch_id = $1 AND ballot_id = $3 AND ballot_id IN \
+             (SELECT id FROM ballots WHERE branch_id = $1 AND dispute_id = $2)",
+            "UPDATE action_periods SET ballot_id = NULL \
+             WHERE branch_id = $1 AND dispute_id = $2 AND ballot_id = $3",
         ] {
             sqlx::query(sql)
                 .bind(branch.0)
-                .bind(id)
-                .execute(&mut *tx)
+                .bind(dispute.0)
+                .bind(id.0)
+                .execute(self.conn())
                 .await?;
         }
-        tx.commit().await?;
-        Ok(())
+        let done =
+            sqlx::query("DELETE FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3")
+                .bind(branch.0)
+                .bind(dispute.0)
+                .bind(id.0)
+                .execute(self.conn())
+                .await?;
+        super::found(&done)
     }
 
-    async fn delete_question(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
+    async fn delete_question(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: QuestionId,
+    ) -> StoreResult<()> {
         let done = sqlx::query(
             "DELETE FROM ballot_questions WHERE branch_id = $1 AND id = $2 AND ballot_id IN \
              (SELECT id FROM ballots WHERE branch_id = $1 AND dispute_id = $3)",
         )
         .bind(branch.0)
-        .bind(id)
-        .bind(dispute)
-        .execute(self.pool())
+        .bind(id.0)
+        .bind(dispute.0)
+        .execute(self.conn())
         .await?;
         super::found(&done)
     }
 
     async fn update_period(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: PeriodId,
         new: &NewActionPeriod,
     ) -> StoreResult<ActionPeriod> {
-        let mut tx = self.begin_write().await?;
-        if let Some(ballot) = new.ballot_id {
-            ballot_of_dispute(&mut tx, branch, dispute, ballot).await?;
-        }
-        let holidays: Vec<String> = new
-            .holidays_as_strike
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
+        // The ballot it names, if any, must be the dispute's: checked by the statement.
         let done = sqlx::query(
             "UPDATE action_periods SET ballot_id = $1, kind = $2, starts = $3, ends = $4, teams = $5, \
              called_out = $6, notice_received = $7, holidays_as_strike = $8 \
-             WHERE branch_id = $9 AND dispute_id = $10 AND id = $11",
+             WHERE branch_id = $9 AND dispute_id = $10 AND id = $11 AND ($1 IS NULL OR EXISTS \
+             (SELECT 1 FROM ballots WHERE branch_id = $9 AND dispute_id = $10 AND id = $1))",
         )
-        .bind(new.ballot_id)
+        .bind(new.ballot_id.map(|b| b.0))
         .bind(new.kind.as_str())
         .bind(new.starts.to_string())
         .bind(new.ends.to_string())
         .bind(&new.teams)
         .bind(i64::from(new.called_out))
         .bind(new.notice_received.map(|d| d.to_string()))
-        .bind(holidays.join(","))
+        .bind(holidays_text(&new.holidays_as_strike))
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(&mut *tx)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
         super::found(&done)?;
         // Daily records for days no longer in the period would count days it does not have.
         sqlx::query(
-            "DELETE FROM action_participation WHERE branch_id = $1 AND period_id = $2 \
-             AND day IS NOT NULL AND (day < $3 OR day > $4)",
+            "DELETE FROM action_participation WHERE branch_id = $1 AND dispute_id = $2 \
+             AND period_id = $3 AND day IS NOT NULL AND (day < $4 OR day > $5)",
         )
         .bind(branch.0)
-        .bind(id)
+        .bind(dispute.0)
+        .bind(id.0)
         .bind(new.starts.to_string())
         .bind(new.ends.to_string())
-        .execute(&mut *tx)
+        .execute(self.conn())
         .await?;
-        let row = sqlx::query(&format!(
-            "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND id = $2"
-        ))
-        .bind(branch.0)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        period_row(&row)
+        period_on(self.conn(), branch, dispute, id).await
     }
 
-    async fn delete_period(&self, branch: BranchId, dispute: i64, id: i64) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM action_participation WHERE branch_id = $1 AND dispute_id = $2 AND period_id = $3")
-            .bind(branch.0)
-            .bind(dispute)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+    async fn delete_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM action_participation WHERE branch_id = $1 AND dispute_id = $2 AND period_id = $3",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
         let done = sqlx::query(
             "DELETE FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
         )
         .bind(branch.0)
-        .bind(dispute)
-        .bind(id)
-        .execute(&mut *tx)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
-        super::found(&done)?;
-        tx.commit().await?;
-        Ok(())
+        super::found(&done)
     }
 
     async fn record_participation(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        period: i64,
+        dispute: DisputeId,
+        period: PeriodId,
         day: Option<NaiveDate>,
         took_part: u32,
-        entered_by: Option<i64>,
-    ) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await?;
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
-        )
-        .bind(branch.0)
-        .bind(dispute)
-        .bind(period)
-        .fetch_one(&mut *tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        entered_by: Option<UserId>,
+    ) -> StoreResult<ParticipationId> {
         let day = day.map(|d| d.to_string());
         // One record per period and day: a new count replaces the old.
         let clear = match &day {
             Some(d) => sqlx::query(
-                "DELETE FROM action_participation WHERE branch_id = $1 AND period_id = $2 AND day = $3",
+                "DELETE FROM action_participation WHERE branch_id = $1 AND dispute_id = $2 \
+                 AND period_id = $3 AND day = $4",
             )
             .bind(branch.0)
-            .bind(period)
+            .bind(dispute.0)
+            .bind(period.0)
             .bind(d.clone()),
             None => sqlx::query(
-                "DELETE FROM action_participation WHERE branch_id = $1 AND period_id = $2 AND day IS NULL",
+                "DELETE FROM action_participation WHERE branch_id = $1 AND dispute_id = $2 \
+                 AND period_id = $3 AND day IS NULL",
             )
             .bind(branch.0)
-            .bind(period),
+            .bind(dispute.0)
+            .bind(period.0),
         };
-        clear.execute(&mut *tx).await?;
-        let id: i64 = sqlx::query_scalar(
+        clear.execute(self.conn()).await?;
+        // The period is checked by the statement: not the dispute's, nothing inserted.
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO action_participation (branch_id, dispute_id, period_id, day, took_part, entered_by, entered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             SELECT branch_id, dispute_id, id, $4, $5, $6, $7 FROM action_periods \
+             WHERE branch_id = $1 AND dispute_id = $2 AND id = $3 RETURNING id",
         )
         .bind(branch.0)
-        .bind(dispute)
-        .bind(period)
+        .bind(dispute.0)
+        .bind(period.0)
         .bind(day)
         .bind(i64::from(took_part))
-        .bind(entered_by)
+        .bind(entered_by.map(|u| u.0))
         .bind(to_secs(Utc::now()))
-        .fetch_one(&mut *tx)
+        .fetch_optional(self.conn())
         .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    async fn participation(
-        &self,
-        branch: BranchId,
-        dispute: i64,
-    ) -> StoreResult<Vec<Participation>> {
-        let rows = sqlx::query(
-            "SELECT id, dispute_id, period_id, day, took_part, entered_at FROM action_participation \
-             WHERE branch_id = $1 AND dispute_id = $2 ORDER BY period_id, day IS NOT NULL, day, id",
-        )
-        .bind(branch.0)
-        .bind(dispute)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Participation {
-                    id: row.try_get("id")?,
-                    dispute_id: row.try_get("dispute_id")?,
-                    period_id: row.try_get("period_id")?,
-                    day: opt_date(row, "day")?,
-                    took_part: count32(row, "took_part")?,
-                    entered_at: from_secs(row.try_get("entered_at")?),
-                })
-            })
-            .collect()
+        found_id(id, ParticipationId)
     }
 
     async fn delete_participation(
-        &self,
+        &mut self,
         branch: BranchId,
-        dispute: i64,
-        id: i64,
+        dispute: DisputeId,
+        id: ParticipationId,
     ) -> StoreResult<()> {
-        self.delete_owned(Owned::Participation, branch, dispute, id)
+        self.delete_owned(Owned::Participation, branch, dispute, id.0)
             .await
     }
 }

@@ -2,14 +2,16 @@
 //! records a subject access request returns, and erasure.
 
 use super::directory::user_from_row;
-use super::{corrupt, from_secs, to_secs, SqlStore};
+use super::{corrupt, from_secs, to_secs, SqlStore, SqlWork};
 use crate::member_access::*;
-use crate::{Membership, NewOutboxEmail, StoreError, StoreResult, User};
+use crate::{Membership, StoreError, StoreResult, User};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::member_access::{erased_account_email, erased_name, LinkState};
 use picket_domain::members::ContactPreferences;
-use picket_domain::{BranchId, Email, Role, UserId};
+use picket_domain::{
+    BranchId, ConsentId, Email, MagicLinkId, MemberId, Role, UserId, WallMessageId,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -31,7 +33,7 @@ fn parse_date(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
 fn consent_from_row(row: &AnyRow) -> StoreResult<ConsentRecord> {
     let source: String = row.try_get("source")?;
     Ok(ConsentRecord {
-        id: row.try_get("id")?,
+        id: ConsentId(row.try_get("id")?),
         changed_at: from_secs(row.try_get("changed_at")?),
         by_email: row.try_get::<i64, _>("by_email")? != 0,
         by_phone: row.try_get::<i64, _>("by_phone")? != 0,
@@ -54,37 +56,6 @@ async fn delete_rows(conn: &mut AnyConnection, sql: &str, key: i64) -> StoreResu
         .execute(conn)
         .await?
         .rows_affected())
-}
-
-/// Inserts a consent history entry on a connection or in a transaction.
-async fn insert_consent(
-    conn: &mut AnyConnection,
-    branch: BranchId,
-    member_id: i64,
-    contact: &ContactPreferences,
-    source: ConsentSource,
-    actor: Option<UserId>,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO member_consents (branch_id, member_id, changed_at, by_email, by_phone, wording, \
-         agreed_on, source, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(branch.0)
-    .bind(member_id)
-    .bind(to_secs(Utc::now()))
-    .bind(flag(contact.by_email))
-    .bind(flag(contact.by_phone))
-    .bind(contact.consent_wording.as_deref())
-    .bind(date_text(contact.consent_date))
-    .bind(source.as_str())
-    .bind(actor.map(|a| a.0))
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-        _ => e.into(),
-    })?;
-    Ok(())
 }
 
 /// The account with this email (any case), if there is one.
@@ -111,44 +82,48 @@ async fn user_by_id_on(conn: &mut AnyConnection, id: i64) -> StoreResult<User> {
     user_from_row(&row)
 }
 
+/// A branch's sign-in links for one member (times only), oldest first.
+async fn sign_in_links_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    member: MemberId,
+) -> StoreResult<Vec<MagicLinkRecord>> {
+    sqlx::query(
+        "SELECT id, created_at, expires_at, used_at FROM magic_links \
+         WHERE branch_id = $1 AND member_id = $2 ORDER BY id",
+    )
+    .bind(branch.0)
+    .bind(member.0)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(MagicLinkRecord {
+            id: MagicLinkId(row.try_get("id")?),
+            created_at: from_secs(row.try_get("created_at")?),
+            expires_at: from_secs(row.try_get("expires_at")?),
+            used_at: row.try_get::<Option<i64>, _>("used_at")?.map(from_secs),
+        })
+    })
+    .collect()
+}
+
 #[async_trait]
 impl MemberAccessStore for SqlStore {
     async fn member_for_sign_in(
         &self,
         branch: BranchId,
         email: &Email,
-    ) -> StoreResult<Option<(i64, String)>> {
-        Ok(sqlx::query_as(
+    ) -> StoreResult<Option<(MemberId, String)>> {
+        let found: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, email FROM members WHERE branch_id = $1 AND lower(email) = lower($2) \
              AND erased_at IS NULL ORDER BY id LIMIT 1",
         )
         .bind(branch.0)
         .bind(email.as_str())
         .fetch_optional(self.pool())
-        .await?)
-    }
-
-    async fn create_magic_link(
-        &self,
-        link: NewMagicLink,
-        email: NewOutboxEmail,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO magic_links (branch_id, member_id, token_hash, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(link.branch.0)
-        .bind(link.member_id)
-        .bind(&link.token_hash)
-        .bind(to_secs(Utc::now()))
-        .bind(to_secs(link.expires_at))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::conflict_on(e, "token"))?;
-        super::enqueue_email_on(&mut tx, email).await?;
-        tx.commit().await?;
-        Ok(())
+        .await?;
+        Ok(found.map(|(id, email)| (MemberId(id), email)))
     }
 
     async fn magic_link_state(
@@ -173,200 +148,17 @@ impl MemberAccessStore for SqlStore {
         ))
     }
 
-    async fn use_magic_link(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-        session_hash: &str,
-        session_expires: DateTime<Utc>,
-    ) -> StoreResult<LinkUse> {
-        let mut tx = self.begin_write().await?;
-        // One statement both checks and spends the link, so two uses at once cannot both win.
-        let spent = sqlx::query(
-            "UPDATE magic_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
-             AND expires_at > $1 RETURNING branch_id, member_id",
-        )
-        .bind(to_secs(now))
-        .bind(token_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(spent) = spent else {
-            let row =
-                sqlx::query("SELECT expires_at, used_at FROM magic_links WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-            let state = LinkState::of(
-                from_secs(row.try_get("expires_at")?),
-                row.try_get::<Option<i64>, _>("used_at")?.map(from_secs),
-                now,
-            );
-            return Ok(LinkUse::Refused(state));
-        };
-        let branch: i64 = spent.try_get("branch_id")?;
-        let member_id: i64 = spent.try_get("member_id")?;
-        // Erased since the link was sent, or the address removed: nothing to sign in to.
-        let member = sqlx::query(
-            "SELECT name, email, user_id FROM members WHERE id = $1 AND branch_id = $2 \
-             AND erased_at IS NULL AND email IS NOT NULL",
-        )
-        .bind(member_id)
-        .bind(branch)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let email: String = member.try_get("email")?;
-        let name: String = member.try_get("name")?;
-        let (user, created) = match member.try_get::<Option<i64>, _>("user_id")? {
-            Some(id) => (user_by_id_on(&mut tx, id).await?, false),
-            None => match user_by_email_on(&mut tx, &email).await? {
-                Some(user) => (user, false),
-                None => {
-                    let row = sqlx::query(
-                        "INSERT INTO users (email, display_name, password_hash, created_at) \
-                         VALUES ($1, $2, NULL, $3) \
-                         RETURNING id, email, display_name, password_hash, created_at",
-                    )
-                    .bind(&email)
-                    .bind(&name)
-                    .bind(to_secs(now))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::conflict_on(e, "email"))?;
-                    (user_from_row(&row)?, true)
-                }
-            },
-        };
-        // A role they already hold in the branch (a rep, an organiser) is kept.
-        sqlx::query(
-            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, branch_id) DO NOTHING",
-        )
-        .bind(user.id.0)
-        .bind(branch)
-        .bind(Role::Member.as_str())
-        .bind(to_secs(now))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE members SET user_id = $1 WHERE id = $2")
-            .bind(user.id.0)
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await?;
-        let outcome = if user.password_hash.is_some() {
-            LinkUse::PasswordAccount { user, member_id }
-        } else {
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(session_hash)
-            .bind(user.id.0)
-            .bind(to_secs(now))
-            .bind(to_secs(session_expires))
-            .execute(&mut *tx)
-            .await?;
-            LinkUse::SignedIn {
-                user,
-                member_id,
-                created,
-            }
-        };
-        tx.commit().await?;
-        Ok(outcome)
-    }
-
-    async fn update_own_details(
-        &self,
-        branch: BranchId,
-        member_id: i64,
-        details: &OwnDetails,
-        actor: UserId,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT user_id, contact_email, contact_phone, consent_wording, consent_date FROM members \
-             WHERE id = $1 AND branch_id = $2 AND erased_at IS NULL",
-        )
-        .bind(member_id)
-        .bind(branch.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let before = ContactPreferences {
-            by_email: row.try_get::<i64, _>("contact_email")? != 0,
-            by_phone: row.try_get::<i64, _>("contact_phone")? != 0,
-            consent_wording: row.try_get("consent_wording")?,
-            consent_date: parse_date(row.try_get("consent_date")?)?,
-        };
-        let contact = &details.contact;
-        sqlx::query(
-            "UPDATE members SET email = $1, phone = $2, contact_email = $3, contact_phone = $4, \
-             consent_wording = $5, consent_date = $6, updated_at = $7 WHERE id = $8 AND branch_id = $9",
-        )
-        .bind(details.email.as_ref().map(Email::as_str))
-        .bind(details.phone.as_ref().map(|p| p.as_str()))
-        .bind(flag(contact.by_email))
-        .bind(flag(contact.by_phone))
-        .bind(contact.consent_wording.as_deref())
-        .bind(date_text(contact.consent_date))
-        .bind(to_secs(Utc::now()))
-        .bind(member_id)
-        .bind(branch.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::conflict_on(e, "email"))?;
-        if before != *contact {
-            insert_consent(
-                &mut tx,
-                branch,
-                member_id,
-                contact,
-                ConsentSource::Member,
-                Some(actor),
-            )
-            .await?;
-        }
-        if let (Some(user), Some(email)) = (
-            row.try_get::<Option<i64>, _>("user_id")?,
-            details.email.as_ref(),
-        ) {
-            // The account made for sign-in links follows the record's address; an account with
-            // a password is its owner's to change.
-            sqlx::query("UPDATE users SET email = $1 WHERE id = $2 AND password_hash IS NULL")
-                .bind(email.as_str())
-                .bind(user)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::conflict_on(e, "email"))?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn record_consent(
-        &self,
-        branch: BranchId,
-        member_id: i64,
-        contact: &ContactPreferences,
-        source: ConsentSource,
-        actor: Option<UserId>,
-    ) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await?;
-        insert_consent(&mut conn, branch, member_id, contact, source, actor).await
-    }
-
     async fn consent_history(
         &self,
         branch: BranchId,
-        member_id: i64,
+        member: MemberId,
     ) -> StoreResult<Vec<ConsentRecord>> {
         sqlx::query(
             "SELECT id, changed_at, by_email, by_phone, wording, agreed_on, source, actor_id \
              FROM member_consents WHERE branch_id = $1 AND member_id = $2 ORDER BY id",
         )
         .bind(branch.0)
-        .bind(member_id)
+        .bind(member.0)
         .fetch_all(self.pool())
         .await?
         .iter()
@@ -377,18 +169,18 @@ impl MemberAccessStore for SqlStore {
     async fn subject_records(
         &self,
         branch: BranchId,
-        member_id: i64,
+        member: MemberId,
     ) -> StoreResult<SubjectRecords> {
-        let member =
-            sqlx::query("SELECT email, user_id FROM members WHERE id = $1 AND branch_id = $2")
-                .bind(member_id)
+        let found =
+            sqlx::query("SELECT email, user_id FROM members WHERE branch_id = $1 AND id = $2")
                 .bind(branch.0)
+                .bind(member.0)
                 .fetch_optional(self.pool())
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        let email: Option<String> = member.try_get("email")?;
-        let user_id: Option<i64> = member.try_get("user_id")?;
-        let consents = self.consent_history(branch, member_id).await?;
+        let email: Option<String> = found.try_get("email")?;
+        let user_id: Option<i64> = found.try_get("user_id")?;
+        let consents = self.consent_history(branch, member).await?;
         let (account, roles) = match user_id {
             Some(id) => {
                 let mut conn = self.pool().acquire().await?;
@@ -407,7 +199,7 @@ impl MemberAccessStore for SqlStore {
             "{AUDIT} WHERE a.branch_id = $1 AND a.subject = $2 ORDER BY a.id"
         ))
         .bind(branch.0)
-        .bind(format!("member:{member_id}"))
+        .bind(format!("member:{member}"))
         .fetch_all(self.pool())
         .await?
         .iter()
@@ -435,7 +227,7 @@ impl MemberAccessStore for SqlStore {
             .iter()
             .map(|row| {
                 Ok(WallTrace {
-                    id: row.try_get("id")?,
+                    id: WallMessageId(row.try_get("id")?),
                     created_at: from_secs(row.try_get("created_at")?),
                     name: row.try_get("name")?,
                     organisation: row.try_get("organisation")?,
@@ -447,24 +239,8 @@ impl MemberAccessStore for SqlStore {
             .collect::<StoreResult<Vec<_>>>()?,
             None => Vec::new(),
         };
-        let sign_in_links = sqlx::query(
-            "SELECT id, created_at, expires_at, used_at FROM magic_links \
-             WHERE branch_id = $1 AND member_id = $2 ORDER BY id",
-        )
-        .bind(branch.0)
-        .bind(member_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(MagicLinkRecord {
-                id: row.try_get("id")?,
-                created_at: from_secs(row.try_get("created_at")?),
-                expires_at: from_secs(row.try_get("expires_at")?),
-                used_at: row.try_get::<Option<i64>, _>("used_at")?.map(from_secs),
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+        let mut conn = self.pool().acquire().await?;
+        let sign_in_links = sign_in_links_on(&mut conn, branch, member).await?;
         Ok(SubjectRecords {
             consents,
             account,
@@ -475,22 +251,214 @@ impl MemberAccessStore for SqlStore {
             sign_in_links,
         })
     }
+}
 
-    async fn erase_member(&self, branch: BranchId, erasure: Erasure) -> StoreResult<ErasureReport> {
-        let mut tx = self.begin_write().await?;
+#[async_trait]
+impl MemberAccessWrites for SqlWork {
+    async fn create_magic_link(&mut self, link: &NewMagicLink) -> StoreResult<MagicLinkId> {
+        // The member must be the branch's and not erased: no row, nothing inserted.
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO magic_links (branch_id, member_id, token_hash, created_at, expires_at) \
+             SELECT branch_id, id, $3, $4, $5 FROM members \
+             WHERE branch_id = $1 AND id = $2 AND erased_at IS NULL RETURNING id",
+        )
+        .bind(link.branch.0)
+        .bind(link.member_id.0)
+        .bind(&link.token_hash)
+        .bind(to_secs(Utc::now()))
+        .bind(to_secs(link.expires_at))
+        .fetch_optional(self.conn())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "token"))?;
+        id.map(MagicLinkId).ok_or(StoreError::NotFound)
+    }
+
+    async fn use_magic_link(
+        &mut self,
+        branch: BranchId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        session_hash: &str,
+        session_expires: DateTime<Utc>,
+    ) -> StoreResult<LinkUse> {
+        let conn = self.conn();
+        // One statement both checks and spends the link, so two uses at once cannot both win.
+        let spent: Option<i64> = sqlx::query_scalar(
+            "UPDATE magic_links SET used_at = $1 WHERE branch_id = $2 AND token_hash = $3 \
+             AND used_at IS NULL AND expires_at > $1 RETURNING member_id",
+        )
+        .bind(to_secs(now))
+        .bind(branch.0)
+        .bind(token_hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(member_id) = spent.map(MemberId) else {
+            let row = sqlx::query(
+                "SELECT expires_at, used_at FROM magic_links WHERE branch_id = $1 AND token_hash = $2",
+            )
+            .bind(branch.0)
+            .bind(token_hash)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let state = LinkState::of(
+                from_secs(row.try_get("expires_at")?),
+                row.try_get::<Option<i64>, _>("used_at")?.map(from_secs),
+                now,
+            );
+            return Ok(LinkUse::Refused(state));
+        };
+        // Erased since the link was sent, or the address removed: nothing to sign in to.
+        let member = sqlx::query(
+            "SELECT name, email, user_id FROM members WHERE branch_id = $1 AND id = $2 \
+             AND erased_at IS NULL AND email IS NOT NULL",
+        )
+        .bind(branch.0)
+        .bind(member_id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let email: String = member.try_get("email")?;
+        let name: String = member.try_get("name")?;
+        let (user, created) = match member.try_get::<Option<i64>, _>("user_id")? {
+            Some(id) => (user_by_id_on(&mut *conn, id).await?, false),
+            None => match user_by_email_on(&mut *conn, &email).await? {
+                Some(user) => (user, false),
+                None => {
+                    let row = sqlx::query(
+                        "INSERT INTO users (email, display_name, password_hash, created_at) \
+                         VALUES ($1, $2, NULL, $3) \
+                         RETURNING id, email, display_name, password_hash, created_at",
+                    )
+                    .bind(&email)
+                    .bind(&name)
+                    .bind(to_secs(now))
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::conflict_on(e, "email"))?;
+                    (user_from_row(&row)?, true)
+                }
+            },
+        };
+        // A role they already hold in the branch (a rep, an organiser) is kept.
+        sqlx::query(
+            "INSERT INTO memberships (user_id, branch_id, role, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, branch_id) DO NOTHING",
+        )
+        .bind(user.id.0)
+        .bind(branch.0)
+        .bind(Role::Member.as_str())
+        .bind(to_secs(now))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE members SET user_id = $1 WHERE branch_id = $2 AND id = $3")
+            .bind(user.id.0)
+            .bind(branch.0)
+            .bind(member_id.0)
+            .execute(&mut *conn)
+            .await?;
+        if user.password_hash.is_some() {
+            return Ok(LinkUse::PasswordAccount { user, member_id });
+        }
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(session_hash)
+        .bind(user.id.0)
+        .bind(to_secs(now))
+        .bind(to_secs(session_expires))
+        .execute(&mut *conn)
+        .await?;
+        Ok(LinkUse::SignedIn {
+            user,
+            member_id,
+            created,
+        })
+    }
+
+    async fn update_own_details(
+        &mut self,
+        branch: BranchId,
+        member: MemberId,
+        user: UserId,
+        details: &OwnDetails,
+    ) -> StoreResult<()> {
+        let conn = self.conn();
+        let contact = &details.contact;
+        let now = to_secs(Utc::now());
+        // A change of choices goes into the consent history: compared with the record as it
+        // is, before the record is changed. The record must be the branch's, not erased and
+        // linked to `user`, here and in the update below.
+        sqlx::query(
+            "INSERT INTO member_consents (branch_id, member_id, changed_at, by_email, by_phone, \
+             wording, agreed_on, source, actor_id) \
+             SELECT branch_id, id, $4, $5, $6, $7, $8, $9, user_id FROM members \
+             WHERE branch_id = $1 AND id = $2 AND user_id = $3 AND erased_at IS NULL \
+             AND NOT (contact_email = $5 AND contact_phone = $6 \
+             AND consent_wording IS NOT DISTINCT FROM $7 AND consent_date IS NOT DISTINCT FROM $8)",
+        )
+        .bind(branch.0)
+        .bind(member.0)
+        .bind(user.0)
+        .bind(now)
+        .bind(flag(contact.by_email))
+        .bind(flag(contact.by_phone))
+        .bind(contact.consent_wording.as_deref())
+        .bind(date_text(contact.consent_date))
+        .bind(ConsentSource::Member.as_str())
+        .execute(&mut *conn)
+        .await?;
+        let done = sqlx::query(
+            "UPDATE members SET email = $1, phone = $2, contact_email = $3, contact_phone = $4, \
+             consent_wording = $5, consent_date = $6, updated_at = $7 \
+             WHERE branch_id = $8 AND id = $9 AND user_id = $10 AND erased_at IS NULL",
+        )
+        .bind(details.email.as_ref().map(Email::as_str))
+        .bind(details.phone.as_ref().map(|p| p.as_str()))
+        .bind(flag(contact.by_email))
+        .bind(flag(contact.by_phone))
+        .bind(contact.consent_wording.as_deref())
+        .bind(date_text(contact.consent_date))
+        .bind(now)
+        .bind(branch.0)
+        .bind(member.0)
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "email"))?;
+        super::found(&done)?;
+        if let Some(email) = details.email.as_ref() {
+            // The account made for sign-in links follows the record's address; an account with
+            // a password is its owner's to change.
+            sqlx::query("UPDATE users SET email = $1 WHERE id = $2 AND password_hash IS NULL")
+                .bind(email.as_str())
+                .bind(user.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| StoreError::conflict_on(e, "email"))?;
+        }
+        Ok(())
+    }
+
+    async fn erase_member(
+        &mut self,
+        branch: BranchId,
+        erasure: &Erasure,
+    ) -> StoreResult<ErasureReport> {
+        let conn = self.conn();
         let now = to_secs(Utc::now());
         let id = erasure.member_id;
         let member = sqlx::query(
-            "SELECT email, user_id, membership_number FROM members WHERE id = $1 AND branch_id = $2 \
+            "SELECT email, user_id, membership_number FROM members WHERE branch_id = $1 AND id = $2 \
              AND erased_at IS NULL",
         )
-        .bind(id)
         .bind(branch.0)
-        .fetch_optional(&mut *tx)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
         let email: Option<String> = member.try_get("email")?;
-        let user: Option<i64> = member.try_get("user_id")?;
+        let user = member.try_get::<Option<i64>, _>("user_id")?.map(UserId);
         let number: String = member.try_get("membership_number")?;
         let placeholder = erased_number_placeholder(&erasure.number_key, branch, &number);
         let mut report = ErasureReport::default();
@@ -501,16 +469,20 @@ impl MemberAccessStore for SqlStore {
             )
             .bind(branch.0)
             .bind(email)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
         }
-        report.sign_in_links =
-            delete_rows(&mut tx, "DELETE FROM magic_links WHERE member_id = $1", id).await?;
+        report.sign_in_links = delete_rows(
+            &mut *conn,
+            "DELETE FROM magic_links WHERE member_id = $1",
+            id.0,
+        )
+        .await?;
         report.consents = delete_rows(
-            &mut tx,
+            &mut *conn,
             "DELETE FROM member_consents WHERE member_id = $1",
-            id,
+            id.0,
         )
         .await?;
         // The row stays (team headcounts, ballot and strike figures, ledger entries refer to
@@ -519,35 +491,43 @@ impl MemberAccessStore for SqlStore {
             "UPDATE members SET name = $1, membership_number = $2, email = NULL, phone = NULL, \
              job_title = NULL, daily_pay_pence = NULL, is_rep = 0, contact_email = 0, \
              contact_phone = 0, consent_wording = NULL, consent_date = NULL, user_id = NULL, \
-             erased_at = $3, updated_at = $3 WHERE id = $4 AND branch_id = $5",
+             erased_at = $3, updated_at = $3 WHERE branch_id = $4 AND id = $5",
         )
         .bind(erased_name(id))
         .bind(&placeholder)
         .bind(now)
-        .bind(id)
         .bind(branch.0)
-        .execute(&mut *tx)
+        .bind(id.0)
+        .execute(&mut *conn)
         .await?;
         if let Some(user) = user {
-            report.account = Some(UserId(user));
-            report.sessions =
-                delete_rows(&mut tx, "DELETE FROM sessions WHERE user_id = $1", user).await?;
-            report.api_tokens =
-                delete_rows(&mut tx, "DELETE FROM api_tokens WHERE user_id = $1", user).await?;
+            report.account = Some(user);
+            report.sessions = delete_rows(
+                &mut *conn,
+                "DELETE FROM sessions WHERE user_id = $1",
+                user.0,
+            )
+            .await?;
+            report.api_tokens = delete_rows(
+                &mut *conn,
+                "DELETE FROM api_tokens WHERE user_id = $1",
+                user.0,
+            )
+            .await?;
             sqlx::query("DELETE FROM rep_teams WHERE user_id = $1 AND branch_id = $2")
-                .bind(user)
+                .bind(user.0)
                 .bind(branch.0)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND branch_id = $2")
-                .bind(user)
+                .bind(user.0)
                 .bind(branch.0)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             let elsewhere: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
-                    .bind(user)
-                    .fetch_one(&mut *tx)
+                    .bind(user.0)
+                    .fetch_one(&mut *conn)
                     .await?;
             if elsewhere == 0 {
                 // Kept (the audit log names accounts by id) but emptied and unusable: no
@@ -557,37 +537,11 @@ impl MemberAccessStore for SqlStore {
                 )
                 .bind(erased_account_email(user))
                 .bind(erased_name(id))
-                .bind(user)
-                .execute(&mut *tx)
+                .bind(user.0)
+                .execute(&mut *conn)
                 .await?;
             }
         }
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, branch_id, action, subject, detail, request_id) \
-             VALUES ($1, $2, $3, 'member.erase', $4, $5, $6)",
-        )
-        .bind(now)
-        .bind(erasure.actor.0)
-        .bind(branch.0)
-        .bind(format!("member:{id}"))
-        .bind(format!(
-            "reason: {}; removed {} sign-in links, {} consent entries, {} sessions, {} API tokens, \
-             {} wall addresses{}",
-            erasure.reason,
-            report.sign_in_links,
-            report.consents,
-            report.sessions,
-            report.api_tokens,
-            report.wall_emails,
-            report
-                .account
-                .map(|u| format!("; account user:{u} unlinked"))
-                .unwrap_or_default()
-        ))
-        .bind(erasure.request_id.as_deref())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(report)
     }
 }

@@ -1,13 +1,18 @@
 //! Members, teams and the reps' teams. The import is in `members_import.rs`.
 
-use super::{corrupt, count, from_secs, to_secs, SqlStore};
-use crate::members::{ImportLease, Member, MemberFilter, Team};
+use super::{corrupt, count, from_secs, to_secs, SqlStore, SqlWork};
+use crate::members::{
+    ImportLease, ImportOptions, ImportOutcome, ImportProgress, ImportRun, Member, MemberFilter,
+    MemberStore, MemberWrites, Team,
+};
 use crate::{Page, PageRequest, StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use picket_domain::members::import::{ColumnMap, ParsedFile};
 use picket_domain::members::{ContactPreferences, MemberDetails, MembershipNumber};
-use picket_domain::{BranchId, UserId};
+use picket_domain::{BranchId, ImportRunId, MemberId, TeamId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// The columns [`member_from_row`] reads, over `members m LEFT JOIN teams t`.
 pub(super) const MEMBER_COLUMNS: &str =
@@ -56,10 +61,10 @@ pub(super) fn details_from_row(row: &AnyRow) -> StoreResult<MemberDetails> {
 
 pub(super) fn member_from_row(row: &AnyRow) -> StoreResult<Member> {
     Ok(Member {
-        id: row.try_get("id")?,
+        id: MemberId(row.try_get("id")?),
         branch_id: BranchId(row.try_get("branch_id")?),
         details: details_from_row(row)?,
-        team_id: row.try_get("team_id")?,
+        team_id: row.try_get::<Option<i64>, _>("team_id")?.map(TeamId),
         team_name: row.try_get("team_name")?,
         user_id: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
         created_at: from_secs(row.try_get("created_at")?),
@@ -70,7 +75,7 @@ pub(super) fn member_from_row(row: &AnyRow) -> StoreResult<Member> {
 
 fn team_from_row(row: &AnyRow) -> StoreResult<Team> {
     Ok(Team {
-        id: row.try_get("id")?,
+        id: TeamId(row.try_get("id")?),
         branch_id: BranchId(row.try_get("branch_id")?),
         name: row.try_get("name")?,
         workplace: row.try_get("workplace")?,
@@ -119,7 +124,7 @@ fn filter_clause(filter: &MemberFilter) -> (String, Vec<Arg>) {
         } else {
             let mut marks = Vec::new();
             for team in teams {
-                args.push(Arg::Int(*team));
+                args.push(Arg::Int(team.0));
                 marks.push(format!("${}", args.len() + 1));
             }
             clause.push_str(&format!(" AND m.team_id IN ({})", marks.join(", ")));
@@ -141,26 +146,27 @@ fn bind_all<'q>(
     query
 }
 
-impl SqlStore {
-    pub(super) async fn team_in_branch(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        branch: BranchId,
-        team: Option<i64>,
-    ) -> StoreResult<()> {
-        if let Some(team) = team {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM teams WHERE branch_id = $1 AND id = $2")
-                .bind(branch.0)
-                .bind(team)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        }
-        Ok(())
-    }
+/// One member of the branch, on a connection or in the unit's transaction.
+async fn member_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    id: MemberId,
+) -> StoreResult<Member> {
+    let row = sqlx::query(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.branch_id = $1 AND m.id = $2"
+    ))
+    .bind(branch.0)
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    member_from_row(&row)
+}
 
-    pub(super) async fn sql_create_team(
-        &self,
+#[async_trait]
+impl MemberWrites for SqlWork {
+    async fn create_team(
+        &mut self,
         branch: BranchId,
         name: &str,
         workplace: Option<&str>,
@@ -173,13 +179,155 @@ impl SqlStore {
         .bind(name.trim())
         .bind(workplace.map(str::trim).filter(|w| !w.is_empty()))
         .bind(to_secs(Utc::now()))
-        .fetch_one(self.pool())
+        .fetch_one(self.conn())
         .await
         .map_err(|e| StoreError::conflict_on(e, "team name"))?;
         team_from_row(&row)
     }
 
-    pub(super) async fn sql_teams(&self, branch: BranchId) -> StoreResult<Vec<Team>> {
+    async fn set_rep_teams(
+        &mut self,
+        branch: BranchId,
+        user: UserId,
+        teams: &[TeamId],
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM rep_teams WHERE branch_id = $1 AND user_id = $2")
+            .bind(branch.0)
+            .bind(user.0)
+            .execute(self.conn())
+            .await?;
+        let mut teams = teams.to_vec();
+        teams.sort_unstable();
+        teams.dedup();
+        let now = to_secs(Utc::now());
+        for team in teams {
+            // The team must be the branch's and the user must hold a role there: no row of
+            // theirs, nothing inserted.
+            let added: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO rep_teams (branch_id, user_id, team_id, created_at) \
+                 SELECT t.branch_id, m.user_id, t.id, $4 FROM teams t \
+                 JOIN memberships m ON m.branch_id = t.branch_id AND m.user_id = $2 \
+                 WHERE t.branch_id = $1 AND t.id = $3 RETURNING team_id",
+            )
+            .bind(branch.0)
+            .bind(user.0)
+            .bind(team.0)
+            .bind(now)
+            .fetch_optional(self.conn())
+            .await?;
+            added.ok_or(StoreError::NotFound)?;
+        }
+        Ok(())
+    }
+
+    async fn create_member(
+        &mut self,
+        branch: BranchId,
+        d: &MemberDetails,
+        team: Option<TeamId>,
+    ) -> StoreResult<Member> {
+        let now = to_secs(Utc::now());
+        // A team of another branch matches no row, and so inserts nothing.
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO members (branch_id, membership_number, name, email, phone, employer, team_id, \
+             workplace, job_title, daily_pay_pence, is_rep, contact_email, contact_phone, \
+             consent_wording, consent_date, created_at, updated_at) \
+             SELECT b.id, $2, $3, $4, $5, $6, t.id, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16 \
+             FROM branches b LEFT JOIN teams t ON t.branch_id = b.id AND t.id = $7 \
+             WHERE b.id = $1 AND ($7 IS NULL OR t.id IS NOT NULL) RETURNING id",
+        )
+        .bind(branch.0)
+        .bind(d.membership_number.as_str())
+        .bind(d.name.trim())
+        .bind(d.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(d.phone.as_ref().map(|p| p.as_str().to_string()))
+        .bind(d.employer.clone())
+        .bind(team.map(|t| t.0))
+        .bind(d.workplace.clone())
+        .bind(d.job_title.clone())
+        .bind(d.daily_pay_pence)
+        .bind(i64::from(d.is_rep))
+        .bind(i64::from(d.contact.by_email))
+        .bind(i64::from(d.contact.by_phone))
+        .bind(d.contact.consent_wording.clone())
+        .bind(d.contact.consent_date.map(|x| x.to_string()))
+        .bind(now)
+        .fetch_optional(self.conn())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "membership number"))?;
+        let id = MemberId(id.ok_or(StoreError::NotFound)?);
+        member_on(self.conn(), branch, id).await
+    }
+
+    async fn link_member_user(
+        &mut self,
+        branch: BranchId,
+        id: MemberId,
+        user: Option<UserId>,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE members SET user_id = $1, updated_at = $2 WHERE branch_id = $3 AND id = $4",
+        )
+        .bind(user.map(|u| u.0))
+        .bind(to_secs(Utc::now()))
+        .bind(branch.0)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        super::found(&done)
+    }
+
+    async fn import_members(
+        &mut self,
+        branch: BranchId,
+        file: &ParsedFile,
+        options: &ImportOptions,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportOutcome> {
+        let backend = self.store.backend;
+        super::members_import::import_members_on(
+            self.conn(),
+            backend,
+            branch,
+            file,
+            options,
+            progress,
+        )
+        .await
+    }
+
+    async fn start_import_run(
+        &mut self,
+        branch: BranchId,
+        user: UserId,
+        dry_run: bool,
+        rows_total: u64,
+        lease: &ImportLease,
+    ) -> StoreResult<ImportRunId> {
+        super::members_import::start_import_run_on(
+            self.conn(),
+            branch,
+            user,
+            dry_run,
+            rows_total,
+            lease,
+        )
+        .await
+    }
+
+    async fn finish_import_run(
+        &mut self,
+        branch: BranchId,
+        id: ImportRunId,
+        result: Result<&ImportOutcome, &str>,
+    ) -> StoreResult<()> {
+        super::members_import::finish_import_run_on(self.conn(), branch, id, result).await
+    }
+}
+
+#[async_trait]
+impl MemberStore for SqlStore {
+    async fn teams(&self, branch: BranchId) -> StoreResult<Vec<Team>> {
         let rows = sqlx::query(
             "SELECT id, branch_id, name, workplace, created_at FROM teams WHERE branch_id = $1 \
              ORDER BY lower(name), id",
@@ -190,132 +338,23 @@ impl SqlStore {
         rows.iter().map(team_from_row).collect()
     }
 
-    pub(super) async fn sql_set_rep_teams(
-        &self,
-        branch: BranchId,
-        user: UserId,
-        teams: &[i64],
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        for team in teams {
-            self.team_in_branch(&mut tx, branch, Some(*team)).await?;
-        }
-        sqlx::query("DELETE FROM rep_teams WHERE branch_id = $1 AND user_id = $2")
-            .bind(branch.0)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
-        let now = to_secs(Utc::now());
-        for team in teams {
-            sqlx::query(
-                "INSERT INTO rep_teams (branch_id, user_id, team_id, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, team_id) DO NOTHING",
-            )
-            .bind(branch.0)
-            .bind(user.0)
-            .bind(*team)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn sql_rep_team_ids(
-        &self,
-        branch: BranchId,
-        user: UserId,
-    ) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+    async fn rep_team_ids(&self, branch: BranchId, user: UserId) -> StoreResult<Vec<TeamId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT team_id FROM rep_teams WHERE branch_id = $1 AND user_id = $2 ORDER BY team_id",
         )
         .bind(branch.0)
         .bind(user.0)
         .fetch_all(self.pool())
-        .await?)
-    }
-
-    pub(super) async fn sql_write_member(
-        &self,
-        branch: BranchId,
-        id: Option<i64>,
-        d: &MemberDetails,
-        team: Option<i64>,
-    ) -> StoreResult<Member> {
-        let now = to_secs(Utc::now());
-        let mut tx = self.begin_write().await?;
-        self.team_in_branch(&mut tx, branch, team).await?;
-        let sql = match id {
-            None => {
-                "INSERT INTO members (branch_id, membership_number, name, email, phone, employer, team_id, \
-                 workplace, job_title, daily_pay_pence, is_rep, contact_email, contact_phone, \
-                 consent_wording, consent_date, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
-                 RETURNING id"
-            }
-            Some(_) => {
-                "UPDATE members SET membership_number = $2, name = $3, email = $4, phone = $5, \
-                 employer = $6, team_id = $7, workplace = $8, job_title = $9, daily_pay_pence = $10, \
-                 is_rep = $11, contact_email = $12, contact_phone = $13, consent_wording = $14, \
-                 consent_date = $15, updated_at = $16 \
-                 WHERE branch_id = $1 AND id = $17 AND erased_at IS NULL RETURNING id"
-            }
-        };
-        let query = sqlx::query_scalar::<_, i64>(sql)
-            .bind(branch.0)
-            .bind(d.membership_number.as_str())
-            .bind(d.name.trim())
-            .bind(d.email.as_ref().map(|e| e.as_str().to_string()))
-            .bind(d.phone.as_ref().map(|p| p.as_str().to_string()))
-            .bind(d.employer.clone())
-            .bind(team)
-            .bind(d.workplace.clone())
-            .bind(d.job_title.clone())
-            .bind(d.daily_pay_pence)
-            .bind(i64::from(d.is_rep))
-            .bind(i64::from(d.contact.by_email))
-            .bind(i64::from(d.contact.by_phone))
-            .bind(d.contact.consent_wording.clone())
-            .bind(d.contact.consent_date.map(|x| x.to_string()))
-            .bind(now);
-        let query = match id {
-            Some(id) => query.bind(id),
-            None => query,
-        };
-        let id = query
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| StoreError::conflict_on(e, "membership number"))?
-            .ok_or(StoreError::NotFound)?;
-        let row = sqlx::query(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.branch_id = $1 AND m.id = $2"
-        ))
-        .bind(branch.0)
-        .bind(id)
-        .fetch_one(&mut *tx)
         .await?;
-        tx.commit().await?;
-        member_from_row(&row)
+        Ok(ids.into_iter().map(TeamId).collect())
     }
 
-    pub(super) async fn sql_member(&self, branch: BranchId, id: i64) -> StoreResult<Member> {
-        let row = sqlx::query(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.branch_id = $1 AND m.id = $2"
-        ))
-        .bind(branch.0)
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        member_from_row(&row)
+    async fn member(&self, branch: BranchId, id: MemberId) -> StoreResult<Member> {
+        let mut conn = self.pool().acquire().await?;
+        member_on(&mut conn, branch, id).await
     }
 
-    pub(super) async fn sql_member_for_user(
-        &self,
-        branch: BranchId,
-        user: UserId,
-    ) -> StoreResult<Option<Member>> {
+    async fn member_for_user(&self, branch: BranchId, user: UserId) -> StoreResult<Option<Member>> {
         let row = sqlx::query(&format!(
             "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.branch_id = $1 AND m.user_id = $2 \
              AND m.erased_at IS NULL ORDER BY m.id LIMIT 1"
@@ -327,26 +366,7 @@ impl SqlStore {
         row.as_ref().map(member_from_row).transpose()
     }
 
-    pub(super) async fn sql_link_member_user(
-        &self,
-        branch: BranchId,
-        id: i64,
-        user: Option<UserId>,
-    ) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE members SET user_id = $1, updated_at = $2 WHERE branch_id = $3 AND id = $4",
-        )
-        .bind(user.map(|u| u.0))
-        .bind(to_secs(Utc::now()))
-        .bind(branch.0)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        super::found(&done)?;
-        Ok(())
-    }
-
-    pub(super) async fn sql_search_members(
+    async fn search_members(
         &self,
         branch: BranchId,
         filter: &MemberFilter,
@@ -380,80 +400,6 @@ impl SqlStore {
             per_page: page.per_page,
         })
     }
-}
-
-#[async_trait::async_trait]
-impl crate::MemberStore for SqlStore {
-    async fn create_team(
-        &self,
-        branch: BranchId,
-        name: &str,
-        workplace: Option<&str>,
-    ) -> StoreResult<Team> {
-        self.sql_create_team(branch, name, workplace).await
-    }
-
-    async fn teams(&self, branch: BranchId) -> StoreResult<Vec<Team>> {
-        self.sql_teams(branch).await
-    }
-
-    async fn set_rep_teams(
-        &self,
-        branch: BranchId,
-        user: UserId,
-        teams: &[i64],
-    ) -> StoreResult<()> {
-        self.sql_set_rep_teams(branch, user, teams).await
-    }
-
-    async fn rep_team_ids(&self, branch: BranchId, user: UserId) -> StoreResult<Vec<i64>> {
-        self.sql_rep_team_ids(branch, user).await
-    }
-
-    async fn create_member(
-        &self,
-        branch: BranchId,
-        details: &MemberDetails,
-        team: Option<i64>,
-    ) -> StoreResult<Member> {
-        self.sql_write_member(branch, None, details, team).await
-    }
-
-    async fn update_member(
-        &self,
-        branch: BranchId,
-        id: i64,
-        details: &MemberDetails,
-        team: Option<i64>,
-    ) -> StoreResult<Member> {
-        self.sql_write_member(branch, Some(id), details, team).await
-    }
-
-    async fn member(&self, branch: BranchId, id: i64) -> StoreResult<Member> {
-        self.sql_member(branch, id).await
-    }
-
-    async fn member_for_user(&self, branch: BranchId, user: UserId) -> StoreResult<Option<Member>> {
-        self.sql_member_for_user(branch, user).await
-    }
-
-    async fn link_member_user(
-        &self,
-        branch: BranchId,
-        id: i64,
-        user: Option<UserId>,
-    ) -> StoreResult<()> {
-        self.sql_link_member_user(branch, id, user).await
-    }
-
-    async fn search_members(
-        &self,
-        branch: BranchId,
-        filter: &MemberFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<Member>> {
-        self.sql_search_members(branch, filter, page).await
-    }
 
     async fn export_members(
         &self,
@@ -479,42 +425,12 @@ impl crate::MemberStore for SqlStore {
         rows.iter().map(member_from_row).collect()
     }
 
-    async fn import_map(
-        &self,
-        branch: BranchId,
-    ) -> StoreResult<Option<picket_domain::members::import::ColumnMap>> {
+    async fn import_map(&self, branch: BranchId) -> StoreResult<Option<ColumnMap>> {
         self.sql_import_map(branch).await
     }
 
-    async fn save_import_map(
-        &self,
-        branch: BranchId,
-        map: &picket_domain::members::import::ColumnMap,
-    ) -> StoreResult<()> {
-        self.sql_save_import_map(branch, map).await
-    }
-
-    async fn import_members(
-        &self,
-        branch: BranchId,
-        file: &picket_domain::members::import::ParsedFile,
-        options: &crate::members::ImportOptions,
-        progress: crate::members::ImportProgress<'_>,
-    ) -> StoreResult<crate::members::ImportOutcome> {
-        self.sql_import_members(branch, file, options, progress)
-            .await
-    }
-
-    async fn start_import_run(
-        &self,
-        branch: BranchId,
-        user: UserId,
-        dry_run: bool,
-        rows_total: u64,
-        lease: &ImportLease,
-    ) -> StoreResult<i64> {
-        self.sql_start_import_run(branch, user, dry_run, rows_total, lease)
-            .await
+    async fn import_run(&self, branch: BranchId, id: ImportRunId) -> StoreResult<ImportRun> {
+        self.sql_import_run(branch, id).await
     }
 
     async fn renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64> {
@@ -527,24 +443,8 @@ impl crate::MemberStore for SqlStore {
         now: DateTime<Utc>,
         any_lease: bool,
         reason: &str,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<ImportRunId>> {
         self.sql_fail_abandoned_import_runs(owner, now, any_lease, reason)
             .await
-    }
-
-    async fn finish_import_run(
-        &self,
-        id: i64,
-        result: Result<&crate::members::ImportOutcome, &str>,
-    ) -> StoreResult<()> {
-        self.sql_finish_import_run(id, result).await
-    }
-
-    async fn import_run(
-        &self,
-        branch: BranchId,
-        id: i64,
-    ) -> StoreResult<crate::members::ImportRun> {
-        self.sql_import_run(branch, id).await
     }
 }

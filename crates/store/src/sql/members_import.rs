@@ -1,4 +1,5 @@
-//! The member CSV import, all-or-nothing in one write transaction, and the web's import runs.
+//! The member CSV import, all-or-nothing in its unit of work's transaction, and the web's
+//! import runs.
 //!
 //! The stored records are read once into memory, each row is compared there, and the new and
 //! changed records are written by one multi-row upsert per chunk of rows: a 100,000-row file
@@ -16,7 +17,8 @@ use picket_domain::members::import::{
     check_merged, merge, ColumnMap, ParsedFile, RowChange, RowProblem,
 };
 use picket_domain::members::{MemberDetails, MemberField};
-use picket_domain::{BranchId, UserId};
+use picket_domain::{BranchId, ImportRunId, UserId};
+use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -71,182 +73,186 @@ fn upsert_sql(rows: usize, backend: Backend) -> String {
     sql
 }
 
-impl SqlStore {
-    pub(super) async fn sql_import_members(
-        &self,
-        branch: BranchId,
-        file: &ParsedFile,
-        options: &ImportOptions,
-        progress: ImportProgress<'_>,
-    ) -> StoreResult<ImportOutcome> {
-        let mut tx = self.begin_write().await?;
-        let teams: HashMap<String, i64> =
-            sqlx::query("SELECT id, name FROM teams WHERE branch_id = $1")
-                .bind(branch.0)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get::<String, _>("name")?.to_lowercase(),
-                        r.try_get("id")?,
-                    ))
-                })
-                .collect::<StoreResult<_>>()?;
-        let stored: HashMap<String, Stored> = sqlx::query(
-            "SELECT membership_number, name, email, phone, employer, team_id, workplace, job_title, \
-             daily_pay_pence, is_rep, contact_email, contact_phone, consent_wording, consent_date, \
-             erased_at FROM members WHERE branch_id = $1",
-        )
-        .bind(branch.0)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<String, _>("membership_number")?,
-                Stored {
-                    details: details_from_row(r)?,
-                    team: r.try_get("team_id")?,
-                    erased: r.try_get::<Option<i64>, _>("erased_at")?.is_some(),
-                },
-            ))
-        })
-        .collect::<StoreResult<_>>()?;
+/// Imports a parsed file on the unit's transaction (see
+/// [`MemberWrites::import_members`](crate::members::MemberWrites::import_members)): every
+/// row is checked before anything is written, so a refused import or a dry run writes
+/// nothing, and the writes commit with the unit or not at all.
+pub(super) async fn import_members_on(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    branch: BranchId,
+    file: &ParsedFile,
+    options: &ImportOptions,
+    progress: ImportProgress<'_>,
+) -> StoreResult<ImportOutcome> {
+    let teams: HashMap<String, i64> =
+        sqlx::query("SELECT id, name FROM teams WHERE branch_id = $1")
+            .bind(branch.0)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("name")?.to_lowercase(),
+                    r.try_get("id")?,
+                ))
+            })
+            .collect::<StoreResult<_>>()?;
+    let stored: HashMap<String, Stored> = sqlx::query(
+        "SELECT membership_number, name, email, phone, employer, team_id, workplace, job_title, \
+         daily_pay_pence, is_rep, contact_email, contact_phone, consent_wording, consent_date, \
+         erased_at FROM members WHERE branch_id = $1",
+    )
+    .bind(branch.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get::<String, _>("membership_number")?,
+            Stored {
+                details: details_from_row(r)?,
+                team: r.try_get("team_id")?,
+                erased: r.try_get::<Option<i64>, _>("erased_at")?.is_some(),
+            },
+        ))
+    })
+    .collect::<StoreResult<_>>()?;
 
-        // Erased records keep only a keyed hash of their number: a row bearing that number is
-        // recognised through the same hash.
-        let number_key = if stored.values().any(|s| s.erased) {
-            super::member_access::number_key_on(&mut tx).await?
-        } else {
-            None
-        };
-        let total_rows = file.rows.len() as u64;
-        let mut outcome = ImportOutcome {
-            total: file.total,
-            rejected: file.rejected.clone(),
-            ..ImportOutcome::default()
-        };
-        let mut writes: Vec<(MemberDetails, Option<i64>)> = Vec::new();
-        // Records whose contact choices the import sets or changes: each goes into the
-        // member's consent history.
-        let mut consents = Vec::new();
-        for (i, row) in file.rows.iter().enumerate() {
-            if i % 1000 == 0 {
-                progress(ImportPhase::Checking, i as u64, total_rows);
-            }
-            let team_id = match &row.team {
-                Some(name) => match teams.get(&name.to_lowercase()) {
+    // Erased records keep only a keyed hash of their number: a row bearing that number is
+    // recognised through the same hash.
+    let number_key = if stored.values().any(|s| s.erased) {
+        super::member_access::number_key_on(&mut *conn).await?
+    } else {
+        None
+    };
+    let total_rows = file.rows.len() as u64;
+    let mut outcome = ImportOutcome {
+        total: file.total,
+        rejected: file.rejected.clone(),
+        ..ImportOutcome::default()
+    };
+    let mut writes: Vec<(MemberDetails, Option<i64>)> = Vec::new();
+    // Records whose contact choices the import sets or changes: each goes into the
+    // member's consent history.
+    let mut consents = Vec::new();
+    for (i, row) in file.rows.iter().enumerate() {
+        if i % 1000 == 0 {
+            progress(ImportPhase::Checking, i as u64, total_rows);
+        }
+        let team_id = match &row.team {
+            Some(name) => {
+                match teams.get(&name.to_lowercase()) {
                     Some(id) => Some(*id),
                     None => {
                         outcome.rejected.push(RowProblem {
-                            row: row.row,
-                            field: Some(MemberField::Team),
-                            reason: "names no team in this branch: add the team first, or correct the name".into(),
-                        });
+                        row: row.row,
+                        field: Some(MemberField::Team),
+                        reason: "names no team in this branch: add the team first, or correct the name".into(),
+                    });
                         continue;
                     }
-                },
-                None => None,
-            };
-            let existing = stored.get(row.details.membership_number.as_str());
-            let erased_number = number_key.as_deref().is_some_and(|key| {
-                let placeholder = crate::member_access::erased_number_placeholder(
-                    key,
-                    branch,
-                    row.details.membership_number.as_str(),
-                );
-                stored.get(&placeholder).is_some_and(|s| s.erased)
-            });
-            if erased_number || existing.is_some_and(|s| s.erased) {
-                outcome.rejected.push(RowProblem {
-                    row: row.row,
-                    field: Some(MemberField::MembershipNumber),
-                    reason: "belongs to an erased record, which an import cannot restore".into(),
-                });
-                continue;
-            }
-            let (merged, team, change) =
-                merge(existing.map(|s| (&s.details, s.team)), row, team_id, file);
-            if let Err(problem) = check_merged(row.row, &merged, options.today) {
-                outcome.rejected.push(problem);
-                continue;
-            }
-            match &change {
-                RowChange::New => outcome.created += 1,
-                RowChange::Updated { .. } => outcome.updated += 1,
-                RowChange::Unchanged => {
-                    outcome.unchanged += 1;
-                    continue;
                 }
             }
-            outcome.changes.push(RowOutcome {
+            None => None,
+        };
+        let existing = stored.get(row.details.membership_number.as_str());
+        let erased_number = number_key.as_deref().is_some_and(|key| {
+            let placeholder = crate::member_access::erased_number_placeholder(
+                key,
+                branch,
+                row.details.membership_number.as_str(),
+            );
+            stored.get(&placeholder).is_some_and(|s| s.erased)
+        });
+        if erased_number || existing.is_some_and(|s| s.erased) {
+            outcome.rejected.push(RowProblem {
                 row: row.row,
-                membership_number: row.details.membership_number.to_string(),
-                change,
+                field: Some(MemberField::MembershipNumber),
+                reason: "belongs to an erased record, which an import cannot restore".into(),
             });
-            let consent_changed = match existing {
-                Some(s) => s.details.contact != merged.contact,
-                None => merged.contact != Default::default(),
-            };
-            if consent_changed {
-                consents.push((
-                    merged.membership_number.as_str().to_string(),
-                    merged.contact.clone(),
-                ));
+            continue;
+        }
+        let (merged, team, change) =
+            merge(existing.map(|s| (&s.details, s.team)), row, team_id, file);
+        if let Err(problem) = check_merged(row.row, &merged, options.today) {
+            outcome.rejected.push(problem);
+            continue;
+        }
+        match &change {
+            RowChange::New => outcome.created += 1,
+            RowChange::Updated { .. } => outcome.updated += 1,
+            RowChange::Unchanged => {
+                outcome.unchanged += 1;
+                continue;
             }
-            writes.push((merged, team));
         }
-        progress(ImportPhase::Checking, total_rows, total_rows);
-        outcome.rejected.sort_by_key(|p| p.row);
-        if options.dry_run || !outcome.rejected.is_empty() {
-            tx.rollback().await?;
-            return Ok(outcome);
+        outcome.changes.push(RowOutcome {
+            row: row.row,
+            membership_number: row.details.membership_number.to_string(),
+            change,
+        });
+        let consent_changed = match existing {
+            Some(s) => s.details.contact != merged.contact,
+            None => merged.contact != Default::default(),
+        };
+        if consent_changed {
+            consents.push((
+                merged.membership_number.as_str().to_string(),
+                merged.contact.clone(),
+            ));
         }
-
-        let now = to_secs(Utc::now());
-        let to_write = writes.len() as u64;
-        let full_sql = upsert_sql(CHUNK, self.backend);
-        for (n, chunk) in writes.chunks(CHUNK).enumerate() {
-            progress(ImportPhase::Writing, (n * CHUNK) as u64, to_write);
-            let sql = if chunk.len() == CHUNK {
-                full_sql.clone()
-            } else {
-                upsert_sql(chunk.len(), self.backend)
-            };
-            let mut query = sqlx::query(&sql);
-            for (d, team) in chunk {
-                query = query
-                    .bind(branch.0)
-                    .bind(d.membership_number.as_str())
-                    .bind(d.name.as_str())
-                    .bind(d.email.as_ref().map(|e| e.as_str()))
-                    .bind(d.phone.as_ref().map(|p| p.as_str()))
-                    .bind(d.employer.as_deref())
-                    .bind(*team)
-                    .bind(d.workplace.as_deref())
-                    .bind(d.job_title.as_deref())
-                    .bind(d.daily_pay_pence)
-                    .bind(i64::from(d.is_rep))
-                    .bind(i64::from(d.contact.by_email))
-                    .bind(i64::from(d.contact.by_phone))
-                    .bind(d.contact.consent_wording.as_deref())
-                    .bind(d.contact.consent_date.map(|x| x.to_string()))
-                    .bind(now)
-                    .bind(now);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        super::member_access::record_imported_consents(&mut tx, branch, &consents).await?;
-        if let Some(map) = &options.save_map {
-            save_map_on(&mut tx, branch, map).await?;
-        }
-        tx.commit().await?;
-        progress(ImportPhase::Writing, to_write, to_write);
-        outcome.applied = true;
-        Ok(outcome)
+        writes.push((merged, team));
+    }
+    progress(ImportPhase::Checking, total_rows, total_rows);
+    outcome.rejected.sort_by_key(|p| p.row);
+    if options.dry_run || !outcome.rejected.is_empty() {
+        return Ok(outcome);
     }
 
+    let now = to_secs(Utc::now());
+    let to_write = writes.len() as u64;
+    let full_sql = upsert_sql(CHUNK, backend);
+    for (n, chunk) in writes.chunks(CHUNK).enumerate() {
+        progress(ImportPhase::Writing, (n * CHUNK) as u64, to_write);
+        let sql = if chunk.len() == CHUNK {
+            full_sql.clone()
+        } else {
+            upsert_sql(chunk.len(), backend)
+        };
+        let mut query = sqlx::query(&sql);
+        for (d, team) in chunk {
+            query = query
+                .bind(branch.0)
+                .bind(d.membership_number.as_str())
+                .bind(d.name.as_str())
+                .bind(d.email.as_ref().map(|e| e.as_str()))
+                .bind(d.phone.as_ref().map(|p| p.as_str()))
+                .bind(d.employer.as_deref())
+                .bind(*team)
+                .bind(d.workplace.as_deref())
+                .bind(d.job_title.as_deref())
+                .bind(d.daily_pay_pence)
+                .bind(i64::from(d.is_rep))
+                .bind(i64::from(d.contact.by_email))
+                .bind(i64::from(d.contact.by_phone))
+                .bind(d.contact.consent_wording.as_deref())
+                .bind(d.contact.consent_date.map(|x| x.to_string()))
+                .bind(now)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    super::member_access::record_imported_consents(&mut *conn, branch, &consents).await?;
+    if let Some(map) = &options.save_map {
+        save_map_on(&mut *conn, branch, map).await?;
+    }
+    progress(ImportPhase::Writing, to_write, to_write);
+    outcome.applied = true;
+    Ok(outcome)
+}
+
+impl SqlStore {
     pub(super) async fn sql_import_map(&self, branch: BranchId) -> StoreResult<Option<ColumnMap>> {
         let json: Option<String> =
             sqlx::query_scalar("SELECT mapping FROM member_import_maps WHERE branch_id = $1")
@@ -257,40 +263,6 @@ impl SqlStore {
             serde_json::from_str(&j).map_err(|_| super::corrupt("import mapping", "(json)"))
         })
         .transpose()
-    }
-
-    pub(super) async fn sql_save_import_map(
-        &self,
-        branch: BranchId,
-        map: &ColumnMap,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        save_map_on(&mut tx, branch, map).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn sql_start_import_run(
-        &self,
-        branch: BranchId,
-        user: UserId,
-        dry_run: bool,
-        rows_total: u64,
-        lease: &ImportLease,
-    ) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO member_imports (branch_id, started_by, dry_run, status, rows_total, created_at, \
-             owner, lease_until) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(branch.0)
-        .bind(user.0)
-        .bind(i64::from(dry_run))
-        .bind(i64::try_from(rows_total).unwrap_or(i64::MAX))
-        .bind(to_secs(Utc::now()))
-        .bind(lease.owner.as_str())
-        .bind(to_secs(lease.until))
-        .fetch_one(self.pool())
-        .await?)
     }
 
     pub(super) async fn sql_renew_import_leases(&self, lease: &ImportLease) -> StoreResult<u64> {
@@ -310,7 +282,7 @@ impl SqlStore {
         now: DateTime<Utc>,
         any_lease: bool,
         reason: &str,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<ImportRunId>> {
         // One statement: a run whose owner finishes it at the same moment is either still
         // 'running' here (and the owner's finish then overwrites this with the truth) or
         // already finished (and left alone).
@@ -326,71 +298,28 @@ impl SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| Ok(r.try_get::<i64, _>("id")?))
+            .map(|r| Ok(ImportRunId(r.try_get("id")?)))
             .collect()
     }
 
-    pub(super) async fn sql_finish_import_run(
+    pub(super) async fn sql_import_run(
         &self,
-        id: i64,
-        result: Result<&ImportOutcome, &str>,
-    ) -> StoreResult<()> {
-        let now = to_secs(Utc::now());
-        let query = match result {
-            Ok(outcome) => {
-                let status = if outcome.applied || outcome.rejected.is_empty() {
-                    ImportRunStatus::Done
-                } else {
-                    ImportRunStatus::Refused
-                };
-                // The counts are kept in full; the list of changed rows only as far as a
-                // person would read it.
-                let mut kept = outcome.clone();
-                kept.changes.truncate(REPORT_CHANGES);
-                let report = serde_json::to_string(&kept)
-                    .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
-                let n = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-                sqlx::query(
-                    "UPDATE member_imports SET status = $1, rows_done = rows_total, created_count = $2, \
-                     updated_count = $3, unchanged_count = $4, rejected_count = $5, report = $6, \
-                     finished_at = $7 WHERE id = $8",
-                )
-                .bind(status.as_str())
-                .bind(n(outcome.created))
-                .bind(n(outcome.updated))
-                .bind(n(outcome.unchanged))
-                .bind(outcome.rejected.len() as i64)
-                .bind(report)
-                .bind(now)
-                .bind(id)
-            }
-            Err(error) => sqlx::query(
-                "UPDATE member_imports SET status = 'failed', error = $1, finished_at = $2 WHERE id = $3",
-            )
-            .bind(error.to_string())
-            .bind(now)
-            .bind(id),
-        };
-        if query.execute(self.pool()).await?.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    pub(super) async fn sql_import_run(&self, branch: BranchId, id: i64) -> StoreResult<ImportRun> {
+        branch: BranchId,
+        id: ImportRunId,
+    ) -> StoreResult<ImportRun> {
         let row = sqlx::query(
             "SELECT id, branch_id, started_by, dry_run, status, rows_total, rows_done, report, error, \
              created_at, finished_at FROM member_imports WHERE branch_id = $1 AND id = $2",
         )
         .bind(branch.0)
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
         let status: String = row.try_get("status")?;
         let report: Option<String> = row.try_get("report")?;
         Ok(ImportRun {
-            id: row.try_get("id")?,
+            id: ImportRunId(row.try_get("id")?),
             branch_id: BranchId(row.try_get("branch_id")?),
             started_by: row.try_get::<Option<i64>, _>("started_by")?.map(UserId),
             dry_run: row.try_get::<i64, _>("dry_run")? != 0,
@@ -410,8 +339,82 @@ impl SqlStore {
     }
 }
 
+/// Records the start of a web import run.
+pub(super) async fn start_import_run_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    user: UserId,
+    dry_run: bool,
+    rows_total: u64,
+    lease: &ImportLease,
+) -> StoreResult<ImportRunId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO member_imports (branch_id, started_by, dry_run, status, rows_total, created_at, \
+         owner, lease_until) VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(branch.0)
+    .bind(user.0)
+    .bind(i64::from(dry_run))
+    .bind(i64::try_from(rows_total).unwrap_or(i64::MAX))
+    .bind(to_secs(Utc::now()))
+    .bind(lease.owner.as_str())
+    .bind(to_secs(lease.until))
+    .fetch_one(conn)
+    .await?;
+    Ok(ImportRunId(id))
+}
+
+/// Records how a run of the branch ended; a run of another branch is not found.
+pub(super) async fn finish_import_run_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    id: ImportRunId,
+    result: Result<&ImportOutcome, &str>,
+) -> StoreResult<()> {
+    let now = to_secs(Utc::now());
+    let query = match result {
+        Ok(outcome) => {
+            let status = if outcome.applied || outcome.rejected.is_empty() {
+                ImportRunStatus::Done
+            } else {
+                ImportRunStatus::Refused
+            };
+            // The counts are kept in full; the list of changed rows only as far as a person
+            // would read it.
+            let mut kept = outcome.clone();
+            kept.changes.truncate(REPORT_CHANGES);
+            let report = serde_json::to_string(&kept)
+                .map_err(|e| StoreError::Database(sqlx::Error::Encode(e.into())))?;
+            let n = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+            sqlx::query(
+                "UPDATE member_imports SET status = $1, rows_done = rows_total, created_count = $2, \
+                 updated_count = $3, unchanged_count = $4, rejected_count = $5, report = $6, \
+                 finished_at = $7 WHERE branch_id = $8 AND id = $9",
+            )
+            .bind(status.as_str())
+            .bind(n(outcome.created))
+            .bind(n(outcome.updated))
+            .bind(n(outcome.unchanged))
+            .bind(outcome.rejected.len() as i64)
+            .bind(report)
+            .bind(now)
+            .bind(branch.0)
+            .bind(id.0)
+        }
+        Err(error) => sqlx::query(
+            "UPDATE member_imports SET status = 'failed', error = $1, finished_at = $2 \
+             WHERE branch_id = $3 AND id = $4",
+        )
+        .bind(error.to_string())
+        .bind(now)
+        .bind(branch.0)
+        .bind(id.0),
+    };
+    super::found(&query.execute(conn).await?)
+}
+
 async fn save_map_on(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut AnyConnection,
     branch: BranchId,
     map: &ColumnMap,
 ) -> StoreResult<()> {

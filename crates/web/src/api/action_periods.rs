@@ -3,25 +3,26 @@
 //! one as a strike day or stop counting it (organisers), and record how many took part
 //! (reps and organisers).
 
+use super::bodies::{ParticipationBody, PeriodBody};
 use super::caller::{Member, Organiser, Rep};
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, ParticipationInput, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, PeriodView};
-use crate::disputes::PeriodInput;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use picket_domain::BranchId;
+use picket_domain::{BranchId, DisputeId, ParticipationId, PeriodId};
 
 async fn period_view(
     state: &AppState,
     branch: BranchId,
-    dispute: i64,
-    period: i64,
+    dispute: DisputeId,
+    period: PeriodId,
 ) -> AppResult<PeriodView> {
     let today = chrono::Utc::now().date_naive();
     assemble(state, branch, dispute, today, false)
@@ -42,7 +43,7 @@ async fn period_view(
 pub async fn periods(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<PeriodView>>> {
     let today = chrono::Utc::now().date_naive();
     Ok(Json(
@@ -55,17 +56,17 @@ pub async fn periods(
 /// Add a period of action (organisers); answers with its deadlines, checks and counts.
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods", operation_id = "createActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = PeriodInput, example = json!({"kind": "strike", "ballot_id": "", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": "15", "notice_received": "2024-04-10", "holidays_as_strike": ""})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 201, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<PeriodInput>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
+    ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<(StatusCode, Json<PeriodView>)> {
-    let period = ops::add_period(&state, &c.actor(), id, &body).await?;
+    let period = ops::add_period(&state, &c.actor(), id, &body.into()).await?;
     let view = period_view(&state, c.branch.id, id, period.id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -74,17 +75,17 @@ pub async fn create_period(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}", operation_id = "updateActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("period" = i64, Path, description = "Period id")),
-    request_body(content = PeriodInput, example = json!({"kind": "strike", "ballot_id": "", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": "15", "notice_received": "2024-04-10", "holidays_as_strike": ""})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 200, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
-    ApiJson(body): ApiJson<PeriodInput>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
+    ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<Json<PeriodView>> {
-    edits::update_period(&state, &c.actor(), id, period, &body).await?;
+    edits::update_period(&state, &c.actor(), id, period, &body.into()).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
 }
 
@@ -97,9 +98,9 @@ pub async fn update_period(
 pub async fn delete_period(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Period, period).await?;
+    edits::delete(&state, &c.actor(), id, Item::Period(period)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,7 +115,7 @@ pub async fn delete_period(
 pub async fn mark_holiday(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period, date)): Path<(String, i64, i64, String)>,
+    Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, true).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
@@ -131,7 +132,7 @@ pub async fn mark_holiday(
 pub async fn unmark_holiday(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, period, date)): Path<(String, i64, i64, String)>,
+    Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, false).await?;
     Ok(Json(period_view(&state, c.branch.id, id, period).await?))
@@ -143,18 +144,18 @@ pub async fn unmark_holiday(
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}/participation", operation_id = "recordParticipation", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("period" = i64, Path, description = "Period id")),
-    request_body(content = ParticipationInput, example = json!({"day": "2024-05-01", "took_part": "12"})),
+    request_body(content = ParticipationBody, example = json!({"day": "2024-05-01", "took_part": 12})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn record_participation(
     State(state): State<AppState>,
     Rep(c): Rep,
-    Path((_slug, id, period)): Path<(String, i64, i64)>,
-    ApiJson(body): ApiJson<ParticipationInput>,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
+    ApiJson(body): ApiJson<ParticipationBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        edits::record_participation(&state, &c.actor(), id, period, &body).await?,
+        edits::record_participation(&state, &c.actor(), id, period, &body.into()).await?,
     ))
 }
 
@@ -167,8 +168,8 @@ pub async fn record_participation(
 pub async fn delete_participation(
     State(state): State<AppState>,
     Rep(c): Rep,
-    Path((_slug, id, record)): Path<(String, i64, i64)>,
+    Path((_slug, id, record)): Path<(String, DisputeId, ParticipationId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Participation, record).await?;
+    edits::delete(&state, &c.actor(), id, Item::Participation(record)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

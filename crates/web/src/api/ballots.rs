@@ -2,27 +2,27 @@
 //! results, survey questions and the statutory steps checklist. Members read; organisers
 //! write.
 
+use super::bodies::{BallotBody, QuestionBody, ResultBody};
 use super::caller::{Member, Organiser};
 use super::disputes::{created, ApiJson, Created};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, BallotView};
-use crate::disputes::{BallotForm, QuestionInput, ResultInput};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use picket_domain::BranchId;
+use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, QuestionId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 async fn ballot_view(
     state: &AppState,
     branch: BranchId,
-    dispute: i64,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
 ) -> AppResult<BallotView> {
     let today = chrono::Utc::now().date_naive();
     assemble(state, branch, dispute, today, false)
@@ -41,7 +41,7 @@ async fn ballot_view(
 pub async fn ballots(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<BallotView>>> {
     let today = chrono::Utc::now().date_naive();
     Ok(Json(
@@ -54,17 +54,17 @@ pub async fn ballots(
 /// Create a ballot; statutory ballots get their steps checklist (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/ballots", operation_id = "createBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = BallotForm, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": "22", "cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11", "ips": "", "welsh_devolved": false, "extension_agreed": false})),
+    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 201, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<BallotForm>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
+    ApiJson(body): ApiJson<BallotBody>,
 ) -> AppResult<(StatusCode, Json<BallotView>)> {
-    let ballot = ops::add_ballot(&state, &c.actor(), id, &body).await?;
+    let ballot = ops::add_ballot(&state, &c.actor(), id, &body.into()).await?;
     let view = ballot_view(&state, c.branch.id, id, ballot.id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -74,17 +74,17 @@ pub async fn create_ballot(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/ballots/{ballot}", operation_id = "updateBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("ballot" = i64, Path, description = "Ballot id")),
-    request_body(content = BallotForm, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": "22", "cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11", "ips": "", "welsh_devolved": false, "extension_agreed": false})),
+    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 200, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, ballot)): Path<(String, i64, i64)>,
-    ApiJson(body): ApiJson<BallotForm>,
+    Path((_slug, id, ballot)): Path<(String, DisputeId, BallotId)>,
+    ApiJson(body): ApiJson<BallotBody>,
 ) -> AppResult<Json<BallotView>> {
-    edits::update_ballot(&state, &c.actor(), id, ballot, &body).await?;
+    edits::update_ballot(&state, &c.actor(), id, ballot, &body.into()).await?;
     Ok(Json(ballot_view(&state, c.branch.id, id, ballot).await?))
 }
 
@@ -98,46 +98,46 @@ pub async fn update_ballot(
 pub async fn delete_ballot(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, ballot)): Path<(String, i64, i64)>,
+    Path((_slug, id, ballot)): Path<(String, DisputeId, BallotId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Ballot, ballot).await?;
+    edits::delete(&state, &c.actor(), id, Item::Ballot(ballot)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Record a ballot's result (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/ballots/{id}/result", operation_id = "recordBallotResult", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Ballot id")),
-    request_body(content = ResultInput, example = json!({"cast": "20", "yes": "18", "no": "2", "spoiled": "0", "result_to_employer": "2024-03-11"})),
+    request_body(content = ResultBody, example = json!({"cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11"})),
     responses((status = 200, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn record_result(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<ResultInput>,
+    Path((_slug, id)): Path<(String, BallotId)>,
+    ApiJson(body): ApiJson<ResultBody>,
 ) -> AppResult<Json<BallotView>> {
-    let ballot = ops::record_result(&state, &c.actor(), id, &body).await?;
-    Ok(Json(
-        ballot_view(&state, c.branch.id, ballot.dispute_id, id).await?,
-    ))
+    let dispute = state.store.ballot_dispute(c.branch.id, id).await?;
+    ops::record_result(&state, &c.actor(), dispute, id, &body.into()).await?;
+    Ok(Json(ballot_view(&state, c.branch.id, dispute, id).await?))
 }
 
 /// Add a survey question with its answer (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/ballots/{id}/questions", operation_id = "addSurveyQuestion", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Ballot id")),
-    request_body(content = QuestionInput, example = json!({"question": "Is your caseload safe?", "answer": "No", "percent": "81"})),
+    request_body(content = QuestionBody, example = json!({"question": "Is your caseload safe?", "answer": "No", "percent": 81})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn add_question(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<QuestionInput>,
+    Path((_slug, id)): Path<(String, BallotId)>,
+    ApiJson(body): ApiJson<QuestionBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
+    let dispute = state.store.ballot_dispute(c.branch.id, id).await?;
     Ok(created(
-        ops::add_question(&state, &c.actor(), id, &body).await?,
+        ops::add_question(&state, &c.actor(), dispute, id, &body.into()).await?,
     ))
 }
 
@@ -150,9 +150,9 @@ pub async fn add_question(
 pub async fn delete_question(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, question)): Path<(String, i64, i64)>,
+    Path((_slug, id, question)): Path<(String, DisputeId, QuestionId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Question, question).await?;
+    edits::delete(&state, &c.actor(), id, Item::Question(question)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -174,9 +174,11 @@ pub struct StepDone {
 pub async fn mark_step(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, BallotStepId)>,
     ApiJson(body): ApiJson<StepDone>,
 ) -> AppResult<StatusCode> {
-    ops::mark_step(&state, &c.actor(), id, body.done.as_deref().unwrap_or("")).await?;
+    let dispute = state.store.step_dispute(c.branch.id, id).await?;
+    let done = body.done.as_deref().unwrap_or("");
+    ops::mark_step(&state, &c.actor(), dispute, id, done).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,7 @@
 //! user, checked for a role in the branch named by the path's `{branch}`, with the request id
 //! for the audit log. A branch the caller does not belong to is 404; a lesser role is 403.
 
-use crate::disputes::ops::Actor;
+use crate::actor::Actor;
 use crate::error::AppError;
 use crate::extract::{ApiUser, CurrentUser, RequestId};
 use crate::state::AppState;

@@ -3,51 +3,31 @@
 //! [`super::dispute_records`], ballots in [`super::ballots`], periods of action in
 //! [`super::action_periods`].
 
+use super::bodies::{DisputeBody, EventBody};
 use super::caller::{Member, Organiser};
 use super::ErrorBody;
-use crate::disputes::edits::{self, Record};
+use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, DisputeView};
-use crate::disputes::{DisputeInput, EventInput};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
+use picket_domain::{DisputeId, TimelineEntryId};
 use picket_store::disputes::{Dispute, TimelineEvent};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A JSON body whose faults are validation errors naming `body`.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::BytesRejection(e))
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(AppError::TooLarge)
-            }
-            Err(e) => Err(AppError::invalid(
-                "body",
-                format!("body: {}", e.body_text()),
-            )),
-        }
-    }
-}
+pub use super::json::ApiJson;
 
 /// A dispute in lists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisputeSummary {
     /// Id.
-    pub id: i64,
+    pub id: DisputeId,
     /// Title.
     pub title: String,
     /// Employer.
@@ -95,8 +75,8 @@ pub struct Created {
 }
 
 /// `201 Created` with the new record's id.
-pub(super) fn created(id: i64) -> (StatusCode, Json<Created>) {
-    (StatusCode::CREATED, Json(Created { id }))
+pub(super) fn created(id: impl Into<i64>) -> (StatusCode, Json<Created>) {
+    (StatusCode::CREATED, Json(Created { id: id.into() }))
 }
 
 /// The branch's disputes (members).
@@ -114,33 +94,33 @@ pub async fn list(
 
 /// Create a dispute (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes", operation_id = "createDispute", tag = "disputes",
-    params(("branch" = String, Path, description = "Branch slug")), request_body(content = DisputeInput, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
+    params(("branch" = String, Path, description = "Branch slug")), request_body(content = DisputeBody, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
     responses((status = 201, body = DisputeSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    ApiJson(body): ApiJson<DisputeInput>,
+    ApiJson(body): ApiJson<DisputeBody>,
 ) -> AppResult<(StatusCode, Json<DisputeSummary>)> {
-    let d = ops::create_dispute(&state, &c.actor(), &body).await?;
+    let d = ops::create_dispute(&state, &c.actor(), &body.into()).await?;
     Ok((StatusCode::CREATED, Json(DisputeSummary::from(&d))))
 }
 
 /// Edit a dispute (organisers).
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}", operation_id = "updateDispute", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = DisputeInput, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
+    request_body(content = DisputeBody, example = json!({"title": "Recruitment and retention", "employer": "Northfield Council", "nation": "england", "status": "balloting", "summary": "Caseloads are unsafe."})),
     responses((status = 200, body = DisputeSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<DisputeInput>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
+    ApiJson(body): ApiJson<DisputeBody>,
 ) -> AppResult<Json<DisputeSummary>> {
-    let d = ops::update_dispute(&state, &c.actor(), id, &body).await?;
+    let d = ops::update_dispute(&state, &c.actor(), id, &body.into()).await?;
     Ok(Json(DisputeSummary::from(&d)))
 }
 
@@ -154,7 +134,7 @@ pub async fn update(
 pub async fn get_one(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
     Query(q): Query<AsOf>,
 ) -> AppResult<Json<DisputeView>> {
     let day = as_of(q.as_of.as_deref())?;
@@ -169,7 +149,7 @@ pub async fn get_one(
 pub async fn timeline(
     State(state): State<AppState>,
     Member(c): Member,
-    Path((_slug, id)): Path<(String, i64)>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<TimelineEvent>>> {
     state.store.dispute(c.branch.id, id).await?;
     Ok(Json(state.store.timeline(c.branch.id, id, false).await?))
@@ -178,18 +158,18 @@ pub async fn timeline(
 /// Add a timeline entry (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/timeline", operation_id = "addTimelineEntry", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = EventInput, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
+    request_body(content = EventBody, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn add_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id)): Path<(String, i64)>,
-    ApiJson(body): ApiJson<EventInput>,
+    Path((_slug, id)): Path<(String, DisputeId)>,
+    ApiJson(body): ApiJson<EventBody>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        ops::add_event(&state, &c.actor(), id, &body).await?,
+        ops::add_event(&state, &c.actor(), id, &body.into()).await?,
     ))
 }
 
@@ -197,17 +177,17 @@ pub async fn add_event(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/timeline/{event}", operation_id = "updateTimelineEntry", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("event" = i64, Path, description = "Timeline entry id")),
-    request_body(content = EventInput, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
+    request_body(content = EventBody, example = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks with the director", "outcome": "No offer", "public": true})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, event)): Path<(String, i64, i64)>,
-    ApiJson(body): ApiJson<EventInput>,
+    Path((_slug, id, event)): Path<(String, DisputeId, TimelineEntryId)>,
+    ApiJson(body): ApiJson<EventBody>,
 ) -> AppResult<StatusCode> {
-    ops::update_event(&state, &c.actor(), id, event, &body).await?;
+    ops::update_event(&state, &c.actor(), id, event, &body.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -220,9 +200,9 @@ pub async fn update_event(
 pub async fn delete_event(
     State(state): State<AppState>,
     Organiser(c): Organiser,
-    Path((_slug, id, event)): Path<(String, i64, i64)>,
+    Path((_slug, id, event)): Path<(String, DisputeId, TimelineEntryId)>,
 ) -> AppResult<StatusCode> {
-    edits::delete(&state, &c.actor(), id, Record::Event, event).await?;
+    edits::delete(&state, &c.actor(), id, Item::Event(event)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

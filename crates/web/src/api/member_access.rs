@@ -10,7 +10,7 @@ use crate::subject_access::{self, SubjectAccess};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use picket_domain::member_access::reason;
-use picket_domain::Role;
+use picket_domain::{MemberId, Role};
 use picket_store::member_access::ErasureReport;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -76,7 +76,7 @@ pub async fn subject_access(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     Query(q): Query<ReasonQuery>,
 ) -> AppResult<Json<SubjectAccess>> {
     let branch = user
@@ -143,7 +143,7 @@ pub async fn erase(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     ApiJson(body): ApiJson<ErasureInput>,
 ) -> AppResult<Json<ErasureView>> {
     let branch = user

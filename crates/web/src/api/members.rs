@@ -9,6 +9,7 @@ use crate::members::{self, Search};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
+use picket_domain::{MemberId, TeamId};
 use picket_store::members::Member;
 use picket_store::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,8 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberView {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: MemberId,
     /// Membership number.
     pub membership_number: String,
     /// Name.
@@ -30,7 +32,8 @@ pub struct MemberView {
     /// Employer.
     pub employer: Option<String>,
     /// Team id.
-    pub team_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<TeamId>,
     /// Team name.
     pub team: Option<String>,
     /// Workplace.
@@ -101,7 +104,8 @@ pub struct MembersQuery {
     /// Words in the name, membership number or email.
     pub q: Option<String>,
     /// Only this team.
-    pub team: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub team: Option<TeamId>,
     /// Page number from 1 (default 1; 0 reads as 1).
     #[param(value_type = Option<u64>, maximum = 4294967295.0)]
     pub page: Option<u32>,
@@ -166,7 +170,7 @@ pub async fn get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     Query(q): Query<ReasonQuery>,
 ) -> AppResult<Json<MemberView>> {
     let access = members::access(&state, &user, &slug).await?;

@@ -3,10 +3,12 @@
 
 pub mod action_periods;
 pub mod ballots;
+mod bodies;
 pub mod branches;
 pub mod caller;
 pub mod dispute_records;
 pub mod disputes;
+mod json;
 pub mod me;
 pub mod member_access;
 pub mod members;

@@ -1,7 +1,7 @@
 //! Ballots as typed: the ballot with its optional result, a result entered later, and a
 //! survey question. The law engine checks the figures whatever the kind of ballot.
 
-use super::{date, flag, hundredths, law_error, number, one_of, optional_date, required, text};
+use super::{date, flag, hundredths, law_error, number, one_of, optional_date, required};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use picket_domain::disputes::BallotKind;
@@ -9,49 +9,38 @@ use picket_domain::law::{BallotInput, IpsCategory, LawError, LawOverrides};
 use picket_domain::Nation;
 use picket_store::disputes::{BallotResult, NewBallot, NewStep};
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 /// A ballot as typed; the result fields may be left empty until it closes.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct BallotForm {
     /// `statutory`, `consultative` or `survey`.
-    #[serde(default, deserialize_with = "text")]
     pub kind: String,
     /// Title.
-    #[serde(default, deserialize_with = "text")]
     pub title: String,
     /// Opening day, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub opened: String,
     /// Closing day, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub closed: String,
     /// Members entitled to vote.
-    #[serde(default, deserialize_with = "text")]
     pub entitled: String,
     /// Votes cast (empty until the result).
-    #[serde(default, deserialize_with = "text")]
     pub cast: String,
     /// Yes votes.
-    #[serde(default, deserialize_with = "text")]
     pub yes: String,
     /// No votes.
-    #[serde(default, deserialize_with = "text")]
     pub no: String,
     /// Spoiled papers (empty: 0).
-    #[serde(default, deserialize_with = "text")]
     pub spoiled: String,
     /// The day the employer was told the result.
-    #[serde(default, deserialize_with = "text")]
     pub result_to_employer: String,
     /// Important public services category, or empty.
-    #[serde(default, deserialize_with = "text")]
     pub ips: String,
     /// At a devolved Welsh public authority.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag")]
     pub welsh_devolved: bool,
     /// The employer agreed to extend the mandate.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(deserialize_with = "flag")]
     pub extension_agreed: bool,
 }
 
@@ -164,36 +153,30 @@ impl BallotForm {
 }
 
 /// A ballot's result as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ResultInput {
     /// Votes cast.
-    #[serde(default, deserialize_with = "text")]
     pub cast: String,
     /// Yes votes.
-    #[serde(default, deserialize_with = "text")]
     pub yes: String,
     /// No votes.
-    #[serde(default, deserialize_with = "text")]
     pub no: String,
     /// Spoiled papers (empty: 0).
-    #[serde(default, deserialize_with = "text")]
     pub spoiled: String,
     /// The day the employer was told, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "text")]
     pub result_to_employer: String,
 }
 
 /// A survey question as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct QuestionInput {
     /// The question.
-    #[serde(default, deserialize_with = "text")]
     pub question: String,
     /// The answer reported, e.g. "No".
-    #[serde(default, deserialize_with = "text")]
     pub answer: String,
     /// Its share, 0–100 (two decimal places at most).
-    #[serde(default, deserialize_with = "text")]
     pub percent: String,
 }
 

@@ -1,17 +1,21 @@
 //! Edits and deletions of a dispute's records, bank holidays marked as strike days one at a
 //! time, and participation records, shared by pages and the API. Each validates what was
-//! typed (naming the field), changes only a record of this dispute in this branch, and
-//! writes the audit log (ids only).
+//! typed (naming the field), then changes only a record of this dispute in this branch (the
+//! store checks it in the statement) with its audit entry (ids only), in one unit of work.
 
-use super::ops::Actor;
 use super::view::check_period;
-use super::{text, BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
+use super::{BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
-use picket_store::disputes::{ActionPeriod, Ballot};
+use picket_domain::{
+    BallotId, ClaimId, DisputeId, ParticipationId, PartyId, PeriodId, QuestionId, RateId,
+    TimelineEntryId,
+};
+use picket_store::disputes::{ActionPeriod, Ballot, NewActionPeriod};
+use picket_store::UnitOfWork;
 use serde::Deserialize;
-use utoipa::ToSchema;
 
 /// The kinds of record an organiser edits or deletes, by their name in paths and the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,90 +95,155 @@ impl Record {
     }
 }
 
+/// One of a dispute's records: its kind and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    /// A decision-maker or team.
+    Party(PartyId),
+    /// A claim or offer.
+    Claim(ClaimId),
+    /// A timeline entry.
+    Event(TimelineEntryId),
+    /// An impact rate.
+    Rate(RateId),
+    /// A ballot or survey.
+    Ballot(BallotId),
+    /// A survey question.
+    Question(QuestionId),
+    /// A period of action.
+    Period(PeriodId),
+    /// A participation record.
+    Participation(ParticipationId),
+}
+
+impl Record {
+    /// The record of this kind with id `id` (from a path naming the kind).
+    pub fn item(self, id: i64) -> Item {
+        match self {
+            Record::Party => Item::Party(PartyId(id)),
+            Record::Claim => Item::Claim(ClaimId(id)),
+            Record::Event => Item::Event(TimelineEntryId(id)),
+            Record::Rate => Item::Rate(RateId(id)),
+            Record::Ballot => Item::Ballot(BallotId(id)),
+            Record::Question => Item::Question(QuestionId(id)),
+            Record::Period => Item::Period(PeriodId(id)),
+            Record::Participation => Item::Participation(ParticipationId(id)),
+        }
+    }
+}
+
+impl Item {
+    /// Its kind.
+    pub fn record(self) -> Record {
+        match self {
+            Item::Party(_) => Record::Party,
+            Item::Claim(_) => Record::Claim,
+            Item::Event(_) => Record::Event,
+            Item::Rate(_) => Record::Rate,
+            Item::Ballot(_) => Record::Ballot,
+            Item::Question(_) => Record::Question,
+            Item::Period(_) => Record::Period,
+            Item::Participation(_) => Record::Participation,
+        }
+    }
+
+    /// Its id as stored.
+    pub fn id(self) -> i64 {
+        match self {
+            Item::Party(id) => id.0,
+            Item::Claim(id) => id.0,
+            Item::Event(id) => id.0,
+            Item::Rate(id) => id.0,
+            Item::Ballot(id) => id.0,
+            Item::Question(id) => id.0,
+            Item::Period(id) => id.0,
+            Item::Participation(id) => id.0,
+        }
+    }
+
+    /// Its audit subject, e.g. `timeline_event:7`.
+    fn subject(self) -> String {
+        format!("{}:{}", self.record().subject(), self.id())
+    }
+}
+
 /// Deletes one of the dispute's records.
 pub async fn delete(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    what: Record,
-    id: i64,
+    dispute: DisputeId,
+    item: Item,
 ) -> AppResult<()> {
-    let (b, s) = (actor.branch.id, &state.store);
-    match what {
-        Record::Party => s.delete_party(b, dispute, id).await?,
-        Record::Claim => s.delete_claim(b, dispute, id).await?,
-        Record::Event => s.delete_event(b, dispute, id).await?,
-        Record::Rate => s.delete_rate(b, dispute, id).await?,
-        Record::Ballot => s.delete_ballot(b, dispute, id).await?,
-        Record::Question => s.delete_question(b, dispute, id).await?,
-        Record::Period => s.delete_period(b, dispute, id).await?,
-        Record::Participation => s.delete_participation(b, dispute, id).await?,
+    let b = actor.branch.id;
+    let mut work = state.store.begin().await?;
+    match item {
+        Item::Party(id) => work.delete_party(b, dispute, id).await?,
+        Item::Claim(id) => work.delete_claim(b, dispute, id).await?,
+        Item::Event(id) => work.delete_event(b, dispute, id).await?,
+        Item::Rate(id) => work.delete_rate(b, dispute, id).await?,
+        Item::Ballot(id) => work.delete_ballot(b, dispute, id).await?,
+        Item::Question(id) => work.delete_question(b, dispute, id).await?,
+        Item::Period(id) => work.delete_period(b, dispute, id).await?,
+        Item::Participation(id) => work.delete_participation(b, dispute, id).await?,
     }
-    actor
-        .audit(
-            state,
-            &format!("{}.delete", what.audit()),
-            format!("{}:{id}", what.subject()),
-        )
-        .await
+    let action = format!("{}.delete", item.record().audit());
+    work.audit(actor.entry(&action, item.subject())).await?;
+    work.commit().await?;
+    Ok(())
 }
 
-async fn edited(actor: &Actor<'_>, state: &AppState, what: Record, id: i64) -> AppResult<()> {
-    actor
-        .audit(
-            state,
-            &format!("{}.edit", what.audit()),
-            format!("{}:{id}", what.subject()),
-        )
-        .await
+/// Writes the edit's audit entry and commits the unit.
+async fn edited(work: Box<dyn UnitOfWork>, actor: &Actor<'_>, item: Item) -> AppResult<()> {
+    let mut work = work;
+    let action = format!("{}.edit", item.record().audit());
+    work.audit(actor.entry(&action, item.subject())).await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// Edits a decision-maker or team.
 pub async fn update_party(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
+    dispute: DisputeId,
+    id: PartyId,
     input: &PartyInput,
 ) -> AppResult<()> {
     let new = input.parse()?;
-    state
-        .store
-        .update_party(actor.branch.id, dispute, id, &new)
+    let mut work = state.store.begin().await?;
+    work.update_party(actor.branch.id, dispute, id, &new)
         .await?;
-    edited(actor, state, Record::Party, id).await
+    edited(work, actor, Item::Party(id)).await
 }
 
 /// Edits a claim or offer.
 pub async fn update_claim(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
+    dispute: DisputeId,
+    id: ClaimId,
     input: &ClaimInput,
 ) -> AppResult<()> {
     let new = input.parse()?;
-    state
-        .store
-        .update_claim(actor.branch.id, dispute, id, &new)
+    let mut work = state.store.begin().await?;
+    work.update_claim(actor.branch.id, dispute, id, &new)
         .await?;
-    edited(actor, state, Record::Claim, id).await
+    edited(work, actor, Item::Claim(id)).await
 }
 
 /// Edits an impact rate.
 pub async fn update_rate(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
+    dispute: DisputeId,
+    id: RateId,
     input: &RateInput,
 ) -> AppResult<()> {
     let (label, rate) = input.parse()?;
-    state
-        .store
-        .update_rate(actor.branch.id, dispute, id, &label, rate)
+    let mut work = state.store.begin().await?;
+    work.update_rate(actor.branch.id, dispute, id, &label, rate)
         .await?;
-    edited(actor, state, Record::Rate, id).await
+    edited(work, actor, Item::Rate(id)).await
 }
 
 /// Edits a ballot: its values, its result and its steps checklist (re-worked from the new
@@ -182,17 +251,17 @@ pub async fn update_rate(
 pub async fn update_ballot(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
+    dispute: DisputeId,
+    id: BallotId,
     input: &BallotForm,
 ) -> AppResult<Ballot> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
     let new = input.parse(d.nation)?;
-    let ballot = state
-        .store
+    let mut work = state.store.begin().await?;
+    let ballot = work
         .update_ballot(actor.branch.id, dispute, id, &new)
         .await?;
-    edited(actor, state, Record::Ballot, id).await?;
+    edited(work, actor, Item::Ballot(id)).await?;
     Ok(ballot)
 }
 
@@ -200,34 +269,19 @@ pub async fn update_ballot(
 pub async fn update_period(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
+    dispute: DisputeId,
+    id: PeriodId,
     input: &PeriodInput,
 ) -> AppResult<ActionPeriod> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
     let new = input.parse()?;
     check_period(&state.law, &d, &new)?;
-    let period = state
-        .store
+    let mut work = state.store.begin().await?;
+    let period = work
         .update_period(actor.branch.id, dispute, id, &new)
         .await?;
-    edited(actor, state, Record::Period, id).await?;
+    edited(work, actor, Item::Period(id)).await?;
     Ok(period)
-}
-
-async fn period_of(
-    state: &AppState,
-    actor: &Actor<'_>,
-    dispute: i64,
-    id: i64,
-) -> AppResult<ActionPeriod> {
-    state
-        .store
-        .action_periods(actor.branch.id, dispute)
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or(AppError::NotFound)
 }
 
 /// Counts one bank holiday inside a period as a strike day (`strike` true) or stops
@@ -235,20 +289,23 @@ async fn period_of(
 pub async fn set_strike_holiday(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    period: i64,
+    dispute: DisputeId,
+    period: PeriodId,
     day: &str,
     strike: bool,
 ) -> AppResult<()> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
-    let p = period_of(state, actor, dispute, period).await?;
+    let p = state
+        .store
+        .action_period(actor.branch.id, dispute, period)
+        .await?;
     let day = super::date("date", day)?;
     let mut holidays = p.holidays_as_strike.clone();
     holidays.retain(|h| *h != day);
     if strike {
         holidays.push(day);
         holidays.sort();
-        let new = picket_store::disputes::NewActionPeriod {
+        let new = NewActionPeriod {
             ballot_id: p.ballot_id,
             kind: p.kind,
             starts: p.starts,
@@ -265,23 +322,22 @@ pub async fn set_strike_holiday(
             other => other,
         })?;
     }
-    state
-        .store
-        .set_period_holidays(actor.branch.id, period, &holidays)
+    let mut work = state.store.begin().await?;
+    work.set_period_holidays(actor.branch.id, dispute, period, &holidays)
         .await?;
-    actor
-        .audit(state, "action.holidays", format!("action_period:{period}"))
-        .await
+    work.audit(actor.entry("action.holidays", format!("action_period:{period}")))
+        .await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// A participation record as typed.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ParticipationInput {
     /// The strike day, YYYY-MM-DD; empty or absent for the whole period.
-    #[serde(default, deserialize_with = "text")]
     pub day: String,
     /// How many members took part (at most the number called out).
-    #[serde(default, deserialize_with = "text")]
     pub took_part: String,
 }
 
@@ -290,12 +346,15 @@ pub struct ParticipationInput {
 pub async fn record_participation(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    period: i64,
+    dispute: DisputeId,
+    period: PeriodId,
     input: &ParticipationInput,
-) -> AppResult<i64> {
+) -> AppResult<ParticipationId> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
-    let p = period_of(state, actor, dispute, period).await?;
+    let p = state
+        .store
+        .action_period(actor.branch.id, dispute, period)
+        .await?;
     let took_part = super::number("took_part", &input.took_part)?;
     if took_part > p.called_out {
         return Err(AppError::invalid(
@@ -310,24 +369,20 @@ pub async fn record_participation(
     if let Some(day) = day {
         check_strike_day(state, &d, &p, day)?;
     }
-    let id = state
-        .store
+    let mut work = state.store.begin().await?;
+    let id = work
         .record_participation(
             actor.branch.id,
             dispute,
             period,
             day,
             took_part,
-            Some(actor.user.user.id.0),
+            Some(actor.user.user.id),
         )
         .await?;
-    actor
-        .audit(
-            state,
-            "action.participation",
-            format!("action_period:{period}"),
-        )
+    work.audit(actor.entry("action.participation", format!("action_period:{period}")))
         .await?;
+    work.commit().await?;
     Ok(id)
 }
 

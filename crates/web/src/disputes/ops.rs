@@ -1,29 +1,21 @@
-//! The writes pages and the API share: each validates what was typed, checks the record
-//! belongs to the branch, stores it and writes the audit log (ids only, no personal data).
+//! The writes pages and the API share: each validates what was typed, then stores the change
+//! with its audit entry (ids only, no personal data) in one unit of work. The store checks in
+//! each statement that the record belongs to the dispute and the dispute to the branch.
 
 use super::view::check_period;
 use super::{
     BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput, QuestionInput,
     RateInput, ResultInput,
 };
+use crate::actor::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
-use picket_domain::disputes::Named;
+use picket_domain::disputes::{ClaimStatus, Named};
+use picket_domain::{
+    BallotId, BallotStepId, ClaimId, DisputeId, PartyId, PeriodId, QuestionId, RateId,
+    TimelineEntryId,
+};
 use picket_store::disputes::{ActionPeriod, Ballot, Dispute};
-
-pub use crate::actor::Actor;
-
-impl Actor<'_> {
-    pub(crate) async fn audit(
-        &self,
-        state: &AppState,
-        action: &str,
-        subject: String,
-    ) -> AppResult<()> {
-        state.store.audit(self.entry(action, subject)).await?;
-        Ok(())
-    }
-}
 
 /// Creates a dispute.
 pub async fn create_dispute(
@@ -32,10 +24,11 @@ pub async fn create_dispute(
     input: &DisputeInput,
 ) -> AppResult<Dispute> {
     let new = input.parse()?;
-    let dispute = state.store.create_dispute(actor.branch.id, &new).await?;
-    actor
-        .audit(state, "dispute.create", format!("dispute:{}", dispute.id))
+    let mut work = state.store.begin().await?;
+    let dispute = work.create_dispute(actor.branch.id, &new).await?;
+    work.audit(actor.entry("dispute.create", format!("dispute:{}", dispute.id)))
         .await?;
+    work.commit().await?;
     Ok(dispute)
 }
 
@@ -43,17 +36,15 @@ pub async fn create_dispute(
 pub async fn update_dispute(
     state: &AppState,
     actor: &Actor<'_>,
-    id: i64,
+    id: DisputeId,
     input: &DisputeInput,
 ) -> AppResult<Dispute> {
     let new = input.parse()?;
-    let dispute = state
-        .store
-        .update_dispute(actor.branch.id, id, &new)
+    let mut work = state.store.begin().await?;
+    let dispute = work.update_dispute(actor.branch.id, id, &new).await?;
+    work.audit(actor.entry("dispute.edit", format!("dispute:{id}")))
         .await?;
-    actor
-        .audit(state, "dispute.edit", format!("dispute:{id}"))
-        .await?;
+    work.commit().await?;
     Ok(dispute)
 }
 
@@ -61,17 +52,15 @@ pub async fn update_dispute(
 pub async fn add_event(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &EventInput,
-) -> AppResult<i64> {
+) -> AppResult<TimelineEntryId> {
     let new = input.parse()?;
-    let id = state
-        .store
-        .add_event(actor.branch.id, dispute, &new)
+    let mut work = state.store.begin().await?;
+    let id = work.add_event(actor.branch.id, dispute, &new).await?;
+    work.audit(actor.entry("dispute.timeline.add", format!("dispute:{dispute}")))
         .await?;
-    actor
-        .audit(state, "dispute.timeline.add", format!("dispute:{dispute}"))
-        .await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -79,17 +68,15 @@ pub async fn add_event(
 pub async fn add_party(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &PartyInput,
-) -> AppResult<i64> {
+) -> AppResult<PartyId> {
     let new = input.parse()?;
-    let id = state
-        .store
-        .add_party(actor.branch.id, dispute, &new)
+    let mut work = state.store.begin().await?;
+    let id = work.add_party(actor.branch.id, dispute, &new).await?;
+    work.audit(actor.entry("dispute.party.add", format!("dispute:{dispute}")))
         .await?;
-    actor
-        .audit(state, "dispute.party.add", format!("dispute:{dispute}"))
-        .await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -97,17 +84,15 @@ pub async fn add_party(
 pub async fn add_claim(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &ClaimInput,
-) -> AppResult<i64> {
+) -> AppResult<ClaimId> {
     let new = input.parse()?;
-    let id = state
-        .store
-        .add_claim(actor.branch.id, dispute, &new)
+    let mut work = state.store.begin().await?;
+    let id = work.add_claim(actor.branch.id, dispute, &new).await?;
+    work.audit(actor.entry("dispute.claim.add", format!("dispute:{dispute}")))
         .await?;
-    actor
-        .audit(state, "dispute.claim.add", format!("dispute:{dispute}"))
-        .await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -115,17 +100,17 @@ pub async fn add_claim(
 pub async fn add_rate(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &RateInput,
-) -> AppResult<i64> {
+) -> AppResult<RateId> {
     let (label, rate) = input.parse()?;
-    let id = state
-        .store
+    let mut work = state.store.begin().await?;
+    let id = work
         .add_rate(actor.branch.id, dispute, &label, rate)
         .await?;
-    actor
-        .audit(state, "dispute.rate.add", format!("dispute:{dispute}"))
+    work.audit(actor.entry("dispute.rate.add", format!("dispute:{dispute}")))
         .await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -133,56 +118,63 @@ pub async fn add_rate(
 pub async fn add_ballot(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &BallotForm,
 ) -> AppResult<Ballot> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
     let new = input.parse(d.nation)?;
-    let ballot = state
-        .store
-        .create_ballot(actor.branch.id, dispute, &new)
+    let mut work = state.store.begin().await?;
+    let ballot = work.create_ballot(actor.branch.id, dispute, &new).await?;
+    work.audit(actor.entry("ballot.create", format!("ballot:{}", ballot.id)))
         .await?;
-    actor
-        .audit(state, "ballot.create", format!("ballot:{}", ballot.id))
-        .await?;
+    work.commit().await?;
     Ok(ballot)
 }
 
-/// Records a ballot's result.
+/// Records the result of one of the dispute's ballots.
 pub async fn record_result(
     state: &AppState,
     actor: &Actor<'_>,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
     input: &ResultInput,
 ) -> AppResult<Ballot> {
-    let b = state.store.ballot(actor.branch.id, ballot).await?;
-    let d = state.store.dispute(actor.branch.id, b.dispute_id).await?;
+    let d = state.store.dispute(actor.branch.id, dispute).await?;
+    let b = state.store.ballot(actor.branch.id, dispute, ballot).await?;
     let (result, told) = input.parse(d.nation, &b)?;
-    let b = state
-        .store
-        .record_ballot_result(actor.branch.id, ballot, result, told)
+    let mut work = state.store.begin().await?;
+    let b = work
+        .record_ballot_result(actor.branch.id, dispute, ballot, result, told)
         .await?;
-    actor
-        .audit(state, "ballot.result", format!("ballot:{ballot}"))
+    work.audit(actor.entry("ballot.result", format!("ballot:{ballot}")))
         .await?;
+    work.commit().await?;
     Ok(b)
 }
 
-/// Adds a survey question; returns its id.
+/// Adds a survey question to one of the dispute's ballots; returns its id.
 pub async fn add_question(
     state: &AppState,
     actor: &Actor<'_>,
-    ballot: i64,
+    dispute: DisputeId,
+    ballot: BallotId,
     input: &QuestionInput,
-) -> AppResult<i64> {
+) -> AppResult<QuestionId> {
     let (question, answer, percent) = input.parse()?;
-    let id = state
-        .store
-        .add_question(actor.branch.id, ballot, &question, &answer, percent)
+    let mut work = state.store.begin().await?;
+    let id = work
+        .add_question(
+            actor.branch.id,
+            dispute,
+            ballot,
+            &question,
+            &answer,
+            percent,
+        )
         .await?;
-    actor
-        .audit(state, "ballot.question.add", format!("ballot:{ballot}"))
+    work.audit(actor.entry("ballot.question.add", format!("ballot:{ballot}")))
         .await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -190,77 +182,73 @@ pub async fn add_question(
 pub async fn add_period(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
+    dispute: DisputeId,
     input: &PeriodInput,
 ) -> AppResult<ActionPeriod> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
     let new = input.parse()?;
     check_period(&state.law, &d, &new)?;
-    let period = state
-        .store
+    let mut work = state.store.begin().await?;
+    let period = work
         .create_action_period(actor.branch.id, dispute, &new)
         .await?;
-    actor
-        .audit(
-            state,
-            "action.create",
-            format!("action_period:{}", period.id),
-        )
+    work.audit(actor.entry("action.create", format!("action_period:{}", period.id)))
         .await?;
+    work.commit().await?;
     Ok(period)
 }
 
-/// Changes a claim's or offer's status; the claim must belong to the dispute.
+/// Changes a claim's or offer's status.
 pub async fn set_claim_status(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    claim: i64,
+    dispute: DisputeId,
+    claim: ClaimId,
     status: &str,
 ) -> AppResult<()> {
-    let status = super::one_of::<picket_domain::disputes::ClaimStatus>("status", status)?;
-    state
-        .store
-        .set_claim_status(actor.branch.id, dispute, claim, status)
+    let status = super::one_of::<ClaimStatus>("status", status)?;
+    let mut work = state.store.begin().await?;
+    work.set_claim_status(actor.branch.id, dispute, claim, status)
         .await?;
-    actor
-        .audit(state, "dispute.claim.status", format!("claim:{claim}"))
-        .await
+    work.audit(actor.entry("dispute.claim.status", format!("claim:{claim}")))
+        .await?;
+    work.commit().await?;
+    Ok(())
 }
 
-/// Marks a ballot step done on a day (empty: not done).
+/// Marks a step of one of the dispute's ballots done on a day (empty: not done).
 pub async fn mark_step(
     state: &AppState,
     actor: &Actor<'_>,
-    step: i64,
+    dispute: DisputeId,
+    step: BallotStepId,
     done: &str,
 ) -> AppResult<()> {
-    let done = match done.trim() {
-        "" => None,
-        s => Some(super::date("done", s)?),
-    };
-    state.store.mark_step(actor.branch.id, step, done).await?;
-    actor
-        .audit(state, "ballot.step", format!("ballot_step:{step}"))
-        .await
+    let done = super::optional_date("done", done)?;
+    let mut work = state.store.begin().await?;
+    work.mark_step(actor.branch.id, dispute, step, done).await?;
+    work.audit(actor.entry("ballot.step", format!("ballot_step:{step}")))
+        .await?;
+    work.commit().await?;
+    Ok(())
 }
 
-/// Edits a timeline entry (e.g. to publish it); it must belong to the dispute.
+/// Edits a timeline entry (e.g. to publish it).
 pub async fn update_event(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    event: i64,
+    dispute: DisputeId,
+    event: TimelineEntryId,
     input: &EventInput,
 ) -> AppResult<()> {
     let new = input.parse()?;
-    state
-        .store
-        .update_event(actor.branch.id, dispute, event, &new)
+    let mut work = state.store.begin().await?;
+    work.update_event(actor.branch.id, dispute, event, &new)
         .await?;
-    actor
-        .audit(state, "dispute.timeline.edit", format!("dispute:{dispute}"))
-        .await
+    work.audit(actor.entry("dispute.timeline.edit", format!("dispute:{dispute}")))
+        .await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// Sets the bank holidays a period counts as strike days (YYYY-MM-DD separated by commas);
@@ -268,16 +256,15 @@ pub async fn update_event(
 pub async fn set_period_holidays(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    period: i64,
+    dispute: DisputeId,
+    period: PeriodId,
     holidays: &str,
 ) -> AppResult<()> {
     let d = state.store.dispute(actor.branch.id, dispute).await?;
-    let periods = state.store.action_periods(actor.branch.id, dispute).await?;
-    let p = periods
-        .iter()
-        .find(|p| p.id == period)
-        .ok_or(crate::error::AppError::NotFound)?;
+    let p = state
+        .store
+        .action_period(actor.branch.id, dispute, period)
+        .await?;
     let input = PeriodInput {
         kind: p.kind.as_str().into(),
         starts: p.starts.to_string(),
@@ -288,11 +275,11 @@ pub async fn set_period_holidays(
     };
     let new = input.parse()?;
     check_period(&state.law, &d, &new)?;
-    state
-        .store
-        .set_period_holidays(actor.branch.id, period, &new.holidays_as_strike)
+    let mut work = state.store.begin().await?;
+    work.set_period_holidays(actor.branch.id, dispute, period, &new.holidays_as_strike)
         .await?;
-    actor
-        .audit(state, "action.holidays", format!("action_period:{period}"))
-        .await
+    work.audit(actor.entry("action.holidays", format!("action_period:{period}")))
+        .await?;
+    work.commit().await?;
+    Ok(())
 }

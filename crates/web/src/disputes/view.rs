@@ -14,7 +14,7 @@ use picket_domain::law::{
     action_check, assess_ballot, notice_deadline, regime_on, ActionPlan, BallotAssessment,
     NoticeAnswer,
 };
-use picket_domain::BranchId;
+use picket_domain::{BallotId, BranchId, DisputeId};
 use picket_store::dispute_edits::Participation;
 use picket_store::disputes::{
     ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
@@ -78,7 +78,7 @@ pub struct PeriodView {
     #[schema(value_type = Vec<Object>)]
     pub participation: Vec<Participation>,
     /// The ballot whose mandate was checked.
-    pub ballot_id: Option<i64>,
+    pub ballot_id: Option<BallotId>,
     /// By when the employer must receive notice.
     #[schema(value_type = Object)]
     pub notice: NoticeAnswer,
@@ -489,7 +489,7 @@ fn headline(
 pub async fn assemble(
     state: &AppState,
     branch: BranchId,
-    id: i64,
+    id: DisputeId,
     as_of: NaiveDate,
     public_only: bool,
 ) -> AppResult<DisputeView> {
@@ -500,8 +500,8 @@ pub async fn assemble(
     for b in &stored {
         ballots.push(BallotView {
             assessment: assess(&state.law, &dispute, b),
-            steps: store.steps(branch, b.id).await?,
-            questions: store.questions(branch, b.id).await?,
+            steps: store.steps(branch, id, b.id).await?,
+            questions: store.questions(branch, id, b.id).await?,
             ballot: b.clone(),
         });
     }

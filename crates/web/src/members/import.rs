@@ -1,6 +1,7 @@
 //! Import runs started from the web: the file is read and checked at upload (file-level
-//! problems go straight back to the form), then a background task imports it in one
-//! transaction while its status page shows the rows done.
+//! problems go straight back to the form), then a background task imports it in one unit of
+//! work (the records, the run's outcome and the audit entry, committed together) while its
+//! status page shows the rows done.
 //!
 //! Live progress is kept in this process (a write transaction on SQLite holds the only write
 //! lock, so progress cannot be written to the database while it runs); the run's row in
@@ -8,7 +9,7 @@
 //! served by another process shows the run as working until it ends.
 //!
 //! A process that dies mid-import (a `kill -9`, a power cut) leaves its run 'running': nothing
-//! was imported (the import is one transaction) but nobody will finish the run. So each run
+//! was imported (the import is one unit of work) but nobody will finish the run. So each run
 //! names the process working on it and holds a lease that process extends while it works
 //! ([`keep_leases`]); `picket serve` marks failed, at start and then every minute, every run
 //! whose lease ran out ([`fail_abandoned`]). With several processes on PostgreSQL a run is
@@ -21,9 +22,10 @@ use crate::extract::CurrentUser;
 use crate::members::Access;
 use crate::state::AppState;
 use picket_domain::members::import::{parse_file, ColumnMap, ParsedFile};
+use picket_domain::{BranchId, ImportRunId, UserId};
 use picket_store::members::{ImportLease, ImportOptions, ImportOutcome, ImportPhase};
-use picket_store::Backend;
 use picket_store::NewAuditEntry;
+use picket_store::{Backend, StoreResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,7 +44,7 @@ pub struct Progress {
 /// Progress of the import runs this process is working on, by run id, and this process's id
 /// as the owner of their leases.
 #[derive(Debug, Clone)]
-pub struct ImportRuns(Arc<Mutex<HashMap<i64, Progress>>>, Arc<str>);
+pub struct ImportRuns(Arc<Mutex<HashMap<ImportRunId, Progress>>>, Arc<str>);
 
 impl Default for ImportRuns {
     fn default() -> Self {
@@ -76,17 +78,17 @@ impl ImportRuns {
     }
 
     /// A run's progress, if this process is running it.
-    pub fn get(&self, id: i64) -> Option<Progress> {
+    pub fn get(&self, id: ImportRunId) -> Option<Progress> {
         self.0.lock().ok().and_then(|m| m.get(&id).copied())
     }
 
-    fn set(&self, id: i64, progress: Progress) {
+    fn set(&self, id: ImportRunId, progress: Progress) {
         if let Ok(mut m) = self.0.lock() {
             m.insert(id, progress);
         }
     }
 
-    fn remove(&self, id: i64) {
+    fn remove(&self, id: ImportRunId) {
         if let Ok(mut m) = self.0.lock() {
             m.remove(&id);
         }
@@ -124,7 +126,7 @@ pub async fn start(
     access: &Access,
     upload: Upload,
     request_id: Option<String>,
-) -> AppResult<i64> {
+) -> AppResult<ImportRunId> {
     if upload.bytes.is_empty() {
         return Err(AppError::invalid("file", "choose a CSV file to import"));
     }
@@ -137,8 +139,10 @@ pub async fn start(
             .await
             .map_err(|e| AppError::Internal(format!("import parse task: {e}")))?
             .map_err(|e| AppError::invalid("file", e.to_string()))?;
-    let id = state
-        .store
+    // The run is recorded at once, so its status page can be shown; the import itself, its
+    // outcome and its audit entry are one later change.
+    let mut work = state.store.begin().await?;
+    let id = work
         .start_import_run(
             access.branch.id,
             user.user.id,
@@ -147,6 +151,7 @@ pub async fn start(
             &state.import_runs.lease(),
         )
         .await?;
+    work.commit().await?;
     let options = ImportOptions {
         dry_run: upload.dry_run,
         today: chrono::Utc::now().date_naive(),
@@ -161,48 +166,81 @@ pub async fn start(
             total: parsed.rows.len() as u64,
         },
     );
+    let run = Run {
+        branch: access.branch.id,
+        id,
+        actor: user.user.id,
+        request_id,
+    };
     let state = state.clone();
-    let branch = access.branch.id;
-    let actor = user.user.id;
     tokio::spawn(async move {
         let progress = |phase, done, total| runs.set(id, Progress { phase, done, total });
-        let result = state
-            .store
-            .import_members(branch, &parsed, &options, &progress)
-            .await;
-        let finished = match &result {
-            Ok(outcome) => state.store.finish_import_run(id, Ok(outcome)).await,
-            Err(e) => {
-                tracing::error!(error = %e, run = id, "member import failed");
-                state
-                    .store
-                    .finish_import_run(
-                        id,
-                        Err("the database refused the import; nothing was changed"),
-                    )
-                    .await
+        if let Err(e) = run.import(&state, &parsed, &options, &progress).await {
+            tracing::error!(error = %e, run = %id, "member import failed");
+            let failed = run
+                .fail(
+                    &state,
+                    options.dry_run,
+                    "the database refused the import; nothing was changed",
+                )
+                .await;
+            if let Err(e) = failed {
+                tracing::error!(error = %e, run = %id, "recording the end of a member import failed");
             }
-        };
-        if let Err(e) = finished {
-            tracing::error!(error = %e, run = id, "recording the end of a member import failed");
-        }
-        let audited = state
-            .store
-            .audit(NewAuditEntry {
-                actor: Some(actor),
-                branch: Some(branch),
-                action: "member.import".into(),
-                subject: Some(format!("import:{id}")),
-                detail: Some(summary(options.dry_run, result.as_ref().ok())),
-                request_id,
-            })
-            .await;
-        if let Err(e) = audited {
-            tracing::error!(error = %e, run = id, "auditing a member import failed");
         }
         runs.remove(id);
     });
     Ok(id)
+}
+
+/// A web import run being worked on.
+struct Run {
+    branch: BranchId,
+    id: ImportRunId,
+    actor: UserId,
+    request_id: Option<String>,
+}
+
+impl Run {
+    fn audit(&self, dry_run: bool, outcome: Option<&ImportOutcome>) -> NewAuditEntry {
+        NewAuditEntry {
+            actor: Some(self.actor),
+            branch: Some(self.branch),
+            action: "member.import".into(),
+            subject: Some(format!("import:{}", self.id)),
+            detail: Some(summary(dry_run, outcome)),
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    /// Imports the file, records the run's outcome and audits it, as one unit: the records
+    /// are written with their run's end and audit entry, or not at all.
+    async fn import(
+        &self,
+        state: &AppState,
+        parsed: &ParsedFile,
+        options: &ImportOptions,
+        progress: picket_store::members::ImportProgress<'_>,
+    ) -> StoreResult<()> {
+        let mut work = state.store.begin().await?;
+        let outcome = work
+            .import_members(self.branch, parsed, options, progress)
+            .await?;
+        work.finish_import_run(self.branch, self.id, Ok(&outcome))
+            .await?;
+        work.audit(self.audit(options.dry_run, Some(&outcome)))
+            .await?;
+        work.commit().await
+    }
+
+    /// Records that the run failed (nothing of it was kept), with its audit entry.
+    async fn fail(&self, state: &AppState, dry_run: bool, why: &str) -> StoreResult<()> {
+        let mut work = state.store.begin().await?;
+        work.finish_import_run(self.branch, self.id, Err(why))
+            .await?;
+        work.audit(self.audit(dry_run, None)).await?;
+        work.commit().await
+    }
 }
 
 /// The audit detail of an import: counts only.
@@ -236,7 +274,7 @@ pub async fn fail_abandoned(state: &AppState) -> Result<usize, picket_store::Sto
         )
         .await?;
     for id in &failed {
-        tracing::warn!(run = id, "marked an abandoned member import failed");
+        tracing::warn!(run = %id, "marked an abandoned member import failed");
     }
     Ok(failed.len())
 }

@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use picket_domain::disputes::Named;
+use picket_domain::DisputeId;
 use picket_store::Branch;
 use std::sync::Arc;
 
@@ -37,7 +38,11 @@ fn description(c: &Campaign) -> String {
     d
 }
 
-async fn snapshot(state: &AppState, slug: &str, id: i64) -> AppResult<(Branch, Arc<Snapshot>)> {
+async fn snapshot(
+    state: &AppState,
+    slug: &str,
+    id: DisputeId,
+) -> AppResult<(Branch, Arc<Snapshot>)> {
     let snap = state.campaign_cache.get(state, slug, id).await?;
     Ok((snap.branch.clone(), snap))
 }
@@ -52,7 +57,7 @@ fn template_error(e: askama::Error) -> AppError {
 pub async fn page(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     mut parts: Parts,
 ) -> AppResult<Response> {
     let (branch, snap) = snapshot(&state, &slug, id).await?;
@@ -116,7 +121,7 @@ pub async fn page(
 /// figures as they were when it loaded.
 pub async fn counters(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<
     axum::response::sse::Sse<
         impl futures::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
@@ -128,7 +133,7 @@ pub async fn counters(
     struct Watch {
         state: AppState,
         branch: Branch,
-        id: i64,
+        id: DisputeId,
         events: tokio::sync::broadcast::Receiver<crate::wall::WallEvent>,
         tick: tokio::time::Interval,
         last: Option<Counters>,
@@ -181,7 +186,7 @@ pub async fn counters(
 /// calendar apps subscribe to: one all-day event per period, with the days counted.
 pub async fn ics(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let (branch, snap) = snapshot(&state, &slug, id).await?;
@@ -231,7 +236,7 @@ pub fn qr_svg(url: &str) -> AppResult<String> {
 /// and a QR code to the page's address (from `server.public_url`).
 pub async fn poster(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let (branch, snap) = snapshot(&state, &slug, id).await?;
@@ -253,7 +258,7 @@ pub async fn poster(
 /// GET /{branch}/disputes/{id}/qr.svg: the QR code alone, for leaflets and slides.
 pub async fn qr(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let (_, snap) = snapshot(&state, &slug, id).await?;

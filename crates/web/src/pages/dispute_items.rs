@@ -8,8 +8,8 @@
 
 use super::disputes::{desk_names, input};
 use super::{render, render_with_status, Layout};
-use crate::disputes::edits::{self, Record};
-use crate::disputes::ops::Actor;
+use crate::actor::Actor;
+use crate::disputes::edits::{self, Item, Record};
 use crate::disputes::view::assemble;
 use crate::disputes::{BallotForm, ClaimInput, EventInput, PartyInput, PeriodInput, RateInput};
 use crate::error::{AppError, AppResult};
@@ -20,7 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::disputes::Named;
-use picket_domain::Role;
+use picket_domain::{DisputeId, Role};
 use picket_store::Branch;
 use std::collections::HashMap;
 
@@ -69,7 +69,7 @@ impl Field {
 struct ItemPage {
     layout: Layout,
     branch: Branch,
-    dispute_id: i64,
+    dispute_id: DisputeId,
     dispute_title: String,
     kind: &'static str,
     item: i64,
@@ -193,9 +193,8 @@ fn flag(b: bool) -> String {
 async fn stored(
     state: &AppState,
     branch: &Branch,
-    dispute: i64,
-    what: Record,
-    item: i64,
+    dispute: DisputeId,
+    item: Item,
 ) -> AppResult<(HashMap<String, String>, String, Vec<(String, String)>)> {
     let today = chrono::Utc::now().date_naive();
     let view = assemble(state, branch.id, dispute, today, false).await?;
@@ -204,8 +203,8 @@ async fn stored(
         .iter()
         .map(|b| (b.ballot.id.to_string(), b.ballot.title.clone()))
         .collect();
-    let pairs: Vec<(&str, String)> = match what {
-        Record::Party => {
+    let pairs: Vec<(&str, String)> = match item {
+        Item::Party(item) => {
             let p = view.parties.iter().find(|p| p.id == item);
             let p = p.ok_or(AppError::NotFound)?;
             vec![
@@ -217,7 +216,7 @@ async fn stored(
                 ("headcount", opt(p.headcount)),
             ]
         }
-        Record::Claim => {
+        Item::Claim(item) => {
             let c = view.claims.iter().find(|c| c.id == item);
             let c = c.ok_or(AppError::NotFound)?;
             vec![
@@ -227,7 +226,7 @@ async fn stored(
                 ("status", c.status.as_str().into()),
             ]
         }
-        Record::Event => {
+        Item::Event(item) => {
             let e = view.timeline.iter().find(|e| e.id == item);
             let e = e.ok_or(AppError::NotFound)?;
             vec![
@@ -238,7 +237,7 @@ async fn stored(
                 ("public", flag(e.public)),
             ]
         }
-        Record::Rate => {
+        Item::Rate(item) => {
             let r = view.rates.iter().find(|r| r.id == item);
             let r = r.ok_or(AppError::NotFound)?;
             let h = r.per_worker_day_hundredths;
@@ -249,7 +248,7 @@ async fn stored(
             };
             vec![("label", r.label.clone()), ("per_worker_day", rate)]
         }
-        Record::Ballot => {
+        Item::Ballot(item) => {
             let b = view.ballots.iter().find(|b| b.ballot.id == item);
             let b = &b.ok_or(AppError::NotFound)?.ballot;
             let r = b.result;
@@ -269,7 +268,7 @@ async fn stored(
                 ("extension_agreed", flag(b.extension_agreed)),
             ]
         }
-        Record::Period => {
+        Item::Period(item) => {
             let p = view.periods.iter().find(|p| p.period.id == item);
             let p = &p.ok_or(AppError::NotFound)?.period;
             let holidays: Vec<String> =
@@ -285,9 +284,9 @@ async fn stored(
                 ("holidays_as_strike", holidays.join(", ")),
             ]
         }
-        Record::Question | Record::Participation => return Err(AppError::NotFound),
+        Item::Question(_) | Item::Participation(_) => return Err(AppError::NotFound),
     };
-    let heading = format!("Edit {}", what_words(what));
+    let heading = format!("Edit {}", what_words(item.record()));
     Ok((
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         heading,
@@ -308,19 +307,18 @@ fn what_words(what: Record) -> &'static str {
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "the page's parts, each needed")]
 async fn page(
     state: &AppState,
     csrf: &CsrfToken,
     user: &CurrentUser,
     branch: Branch,
-    dispute: i64,
-    what: Record,
-    item: i64,
+    dispute: DisputeId,
+    item: Item,
     typed: Option<(HashMap<String, String>, String, &'static str)>,
 ) -> AppResult<ItemPage> {
+    let what = item.record();
     let d = state.store.dispute(branch.id, dispute).await?;
-    let (values, heading, ballots) = stored(state, &branch, dispute, what, item).await?;
+    let (values, heading, ballots) = stored(state, &branch, dispute, item).await?;
     let (values, error, bad) = match typed {
         Some((typed, message, field)) => (typed, Some(message), field.to_string()),
         None => (values, None, String::new()),
@@ -335,7 +333,7 @@ async fn page(
         dispute_id: dispute,
         dispute_title: d.title,
         kind: what.as_str(),
-        item,
+        item: item.id(),
         heading,
         fields,
         error,
@@ -353,31 +351,30 @@ pub async fn edit(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
-    Path((slug, id, kind, item)): Path<(String, i64, String, i64)>,
+    Path((slug, id, kind, item)): Path<(String, DisputeId, String, i64)>,
 ) -> AppResult<Response> {
-    let what = record(&kind)?;
+    let item = record(&kind)?.item(item);
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
         .await?;
-    render(&page(&state, &csrf, &user, branch, id, what, item, None).await?)
+    render(&page(&state, &csrf, &user, branch, id, item, None).await?)
 }
 
 async fn save(
     state: &AppState,
     actor: &Actor<'_>,
-    dispute: i64,
-    what: Record,
-    item: i64,
+    dispute: DisputeId,
+    item: Item,
     values: &HashMap<String, String>,
 ) -> AppResult<()> {
-    match what {
-        Record::Party => {
+    match item {
+        Item::Party(item) => {
             edits::update_party(state, actor, dispute, item, &input::<PartyInput>(values)?).await
         }
-        Record::Claim => {
+        Item::Claim(item) => {
             edits::update_claim(state, actor, dispute, item, &input::<ClaimInput>(values)?).await
         }
-        Record::Event => {
+        Item::Event(item) => {
             crate::disputes::ops::update_event(
                 state,
                 actor,
@@ -387,20 +384,20 @@ async fn save(
             )
             .await
         }
-        Record::Rate => {
+        Item::Rate(item) => {
             edits::update_rate(state, actor, dispute, item, &input::<RateInput>(values)?).await
         }
-        Record::Ballot => {
+        Item::Ballot(item) => {
             edits::update_ballot(state, actor, dispute, item, &input::<BallotForm>(values)?)
                 .await
                 .map(|_| ())
         }
-        Record::Period => {
+        Item::Period(item) => {
             edits::update_period(state, actor, dispute, item, &input::<PeriodInput>(values)?)
                 .await
                 .map(|_| ())
         }
-        Record::Question | Record::Participation => Err(AppError::NotFound),
+        Item::Question(_) | Item::Participation(_) => Err(AppError::NotFound),
     }
 }
 
@@ -411,10 +408,11 @@ pub async fn update(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id, kind, item)): Path<(String, i64, String, i64)>,
+    Path((slug, id, kind, item)): Path<(String, DisputeId, String, i64)>,
     CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let what = record(&kind)?;
+    let item = what.item(item);
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
         .await?;
@@ -423,7 +421,7 @@ pub async fn update(
         branch: &branch,
         request_id,
     };
-    match save(&state, &actor, id, what, item, &values).await {
+    match save(&state, &actor, id, item, &values).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/{}/disputes/{id}/desk?saved=1#{}",
             branch.slug,
@@ -432,7 +430,7 @@ pub async fn update(
         .into_response()),
         Err(AppError::Invalid { field, message }) => {
             let typed = Some((values, message, field));
-            let page = page(&state, &csrf, &user, branch.clone(), id, what, item, typed).await?;
+            let page = page(&state, &csrf, &user, branch.clone(), id, item, typed).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other),
@@ -445,7 +443,7 @@ pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id, kind, item)): Path<(String, i64, String, i64)>,
+    Path((slug, id, kind, item)): Path<(String, DisputeId, String, i64)>,
     CsrfForm(_values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let what = record(&kind)?;
@@ -460,7 +458,7 @@ pub async fn delete(
         branch: &branch,
         request_id,
     };
-    edits::delete(&state, &actor, id, what, item).await?;
+    edits::delete(&state, &actor, id, what.item(item)).await?;
     Ok(Redirect::to(&format!(
         "/{}/disputes/{id}/desk?saved=1#{}",
         branch.slug,

@@ -6,8 +6,9 @@
 //! again on the desk with the message and exactly what was typed.
 
 use super::{render, render_with_status, Layout};
+use crate::actor::Actor;
 use crate::api::disputes::as_of;
-use crate::disputes::ops::{self, Actor};
+use crate::disputes::ops;
 use crate::disputes::view::{assemble, hundredths_text, DisputeView};
 use crate::disputes::{
     names, BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput,
@@ -24,7 +25,9 @@ use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, Named, PartyKind,
 };
 use picket_domain::law::IpsCategory;
-use picket_domain::{Nation, Role};
+use picket_domain::{
+    BallotId, BallotStepId, ClaimId, DisputeId, Nation, PeriodId, Role, TimelineEntryId,
+};
 use picket_store::disputes::Dispute;
 use picket_store::Branch;
 use serde::de::DeserializeOwned;
@@ -74,7 +77,7 @@ impl Kept {
     }
 
     /// Whether the failed form was the edit of timeline entry `id`.
-    pub fn editing(&self, id: &i64) -> bool {
+    pub fn editing(&self, id: &TimelineEntryId) -> bool {
         self.form == "timeline-edit" && self.v("timeline-edit", "event_id") == id.to_string()
     }
 
@@ -257,7 +260,7 @@ async fn desk_page(
     csrf: &CsrfToken,
     user: &CurrentUser,
     branch: Branch,
-    id: i64,
+    id: DisputeId,
     day: Option<&str>,
     kept: Kept,
 ) -> AppResult<DeskPage> {
@@ -288,7 +291,7 @@ pub async fn desk(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, DisputeId)>,
     Query(q): Query<DeskQuery>,
 ) -> AppResult<Response> {
     let branch = user
@@ -308,18 +311,24 @@ pub async fn desk(
     render(&page)
 }
 
+/// The id posted in `field`, or not found.
+fn posted<T: std::str::FromStr>(values: &HashMap<String, String>, field: &str) -> AppResult<T> {
+    values
+        .get(field)
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or(AppError::NotFound)
+}
+
 async fn apply(
     state: &AppState,
     actor: &Actor<'_>,
-    id: i64,
+    id: DisputeId,
     form: &str,
     values: &HashMap<String, String>,
 ) -> AppResult<()> {
-    let ballot_id = || -> AppResult<i64> {
-        values
-            .get("ballot_id")
-            .and_then(|s| s.trim().parse().ok())
-            .ok_or_else(|| AppError::invalid("ballot_id", "ballot_id: choose a ballot"))
+    let ballot_id = || -> AppResult<BallotId> {
+        posted(values, "ballot_id")
+            .map_err(|_| AppError::invalid("ballot_id", "ballot_id: choose a ballot"))
     };
     match form {
         "edit" => ops::update_dispute(state, actor, id, &input::<DisputeInput>(values)?)
@@ -345,75 +354,44 @@ async fn apply(
             .map(|_| ()),
         "result" => {
             let ballot = ballot_id()?;
-            owned_ballot(state, actor, id, ballot).await?;
-            ops::record_result(state, actor, ballot, &input::<ResultInput>(values)?)
+            ops::record_result(state, actor, id, ballot, &input::<ResultInput>(values)?)
                 .await
                 .map(|_| ())
         }
         "questions" => {
             let ballot = ballot_id()?;
-            owned_ballot(state, actor, id, ballot).await?;
-            ops::add_question(state, actor, ballot, &input::<QuestionInput>(values)?)
+            ops::add_question(state, actor, id, ballot, &input::<QuestionInput>(values)?)
                 .await
                 .map(|_| ())
         }
         "timeline-edit" => {
-            let event = values
-                .get("event_id")
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or(AppError::NotFound)?;
+            let event: TimelineEntryId = posted(values, "event_id")?;
             ops::update_event(state, actor, id, event, &input::<EventInput>(values)?).await
         }
         "holidays" => {
-            let period = values
-                .get("period_id")
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or(AppError::NotFound)?;
+            let period: PeriodId = posted(values, "period_id")?;
             let holidays = values.get("holidays_as_strike").map_or("", String::as_str);
             ops::set_period_holidays(state, actor, id, period, holidays).await
         }
         "claim-status" => {
-            let claim = values
-                .get("claim_id")
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or(AppError::NotFound)?;
+            let claim: ClaimId = posted(values, "claim_id")?;
             let status = values.get("status").map_or("", String::as_str);
             ops::set_claim_status(state, actor, id, claim, status).await
         }
         "participation" => {
-            let period = values
-                .get("period_id")
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or_else(|| AppError::invalid("period_id", "period_id: choose a period"))?;
+            let period: PeriodId = posted(values, "period_id")
+                .map_err(|_| AppError::invalid("period_id", "period_id: choose a period"))?;
             let input = input::<crate::disputes::edits::ParticipationInput>(values)?;
             crate::disputes::edits::record_participation(state, actor, id, period, &input)
                 .await
                 .map(|_| ())
         }
         "steps" => {
-            let step = values
-                .get("step_id")
-                .and_then(|s| s.trim().parse().ok())
-                .ok_or(AppError::NotFound)?;
+            let step: BallotStepId = posted(values, "step_id")?;
             let done = values.get("done").map_or("", String::as_str);
-            ops::mark_step(state, actor, step, done).await
+            ops::mark_step(state, actor, id, step, done).await
         }
         _ => Err(AppError::NotFound),
-    }
-}
-
-/// Fails unless the ballot belongs to this dispute (and so to this branch).
-async fn owned_ballot(
-    state: &AppState,
-    actor: &Actor<'_>,
-    dispute: i64,
-    ballot: i64,
-) -> AppResult<()> {
-    let b = state.store.ballot(actor.branch.id, ballot).await?;
-    if b.dispute_id == dispute {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
     }
 }
 
@@ -423,7 +401,7 @@ pub async fn submit(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id, form)): Path<(String, i64, String)>,
+    Path((slug, id, form)): Path<(String, DisputeId, String)>,
     CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     // Reps record participation; every other desk form is an organiser's.

@@ -391,26 +391,14 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (branch, member) = own_record(&state, &user, &slug).await?;
     let saved = match self_service::own_details(&state, &form, &member.details.contact) {
-        Ok(details) => state
-            .store
-            .update_own_details(branch.id, member.id, &details, user.user.id)
-            .await
-            .map_err(AppError::from),
+        Ok(details) => {
+            self_service::save_own_details(&state, &branch, &member, &user, &details, request_id)
+                .await
+        }
         Err(e) => Err(e),
     };
     let (status, message, field) = match saved {
         Ok(()) => {
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Some(user.user.id),
-                    branch: Some(branch.id),
-                    action: "member.self.update".into(),
-                    subject: Some(format!("member:{}", member.id)),
-                    request_id,
-                    ..Default::default()
-                })
-                .await?;
             return Ok(Redirect::to(&format!("/{}/me?saved=1", branch.slug)).into_response());
         }
         Err(AppError::Invalid { field, message }) => {

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use picket_domain::member_access::{erasure_phrase, reason};
-use picket_domain::Role;
+use picket_domain::{MemberId, Role};
 use picket_store::member_access::ErasureReport;
 use picket_store::{Branch, NewAuditEntry};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 struct SubjectAccessPage {
     layout: Layout,
     branch: Branch,
-    member_id: i64,
+    member_id: MemberId,
     reason: String,
     format: String,
     error: Option<String>,
@@ -32,7 +32,7 @@ pub async fn subject_access_form(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
 ) -> AppResult<Response> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
@@ -63,7 +63,7 @@ pub async fn subject_access(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     CsrfForm(form): CsrfForm<SubjectAccessForm>,
 ) -> AppResult<Response> {
     let branch = user
@@ -94,7 +94,7 @@ pub async fn subject_access(
 struct ErasePage {
     layout: Layout,
     branch: Branch,
-    member_id: i64,
+    member_id: MemberId,
     name: String,
     phrase: String,
     reason: String,
@@ -105,13 +105,13 @@ struct ErasePage {
 }
 
 /// GET /{branch}/members/{id}/erase: the confirmation form (shows the member's name, so it
-/// is audited as a read of the record).
+/// is audited as a read of the record: an access, written on its own).
 pub async fn erase_form(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
 ) -> AppResult<Response> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
@@ -162,7 +162,7 @@ pub async fn erase(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     CsrfForm(form): CsrfForm<EraseForm>,
 ) -> AppResult<Response> {
     let branch = user

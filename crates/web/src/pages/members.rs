@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use picket_domain::members::AccessReason;
-use picket_domain::Pence;
+use picket_domain::{MemberId, Pence, TeamId};
 use picket_store::members::{Member, Team};
 use picket_store::{AuditEntry, AuditFilter, Page, PageRequest};
 use serde::Deserialize;
@@ -37,7 +37,7 @@ fn reasons(current: Option<&str>) -> Vec<ReasonOption> {
 
 /// A row of the directory.
 pub struct MemberRow {
-    id: i64,
+    id: MemberId,
     name: String,
     number: String,
     team: String,
@@ -60,7 +60,7 @@ impl From<&Member> for MemberRow {
 
 /// A team as a filter lists it.
 pub struct TeamOption {
-    id: i64,
+    id: TeamId,
     name: String,
     selected: bool,
 }
@@ -95,7 +95,7 @@ pub struct DirectoryQuery {
 async fn team_options(
     state: &AppState,
     access: &Access,
-    current: Option<i64>,
+    current: Option<TeamId>,
 ) -> AppResult<Vec<TeamOption>> {
     let teams: Vec<Team> = match &access.scope {
         Scope::Branch => state.store.teams(access.branch.id).await?,
@@ -130,7 +130,7 @@ pub async fn directory(
     let access = members::access(&state, &user, &slug).await?;
     let team = match q.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => Some(
-            t.parse::<i64>()
+            t.parse::<TeamId>()
                 .map_err(|_| AppError::invalid("team", "choose a team from the list"))?,
         ),
         None => None,
@@ -205,7 +205,7 @@ struct RecordPage {
     layout: Layout,
     branch_slug: String,
     branch_name: String,
-    id: i64,
+    id: MemberId,
     reasons: Vec<ReasonOption>,
     error: Option<String>,
     name: Option<String>,
@@ -292,7 +292,7 @@ pub async fn record(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, MemberId)>,
     Query(q): Query<RecordQuery>,
 ) -> AppResult<Response> {
     let access = members::access(&state, &user, &slug).await?;

@@ -11,6 +11,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::members::import::{RowChange, RowProblem};
+use picket_domain::ImportRunId;
 use picket_store::members::{ImportPhase, ImportRunStatus, RowOutcome};
 
 #[derive(Template)]
@@ -174,7 +175,7 @@ pub async fn status(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, ImportRunId)>,
 ) -> AppResult<Response> {
     let access = members::organiser_access(&state, &user, &slug).await?;
     let run = state.store.import_run(access.branch.id, id).await?;

@@ -1,6 +1,7 @@
 //! Teams and the reps who represent them: organisers add teams and tick each rep's teams.
 
 use super::{render, render_with_status, Layout};
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::members;
@@ -10,16 +11,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::members::{optional_name, optional_text};
-use picket_domain::{Role, UserId};
+use picket_domain::{Role, TeamId, UserId};
 use picket_store::members::Team;
-use picket_store::{NewAuditEntry, PageRequest};
+use picket_store::PageRequest;
 use serde::Deserialize;
 
 /// A rep with the teams they represent.
 pub struct RepView {
-    id: i64,
+    id: UserId,
     name: String,
-    teams: Vec<(i64, String, bool)>,
+    teams: Vec<(TeamId, String, bool)>,
 }
 
 #[derive(Template)]
@@ -53,7 +54,7 @@ async fn page(
             .rep_team_ids(access.branch.id, bu.user.id)
             .await?;
         reps.push(RepView {
-            id: bu.user.id.0,
+            id: bu.user.id,
             name: bu.user.display_name.clone(),
             teams: teams
                 .iter()
@@ -110,43 +111,40 @@ pub async fn add(
                 .map(|w| (n, w))
                 .map_err(|e| format!("Workplace {e}."))
         });
-    let result = match checked {
-        Ok((name, workplace)) => state
-            .store
-            .create_team(access.branch.id, &name, workplace.as_deref())
-            .await
-            .map_err(|e| match e {
-                picket_store::StoreError::Conflict(_) => {
-                    Ok("A team with that name is already in this branch.".to_string())
-                }
-                other => Err(AppError::from(other)),
-            }),
-        Err(message) => Err(Ok(message)),
+    let actor = Actor {
+        user: &user,
+        branch: &access.branch,
+        request_id,
     };
-    match result {
-        Ok(team) => {
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Some(user.user.id),
-                    branch: Some(access.branch.id),
-                    action: "team.add".into(),
-                    subject: Some(format!("team:{}", team.id)),
-                    detail: None,
-                    request_id,
-                })
-                .await?;
-            Ok(Redirect::to(&format!("/{}/members/teams", access.branch.slug)).into_response())
+    let message = match checked {
+        Ok((name, workplace)) => {
+            let mut work = state.store.begin().await?;
+            match work
+                .create_team(access.branch.id, &name, workplace.as_deref())
+                .await
+            {
+                Ok(team) => {
+                    work.audit(actor.entry("team.add", format!("team:{}", team.id)))
+                        .await?;
+                    work.commit().await?;
+                    return Ok(
+                        Redirect::to(&format!("/{}/members/teams", access.branch.slug))
+                            .into_response(),
+                    );
+                }
+                Err(picket_store::StoreError::Conflict(_)) => {
+                    "A team with that name is already in this branch.".to_string()
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
-        Err(Ok(message)) => {
-            let mut p = page(&state, &csrf, &user, &access).await?;
-            p.name = form.name;
-            p.workplace = form.workplace;
-            p.error = Some(message);
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-        }
-        Err(Err(e)) => Err(e),
-    }
+        Err(message) => message,
+    };
+    let mut p = page(&state, &csrf, &user, &access).await?;
+    p.name = form.name;
+    p.workplace = form.workplace;
+    p.error = Some(message);
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 
 /// POST /{branch}/members/teams/reps: `user` and one `team` per ticked box.
@@ -162,16 +160,16 @@ pub async fn set_reps(
     let mut teams = Vec::new();
     for (key, value) in &form {
         match key.as_str() {
-            "user" => rep = value.parse::<i64>().ok(),
+            "user" => rep = value.parse::<UserId>().ok(),
             "team" => teams.push(
                 value
-                    .parse::<i64>()
+                    .parse::<TeamId>()
                     .map_err(|_| AppError::invalid("team", "choose teams from the list"))?,
             ),
             _ => {}
         }
     }
-    let rep = UserId(rep.ok_or_else(|| AppError::invalid("user", "choose a rep"))?);
+    let rep = rep.ok_or_else(|| AppError::invalid("user", "choose a rep"))?;
     // Only the branch's reps have teams.
     let users = state
         .store
@@ -184,31 +182,23 @@ pub async fn set_reps(
     {
         return Err(AppError::NotFound);
     }
-    state
-        .store
-        .set_rep_teams(access.branch.id, rep, &teams)
-        .await?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: Some(user.user.id),
-            branch: Some(access.branch.id),
-            action: "team.reps".into(),
-            subject: Some(format!("user:{}", rep.0)),
-            detail: Some(format!(
-                "teams={}",
-                teams
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )),
-            request_id,
-        })
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/{}/members/teams#rep-{}",
-        access.branch.slug, rep.0
-    ))
-    .into_response())
+    let actor = Actor {
+        user: &user,
+        branch: &access.branch,
+        request_id,
+    };
+    let mut entry = actor.entry("team.reps", format!("user:{rep}"));
+    entry.detail = Some(format!(
+        "teams={}",
+        teams
+            .iter()
+            .map(TeamId::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    ));
+    let mut work = state.store.begin().await?;
+    work.set_rep_teams(access.branch.id, rep, &teams).await?;
+    work.audit(entry).await?;
+    work.commit().await?;
+    Ok(Redirect::to(&format!("/{}/members/teams#rep-{rep}", access.branch.slug)).into_response())
 }

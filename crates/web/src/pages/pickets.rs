@@ -87,10 +87,7 @@ async fn page(
     dispute: Dispute,
     failed: Failed,
 ) -> AppResult<PicketsPage> {
-    let locations = state
-        .store
-        .picket_locations(branch.id, DisputeId(dispute.id))
-        .await?;
+    let locations = state.store.picket_locations(branch.id, dispute.id).await?;
     let mut rows: Vec<Row> = locations
         .iter()
         .map(|l| Row {
@@ -136,7 +133,7 @@ async fn organiser_dispute(
     let branch = user
         .branch_access(&*state.store, slug, Role::Organiser)
         .await?;
-    let dispute = state.store.dispute(branch.id, id.0).await?;
+    let dispute = state.store.dispute(branch.id, id).await?;
     Ok((branch, dispute))
 }
 
@@ -181,7 +178,7 @@ pub async fn add(
             work.audit(actor.entry("dispute.picket.add", subject(pid)))
                 .await?;
             work.commit().await?;
-            state.campaign_cache.invalidate(&branch.slug, id.0);
+            state.campaign_cache.invalidate(&branch.slug, id);
             Ok(back(&branch, id, &format!("p{pid}")))
         }
         Err(AppError::Invalid { field, message }) => {
@@ -215,7 +212,7 @@ pub async fn change(
         work.audit(actor.entry("dispute.picket.delete", subject(location)))
             .await?;
         work.commit().await?;
-        state.campaign_cache.invalidate(&branch.slug, id.0);
+        state.campaign_cache.invalidate(&branch.slug, id);
         return Ok(back(&branch, id, "add"));
     }
     match form.parse() {
@@ -226,7 +223,7 @@ pub async fn change(
             work.audit(actor.entry("dispute.picket.update", subject(location)))
                 .await?;
             work.commit().await?;
-            state.campaign_cache.invalidate(&branch.slug, id.0);
+            state.campaign_cache.invalidate(&branch.slug, id);
             Ok(back(&branch, id, &format!("p{location}")))
         }
         Err(AppError::Invalid { field, message }) => {

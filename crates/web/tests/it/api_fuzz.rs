@@ -25,6 +25,7 @@
 use crate::support;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
+use picket_store::contract::member_writes;
 use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -62,8 +63,7 @@ async fn seed(app: &TestApp) -> Seeded {
     let store = app.store();
 
     // Members, one of them the organiser's own record (for `/me/data`).
-    let team = store
-        .create_team(north.id, "Duty team", Some("Civic Centre"))
+    let team = member_writes::create_team(&*store, north.id, "Duty team", Some("Civic Centre"))
         .await
         .unwrap();
     let mut members = Vec::new();
@@ -82,15 +82,13 @@ async fn seed(app: &TestApp) -> Seeded {
         details.job_title = Some("Social worker".into());
         details.employer = Some("Northfield Council".into());
         details.daily_pay_pence = Some(11_250);
-        let m = store
-            .create_member(north.id, &details, Some(team.id))
+        let m = member_writes::create_member(&*store, north.id, &details, Some(team.id))
             .await
             .unwrap();
         members.push(m.id);
     }
     let org = store.user_by_email("org@example.org").await.unwrap();
-    store
-        .link_member_user(north.id, members[0], Some(org.id))
+    member_writes::link_member_user(&*store, north.id, members[0], Some(org.id))
         .await
         .unwrap();
     let erase_target = *members.last().unwrap();
@@ -130,7 +128,7 @@ async fn seed(app: &TestApp) -> Seeded {
     .await;
     let rates = two(
         format!("{d}/rates"),
-        json!({"label": "home visits", "per_worker_day": "2.5"}),
+        json!({"label": "home visits", "per_worker_day": 2.5}),
     )
     .await;
     let events = two(
@@ -172,7 +170,7 @@ async fn seed(app: &TestApp) -> Seeded {
                 &post_ok(
                     api,
                     &format!("/api/v1/branches/northfield/ballots/{survey}/questions"),
-                    json!({"question": text, "answer": "Yes", "percent": "81"}),
+                    json!({"question": text, "answer": "Yes", "percent": 81}),
                 )
                 .await,
                 "/id",
@@ -181,7 +179,7 @@ async fn seed(app: &TestApp) -> Seeded {
     };
     question("Is your caseload safe?").await;
     let doomed_question = question("Would you strike?").await;
-    let period_body = json!({"kind": "strike", "ballot_id": ballot_id.to_string(),
+    let period_body = json!({"kind": "strike", "ballot_id": ballot_id,
         "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team",
         "called_out": 15, "notice_received": "2024-04-10"});
     let period = id(
@@ -237,9 +235,9 @@ async fn seed(app: &TestApp) -> Seeded {
     let s = |v: i64| v.to_string();
     let dispute_only = |op| (op, vec![("id", s(dispute))]);
     let paths = vec![
-        ("getMember", vec![("id", s(members[1]))]),
-        ("getMemberSubjectAccess", vec![("id", s(members[2]))]),
-        ("eraseMember", vec![("id", s(erase_target))]),
+        ("getMember", vec![("id", s(members[1].0))]),
+        ("getMemberSubjectAccess", vec![("id", s(members[2].0))]),
+        ("eraseMember", vec![("id", s(erase_target.0))]),
         ("moderateWall", vec![("id", s(wall[0]))]),
         ("postWall", vec![]),
         ("createDispute", vec![]),

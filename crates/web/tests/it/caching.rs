@@ -5,13 +5,14 @@
 use picket_domain::disputes::DisputeStatus;
 use picket_domain::members::MemberDetails;
 use picket_domain::{Nation, Role};
+use picket_store::contract::member_writes;
 use picket_store::disputes::NewDispute;
 use picket_test_support::TestApp;
 
 struct Site {
     app: TestApp,
-    member: i64,
-    dispute: i64,
+    member: picket_domain::MemberId,
+    dispute: picket_domain::DisputeId,
 }
 
 async fn site() -> Site {
@@ -22,30 +23,26 @@ async fn site() -> Site {
     let store = app.store();
     let mut details = MemberDetails::new("N1".parse().unwrap(), "Ana Lopez");
     details.email = Some("ana@example.org".parse().unwrap());
-    let member = store
-        .create_member(branch.id, &details, None)
+    let member = member_writes::create_member(&*store, branch.id, &details, None)
         .await
         .unwrap()
         .id;
     let ana = store.user_by_email("ana@example.org").await.unwrap();
-    store
-        .link_member_user(branch.id, member, Some(ana.id))
+    member_writes::link_member_user(&*store, branch.id, member, Some(ana.id))
         .await
         .unwrap();
-    let dispute = store
-        .create_dispute(
-            branch.id,
-            &NewDispute {
-                title: "Pay".into(),
-                employer: "Northfield Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "A fair rise".into(),
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+    let dispute = picket_test_support::in_unit!(store, |w| w.create_dispute(
+        branch.id,
+        &NewDispute {
+            title: "Pay".into(),
+            employer: "Northfield Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "A fair rise".into(),
+        },
+    ))
+    .unwrap()
+    .id;
     Site {
         app,
         member,

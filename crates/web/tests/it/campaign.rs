@@ -38,7 +38,7 @@ async fn wall_post(app: &TestApp, branch: &Branch, n: usize, approve: bool) -> W
 struct Seeded {
     app: TestApp,
     branch: Branch,
-    id: i64,
+    id: picket_domain::DisputeId,
     upcoming: (NaiveDate, NaiveDate),
 }
 
@@ -48,79 +48,69 @@ async fn seeded() -> Seeded {
     app.user(&branch, "org@example.org", Role::Organiser).await;
     app.user(&branch, "mem@example.org", Role::Member).await;
     let store = app.store();
-    let dispute = store
-        .create_dispute(
-            branch.id,
-            &NewDispute {
-                title: "Mental health social workers".into(),
-                employer: "Northfield Borough Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "Recruitment and retention\nSecond line of the summary".into(),
-            },
-        )
-        .await
-        .unwrap();
+    let dispute = picket_test_support::in_unit!(store, |w| w.create_dispute(
+        branch.id,
+        &NewDispute {
+            title: "Mental health social workers".into(),
+            employer: "Northfield Borough Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "Recruitment and retention\nSecond line of the summary".into(),
+        },
+    ))
+    .unwrap();
     let id = dispute.id;
-    store
-        .add_claim(
-            branch.id,
-            id,
-            &NewClaim {
-                kind: ClaimKind::Claim,
-                dated: d("2023-05-01"),
-                summary: "A 10% recruitment and retention payment for every social worker".into(),
-                status: ClaimStatus::Tabled,
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .add_claim(
-            branch.id,
-            id,
-            &NewClaim {
-                kind: ClaimKind::Offer,
-                dated: d("2023-06-01"),
-                summary: "Two per cent, once".into(),
-                status: ClaimStatus::Rejected,
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .add_party(
-            branch.id,
-            id,
-            &NewParty {
-                kind: PartyKind::DecisionMaker,
-                name: "Chief Executive Pat Example".into(),
-                detail: "Chief executive".into(),
-                email: Some("chief@council.example".into()),
-                address: None,
-                headcount: None,
-            },
-        )
-        .await
-        .unwrap();
+    picket_test_support::in_unit!(store, |w| w.add_claim(
+        branch.id,
+        id,
+        &NewClaim {
+            kind: ClaimKind::Claim,
+            dated: d("2023-05-01"),
+            summary: "A 10% recruitment and retention payment for every social worker".into(),
+            status: ClaimStatus::Tabled,
+        },
+    ))
+    .unwrap();
+    picket_test_support::in_unit!(store, |w| w.add_claim(
+        branch.id,
+        id,
+        &NewClaim {
+            kind: ClaimKind::Offer,
+            dated: d("2023-06-01"),
+            summary: "Two per cent, once".into(),
+            status: ClaimStatus::Rejected,
+        },
+    ))
+    .unwrap();
+    picket_test_support::in_unit!(store, |w| w.add_party(
+        branch.id,
+        id,
+        &NewParty {
+            kind: PartyKind::DecisionMaker,
+            name: "Chief Executive Pat Example".into(),
+            detail: "Chief executive".into(),
+            email: Some("chief@council.example".into()),
+            address: None,
+            headcount: None,
+        },
+    ))
+    .unwrap();
     for (title, public) in [
         ("Strike ballot announced", true),
         ("Rep meeting minutes", false),
     ] {
-        store
-            .add_event(
-                branch.id,
-                id,
-                &NewTimelineEvent {
-                    dated: d("2023-08-01"),
-                    kind: EventKind::Meeting,
-                    title: title.into(),
-                    outcome: String::new(),
-                    public,
-                },
-            )
-            .await
-            .unwrap();
+        picket_test_support::in_unit!(store, |w| w.add_event(
+            branch.id,
+            id,
+            &NewTimelineEvent {
+                dated: d("2023-08-01"),
+                kind: EventKind::Meeting,
+                title: title.into(),
+                outcome: String::new(),
+                public,
+            },
+        ))
+        .unwrap();
     }
     let today = Utc::now().date_naive();
     let upcoming = (today + Duration::days(14), today + Duration::days(16));
@@ -129,28 +119,26 @@ async fn seeded() -> Seeded {
         (ActionKind::Asos, d("2024-06-03"), d("2024-06-07")),
         (ActionKind::Strike, upcoming.0, upcoming.1),
     ] {
-        store
-            .create_action_period(
-                branch.id,
-                id,
-                &NewActionPeriod {
-                    ballot_id: None,
-                    kind,
-                    starts,
-                    ends,
-                    teams: "Adult mental health".into(),
-                    called_out: 20,
-                    notice_received: None,
-                    holidays_as_strike: Vec::new(),
-                },
-            )
-            .await
-            .unwrap();
+        picket_test_support::in_unit!(store, |w| w.create_action_period(
+            branch.id,
+            id,
+            &NewActionPeriod {
+                ballot_id: None,
+                kind,
+                starts,
+                ends,
+                teams: "Adult mental health".into(),
+                called_out: 20,
+                notice_received: None,
+                holidays_as_strike: Vec::new(),
+            },
+        ))
+        .unwrap();
     }
     let mut work = store.begin().await.unwrap();
     work.add_picket_location(
         branch.id,
-        picket_domain::DisputeId(id),
+        id,
         &PicketPlace::parse(
             "Civic Centre, main entrance",
             "1 High Street, Northfield",
@@ -409,26 +397,24 @@ fn crate_range((starts, ends): (NaiveDate, NaiveDate)) -> String {
 async fn a_dispute_being_prepared_or_of_another_branch_has_no_public_anything() {
     let s = seeded().await;
     let store = s.app.store();
-    let preparing = store
-        .create_dispute(
-            s.branch.id,
-            &NewDispute {
-                title: "Not yet".into(),
-                employer: "Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::Preparing,
-                summary: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let preparing = picket_test_support::in_unit!(store, |w| w.create_dispute(
+        s.branch.id,
+        &NewDispute {
+            title: "Not yet".into(),
+            employer: "Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::Preparing,
+            summary: String::new(),
+        },
+    ))
+    .unwrap();
     s.app.branch("southgate").await;
     let client = reqwest::Client::new();
     for path in ["", "/strikes.ics", "/poster", "/qr.svg", "/counters"] {
         for (slug, id) in [
             ("northfield", preparing.id),
             ("southgate", s.id),
-            ("northfield", 999_999),
+            ("northfield", picket_domain::DisputeId(999_999)),
         ] {
             let res = client
                 .get(s.app.url(&format!("/{slug}/disputes/{id}{path}")))

@@ -22,19 +22,17 @@ async fn dispute(
     app: &TestApp,
     branch_id: picket_domain::BranchId,
 ) -> picket_store::disputes::Dispute {
-    app.store()
-        .create_dispute(
-            branch_id,
-            &NewDispute {
-                title: "Mental health social workers".into(),
-                employer: "Northfield Borough Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "A recruitment and retention payment".into(),
-            },
-        )
-        .await
-        .unwrap()
+    picket_test_support::in_unit!(app.store(), |w| w.create_dispute(
+        branch_id,
+        &NewDispute {
+            title: "Mental health social workers".into(),
+            employer: "Northfield Borough Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "A recruitment and retention payment".into(),
+        },
+    ))
+    .unwrap()
 }
 
 #[tokio::test]

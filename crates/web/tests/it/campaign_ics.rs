@@ -15,50 +15,44 @@ async fn calendar_for(title: &str, claim: &str) -> (serde_json::Value, String) {
     let app = TestApp::spawn().await;
     let branch = app.branch("north").await;
     let store = app.store();
-    let dispute = store
-        .create_dispute(
-            branch.id,
-            &NewDispute {
-                title: title.into(),
-                employer: "Northfield Borough Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "Summary".into(),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .add_claim(
+    let dispute = picket_test_support::in_unit!(store, |w| w.create_dispute(
+        branch.id,
+        &NewDispute {
+            title: title.into(),
+            employer: "Northfield Borough Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "Summary".into(),
+        },
+    ))
+    .unwrap();
+    picket_test_support::in_unit!(store, |w| w.add_claim(
+        branch.id,
+        dispute.id,
+        &NewClaim {
+            kind: ClaimKind::Claim,
+            dated: "2024-05-01".parse().unwrap(),
+            summary: claim.into(),
+            status: ClaimStatus::Tabled,
+        },
+    ))
+    .unwrap();
+    for (starts, ends) in [("2024-05-20", "2024-05-24"), ("2024-06-03", "2024-06-04")] {
+        picket_test_support::in_unit!(store, |w| w.create_action_period(
             branch.id,
             dispute.id,
-            &NewClaim {
-                kind: ClaimKind::Claim,
-                dated: "2024-05-01".parse().unwrap(),
-                summary: claim.into(),
-                status: ClaimStatus::Tabled,
+            &NewActionPeriod {
+                ballot_id: None,
+                kind: ActionKind::Strike,
+                starts: starts.parse().unwrap(),
+                ends: ends.parse().unwrap(),
+                teams: "Duty".into(),
+                called_out: 10,
+                notice_received: None,
+                holidays_as_strike: Vec::new(),
             },
-        )
-        .await
+        ))
         .unwrap();
-    for (starts, ends) in [("2024-05-20", "2024-05-24"), ("2024-06-03", "2024-06-04")] {
-        store
-            .create_action_period(
-                branch.id,
-                dispute.id,
-                &NewActionPeriod {
-                    ballot_id: None,
-                    kind: ActionKind::Strike,
-                    starts: starts.parse().unwrap(),
-                    ends: ends.parse().unwrap(),
-                    teams: "Duty".into(),
-                    called_out: 10,
-                    notice_received: None,
-                    holidays_as_strike: Vec::new(),
-                },
-            )
-            .await
-            .unwrap();
     }
     let body = reqwest::get(app.url(&format!("/north/disputes/{}/strikes.ics", dispute.id)))
         .await

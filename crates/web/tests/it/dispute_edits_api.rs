@@ -145,14 +145,14 @@ async fn parties_claims_timeline_and_rates_are_edited_and_deleted() {
     let rate = api
         .created(
             "/rates",
-            json!({"label": "service-user contacts", "per_worker_day": "10"}),
+            json!({"label": "service-user contacts", "per_worker_day": 10}),
         )
         .await;
     let (status, _) = api
         .send(
             Method::PUT,
             &format!("/rates/{rate}"),
-            json!({"label": "home visits", "per_worker_day": "2.5"}),
+            json!({"label": "home visits", "per_worker_day": 2.5}),
         )
         .await;
     assert_eq!(status, 204);
@@ -260,7 +260,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
         .api(&api.token)
         .post(
             &format!("/api/v1/branches/northfield/ballots/{ballot}/questions"),
-            &json!({"question": "Considered leaving?", "answer": "Yes", "percent": "100"}),
+            &json!({"question": "Considered leaving?", "answer": "Yes", "percent": 100}),
         )
         .await;
     assert_eq!(status, 201);
@@ -284,7 +284,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
             Method::PUT,
             &format!("/action-periods/{period}"),
             json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 12,
-                   "ballot_id": ballot.to_string()}),
+                   "ballot_id": ballot}),
         )
         .await;
     assert_eq!(status, 200, "{view}");
@@ -390,7 +390,7 @@ async fn participation_records_change_the_striker_days_and_say_so() {
         .starts_with("members called out × strike days"));
 
     let (status, _) = api
-        .send_as(&member, Method::POST, &path, json!({"took_part": "5"}))
+        .send_as(&member, Method::POST, &path, json!({"took_part": 5}))
         .await;
     assert_eq!(status, 403, "members do not record participation");
     let (status, whole) = api

@@ -127,7 +127,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
             &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-06-01",
                     "called_out": 15, "notice_received": "2024-05-06",
-                    "holidays_as_strike": "2024-05-27"}),
+                    "holidays_as_strike": ["2024-05-27"]}),
         )
         .await;
     assert_eq!(status, 201);
@@ -168,7 +168,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-05-17",
-                    "called_out": 15, "holidays_as_strike": "2024-05-14"}),
+                    "called_out": 15, "holidays_as_strike": ["2024-05-14"]}),
         )
         .await;
     assert_eq!(status, 422);
@@ -332,4 +332,124 @@ fn settings_refuse_bad_holidays_and_overrides_naming_the_key() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("law") && err.contains("reason"), "{err}");
+}
+
+/// The type a property of a body schema is documented with (`["integer", "null"]` reads
+/// `integer`).
+fn documented_type(doc: &Value, schema: &str, property: &str) -> String {
+    let p = &doc["components"]["schemas"][schema]["properties"][property];
+    let p = match p.get("$ref").and_then(Value::as_str) {
+        Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+        None => p,
+    };
+    match &p["type"] {
+        Value::Array(types) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or_default()
+            .to_string(),
+        other => other.as_str().unwrap_or_default().to_string(),
+    }
+}
+
+#[tokio::test]
+async fn bodies_take_typed_values_and_a_wrong_type_names_its_field() {
+    let (app, api, id) = setup().await;
+    let base = format!("/api/v1/branches/northfield/disputes/{id}");
+    let period = json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-05-17",
+                        "called_out": 15, "notice_received": "2024-04-26"});
+    let (status, made) = api.post(&format!("{base}/action-periods"), &period).await;
+    assert_eq!(status, 201, "{made}");
+    let entry = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks"});
+    let ballot = json!({"kind": "survey", "title": "Survey", "opened": "2024-01-08",
+                        "closed": "2024-01-19", "entitled": 20});
+    let with = |body: &Value, key: &str, value: Value| {
+        let mut body = body.clone();
+        body[key] = value;
+        body
+    };
+    for (path, body, field) in [
+        (
+            "action-periods",
+            with(&period, "called_out", json!("15")),
+            "called_out",
+        ),
+        (
+            "action-periods",
+            with(&period, "ballot_id", json!("3")),
+            "ballot_id",
+        ),
+        (
+            "action-periods",
+            with(&period, "holidays_as_strike", json!("2024-05-14")),
+            "holidays_as_strike",
+        ),
+        ("timeline", with(&entry, "public", json!("on")), "public"),
+        (
+            "ballots",
+            with(&ballot, "entitled", json!("20")),
+            "entitled",
+        ),
+        (
+            "ballots",
+            with(&ballot, "welsh_devolved", json!(1)),
+            "welsh_devolved",
+        ),
+        (
+            "rates",
+            json!({"label": "visits", "per_worker_day": "2.5"}),
+            "per_worker_day",
+        ),
+        (
+            "parties",
+            json!({"kind": "team", "name": "Duty", "headcount": "11"}),
+            "headcount",
+        ),
+    ] {
+        let (status, err) = api.post(&format!("{base}/{path}"), &body).await;
+        assert_eq!(status, 422, "{body}: {err}");
+        assert_eq!(err["error"]["code"], "validation", "{err}");
+        assert_eq!(err["error"]["field"], field, "{body}: {err}");
+        let message = err["error"]["message"].as_str().unwrap().to_lowercase();
+        assert!(message.starts_with(&format!("{field}: ")), "{message}");
+    }
+    // A body that is not an object names the body.
+    let (status, err) = api.post(&format!("{base}/timeline"), &json!([1, 2])).await;
+    assert_eq!(
+        (status, err["error"]["field"].clone()),
+        (422, json!("body"))
+    );
+    // Nothing was stored by the refused bodies.
+    let (_, view) = api.get(&base).await;
+    assert_eq!(view["periods"].as_array().unwrap().len(), 1, "{view}");
+    assert!(view["timeline"].as_array().unwrap().is_empty());
+    assert!(view["ballots"].as_array().unwrap().is_empty());
+
+    // The document gives each field its type.
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (schema, property, kind) in [
+        ("PeriodBody", "called_out", "integer"),
+        ("PeriodBody", "ballot_id", "integer"),
+        ("PeriodBody", "starts", "string"),
+        ("PeriodBody", "holidays_as_strike", "array"),
+        ("EventBody", "public", "boolean"),
+        ("BallotBody", "entitled", "integer"),
+        ("BallotBody", "welsh_devolved", "boolean"),
+        ("RateBody", "per_worker_day", "number"),
+        ("ResultBody", "cast", "integer"),
+        ("ParticipationBody", "took_part", "integer"),
+    ] {
+        assert_eq!(
+            documented_type(&doc, schema, property),
+            kind,
+            "{schema}.{property}: {}",
+            doc["components"]["schemas"][schema]
+        );
+    }
 }

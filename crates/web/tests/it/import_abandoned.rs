@@ -4,6 +4,7 @@
 
 use chrono::{Duration, Utc};
 use picket_domain::Role;
+use picket_store::contract::member_writes;
 use picket_store::members::{ImportLease, ImportRunStatus};
 use picket_test_support::{test_settings, BodyText, TestApp};
 use std::sync::Arc;
@@ -23,8 +24,7 @@ async fn a_run_left_by_a_dead_process_is_failed_when_picket_starts_again() {
         owner: "a-process-that-died".into(),
         until: Utc::now() - Duration::minutes(5),
     };
-    let id = store
-        .start_import_run(branch.id, user.id, false, 1_000_000, &dead)
+    let id = member_writes::start_import_run(&*store, branch.id, user.id, false, 1_000_000, &dead)
         .await
         .unwrap();
     let page = format!("/alpha/members/import/{id}");

@@ -5,6 +5,8 @@
 use crate::support::sign_in_by_link;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
+use picket_domain::{MemberId, TeamId};
+use picket_store::contract::member_writes;
 use picket_store::{Branch, PageRequest};
 use picket_test_support::{extract_csrf, BodyText, TestApp};
 use sqlx::Row;
@@ -13,18 +15,17 @@ use std::time::Duration;
 async fn member(
     app: &TestApp,
     branch: &Branch,
-    team: i64,
+    team: TeamId,
     number: &str,
     name: &str,
     email: &str,
-) -> i64 {
+) -> MemberId {
     let mut details = MemberDetails::new(number.parse().unwrap(), name);
     details.email = Some(email.parse().unwrap());
     details.phone = Some("07700 900456".parse().unwrap());
     details.job_title = Some("Approved mental health professional".into());
     details.daily_pay_pence = Some(15_000);
-    app.store()
-        .create_member(branch.id, &details, Some(team))
+    member_writes::create_member(&*app.store(), branch.id, &details, Some(team))
         .await
         .unwrap()
         .id
@@ -38,11 +39,14 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     app.user(&branch, "org@example.org", Role::Organiser).await;
     app.user(&other_branch, "south@example.org", Role::Organiser)
         .await;
-    let team = app
-        .store()
-        .create_team(branch.id, "Crisis team", Some("Civic Centre"))
-        .await
-        .unwrap();
+    let team = member_writes::create_team(
+        &*app.store(),
+        branch.id,
+        "Crisis team",
+        Some("Civic Centre"),
+    )
+    .await
+    .unwrap();
     let ana = member(
         &app,
         &branch,
@@ -183,7 +187,7 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
         let pool = pool.clone();
         async move {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM members WHERE team_id = $1")
-                .bind(team.id)
+                .bind(team.id.0)
                 .fetch_one(&pool)
                 .await
                 .unwrap()
@@ -214,7 +218,7 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
         "SELECT name, membership_number, email, phone, job_title, daily_pay_pence, contact_email, \
          consent_wording, consent_date, user_id, erased_at, team_id FROM members WHERE id = $1",
     )
-    .bind(ana)
+    .bind(ana.0)
     .fetch_one(&pool)
     .await
     .unwrap();
@@ -242,9 +246,9 @@ async fn organisers_export_and_erase_and_the_member_is_gone() {
     assert!(row.get::<Option<i64>, _>("daily_pay_pence").is_none());
     assert!(row.get::<Option<i64>, _>("user_id").is_none());
     assert!(row.get::<Option<i64>, _>("erased_at").is_some());
-    assert_eq!(row.get::<Option<i64>, _>("team_id"), Some(team.id));
+    assert_eq!(row.get::<Option<i64>, _>("team_id"), Some(team.id.0));
     let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM magic_links WHERE member_id = $1")
-        .bind(ana)
+        .bind(ana.0)
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -317,9 +321,7 @@ async fn the_api_gives_a_member_their_data_and_erases_by_confirmation() {
     let app = TestApp::spawn().await;
     let branch = app.branch("northfield").await;
     app.user(&branch, "org@example.org", Role::Organiser).await;
-    let team = app
-        .store()
-        .create_team(branch.id, "Team A", None)
+    let team = member_writes::create_team(&*app.store(), branch.id, "Team A", None)
         .await
         .unwrap();
     let cy = member(&app, &branch, team.id, "N600", "Cy Moss", "cy@example.org").await;
@@ -336,7 +338,7 @@ async fn the_api_gives_a_member_their_data_and_erases_by_confirmation() {
     let data: serde_json::Value = r.json().await.unwrap();
     let records = data["records"].as_array().unwrap();
     assert_eq!(records.len(), 1);
-    assert_eq!(records[0]["member"]["id"], cy);
+    assert_eq!(records[0]["member"]["id"], cy.0);
     assert_eq!(records[0]["member"]["name"], "Cy Moss");
     // A member's token cannot erase.
     let url = app.url(&format!("/api/v1/branches/northfield/members/{cy}/erasure"));

@@ -3,6 +3,8 @@
 
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
+use picket_domain::{MemberId, TeamId};
+use picket_store::contract::member_writes;
 use picket_store::members::MemberFilter;
 use picket_store::{AuditFilter, Branch, PageRequest};
 use picket_test_support::{extract_csrf, BodyText, TestApp};
@@ -96,8 +98,12 @@ async fn an_organiser_imports_ten_thousand_rows_from_the_web() {
     let north = app.branch("north").await;
     app.user(&north, "org@example.org", Role::Organiser).await;
     let store = app.store();
-    store.create_team(north.id, "Duty", None).await.unwrap();
-    store.create_team(north.id, "Hospital", None).await.unwrap();
+    member_writes::create_team(&*store, north.id, "Duty", None)
+        .await
+        .unwrap();
+    member_writes::create_team(&*store, north.id, "Hospital", None)
+        .await
+        .unwrap();
     let org = app.client();
     app.login(&org, "org@example.org").await;
     let csv = ten_thousand_rows();
@@ -185,17 +191,17 @@ async fn member(
     branch: &Branch,
     number: &str,
     name: &str,
-    team: Option<i64>,
-) -> i64 {
-    app.store()
-        .create_member(
-            branch.id,
-            &MemberDetails::new(number.parse().unwrap(), name),
-            team,
-        )
-        .await
-        .unwrap()
-        .id
+    team: Option<TeamId>,
+) -> MemberId {
+    member_writes::create_member(
+        &*app.store(),
+        branch.id,
+        &MemberDetails::new(number.parse().unwrap(), name),
+        team,
+    )
+    .await
+    .unwrap()
+    .id
 }
 
 #[tokio::test]
@@ -208,20 +214,22 @@ async fn a_rep_sees_only_their_team_and_the_audit_log_shows_it() {
     app.user(&north, "mem@example.org", Role::Member).await;
     app.user(&south, "other@example.org", Role::Organiser).await;
     let store = app.store();
-    let duty = store.create_team(north.id, "Duty", None).await.unwrap();
-    let ward = store.create_team(north.id, "Ward", None).await.unwrap();
+    let duty = member_writes::create_team(&*store, north.id, "Duty", None)
+        .await
+        .unwrap();
+    let ward = member_writes::create_team(&*store, north.id, "Ward", None)
+        .await
+        .unwrap();
     let ana = member(&app, &north, "A1", "Ana Duty", Some(duty.id)).await;
     member(&app, &north, "A2", "Bo Duty", Some(duty.id)).await;
     let cy = member(&app, &north, "B1", "Cy Ward", Some(ward.id)).await;
     let mem_id = member(&app, &north, "C1", "Di Member", None).await;
     let rep = store.user_by_email("rep@example.org").await.unwrap();
     let mem = store.user_by_email("mem@example.org").await.unwrap();
-    store
-        .set_rep_teams(north.id, rep.id, &[duty.id])
+    member_writes::set_rep_teams(&*store, north.id, rep.id, &[duty.id])
         .await
         .unwrap();
-    store
-        .link_member_user(north.id, mem_id, Some(mem.id))
+    member_writes::link_member_user(&*store, north.id, mem_id, Some(mem.id))
         .await
         .unwrap();
 
@@ -417,7 +425,9 @@ async fn bad_files_are_explained_and_change_nothing() {
     let north = app.branch("north").await;
     app.user(&north, "org@example.org", Role::Organiser).await;
     let store = app.store();
-    store.create_team(north.id, "Duty", None).await.unwrap();
+    member_writes::create_team(&*store, north.id, "Duty", None)
+        .await
+        .unwrap();
     let org = app.client();
     app.login(&org, "org@example.org").await;
 

@@ -4,6 +4,7 @@
 
 use fantoccini::Locator;
 use picket_domain::Role;
+use picket_store::contract::member_writes;
 use picket_test_support::{Browser, TestApp, TEST_PASSWORD};
 use std::time::Duration;
 
@@ -23,8 +24,7 @@ async fn an_organiser_imports_then_finds_a_member_on_a_phone() {
     let app = TestApp::spawn().await;
     let branch = app.branch("north").await;
     app.user(&branch, "org@example.org", Role::Organiser).await;
-    app.store()
-        .create_team(branch.id, "Duty", None)
+    member_writes::create_team(&*app.store(), branch.id, "Duty", None)
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 use picket_domain::members::import::{parse_file, ColumnMap};
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
+use picket_store::contract::member_writes;
 use picket_store::Branch;
 use picket_test_support::TestApp;
 
@@ -57,12 +58,16 @@ async fn formulas_in_member_data_are_exported_as_text() {
         let mut d = details(&format!("F{n}"), formula);
         d.employer = Some((*formula).to_string());
         d.workplace = Some(format!("Site {n}"));
-        store.create_member(branch.id, &d, None).await.unwrap();
+        member_writes::create_member(&*store, branch.id, &d, None)
+            .await
+            .unwrap();
     }
     let mut phone = details("P1", "Ana Phone");
     phone.phone = Some("+44 20 7946 0000".parse().unwrap());
     phone.job_title = Some("-".into());
-    store.create_member(branch.id, &phone, None).await.unwrap();
+    member_writes::create_member(&*store, branch.id, &phone, None)
+        .await
+        .unwrap();
 
     let rows = export(&app, &client).await;
     assert_eq!(rows.len(), 1 + FORMULAS.len() + 1);
@@ -106,7 +111,9 @@ async fn an_exported_file_reimports_as_it_was() {
     let app = TestApp::spawn().await;
     let (branch, client) = organiser(&app).await;
     let store = app.store();
-    let team = store.create_team(branch.id, "Duty", None).await.unwrap();
+    let team = member_writes::create_team(&*store, branch.id, "Duty", None)
+        .await
+        .unwrap();
     let mut originals = Vec::new();
     for (n, name) in [
         "=cmd|' /C calc'!A0",
@@ -137,8 +144,7 @@ async fn an_exported_file_reimports_as_it_was() {
         d.contact.by_email = true;
         d.contact.consent_wording = Some("-Yes, by email".into());
         d.contact.consent_date = Some("2024-05-01".parse().unwrap());
-        store
-            .create_member(branch.id, &d, Some(team.id))
+        member_writes::create_member(&*store, branch.id, &d, Some(team.id))
             .await
             .unwrap();
         originals.push(d);
@@ -186,8 +192,7 @@ async fn import(app: &TestApp, branch: &Branch, n: usize) {
         today: chrono::Utc::now().date_naive(),
         save_map: None,
     };
-    app.store()
-        .import_members(branch.id, &file, &options, &|_, _, _| {})
+    member_writes::import_members(&*app.store(), branch.id, &file, &options)
         .await
         .unwrap();
 }

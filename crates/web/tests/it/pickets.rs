@@ -35,20 +35,17 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
     app.user(&north, "org@example.org", Role::Organiser).await;
     app.user(&north, "mem@example.org", Role::Member).await;
     app.user(&south, "other@example.org", Role::Organiser).await;
-    let dispute = app
-        .store()
-        .create_dispute(
-            north.id,
-            &NewDispute {
-                title: "Pay".into(),
-                employer: "Council".into(),
-                nation: Nation::England,
-                status: DisputeStatus::InAction,
-                summary: "A fair rise".into(),
-            },
-        )
-        .await
-        .unwrap();
+    let dispute = picket_test_support::in_unit!(app.store(), |w| w.create_dispute(
+        north.id,
+        &NewDispute {
+            title: "Pay".into(),
+            employer: "Council".into(),
+            nation: Nation::England,
+            status: DisputeStatus::InAction,
+            summary: "A fair rise".into(),
+        },
+    ))
+    .unwrap();
     let page = format!("/northfield/disputes/{}/pickets", dispute.id);
     let public = format!("/northfield/disputes/{}", dispute.id);
     let org = app.client();
@@ -98,7 +95,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
         .contains("Say when people should come"));
     assert!(app
         .store()
-        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
+        .picket_locations(north.id, dispute.id)
         .await
         .unwrap()
         .is_empty());
@@ -119,7 +116,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
     assert_eq!(added.status(), 303);
     let location = app
         .store()
-        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
+        .picket_locations(north.id, dispute.id)
         .await
         .unwrap()[0]
         .id;
@@ -191,7 +188,7 @@ async fn organisers_keep_the_picket_locations_the_campaign_page_shows() {
     assert_eq!(removed.status(), 303);
     assert!(app
         .store()
-        .picket_locations(north.id, picket_domain::DisputeId(dispute.id))
+        .picket_locations(north.id, dispute.id)
         .await
         .unwrap()
         .is_empty());

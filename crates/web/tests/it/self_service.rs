@@ -5,23 +5,27 @@
 use crate::support::{ask_for_link, confirm, token_in};
 use chrono::{Duration, Utc};
 use picket_domain::members::MemberDetails;
+use picket_domain::MemberId;
+use picket_store::contract::member_writes;
 use picket_store::member_access::NewMagicLink;
-use picket_store::{Branch, NewOutboxEmail};
+use picket_store::Branch;
 use picket_test_support::{extract_csrf, BodyText, TestApp};
 use std::time::Duration as StdDuration;
 
-async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email: &str) -> i64 {
-    let team = app
-        .store()
-        .create_team(branch.id, &format!("Team {number}"), Some("Civic Centre"))
-        .await
-        .unwrap();
+async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email: &str) -> MemberId {
+    let team = member_writes::create_team(
+        &*app.store(),
+        branch.id,
+        &format!("Team {number}"),
+        Some("Civic Centre"),
+    )
+    .await
+    .unwrap();
     let mut details = MemberDetails::new(number.parse().unwrap(), name);
     details.email = Some(email.parse().unwrap());
     details.job_title = Some("Social worker".into());
     details.employer = Some("Northfield Council".into());
-    app.store()
-        .create_member(branch.id, &details, Some(team.id))
+    member_writes::create_member(&*app.store(), branch.id, &details, Some(team.id))
         .await
         .unwrap()
         .id
@@ -138,7 +142,7 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
         .unwrap()
         .starts_with("attachment; filename=\"picket-northfield-member-"));
     let data: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(data["member"]["id"], id);
+    assert_eq!(data["member"]["id"], id.0);
     assert_eq!(data["member"]["name"], "Ana Rees");
     assert_eq!(data["member"]["phone"], "07700 900123");
     assert_eq!(data["member"]["job_title"], "Social worker");
@@ -219,21 +223,13 @@ async fn expired_and_unknown_links_are_refused() {
     let branch = app.branch("northfield").await;
     let id = member(&app, &branch, "N200", "Bo Lind", "bo@example.org").await;
     let token = "expired-token-for-the-test";
-    app.store()
-        .create_magic_link(
-            NewMagicLink {
-                branch: branch.id,
-                member_id: id,
-                token_hash: picket_web::tokens::hash_token(token),
-                expires_at: Utc::now() - Duration::minutes(1),
-            },
-            NewOutboxEmail {
-                idempotency_key: None,
-                payload: "{\"to\":\"bo@example.org\",\"subject\":\"x\",\"text\":\"x\"}".into(),
-                max_attempts: 1,
-                run_after: Utc::now(),
-            },
-        )
+    let link = NewMagicLink {
+        branch: branch.id,
+        member_id: id,
+        token_hash: picket_web::tokens::hash_token(token),
+        expires_at: Utc::now() - Duration::minutes(1),
+    };
+    member_writes::create_magic_link(&*app.store(), &link, None)
         .await
         .unwrap();
     let page = reqwest::get(app.url(&format!("/login/link?token={token}")))

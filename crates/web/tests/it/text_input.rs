@@ -131,7 +131,7 @@ fn dispute_records(dispute: i64, survey: i64) -> Vec<(String, Value, Vec<&'stati
         ),
         (
             format!("{d}/rates"),
-            json!({"label": "visits", "per_worker_day": "10"}),
+            json!({"label": "visits", "per_worker_day": 10}),
             vec!["label"],
         ),
         (
@@ -141,7 +141,7 @@ fn dispute_records(dispute: i64, survey: i64) -> Vec<(String, Value, Vec<&'stati
         ),
         (
             format!("/api/v1/branches/alpha/ballots/{survey}/questions"),
-            json!({"question": "Accept?", "answer": "No", "percent": "80"}),
+            json!({"question": "Accept?", "answer": "No", "percent": 80}),
             vec!["question", "answer"],
         ),
         (
