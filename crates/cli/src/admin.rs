@@ -121,21 +121,22 @@ pub async fn branch(settings: Settings, cmd: &BranchCommand) -> anyhow::Result<(
             if name.is_empty() {
                 return Err(usage("--name: give the branch a name"));
             }
-            let branch = match store.create_branch(&slug, &name, division).await {
+            let mut work = store.begin().await?;
+            let branch = match work.create_branch(&slug, &name, division).await {
                 Err(StoreError::Conflict(_)) => {
                     return Err(usage(format!("--slug: a branch `{slug}` already exists")))
                 }
                 other => other?,
             };
-            store
-                .audit(NewAuditEntry {
-                    branch: Some(branch.id),
-                    action: "branch.add".into(),
-                    subject: Some(format!("branch:{}", branch.id)),
-                    detail: Some("command line".into()),
-                    ..Default::default()
-                })
-                .await?;
+            work.audit(NewAuditEntry {
+                branch: Some(branch.id),
+                action: "branch.add".into(),
+                subject: Some(format!("branch:{}", branch.id)),
+                detail: Some("command line".into()),
+                ..Default::default()
+            })
+            .await?;
+            work.commit().await?;
             println!(
                 "created branch {} ({}) in {}",
                 branch.slug,

@@ -6,6 +6,7 @@ use picket_store::archive::{
     open_archive, read_header, read_line, ArchiveError, ArchiveHeader, ArchiveLine, ArchiveWriter,
     NoProgress, SecretString,
 };
+use picket_store::contract::Setup;
 use picket_store::prelude::*;
 use picket_store::sql::SqlStore;
 use picket_store::Backend;
@@ -210,7 +211,7 @@ async fn a_round_trip_keeps_every_row() {
     // Identity sequences moved past the restored ids.
     let added = target
         .store
-        .create_branch(
+        .setup_branch(
             &"after".parse().unwrap(),
             "After",
             picket_domain::Division::Scotland,
@@ -224,7 +225,7 @@ async fn a_round_trip_keeps_every_row() {
     );
     let user = target
         .store
-        .create_user(&"new@example.org".parse().unwrap(), "New", None)
+        .setup_user(&"new@example.org".parse().unwrap(), "New", None)
         .await
         .unwrap();
     let max_user = before
@@ -260,7 +261,7 @@ async fn an_instance_moves_from_sqlite_to_postgres_and_back() {
     // PostgreSQL hands out new ids after the moved ones.
     let added = postgres
         .store
-        .create_branch(
+        .setup_branch(
             &"moved".parse().unwrap(),
             "Moved",
             picket_domain::Division::Scotland,

@@ -109,14 +109,15 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
 /// dispute's id.
 pub async fn seed(state: &AppState) -> anyhow::Result<picket_domain::DisputeId> {
     let slug = DEMO_BRANCH.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let branch = state
-        .store
+    let mut work = state.store.begin().await?;
+    let branch = work
         .create_branch(
             &slug,
             "Northfield Local Government Branch",
             Division::EnglandAndWales,
         )
         .await?;
+    work.commit().await?;
     for (email, name, role) in DEMO_USERS {
         add_user_to_branch(
             state,

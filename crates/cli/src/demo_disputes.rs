@@ -281,6 +281,7 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
 mod tests {
     use super::*;
     use picket_domain::Division;
+    use picket_store::contract::Setup;
     use picket_web::disputes::view::assemble;
     use std::sync::Arc;
 
@@ -294,7 +295,7 @@ mod tests {
         );
         let branch = state
             .store
-            .create_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
+            .setup_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
             .await
             .unwrap();
         let id = seed(&state, &branch).await.unwrap();

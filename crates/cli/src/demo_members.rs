@@ -148,6 +148,7 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use picket_domain::{Division, Role};
+    use picket_store::contract::Setup;
     use picket_store::members::MemberFilter;
     use picket_store::PageRequest;
     use std::sync::Arc;
@@ -162,7 +163,7 @@ mod tests {
         );
         let store = state.store.clone();
         let branch = store
-            .create_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
+            .setup_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
             .await
             .unwrap();
         for (email, role) in [
@@ -170,7 +171,7 @@ mod tests {
             ("member@picket.example", Role::Member),
         ] {
             store
-                .add_branch_user(&email.parse().unwrap(), email, None, branch.id, role, None)
+                .setup_branch_user(&email.parse().unwrap(), email, None, branch.id, role)
                 .await
                 .unwrap();
         }

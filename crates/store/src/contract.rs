@@ -2,12 +2,13 @@
 //! a fresh, migrated store; `picket-test-support` runs them all against SQLite and PostgreSQL.
 
 use crate::prelude::*;
-use crate::{NewAuditEntry, NewOutboxEmail, PageRequest, StoreError};
+use crate::{NewAuditEntry, NewOutboxEmail, PageRequest, StoreError, StoreResult};
 use chrono::{Duration, Utc};
 use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+pub mod directory_writes;
 pub mod member_writes;
 
 pub use crate::contract_auth::*;
@@ -21,6 +22,7 @@ pub use crate::contract_pickets::*;
 pub use crate::contract_retention::*;
 pub use crate::contract_unit::*;
 pub use crate::contract_wall::*;
+pub use directory_writes::Setup;
 
 fn slug(s: &str) -> Slug {
     s.parse().expect("test slug")
@@ -33,7 +35,7 @@ fn email(s: &str) -> Email {
 /// Branch slugs are unique and looked up exactly.
 pub async fn branches_are_unique_by_slug(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(
+        .setup_branch(
             &slug("northfield"),
             "Northfield Branch",
             Division::EnglandAndWales,
@@ -43,14 +45,14 @@ pub async fn branches_are_unique_by_slug(store: Arc<dyn Store>) {
     assert_eq!(a.slug, "northfield");
     assert_eq!(a.division, Division::EnglandAndWales);
     let again = store
-        .create_branch(&slug("northfield"), "Another", Division::Scotland)
+        .setup_branch(&slug("northfield"), "Another", Division::Scotland)
         .await;
     assert!(
         matches!(again, Err(StoreError::Conflict("branch slug"))),
         "{again:?}"
     );
     store
-        .create_branch(&slug("antrim"), "Antrim Branch", Division::NorthernIreland)
+        .setup_branch(&slug("antrim"), "Antrim Branch", Division::NorthernIreland)
         .await
         .unwrap();
     let found = store.branch_by_slug("northfield").await.unwrap();
@@ -72,17 +74,19 @@ pub async fn branches_are_unique_by_slug(store: Arc<dyn Store>) {
 /// Emails are unique regardless of case, and found regardless of case.
 pub async fn users_are_unique_by_email_ignoring_case(store: Arc<dyn Store>) {
     let u = store
-        .create_user(&email("ana@example.org"), "Ana", Some("hash1"))
+        .setup_user(&email("ana@example.org"), "Ana", Some("hash1"))
         .await
         .unwrap();
     let dup = store
-        .create_user(&email("ANA@example.org"), "Ana Again", None)
+        .setup_user(&email("ANA@example.org"), "Ana Again", None)
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict("email"))), "{dup:?}");
     let found = store.user_by_email("Ana@EXAMPLE.org").await.unwrap();
     assert_eq!(found.id, u.id);
     assert_eq!(found.password_hash.as_deref(), Some("hash1"));
-    store.set_password_hash(u.id, "hash2").await.unwrap();
+    let mut work = store.begin().await.unwrap();
+    work.change_password(u.id, "hash2", None).await.unwrap();
+    work.commit().await.unwrap();
     assert_eq!(
         store
             .user_by_id(u.id)
@@ -102,17 +106,17 @@ pub async fn users_are_unique_by_email_ignoring_case(store: Arc<dyn Store>) {
 /// only its own users, a page at a time.
 pub async fn memberships_are_scoped_per_branch(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&slug("branch-a"), "A", Division::EnglandAndWales)
+        .setup_branch(&slug("branch-a"), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&slug("branch-b"), "B", Division::Scotland)
+        .setup_branch(&slug("branch-b"), "B", Division::Scotland)
         .await
         .unwrap();
     let mut ids = Vec::new();
     for i in 0..5 {
         let u = store
-            .create_user(
+            .setup_user(
                 &email(&format!("u{i}@example.org")),
                 &format!("User {i}"),
                 None,
@@ -120,16 +124,19 @@ pub async fn memberships_are_scoped_per_branch(store: Arc<dyn Store>) {
             .await
             .unwrap();
         store
-            .set_membership(u.id, a.id, Role::Member)
+            .setup_membership(u.id, a.id, Role::Member)
             .await
             .unwrap();
         ids.push(u.id);
     }
     store
-        .set_membership(ids[0], a.id, Role::Organiser)
+        .setup_membership(ids[0], a.id, Role::Organiser)
         .await
         .unwrap();
-    store.set_membership(ids[0], b.id, Role::Rep).await.unwrap();
+    store
+        .setup_membership(ids[0], b.id, Role::Rep)
+        .await
+        .unwrap();
 
     let mine = store.memberships_of(ids[0]).await.unwrap();
     assert_eq!(mine.len(), 2);
@@ -162,7 +169,7 @@ pub async fn memberships_are_scoped_per_branch(store: Arc<dyn Store>) {
 /// A session finds its user until it expires or is deleted.
 pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
     let u = store
-        .create_user(&email("s@example.org"), "S", None)
+        .setup_user(&email("s@example.org"), "S", None)
         .await
         .unwrap();
     let now = Utc::now();
@@ -193,7 +200,7 @@ pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
 /// API tokens are found by hash only.
 pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
     let u = store
-        .create_user(&email("t@example.org"), "T", None)
+        .setup_user(&email("t@example.org"), "T", None)
         .await
         .unwrap();
     let token = crate::contract_auth::create_token(&*store, u.id, "laptop", "abc123", None)
@@ -248,15 +255,15 @@ pub(crate) async fn fail(store: &Arc<dyn Store>, keys: &[&str], at: chrono::Date
 /// The audit log reads newest first and filters by branch.
 pub async fn audit_log_filters_by_branch(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&slug("audit-a"), "A", Division::EnglandAndWales)
+        .setup_branch(&slug("audit-a"), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&slug("audit-b"), "B", Division::EnglandAndWales)
+        .setup_branch(&slug("audit-b"), "B", Division::EnglandAndWales)
         .await
         .unwrap();
     let u = store
-        .create_user(&email("aud@example.org"), "Aud", None)
+        .setup_user(&email("aud@example.org"), "Aud", None)
         .await
         .unwrap();
     for (branch, action) in [(a.id, "one"), (b.id, "two"), (a.id, "three")] {
@@ -408,33 +415,30 @@ pub async fn outbox_claims_are_exclusive_under_concurrency(store: Arc<dyn Store>
     assert_eq!(total, 40);
 }
 
-/// Adding a user to a branch creates the account once, sets the role, and queues the welcome
-/// email in the same transaction; a missing branch changes nothing.
+/// Adding a user to a branch creates the account once and sets the role; with the welcome
+/// email in the same unit, a missing branch leaves neither a user nor an email.
 pub async fn adding_a_branch_user_is_atomic(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&slug("atomic"), "A", Division::Scotland)
+        .setup_branch(&slug("atomic"), "A", Division::Scotland)
         .await
         .unwrap();
-    let (u, created) = store
-        .add_branch_user(
-            &email("new@example.org"),
-            "New",
-            Some("h"),
-            a.id,
-            Role::Rep,
-            Some(outbox_email(Some("welcome:new"))),
-        )
+    let mut work = store.begin().await.unwrap();
+    let (u, created) = work
+        .add_branch_user(&email("new@example.org"), "New", Some("h"), a.id, Role::Rep)
         .await
         .unwrap();
+    work.enqueue_email(outbox_email(Some("welcome:new")))
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
     assert!(created);
     let (again, created) = store
-        .add_branch_user(
+        .setup_branch_user(
             &email("NEW@example.org"),
             "Ignored",
             None,
             a.id,
             Role::Organiser,
-            None,
         )
         .await
         .unwrap();
@@ -445,16 +449,20 @@ pub async fn adding_a_branch_user_is_atomic(store: Arc<dyn Store>) {
     );
     assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
 
-    let missing = store
-        .add_branch_user(
+    let missing: StoreResult<()> = async {
+        let mut work = store.begin().await?;
+        work.enqueue_email(outbox_email(None)).await?;
+        work.add_branch_user(
             &email("ghost@example.org"),
             "Ghost",
             None,
             picket_domain::BranchId(999_999),
             Role::Member,
-            Some(outbox_email(None)),
         )
-        .await;
+        .await?;
+        work.commit().await
+    }
+    .await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
     assert!(
         matches!(

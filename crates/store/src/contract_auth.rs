@@ -2,8 +2,9 @@
 //! attempt limits that hold under parallel requests, API tokens that expire and are revoked,
 //! and sessions ended together.
 
+use crate::contract::Setup;
 use crate::prelude::*;
-use crate::{ApiToken, Attempt, AttemptLimit, NewBranchUser, StoreResult};
+use crate::{ApiToken, Attempt, AttemptLimit, NewBranchUser, StoreResult, User};
 use chrono::{DateTime, Duration, Utc};
 use picket_domain::{ApiTokenId, Division, Email, Role, UserId};
 use std::sync::Arc;
@@ -62,39 +63,50 @@ fn within<'a>(
         password_hash: None,
         branch,
         role,
-        welcome: None,
         authority,
     }
+}
+
+/// Adds someone to a branch on another's behalf, in a unit of its own.
+async fn add_within(
+    store: &dyn Store,
+    request: NewBranchUser<'_>,
+) -> StoreResult<Option<(User, bool)>> {
+    let mut work = store.begin().await?;
+    let added = work.add_branch_user_within(request).await?;
+    // Committed even when refused: a refusal must have written nothing to commit.
+    work.commit().await?;
+    Ok(added)
 }
 
 /// A role change on someone's behalf is refused, with nothing written, when the role given or
 /// the role replaced is above their authority, or replaces an instance admin's role.
 pub async fn role_changes_respect_the_role_replaced(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"roles-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"roles-a".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&"roles-b".parse().unwrap(), "B", Division::EnglandAndWales)
+        .setup_branch(&"roles-b".parse().unwrap(), "B", Division::EnglandAndWales)
         .await
         .unwrap();
     let admin = email("admin@example.org");
     let org = email("org@example.org");
     let root = email("root@example.org");
     store
-        .add_branch_user(&admin, "Admin", None, a.id, Role::Admin, None)
+        .setup_branch_user(&admin, "Admin", None, a.id, Role::Admin)
         .await
         .unwrap();
     store
-        .add_branch_user(&org, "Org", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&org, "Org", None, a.id, Role::Organiser)
         .await
         .unwrap();
     store
-        .add_branch_user(&root, "Root", None, a.id, Role::Admin, None)
+        .setup_branch_user(&root, "Root", None, a.id, Role::Admin)
         .await
         .unwrap();
     store
-        .add_branch_user(&root, "Root", None, b.id, Role::Member, None)
+        .setup_branch_user(&root, "Root", None, b.id, Role::Member)
         .await
         .unwrap();
     let role_of = |e: &'static str, branch: picket_domain::BranchId| {
@@ -111,15 +123,13 @@ pub async fn role_changes_respect_the_role_replaced(store: Arc<dyn Store>) {
         }
     };
 
-    let refused = store
-        .add_branch_user_within(within(&admin, a.id, Role::Member, Role::Organiser))
+    let refused = add_within(&*store, within(&admin, a.id, Role::Member, Role::Organiser))
         .await
         .unwrap();
     assert!(refused.is_none(), "an organiser demoted an admin");
     assert_eq!(role_of("admin@example.org", a.id).await, Some(Role::Admin));
 
-    let refused = store
-        .add_branch_user_within(within(&root, b.id, Role::Rep, Role::Organiser))
+    let refused = add_within(&*store, within(&root, b.id, Role::Rep, Role::Organiser))
         .await
         .unwrap();
     assert!(
@@ -128,8 +138,7 @@ pub async fn role_changes_respect_the_role_replaced(store: Arc<dyn Store>) {
     );
     assert_eq!(role_of("root@example.org", b.id).await, Some(Role::Member));
 
-    let refused = store
-        .add_branch_user_within(within(&org, a.id, Role::Member, Role::Rep))
+    let refused = add_within(&*store, within(&org, a.id, Role::Member, Role::Rep))
         .await
         .unwrap();
     assert!(refused.is_none(), "a rep demoted an organiser");
@@ -139,18 +148,19 @@ pub async fn role_changes_respect_the_role_replaced(store: Arc<dyn Store>) {
     );
 
     let newcomer = email("new@example.org");
-    let refused = store
-        .add_branch_user_within(within(&newcomer, a.id, Role::Admin, Role::Organiser))
-        .await
-        .unwrap();
+    let refused = add_within(
+        &*store,
+        within(&newcomer, a.id, Role::Admin, Role::Organiser),
+    )
+    .await
+    .unwrap();
     assert!(refused.is_none(), "an organiser made an admin");
     assert!(
         store.user_by_email("new@example.org").await.is_err(),
         "a refused change writes nothing"
     );
 
-    let (user, created) = store
-        .add_branch_user_within(within(&org, a.id, Role::Rep, Role::Organiser))
+    let (user, created) = add_within(&*store, within(&org, a.id, Role::Rep, Role::Organiser))
         .await
         .unwrap()
         .expect("an organiser may change a peer's role");
@@ -158,8 +168,7 @@ pub async fn role_changes_respect_the_role_replaced(store: Arc<dyn Store>) {
     assert_eq!(role_of("org@example.org", a.id).await, Some(Role::Rep));
     assert_eq!(user.email, "org@example.org");
 
-    let given = store
-        .add_branch_user_within(within(&admin, a.id, Role::Organiser, Role::Admin))
+    let given = add_within(&*store, within(&admin, a.id, Role::Organiser, Role::Admin))
         .await
         .unwrap();
     assert!(given.is_some(), "an admin may change an admin's role");
@@ -275,11 +284,11 @@ pub async fn attempts_are_limited_atomically(store: Arc<dyn Store>) {
 /// and only their owner (or the command line) revokes them.
 pub async fn api_tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
     let u = store
-        .create_user(&email("tok@example.org"), "Tok", None)
+        .setup_user(&email("tok@example.org"), "Tok", None)
         .await
         .unwrap();
     let other = store
-        .create_user(&email("other@example.org"), "Other", None)
+        .setup_user(&email("other@example.org"), "Other", None)
         .await
         .unwrap();
     let now = Utc::now();
@@ -342,11 +351,11 @@ pub async fn api_tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
 /// touches no one else's.
 pub async fn password_changes_end_other_sessions(store: Arc<dyn Store>) {
     let u = store
-        .create_user(&email("pw@example.org"), "Pw", Some("old-hash"))
+        .setup_user(&email("pw@example.org"), "Pw", Some("old-hash"))
         .await
         .unwrap();
     let other = store
-        .create_user(&email("keep@example.org"), "Keep", None)
+        .setup_user(&email("keep@example.org"), "Keep", None)
         .await
         .unwrap();
     let now = Utc::now();

@@ -1,5 +1,6 @@
 //! Contract tests for editing and deleting a dispute's records, and for participation records.
 
+use crate::contract::Setup;
 use crate::contract_disputes::unit;
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
@@ -67,7 +68,7 @@ fn period(ballot_id: Option<BallotId>, starts: &str, ends: &str) -> NewActionPer
 
 async fn setup(store: &Arc<dyn Store>, slug: &str) -> (BranchId, DisputeId) {
     let b = store
-        .create_branch(&slug.parse().unwrap(), "E", Division::EnglandAndWales)
+        .setup_branch(&slug.parse().unwrap(), "E", Division::EnglandAndWales)
         .await
         .unwrap();
     let dispute = unit!(store, |w| w.create_dispute(

@@ -2,6 +2,7 @@
 //! branch. Through another dispute of the same branch, or through another branch, each read
 //! finds nothing and each write is refused with `NotFound` and changes nothing.
 
+use crate::contract::Setup;
 use crate::contract_disputes::{create_dispute, unit};
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
@@ -104,7 +105,7 @@ pub async fn dispute_records_are_refused_elsewhere(store: Arc<dyn Store>) {
     let mut branches = Vec::new();
     for slug in ["scope-a", "scope-b"] {
         let b = store
-            .create_branch(&slug.parse().unwrap(), "S", Division::EnglandAndWales)
+            .setup_branch(&slug.parse().unwrap(), "S", Division::EnglandAndWales)
             .await
             .unwrap();
         branches.push(b.id);

@@ -1,5 +1,6 @@
 //! Contract tests for disputes, ballots and periods of action.
 
+use crate::contract::Setup;
 use crate::disputes::Dispute;
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
@@ -55,7 +56,7 @@ fn dispute(title: &str) -> NewDispute {
 /// steps and questions, and periods of action; edits stick.
 pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
     let b = store
-        .create_branch(&"disp-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"disp-a".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let made = create_dispute(&*store, b.id, &dispute("Pay"))
@@ -239,11 +240,11 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
 /// nothing behind.
 pub async fn disputes_are_scoped_to_their_branch(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"disp-b".parse().unwrap(), "B", Division::EnglandAndWales)
+        .setup_branch(&"disp-b".parse().unwrap(), "B", Division::EnglandAndWales)
         .await
         .unwrap();
     let other = store
-        .create_branch(&"disp-c".parse().unwrap(), "C", Division::Scotland)
+        .setup_branch(&"disp-c".parse().unwrap(), "C", Division::Scotland)
         .await
         .unwrap();
     let made = create_dispute(&*store, a.id, &dispute("Pay"))

@@ -2,6 +2,7 @@
 //! history, subject access records, and erasure.
 
 use crate::contract::member_writes::*;
+use crate::contract::Setup;
 use crate::member_access::*;
 use crate::members::ImportOptions;
 use crate::prelude::*;
@@ -20,7 +21,7 @@ fn email(s: &str) -> Email {
 
 async fn branch(store: &Arc<dyn Store>, slug: &str) -> BranchId {
     store
-        .create_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
+        .setup_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
         .await
         .unwrap()
         .id
@@ -189,13 +190,12 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
 pub async fn sign_in_links_respect_passwords_and_roles(store: Arc<dyn Store>) {
     let north = branch(&store, "northfield").await;
     let (org, _) = store
-        .add_branch_user(
+        .setup_branch_user(
             &email("org@example.org"),
             "Org",
             Some("$argon2id$fake"),
             north,
             Role::Organiser,
-            None,
         )
         .await
         .unwrap();
@@ -285,14 +285,7 @@ pub async fn own_details_and_consent_history(store: Arc<dyn Store>) {
     assert!(!history[1].by_email && history[1].wording.is_none());
     // Someone else's address is refused, and nothing is half-saved.
     store
-        .add_branch_user(
-            &email("taken@example.org"),
-            "T",
-            None,
-            north,
-            Role::Member,
-            None,
-        )
+        .setup_branch_user(&email("taken@example.org"), "T", None, north, Role::Member)
         .await
         .unwrap();
     let clash = OwnDetails {
@@ -359,13 +352,12 @@ pub async fn subject_records_and_erasure(store: Arc<dyn Store>) {
     assert_eq!(records.roles.len(), 1);
 
     let (organiser, _) = store
-        .add_branch_user(
+        .setup_branch_user(
             &email("org@example.org"),
             "Org",
             None,
             north,
             Role::Organiser,
-            None,
         )
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 //! whether read or written, and a refused write changes nothing.
 
 use crate::contract::member_writes::*;
+use crate::contract::Setup;
 use crate::contract_member_access::{link, member, outbox};
 use crate::member_access::{LinkUse, NewMagicLink, OwnDetails};
 use crate::members::{ImportOptions, ImportRunStatus, MemberFilter};
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 async fn branch(store: &Arc<dyn Store>, slug: &str) -> BranchId {
     store
-        .create_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
+        .setup_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
         .await
         .unwrap()
         .id
@@ -38,13 +39,12 @@ pub async fn member_records_are_refused_through_another_branch(store: Arc<dyn St
         .await
         .unwrap();
     let (rep, _) = store
-        .add_branch_user(
+        .setup_branch_user(
             &"rep@example.org".parse().unwrap(),
             "Rep",
             None,
             north,
             Role::Rep,
-            None,
         )
         .await
         .unwrap();
@@ -94,7 +94,7 @@ pub async fn member_records_are_refused_through_another_branch(store: Arc<dyn St
         .unwrap();
     assert!(store.rep_team_ids(south, rep.id).await.unwrap().is_empty());
     let stranger = store
-        .create_user(&"stranger@example.org".parse().unwrap(), "S", None)
+        .setup_user(&"stranger@example.org".parse().unwrap(), "S", None)
         .await
         .unwrap();
     not_found(set_rep_teams(&*store, north, stranger.id, &[team.id]).await);

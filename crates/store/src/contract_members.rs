@@ -1,6 +1,7 @@
 //! Contract tests for members, teams, reps' teams and the CSV import.
 
 use crate::contract::member_writes::*;
+use crate::contract::Setup;
 use crate::members::{ImportLease, ImportOptions, ImportPhase, ImportRunStatus, MemberFilter};
 use crate::prelude::*;
 use crate::{PageRequest, StoreError};
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 async fn branch(store: &Arc<dyn Store>, slug: &str) -> BranchId {
     store
-        .create_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
+        .setup_branch(&slug.parse().unwrap(), slug, Division::EnglandAndWales)
         .await
         .unwrap()
         .id
@@ -84,7 +85,7 @@ pub async fn members_are_kept_per_branch(store: Arc<dyn Store>) {
     assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
 
     let user = store
-        .create_user(&"ana@example.org".parse().unwrap(), "Ana", None)
+        .setup_user(&"ana@example.org".parse().unwrap(), "Ana", None)
         .await
         .unwrap();
     assert_eq!(store.member_for_user(north, user.id).await.unwrap(), None);
@@ -205,13 +206,12 @@ pub async fn rep_teams_are_replaced_within_the_branch(store: Arc<dyn Store>) {
     let t2 = create_team(&*store, b, "Two", None).await.unwrap();
     let foreign = create_team(&*store, other, "Three", None).await.unwrap();
     let (rep, _) = store
-        .add_branch_user(
+        .setup_branch_user(
             &"rep@example.org".parse().unwrap(),
             "Rep",
             None,
             b,
             picket_domain::Role::Rep,
-            None,
         )
         .await
         .unwrap();
@@ -373,7 +373,7 @@ pub async fn member_import_runs_record_their_outcome(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let other = branch(&store, "south").await;
     let user = store
-        .create_user(&"org@example.org".parse().unwrap(), "Org", None)
+        .setup_user(&"org@example.org".parse().unwrap(), "Org", None)
         .await
         .unwrap();
     let id = start_import_run(&*store, b, user.id, false, 3, &lease("me", 60))
@@ -428,7 +428,7 @@ fn lease(owner: &str, secs: i64) -> ImportLease {
 pub async fn abandoned_import_runs_are_marked_failed(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let user = store
-        .create_user(&"org@example.org".parse().unwrap(), "Org", None)
+        .setup_user(&"org@example.org".parse().unwrap(), "Org", None)
         .await
         .unwrap();
     let start = |owner: &'static str, secs: i64| {
@@ -492,11 +492,11 @@ pub async fn audit_search_filters_by_actor_and_action(store: Arc<dyn Store>) {
     let b = branch(&store, "north").await;
     let other = branch(&store, "south").await;
     let ana = store
-        .create_user(&"ana@example.org".parse().unwrap(), "Ana", None)
+        .setup_user(&"ana@example.org".parse().unwrap(), "Ana", None)
         .await
         .unwrap();
     let bo = store
-        .create_user(&"bo@example.org".parse().unwrap(), "Bo", None)
+        .setup_user(&"bo@example.org".parse().unwrap(), "Bo", None)
         .await
         .unwrap();
     let entry = |actor: UserId, branch: BranchId, action: &str| crate::NewAuditEntry {

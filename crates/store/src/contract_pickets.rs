@@ -1,5 +1,6 @@
 //! Contract tests for picket locations.
 
+use crate::contract::Setup;
 use crate::disputes::NewDispute;
 use crate::prelude::*;
 use crate::{StoreError, StoreResult};
@@ -51,7 +52,7 @@ async fn delete(
 /// dispute or branch neither lists, changes nor deletes them.
 pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(
+        .setup_branch(
             &"pickets-a".parse().unwrap(),
             "A",
             Division::EnglandAndWales,
@@ -59,7 +60,7 @@ pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let b = store
-        .create_branch(
+        .setup_branch(
             &"pickets-b".parse().unwrap(),
             "B",
             Division::EnglandAndWales,

@@ -1,6 +1,7 @@
 //! Contract tests for retention: each rule finds exactly the records past its cutoff, and
 //! applying them deletes or clears those alone, with one audit entry of the counts.
 
+use crate::contract::Setup;
 use crate::contract_wall::{moderate, submit};
 use crate::prelude::*;
 use crate::retention::{rule_named, run_entry, RetentionRule, RULES};
@@ -63,12 +64,12 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
     let past = now - Duration::days(1);
     let future = now + Duration::seconds(30);
     let branch = store
-        .create_branch(&"keep".parse().unwrap(), "Keep", Division::EnglandAndWales)
+        .setup_branch(&"keep".parse().unwrap(), "Keep", Division::EnglandAndWales)
         .await
         .unwrap();
     let email: Email = "mod@example.org".parse().unwrap();
     let (moderator, _) = store
-        .add_branch_user(&email, "Mod", None, branch.id, Role::Organiser, None)
+        .setup_branch_user(&email, "Mod", None, branch.id, Role::Organiser)
         .await
         .unwrap();
 

@@ -1,6 +1,7 @@
 //! Contract tests for the unit of work: a change, its audit entry, its email and its event
 //! are kept together or not at all.
 
+use crate::contract::Setup;
 use crate::disputes::NewDispute;
 use crate::prelude::*;
 use crate::{NewAuditEntry, NewOutboxEmail, PageRequest, StoreError, StoreEvent, StoreResult};
@@ -13,7 +14,7 @@ use tokio::sync::broadcast::error::TryRecvError;
 
 async fn branch_and_dispute(store: &dyn Store, slug: &str) -> (BranchId, DisputeId) {
     let branch = store
-        .create_branch(&slug.parse().unwrap(), "Unit", Division::EnglandAndWales)
+        .setup_branch(&slug.parse().unwrap(), "Unit", Division::EnglandAndWales)
         .await
         .unwrap();
     let new = NewDispute {

@@ -1,5 +1,6 @@
 //! Contract tests for the solidarity wall.
 
+use crate::contract::Setup;
 use crate::prelude::*;
 use crate::wall::WallMessage;
 use crate::wall::{
@@ -74,16 +75,16 @@ async fn follow_up(
 /// another branch's wall neither lists nor finds them.
 pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"wall-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"wall-a".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&"wall-b".parse().unwrap(), "B", Division::Scotland)
+        .setup_branch(&"wall-b".parse().unwrap(), "B", Division::Scotland)
         .await
         .unwrap();
     let moderator: Email = "mod@example.org".parse().unwrap();
     let (moderator, _) = store
-        .add_branch_user(&moderator, "Mod", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&moderator, "Mod", None, a.id, Role::Organiser)
         .await
         .unwrap();
 
@@ -191,12 +192,12 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
 /// A typo correction keeps the original; the counts per status.
 pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"wall-c".parse().unwrap(), "C", Division::EnglandAndWales)
+        .setup_branch(&"wall-c".parse().unwrap(), "C", Division::EnglandAndWales)
         .await
         .unwrap();
     let who: Email = "m2@example.org".parse().unwrap();
     let (moderator, _) = store
-        .add_branch_user(&who, "Mod", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&who, "Mod", None, a.id, Role::Organiser)
         .await
         .unwrap();
     let id = submit(
@@ -253,16 +254,16 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
 /// Offers are follow-up tasks: listed until done, scoped to the branch, rejected ones dropped.
 pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"wall-p".parse().unwrap(), "P", Division::EnglandAndWales)
+        .setup_branch(&"wall-p".parse().unwrap(), "P", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&"wall-q".parse().unwrap(), "Q", Division::EnglandAndWales)
+        .setup_branch(&"wall-q".parse().unwrap(), "Q", Division::EnglandAndWales)
         .await
         .unwrap();
     let who: Email = "m3@example.org".parse().unwrap();
     let (organiser, _) = store
-        .add_branch_user(&who, "Org", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&who, "Org", None, a.id, Role::Organiser)
         .await
         .unwrap();
     let first = submit(
@@ -330,16 +331,16 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
 /// limit, and never another branch's.
 pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"feed-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"feed-a".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&"feed-b".parse().unwrap(), "B", Division::Scotland)
+        .setup_branch(&"feed-b".parse().unwrap(), "B", Division::Scotland)
         .await
         .unwrap();
     let moderator: Email = "feedmod@example.org".parse().unwrap();
     let (moderator, _) = store
-        .add_branch_user(&moderator, "Mod", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&moderator, "Mod", None, a.id, Role::Organiser)
         .await
         .unwrap();
     let mut ids = Vec::new();
@@ -408,11 +409,11 @@ pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
 /// neither counts what is older than its window.
 pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"lim-a".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"lim-a".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let b = store
-        .create_branch(&"lim-b".parse().unwrap(), "B", Division::Scotland)
+        .setup_branch(&"lim-b".parse().unwrap(), "B", Division::Scotland)
         .await
         .unwrap();
     let now = Utc::now();
@@ -522,7 +523,7 @@ pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) 
 /// message from different addresses store exactly one.
 pub async fn wall_limits_hold_under_a_parallel_burst(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"burst".parse().unwrap(), "A", Division::EnglandAndWales)
+        .setup_branch(&"burst".parse().unwrap(), "A", Division::EnglandAndWales)
         .await
         .unwrap();
     let now = Utc::now();
@@ -591,12 +592,12 @@ pub async fn wall_limits_hold_under_a_parallel_burst(store: Arc<dyn Store>) {
 /// leaves the post as it was.
 pub async fn wall_moderation_reports_what_it_changed(store: Arc<dyn Store>) {
     let a = store
-        .create_branch(&"wall-m".parse().unwrap(), "M", Division::EnglandAndWales)
+        .setup_branch(&"wall-m".parse().unwrap(), "M", Division::EnglandAndWales)
         .await
         .unwrap();
     let who: Email = "m4@example.org".parse().unwrap();
     let (moderator, _) = store
-        .add_branch_user(&who, "Mod", None, a.id, Role::Organiser, None)
+        .setup_branch_user(&who, "Mod", None, a.id, Role::Organiser)
         .await
         .unwrap();
     let id = submit(

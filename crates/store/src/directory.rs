@@ -5,36 +5,17 @@ use async_trait::async_trait;
 
 use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
 
-/// Branches, users and their roles in branches.
+/// Reading branches, users and their roles in branches.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
-    /// Creates a branch; a taken slug is [`StoreError::Conflict`].
-    async fn create_branch(
-        &self,
-        slug: &Slug,
-        name: &str,
-        division: Division,
-    ) -> StoreResult<Branch>;
     /// The branch with this slug.
     async fn branch_by_slug(&self, slug: &str) -> StoreResult<Branch>;
     /// Every branch, by name.
     async fn list_branches(&self) -> StoreResult<Vec<Branch>>;
-
-    /// Creates a login; a taken email is [`StoreError::Conflict`].
-    async fn create_user(
-        &self,
-        email: &Email,
-        display_name: &str,
-        password_hash: Option<&str>,
-    ) -> StoreResult<User>;
     /// The user with this email (case-insensitive).
     async fn user_by_email(&self, email: &str) -> StoreResult<User>;
     /// The user with this id.
     async fn user_by_id(&self, id: UserId) -> StoreResult<User>;
-    /// Replaces a user's password hash.
-    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
-    /// Gives a user a role in a branch, replacing any role they had there.
-    async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()>;
     /// The branches a user belongs to, with their role in each.
     async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>>;
     /// A branch's users with their roles, one page at a time, by name.
@@ -43,26 +24,55 @@ pub trait DirectoryStore: Send + Sync {
         branch: BranchId,
         page: PageRequest,
     ) -> StoreResult<Page<BranchUser>>;
-    /// Adds a user to a branch in one transaction: creates the account if the email is new
-    /// (with `password_hash`), gives it `role` in the branch, and queues `welcome` if given.
-    /// Returns the user and whether the account was created.
+}
+
+/// Changing branches, users and their roles, within a [`UnitOfWork`](crate::UnitOfWork).
+/// A new user's password is set here; changing it later is
+/// [`AuthWrites::change_password`](crate::AuthWrites::change_password), which also ends
+/// their sessions.
+#[async_trait]
+pub trait DirectoryWrites: Send {
+    /// Creates a branch; a taken slug is [`StoreError::Conflict`].
+    async fn create_branch(
+        &mut self,
+        slug: &Slug,
+        name: &str,
+        division: Division,
+    ) -> StoreResult<Branch>;
+    /// Creates a login; a taken email is [`StoreError::Conflict`].
+    async fn create_user(
+        &mut self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+    ) -> StoreResult<User>;
+    /// Gives a user a role in a branch, replacing any role they had there; an unknown user
+    /// or branch is [`StoreError::NotFound`].
+    async fn set_membership(
+        &mut self,
+        user: UserId,
+        branch: BranchId,
+        role: Role,
+    ) -> StoreResult<()>;
+    /// Adds a user to a branch: creates the account if the email is new (with
+    /// `password_hash`) and gives it `role` in the branch. Returns the user and whether the
+    /// account was created.
     async fn add_branch_user(
-        &self,
+        &mut self,
         email: &Email,
         display_name: &str,
         password_hash: Option<&str>,
         branch: BranchId,
         role: Role,
-        welcome: Option<NewOutboxEmail>,
     ) -> StoreResult<(User, bool)>;
     /// [`add_branch_user`](Self::add_branch_user) on behalf of someone whose authority
     /// reaches `request.authority`, checked against both the new role and the role being
-    /// replaced, inside the transaction that changes it: the role given must not be above
-    /// the authority, and the role replaced must not be either; below `Admin`, the role of an
-    /// instance admin (an admin in any branch) is never replaced. `None` when refused:
-    /// nothing was written.
+    /// replaced, in the statement that changes it: the role given must not be above the
+    /// authority, and the role replaced must not be either; below `Admin`, the role of an
+    /// instance admin (an admin in any branch) is never replaced. `None` when refused: nothing
+    /// was written.
     async fn add_branch_user_within(
-        &self,
+        &mut self,
         request: NewBranchUser<'_>,
     ) -> StoreResult<Option<(User, bool)>>;
 }
@@ -81,8 +91,6 @@ pub struct NewBranchUser<'a> {
     pub branch: BranchId,
     /// The role to give them there.
     pub role: Role,
-    /// The welcome email to queue with the change.
-    pub welcome: Option<NewOutboxEmail>,
     /// The highest role the person acting may give or replace (`Admin` for the command line).
     pub authority: Role,
 }

@@ -37,7 +37,7 @@ pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
-pub use directory::{DirectoryStore, NewBranchUser};
+pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
@@ -109,9 +109,9 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditWrites, DisputeStore,
-        DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites, MemberStore,
-        MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
-        Store, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
+        DisputeStore, DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites,
+        MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore,
+        RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
     };
 }

@@ -24,6 +24,7 @@
 //! one key is sent once.
 
 use crate::auth::AuthWrites;
+use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
@@ -40,6 +41,7 @@ use picket_domain::OutboxJobId;
 #[async_trait]
 pub trait UnitOfWork:
     AuthWrites
+    + DirectoryWrites
     + PicketWrites
     + DisputeWrites
     + DisputeEditWrites

@@ -4,6 +4,7 @@ use crate::db::{test_db, TestDb};
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
 use picket_domain::{Division, Email, Role, WallMessageId};
 use picket_mail::MemoryMailer;
+use picket_store::contract::Setup;
 use picket_store::prelude::*;
 use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_store::Branch;
@@ -100,7 +101,7 @@ impl TestApp {
     /// Creates a branch.
     pub async fn branch(&self, slug: &str) -> Branch {
         self.store()
-            .create_branch(
+            .setup_branch(
                 &slug.parse().expect("slug"),
                 &format!("{slug} branch"),
                 Division::EnglandAndWales,
@@ -121,7 +122,7 @@ impl TestApp {
             .unwrap_or_default()
             .to_string();
         self.store()
-            .add_branch_user(&email, &name, Some(&hash), branch.id, role, None)
+            .setup_branch_user(&email, &name, Some(&hash), branch.id, role)
             .await
             .expect("add user");
     }

@@ -3,10 +3,9 @@
 use crate::error::{AppError, AppResult};
 use crate::extract::CurrentUser;
 use crate::state::AppState;
-use chrono::Utc;
 use picket_domain::{Email, Role};
 use picket_mail::OutgoingEmail;
-use picket_store::{Branch, NewAuditEntry, NewBranchUser, NewOutboxEmail, StoreError, User};
+use picket_store::{Branch, NewAuditEntry, NewBranchUser, StoreError, User};
 
 /// A request to add someone to a branch, as typed.
 #[derive(Debug, Clone)]
@@ -21,8 +20,8 @@ pub struct AddUser {
     pub password: Option<String>,
 }
 
-/// Validates and adds a user to `branch`, queuing a welcome email and writing the audit entry.
-/// `actor` is `None` when the command line does it.
+/// Validates and adds a user to `branch`: the change, its welcome email and its audit entry
+/// in one unit of work. `actor` is `None` when the command line does it.
 pub async fn add_user_to_branch(
     state: &AppState,
     actor: Option<&CurrentUser>,
@@ -89,51 +88,51 @@ pub async fn add_user_to_branch(
             branch.name, state.settings.server.public_url
         ),
     );
-    let payload = serde_json::to_string(&welcome).map_err(|e| AppError::Internal(e.to_string()))?;
-    let (user, created) = state
-        .store
+    let mut work = state.store.begin().await?;
+    let (user, created) = work
         .add_branch_user_within(NewBranchUser {
             email: &email,
             display_name,
             password_hash: hash.as_deref(),
             branch: branch.id,
             role,
-            welcome: Some(NewOutboxEmail {
-                idempotency_key: Some(format!(
-                    "welcome:{}:{}",
-                    branch.id,
-                    email.as_str().to_lowercase()
-                )),
-                payload,
-                max_attempts: state.settings.worker.max_attempts,
-                run_after: Utc::now(),
-            }),
             authority,
         })
         .await?
         .ok_or_else(|| AppError::invalid("role", REPLACE_REFUSED))?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: actor.map(|a| a.user.id),
-            branch: Some(branch.id),
-            action: if created {
-                "user.add".into()
+    picket_jobs::queue_email(
+        &mut *work,
+        &welcome,
+        Some(format!(
+            "welcome:{}:{}",
+            branch.id,
+            email.as_str().to_lowercase()
+        )),
+        state.settings.worker.max_attempts,
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    work.audit(NewAuditEntry {
+        actor: actor.map(|a| a.user.id),
+        branch: Some(branch.id),
+        action: if created {
+            "user.add".into()
+        } else {
+            "user.role".into()
+        },
+        subject: Some(format!("user:{}", user.id)),
+        detail: Some(format!(
+            "role {role}{}",
+            if actor.is_none() {
+                " (command line)"
             } else {
-                "user.role".into()
-            },
-            subject: Some(format!("user:{}", user.id)),
-            detail: Some(format!(
-                "role {role}{}",
-                if actor.is_none() {
-                    " (command line)"
-                } else {
-                    ""
-                }
-            )),
-            request_id,
-        })
-        .await?;
+                ""
+            }
+        )),
+        request_id,
+    })
+    .await?;
+    work.commit().await?;
     Ok((user, created))
 }
 

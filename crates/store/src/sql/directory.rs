@@ -1,11 +1,10 @@
 //! Branches, users and memberships.
 
-use super::{corrupt, count, from_secs, to_secs, SqlStore};
+use super::{corrupt, count, from_secs, to_secs, SqlStore, SqlWork};
 use crate::{
-    Branch, BranchUser, Membership, NewOutboxEmail, Page, PageRequest, StoreError, StoreResult,
-    User,
+    Branch, BranchUser, DirectoryStore, DirectoryWrites, Membership, NewBranchUser, Page,
+    PageRequest, StoreError, StoreResult, User,
 };
-use crate::{DirectoryStore, NewBranchUser};
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::{BranchId, Division, Email, Role, Slug, UserId};
@@ -43,7 +42,7 @@ fn role_from_row(row: &AnyRow) -> StoreResult<Role> {
     role.parse().map_err(|_| corrupt("role", &role))
 }
 
-/// Inserts a user on any connection (pool or transaction).
+/// Inserts a user.
 async fn insert_user(
     conn: &mut sqlx::AnyConnection,
     email: &Email,
@@ -64,7 +63,7 @@ async fn insert_user(
     user_from_row(&row)
 }
 
-/// Gives a user a role in a branch on any connection, replacing a role they had there if it
+/// Gives a user a role in a branch, replacing a role they had there if it
 /// is not above `authority` (and, below `Admin`, if they are not an instance admin). The
 /// check is part of the upsert, on the row it replaces, so no change slips in between a check
 /// and the write. Whether the role was given.
@@ -110,9 +109,9 @@ async fn upsert_membership(
 }
 
 #[async_trait]
-impl DirectoryStore for SqlStore {
+impl DirectoryWrites for SqlWork {
     async fn create_branch(
-        &self,
+        &mut self,
         slug: &Slug,
         name: &str,
         division: Division,
@@ -125,12 +124,95 @@ impl DirectoryStore for SqlStore {
         .bind(name.trim())
         .bind(division.as_str())
         .bind(to_secs(Utc::now()))
-        .fetch_one(self.pool())
+        .fetch_one(self.conn())
         .await
         .map_err(|e| StoreError::conflict_on(e, "branch slug"))?;
         branch_from_row(&row)
     }
 
+    async fn create_user(
+        &mut self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+    ) -> StoreResult<User> {
+        insert_user(self.conn(), email, display_name, password_hash).await
+    }
+
+    async fn set_membership(
+        &mut self,
+        user: UserId,
+        branch: BranchId,
+        role: Role,
+    ) -> StoreResult<()> {
+        upsert_membership(self.conn(), user, branch, role, Role::Admin).await?;
+        Ok(())
+    }
+
+    async fn add_branch_user(
+        &mut self,
+        email: &Email,
+        display_name: &str,
+        password_hash: Option<&str>,
+        branch: BranchId,
+        role: Role,
+    ) -> StoreResult<(User, bool)> {
+        let added = self
+            .add_branch_user_within(NewBranchUser {
+                email,
+                display_name,
+                password_hash,
+                branch,
+                role,
+                authority: Role::Admin,
+            })
+            .await?;
+        // With the highest authority nothing is refused.
+        added.ok_or_else(|| corrupt("membership", "refused to an admin"))
+    }
+
+    async fn add_branch_user_within(
+        &mut self,
+        request: NewBranchUser<'_>,
+    ) -> StoreResult<Option<(User, bool)>> {
+        if request.role > request.authority {
+            return Ok(None);
+        }
+        let existing = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
+        ))
+        .bind(request.email.as_str())
+        .fetch_optional(self.conn())
+        .await?;
+        // A new account has no role to replace, so only an existing one can be refused
+        // below, and then nothing has been written.
+        let (user, created) = match existing {
+            Some(row) => (user_from_row(&row)?, false),
+            None => (
+                insert_user(
+                    self.conn(),
+                    request.email,
+                    request.display_name,
+                    request.password_hash,
+                )
+                .await?,
+                true,
+            ),
+        };
+        let given = upsert_membership(
+            self.conn(),
+            user.id,
+            request.branch,
+            request.role,
+            request.authority,
+        )
+        .await?;
+        Ok(given.then_some((user, created)))
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for SqlStore {
     async fn branch_by_slug(&self, slug: &str) -> StoreResult<Branch> {
         let row = sqlx::query(&format!(
             "SELECT {BRANCH_COLUMNS} FROM branches b WHERE b.slug = $1"
@@ -153,16 +235,6 @@ impl DirectoryStore for SqlStore {
         .collect()
     }
 
-    async fn create_user(
-        &self,
-        email: &Email,
-        display_name: &str,
-        password_hash: Option<&str>,
-    ) -> StoreResult<User> {
-        let mut conn = self.pool().acquire().await?;
-        insert_user(&mut conn, email, display_name, password_hash).await
-    }
-
     async fn user_by_email(&self, email: &str) -> StoreResult<User> {
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
@@ -183,22 +255,6 @@ impl DirectoryStore for SqlStore {
         .await?
         .ok_or(StoreError::NotFound)?;
         user_from_row(&row)
-    }
-
-    async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()> {
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id.0)
-            .execute(self.pool())
-            .await?;
-        super::found(&done)?;
-        Ok(())
-    }
-
-    async fn set_membership(&self, user: UserId, branch: BranchId, role: Role) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await?;
-        upsert_membership(&mut conn, user, branch, role, Role::Admin).await?;
-        Ok(())
     }
 
     async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>> {
@@ -252,75 +308,5 @@ impl DirectoryStore for SqlStore {
             per_page: page.per_page,
             total: count(total),
         })
-    }
-
-    async fn add_branch_user(
-        &self,
-        email: &Email,
-        display_name: &str,
-        password_hash: Option<&str>,
-        branch: BranchId,
-        role: Role,
-        welcome: Option<NewOutboxEmail>,
-    ) -> StoreResult<(User, bool)> {
-        let added = self
-            .add_branch_user_within(NewBranchUser {
-                email,
-                display_name,
-                password_hash,
-                branch,
-                role,
-                welcome,
-                authority: Role::Admin,
-            })
-            .await?;
-        // With the highest authority nothing is refused.
-        added.ok_or_else(|| corrupt("membership", "refused to an admin"))
-    }
-
-    async fn add_branch_user_within(
-        &self,
-        request: NewBranchUser<'_>,
-    ) -> StoreResult<Option<(User, bool)>> {
-        if request.role > request.authority {
-            return Ok(None);
-        }
-        let mut tx = self.begin_write().await?;
-        let existing = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)"
-        ))
-        .bind(request.email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (user, created) = match existing {
-            Some(row) => (user_from_row(&row)?, false),
-            None => (
-                insert_user(
-                    &mut tx,
-                    request.email,
-                    request.display_name,
-                    request.password_hash,
-                )
-                .await?,
-                true,
-            ),
-        };
-        let given = upsert_membership(
-            &mut tx,
-            user.id,
-            request.branch,
-            request.role,
-            request.authority,
-        )
-        .await?;
-        if !given {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        if let Some(email) = request.welcome {
-            super::enqueue_email_on(&mut tx, email).await?;
-        }
-        tx.commit().await?;
-        Ok(Some((user, created)))
     }
 }

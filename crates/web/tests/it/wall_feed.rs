@@ -4,6 +4,7 @@
 use crate::support;
 use picket_domain::wall::WallSubmission;
 use picket_domain::{Role, WallMessageId};
+use picket_store::contract::Setup;
 use picket_test_support::{BodyText, TestApp};
 
 async fn approved(
@@ -63,13 +64,12 @@ async fn the_feed_is_valid_atom_with_the_newest_fifty_as_typed() {
     // A pending post and another branch's post are not in it.
     let other = app.branch("riverside").await;
     app.store()
-        .add_branch_user(
+        .setup_branch_user(
             &"org@example.org".parse().unwrap(),
             "Org",
             None,
             other.id,
             Role::Organiser,
-            None,
         )
         .await
         .unwrap();
