@@ -2,7 +2,7 @@
 //! branch. Through another dispute of the same branch, or through another branch, each read
 //! finds nothing and each write is refused with `NotFound` and changes nothing.
 
-use crate::contract_disputes::{create_dispute, unit};
+use crate::contract::disputes::{create_dispute, unit};
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
     NewTimelineEvent,

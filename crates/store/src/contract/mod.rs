@@ -8,19 +8,30 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+mod auth;
+mod dispute_edits;
+mod dispute_scope;
+mod disputes;
+mod member_access;
+mod member_scoping;
 pub mod member_writes;
+mod members;
+mod pickets;
+mod retention;
+mod unit;
+mod wall;
 
-pub use crate::contract_auth::*;
-pub use crate::contract_dispute_edits::*;
-pub use crate::contract_dispute_scope::*;
-pub use crate::contract_disputes::*;
-pub use crate::contract_member_access::*;
-pub use crate::contract_member_scoping::*;
-pub use crate::contract_members::*;
-pub use crate::contract_pickets::*;
-pub use crate::contract_retention::*;
-pub use crate::contract_unit::*;
-pub use crate::contract_wall::*;
+pub use auth::*;
+pub use dispute_edits::*;
+pub use dispute_scope::*;
+pub use disputes::*;
+pub use member_access::*;
+pub use member_scoping::*;
+pub use members::*;
+pub use pickets::*;
+pub use retention::*;
+pub use unit::*;
+pub use wall::*;
 
 fn slug(s: &str) -> Slug {
     s.parse().expect("test slug")
