@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod campaign;
+pub mod desk_forms;
 pub mod dispute_items;
 pub mod disputes;
 pub mod home;
