@@ -201,6 +201,17 @@ pub fn default_info(status: StatusCode) -> ErrorInfo {
     }
 }
 
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Shorthand for handler results.
+pub type AppResult<T> = Result<T, AppError>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,14 +242,3 @@ mod tests {
         );
     }
 }
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// Shorthand for handler results.
-pub type AppResult<T> = Result<T, AppError>;
