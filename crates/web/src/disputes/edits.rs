@@ -411,7 +411,7 @@ fn check_strike_day(
             p.ends,
             &p.holidays_as_strike,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::failed("counting strike days", e))?;
     match count.excluded.iter().find(|x| x.date == day) {
         Some(x) => Err(AppError::invalid(
             "day",

@@ -176,7 +176,8 @@ pub async fn list(
 
 /// What was typed into a form, read as one of the shared inputs.
 pub(super) fn input<T: DeserializeOwned>(values: &HashMap<String, String>) -> AppResult<T> {
-    let json = serde_json::to_value(values).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_value(values).map_err(|e| AppError::failed("keeping what was typed", e))?;
     serde_json::from_value(json)
         .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
 }

@@ -67,7 +67,7 @@ pub fn render<T: Template>(template: &T) -> AppResult<Response> {
     template
         .render()
         .map(|html| Html(html).into_response())
-        .map_err(|e| AppError::Internal(format!("template: {e}")))
+        .map_err(|e| AppError::failed("rendering a page", e))
 }
 
 /// Renders a template with a status (a form shown again with its errors, say).
