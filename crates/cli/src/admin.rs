@@ -4,10 +4,11 @@ use crate::db::open_and_migrate;
 use crate::usage;
 use anyhow::Context;
 use clap::Subcommand;
-use picket_domain::{Division, Slug};
+use picket_domain::{ApiTokenId, Division, Slug};
 use picket_store::prelude::*;
 use picket_store::{NewAuditEntry, StoreError};
-use picket_web::account::{self, Actor};
+use picket_web::account;
+use picket_web::actor::AccountActor;
 use picket_web::users::{add_user_to_branch, AddUser};
 use picket_web::{AppError, AppState, Settings};
 use std::io::BufRead;
@@ -98,7 +99,7 @@ pub enum TokenCommand {
     Revoke {
         /// The token's id, as `picket token list` shows it.
         #[arg(long)]
-        id: i64,
+        id: ApiTokenId,
     },
 }
 
@@ -264,7 +265,7 @@ async fn user_password(settings: Settings, email: &str, from_stdin: bool) -> any
     let password = read_password(from_stdin)?;
     let ended = account::set_password(
         &state,
-        &Actor::command_line(),
+        &AccountActor::command_line(),
         &user,
         &password,
         &password,
@@ -288,7 +289,7 @@ async fn user_password(settings: Settings, email: &str, from_stdin: bool) -> any
 async fn user_end_sessions(settings: Settings, email: &str) -> anyhow::Result<()> {
     let state = account_state(settings).await?;
     let user = user_named(&state, email).await?;
-    let ended = account::end_sessions(&state, &Actor::command_line(), &user)
+    let ended = account::end_sessions(&state, &AccountActor::command_line(), &user)
         .await
         .map_err(cli_error)?;
     println!(
@@ -302,7 +303,7 @@ async fn user_end_sessions(settings: Settings, email: &str) -> anyhow::Result<()
 /// `picket token …`
 pub async fn token(settings: Settings, cmd: &TokenCommand) -> anyhow::Result<()> {
     let state = account_state(settings).await?;
-    let actor = Actor::command_line();
+    let actor = AccountActor::command_line();
     match cmd {
         TokenCommand::Create {
             email,

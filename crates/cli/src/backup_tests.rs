@@ -116,10 +116,11 @@ async fn seeded(backend: Backend) -> TestDb {
         .create_session("a-session-hash", user.id, chrono::Utc::now())
         .await
         .unwrap();
-    db.store
-        .create_api_token(user.id, "website", "a-token-hash")
+    let mut work = db.store.begin().await.unwrap();
+    work.create_api_token(user.id, "website", "a-token-hash", None)
         .await
         .unwrap();
+    work.commit().await.unwrap();
     db
 }
 

@@ -63,8 +63,9 @@ pub async fn seed(state: &AppState, branch: &Branch, moderator_email: &str) -> a
         };
         let post = validate(&submission, None, None, &WallLimits::default())
             .map_err(|e| anyhow::anyhow!("demo post {i}: {e}"))?;
-        let id = state
-            .store
+        // Each post with its moderation is one change.
+        let mut work = state.store.begin().await?;
+        let id = work
             .submit_wall_message(
                 NewWallMessage {
                     branch: branch.id,
@@ -79,17 +80,14 @@ pub async fn seed(state: &AppState, branch: &Branch, moderator_email: &str) -> a
             .id()
             .ok_or_else(|| anyhow::anyhow!("demo post {i} was refused"))?;
         if *approved {
-            state
-                .store
-                .moderate_wall_message(branch.id, id, &Moderation::Approve, moderator.id)
+            work.moderate_wall_message(branch.id, id, &Moderation::Approve, moderator.id)
                 .await?;
         }
         if i == 1 {
-            state
-                .store
-                .moderate_wall_message(branch.id, id, &Moderation::Feature(true), moderator.id)
+            work.moderate_wall_message(branch.id, id, &Moderation::Feature(true), moderator.id)
                 .await?;
         }
+        work.commit().await?;
     }
     Ok(())
 }

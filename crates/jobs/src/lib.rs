@@ -12,8 +12,9 @@ pub mod retention;
 
 use anyhow::Context;
 use chrono::Utc;
+use picket_domain::OutboxJobId;
 use picket_mail::{Mailer, OutgoingEmail};
-use picket_store::{NewOutboxEmail, Store};
+use picket_store::{NewOutboxEmail, Store, UnitOfWork};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -165,15 +166,16 @@ impl OutboxWorker {
     }
 }
 
-/// Queues `email` for delivery. A repeated `idempotency_key` queues it only once.
+/// Queues `email` in `work`, the change that causes it: it is sent only if the change is
+/// committed. A repeated `idempotency_key` queues it only once.
 pub async fn queue_email(
-    store: &dyn Store,
+    work: &mut dyn UnitOfWork,
     email: &OutgoingEmail,
     idempotency_key: Option<String>,
     max_attempts: u32,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<OutboxJobId> {
     let payload = serde_json::to_string(email).context("serialising email")?;
-    Ok(store
+    Ok(work
         .enqueue_email(NewOutboxEmail {
             idempotency_key,
             payload,

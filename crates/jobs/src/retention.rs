@@ -5,7 +5,7 @@
 //! `[retention]` settings; 0 keeps a kind for ever.
 
 use chrono::{DateTime, Duration, Utc};
-use picket_store::retention::{RetentionRule, RULES};
+use picket_store::retention::{run_entry, RetentionRule, RULES};
 use picket_store::Store;
 use std::future::Future;
 
@@ -48,7 +48,12 @@ pub async fn run_retention(
         }
         counts
     } else {
-        store.apply_retention(&active).await?
+        // The deletions and the run's audit entry commit together.
+        let mut work = store.begin().await?;
+        let counts = work.apply_retention(&active).await?;
+        work.audit(run_entry(&active, &counts)).await?;
+        work.commit().await?;
+        counts
     };
     let mut counts = counts.into_iter();
     Ok(policy

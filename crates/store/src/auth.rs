@@ -1,11 +1,16 @@
-//! Sessions, API tokens and login throttling.
+//! Sessions, API tokens, passwords and login throttling.
+//!
+//! Changes a person makes to an account (a password, an API token, signing someone out
+//! everywhere) are [`AuthWrites`], written in a unit of work with their audit entry. Sessions
+//! being opened and closed, attempt counters and the instance's secrets are the sign-in
+//! machinery: each is one statement or transaction of its own on [`AuthStore`].
 
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use picket_domain::UserId;
+use picket_domain::{ApiTokenId, UserId};
 
-/// Sessions, API tokens and login throttling.
+/// Sessions, reading API tokens, and login throttling.
 #[async_trait]
 pub trait AuthStore: Send + Sync {
     /// Stores a session under the hash of its token.
@@ -19,41 +24,8 @@ pub trait AuthStore: Send + Sync {
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Stores an API token under its hash.
-    async fn create_api_token(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-    ) -> StoreResult<ApiToken>;
-    /// Stores an API token under its hash that stops working at `expires_at` (if given).
-    async fn create_api_token_until(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-        expires_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<ApiToken>;
     /// A user's API tokens (live, expired and revoked), newest first.
     async fn api_tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
-    /// Revokes the API token `id` at `at` (of `owner` only, if given; another's is
-    /// [`StoreError::NotFound`]). Revoking a revoked token changes nothing. Returns the token.
-    async fn revoke_api_token(
-        &self,
-        id: i64,
-        owner: Option<UserId>,
-        at: DateTime<Utc>,
-    ) -> StoreResult<ApiToken>;
-    /// Ends a user's sessions, all but `keep` (a session's token hash) if given. How many ended.
-    async fn end_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;
-    /// Replaces a user's password hash and ends their sessions but `keep`, in one
-    /// transaction. How many sessions ended.
-    async fn change_password(
-        &self,
-        user: UserId,
-        password_hash: &str,
-        keep: Option<&str>,
-    ) -> StoreResult<u64>;
     /// The user owning a live (not revoked, not expired) API token, recording its use.
     async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User>;
 
@@ -78,6 +50,39 @@ pub trait AuthStore: Send + Sync {
     /// The instance secret called `name`, storing `candidate` first if there is none yet. Every
     /// process of an instance gets the same value.
     async fn instance_secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
+}
+
+/// Changing an account, within a [`UnitOfWork`](crate::UnitOfWork).
+#[async_trait]
+pub trait AuthWrites: Send {
+    /// Stores an API token under its hash that stops working at `expires_at` (if given); a
+    /// hash already stored is [`StoreError::Conflict`].
+    async fn create_api_token(
+        &mut self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<ApiToken>;
+    /// Revokes the API token `id` at `at` (of `owner` only, if given: another's is
+    /// [`StoreError::NotFound`], checked in the statement). Revoking a revoked token changes
+    /// nothing. Returns the token.
+    async fn revoke_api_token(
+        &mut self,
+        id: ApiTokenId,
+        owner: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApiToken>;
+    /// Ends a user's sessions, all but `keep` (a session's token hash) if given. How many ended.
+    async fn end_sessions(&mut self, user: UserId, keep: Option<&str>) -> StoreResult<u64>;
+    /// Replaces a user's password hash and ends their sessions but `keep`. How many sessions
+    /// ended.
+    async fn change_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64>;
 }
 
 /// At most `max` attempts under `key` within the window.

@@ -27,7 +27,7 @@ mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
-pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore};
+pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
 pub use directory::{DirectoryStore, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
@@ -36,9 +36,9 @@ pub use member_access::{MemberAccessStore, MemberAccessWrites};
 pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
-pub use retention::RetentionStore;
+pub use retention::{RetentionStore, RetentionWrites};
 pub use unit::UnitOfWork;
-pub use wall::WallStore;
+pub use wall::{WallStore, WallWrites};
 
 pub use error::StoreError;
 pub use models::*;
@@ -100,8 +100,9 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, DirectoryStore, DisputeEditWrites, DisputeStore, DisputeWrites,
-        EventStore, MemberAccessStore, MemberAccessWrites, MemberStore, MemberWrites, OutboxStore,
-        PicketStore, PicketWrites, RetentionStore, Store, UnitOfWork, WallStore,
+        AuditStore, AuthStore, AuthWrites, DirectoryStore, DisputeEditWrites, DisputeStore,
+        DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites, MemberStore,
+        MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
+        Store, UnitOfWork, WallStore, WallWrites,
     };
 }

@@ -1,7 +1,7 @@
 //! Row models returned by the store.
 
 use chrono::{DateTime, Utc};
-use picket_domain::{BranchId, Division, Role, UserId};
+use picket_domain::{ApiTokenId, BranchId, Division, Role, UserId};
 use serde::Serialize;
 
 /// A union branch.
@@ -75,7 +75,7 @@ impl std::fmt::Debug for BranchUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
     /// Its id.
-    pub id: i64,
+    pub id: ApiTokenId,
     /// The owner.
     pub user_id: UserId,
     /// The label given at creation.

@@ -5,7 +5,7 @@
 //! happens to them (deleted, or personal columns cleared). Adding a kind is one entry there;
 //! the settings (`[retention]`), `picket retention run` and the daily job pick it up.
 
-use crate::StoreResult;
+use crate::{NewAuditEntry, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -72,15 +72,35 @@ pub fn rule_named(kind: &str) -> Option<&'static RetentionRule> {
     RULES.iter().find(|r| r.kind == kind)
 }
 
-/// Applying retention rules.
+/// Counting what retention would take.
 #[async_trait]
 pub trait RetentionStore: Send + Sync {
     /// How many records of `rule` are older than `cutoff`, changing nothing.
     async fn retention_due(&self, rule: &RetentionRule, cutoff: DateTime<Utc>) -> StoreResult<u64>;
-    /// Applies each `(rule, cutoff)` and writes one audit entry (`retention.run`) with the
-    /// counts, all in one transaction; returns the count per rule, in the order given.
+}
+
+/// Applying retention rules, within a [`UnitOfWork`](crate::UnitOfWork) that carries the
+/// run's audit entry.
+#[async_trait]
+pub trait RetentionWrites: Send {
+    /// Applies each `(rule, cutoff)`; returns the count per rule, in the order given.
     async fn apply_retention(
-        &self,
+        &mut self,
         rules: &[(&RetentionRule, DateTime<Utc>)],
     ) -> StoreResult<Vec<u64>>;
+}
+
+/// The audit entry of a retention run: how many records of each kind went.
+pub fn run_entry(rules: &[(&RetentionRule, DateTime<Utc>)], counts: &[u64]) -> NewAuditEntry {
+    let detail = rules
+        .iter()
+        .zip(counts)
+        .map(|((rule, _), n)| format!("{}={n}", rule.kind))
+        .collect::<Vec<_>>()
+        .join(" ");
+    NewAuditEntry {
+        action: "retention.run".into(),
+        detail: Some(detail),
+        ..NewAuditEntry::default()
+    }
 }

@@ -23,12 +23,15 @@
 //! change it cannot yet read. Emails keep their idempotency key: an email queued twice under
 //! one key is sent once.
 
+use crate::auth::AuthWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
 use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
+use crate::retention::RetentionWrites;
+use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
 use picket_domain::OutboxJobId;
@@ -36,7 +39,15 @@ use picket_domain::OutboxJobId;
 /// One change in progress. The writes of each area are its supertraits.
 #[async_trait]
 pub trait UnitOfWork:
-    PicketWrites + DisputeWrites + DisputeEditWrites + MemberWrites + MemberAccessWrites + Send
+    AuthWrites
+    + PicketWrites
+    + DisputeWrites
+    + DisputeEditWrites
+    + MemberWrites
+    + MemberAccessWrites
+    + RetentionWrites
+    + WallWrites
+    + Send
 {
     /// Adds an entry to the audit log, committed with the change.
     async fn audit(&mut self, entry: NewAuditEntry) -> StoreResult<()>;

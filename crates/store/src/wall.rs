@@ -5,7 +5,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use picket_domain::wall::{Pledge, SenderKind, WallPost};
-use picket_domain::{BranchId, UserId};
+use picket_domain::{BranchId, UserId, WallMessageId};
 use serde::Serialize;
 
 /// Where a post stands.
@@ -51,7 +51,7 @@ impl WallStatus {
 #[derive(Clone, PartialEq, Eq)]
 pub struct WallMessage {
     /// Its id.
-    pub id: i64,
+    pub id: WallMessageId,
     /// The branch whose wall it is on.
     pub branch_id: BranchId,
     /// The poster's name.
@@ -163,11 +163,11 @@ impl WallPostLimits {
     };
 }
 
-/// What became of a post given to [`WallStore::submit_wall_message`].
+/// What became of a post given to [`WallWrites::submit_wall_message`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WallSubmitted {
     /// Stored, with this id.
-    Stored(i64),
+    Stored(WallMessageId),
     /// Not stored: `recent` posts from this address already, the most allowed.
     TooManyFromAddress {
         /// Posts counted in the window.
@@ -179,7 +179,7 @@ pub enum WallSubmitted {
 
 impl WallSubmitted {
     /// The new post's id, when it was stored.
-    pub fn id(self) -> Option<i64> {
+    pub fn id(self) -> Option<WallMessageId> {
         match self {
             WallSubmitted::Stored(id) => Some(id),
             _ => None,
@@ -187,16 +187,25 @@ impl WallSubmitted {
     }
 }
 
-/// The solidarity wall's storage.
+/// A moderator's decision as applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderated {
+    /// Where the post stood before the decision.
+    pub before: WallStatus,
+    /// The post as it now stands.
+    pub message: WallMessage,
+}
+
+impl Moderated {
+    /// Whether this decision put the post on the wall (it was not there before).
+    pub fn newly_approved(&self) -> bool {
+        self.before != WallStatus::Approved && self.message.status == WallStatus::Approved
+    }
+}
+
+/// Reading the solidarity wall.
 #[async_trait]
 pub trait WallStore: Send + Sync {
-    /// Checks `limits` and stores the post as one atomic step: two posts sent at the same
-    /// moment are counted one after the other, so no burst gets past a limit.
-    async fn submit_wall_message(
-        &self,
-        message: NewWallMessage,
-        limits: WallPostLimits,
-    ) -> StoreResult<WallSubmitted>;
     /// A page of posts, featured first then newest first.
     async fn wall_messages(
         &self,
@@ -212,15 +221,7 @@ pub trait WallStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<WallMessage>>;
     /// One post on this wall.
-    async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage>;
-    /// Applies a moderator's decision and returns the post as it now stands.
-    async fn moderate_wall_message(
-        &self,
-        branch: BranchId,
-        id: i64,
-        action: &Moderation,
-        moderator: UserId,
-    ) -> StoreResult<WallMessage>;
+    async fn wall_message(&self, branch: BranchId, id: WallMessageId) -> StoreResult<WallMessage>;
     /// Posts per status.
     async fn wall_counts(&self, branch: BranchId) -> StoreResult<WallCounts>;
     /// Posts with a pledge that are not rejected or spam, oldest first; `open_only` leaves out
@@ -231,11 +232,36 @@ pub trait WallStore: Send + Sync {
         open_only: bool,
         page: PageRequest,
     ) -> StoreResult<Page<WallMessage>>;
+}
+
+/// Changing the solidarity wall, within a [`UnitOfWork`](crate::UnitOfWork). The wall is
+/// checked in each statement: a post of another branch is
+/// [`StoreError::NotFound`](crate::StoreError::NotFound).
+#[async_trait]
+pub trait WallWrites: Send {
+    /// Checks `limits` and stores the post in the unit: the limits are counted inside its
+    /// transaction, so two posts sent at the same moment are counted one after the other
+    /// and no burst gets past a limit. A refused post writes nothing.
+    async fn submit_wall_message(
+        &mut self,
+        message: NewWallMessage,
+        limits: WallPostLimits,
+    ) -> StoreResult<WallSubmitted>;
+    /// Applies a moderator's decision; returns where the post stood before and where it
+    /// stands now. Two moderators deciding at once are applied one after the other, so only
+    /// one of them sees the post newly approved.
+    async fn moderate_wall_message(
+        &mut self,
+        branch: BranchId,
+        id: WallMessageId,
+        action: &Moderation,
+        moderator: UserId,
+    ) -> StoreResult<Moderated>;
     /// Marks a pledge followed up (or not) by `user`.
     async fn set_followed_up(
-        &self,
+        &mut self,
         branch: BranchId,
-        id: i64,
+        id: WallMessageId,
         user: UserId,
         done: bool,
     ) -> StoreResult<()>;

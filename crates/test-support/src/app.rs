@@ -1,9 +1,11 @@
 //! A running Picket on a free port over a fresh database, with a memory mailer.
 
 use crate::db::{test_db, TestDb};
-use picket_domain::{Division, Email, Role};
+use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
+use picket_domain::{Division, Email, Role, WallMessageId};
 use picket_mail::MemoryMailer;
 use picket_store::prelude::*;
+use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_store::Branch;
 use picket_web::{App, Settings};
 use std::net::SocketAddr;
@@ -124,6 +126,43 @@ impl TestApp {
             .expect("add user");
     }
 
+    /// Stores `submission` on `branch`'s wall as posted from `ip`, approved by the user with
+    /// the email `approved_by` if given; returns its id.
+    pub async fn wall_post(
+        &self,
+        branch: &Branch,
+        submission: &WallSubmission,
+        ip: &str,
+        approved_by: Option<&str>,
+    ) -> WallMessageId {
+        let store = self.store();
+        let post = validate(submission, None, None, &WallLimits::default()).expect("valid post");
+        let mut work = store.begin().await.expect("begin");
+        let id = work
+            .submit_wall_message(
+                NewWallMessage {
+                    branch: branch.id,
+                    content_key: duplicate_key(&post.message),
+                    post,
+                    ip_hash: ip.into(),
+                    status: WallStatus::Pending,
+                },
+                WallPostLimits::NONE,
+            )
+            .await
+            .expect("submit")
+            .id()
+            .expect("stored");
+        if let Some(moderator) = approved_by {
+            let moderator = store.user_by_email(moderator).await.expect("moderator");
+            work.moderate_wall_message(branch.id, id, &Moderation::Approve, moderator.id)
+                .await
+                .expect("approve");
+        }
+        work.commit().await.expect("commit");
+        id
+    }
+
     /// Fetches `path` and returns the CSRF token from its first form.
     pub async fn csrf_token(&self, client: &reqwest::Client, path: &str) -> String {
         let html = client
@@ -168,10 +207,16 @@ impl TestApp {
         let store = self.store();
         let user = store.user_by_email(email).await.expect("user");
         let token = picket_web::tokens::new_api_token();
-        store
-            .create_api_token(user.id, "test", &picket_web::tokens::hash_token(&token))
-            .await
-            .expect("token");
+        let mut work = store.begin().await.expect("begin");
+        work.create_api_token(
+            user.id,
+            "test",
+            &picket_web::tokens::hash_token(&token),
+            None,
+        )
+        .await
+        .expect("token");
+        work.commit().await.expect("commit");
         token
     }
 

@@ -2,42 +2,16 @@
 //! an optional expiry, listed, revoked) and passwords (changed by their owner, reset by an
 //! admin or on the command line), each change ending the sessions it should and audited.
 
+use crate::actor::AccountActor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::tokens::{hash_token, new_api_token};
 use chrono::{DateTime, Duration, Utc};
-use picket_domain::UserId;
-use picket_store::{ApiToken, NewAuditEntry, User};
+use picket_domain::{ApiTokenId, UserId};
+use picket_store::{ApiToken, User};
 
 /// The longest a token may be given, in days.
 pub const MAX_TOKEN_DAYS: u32 = 3650;
-
-/// Who does something to an account, for the audit log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// The signed-in user acting (`None`: the command line).
-    pub user: Option<UserId>,
-    /// The request's id, if it came over HTTP.
-    pub request_id: Option<String>,
-}
-
-impl Actor {
-    /// The command line.
-    pub fn command_line() -> Self {
-        Self {
-            user: None,
-            request_id: None,
-        }
-    }
-
-    fn via(&self) -> &'static str {
-        if self.user.is_some() {
-            ""
-        } else {
-            " (command line)"
-        }
-    }
-}
 
 /// "1 May 2024".
 pub fn day(t: DateTime<Utc>) -> String {
@@ -48,7 +22,7 @@ pub fn day(t: DateTime<Utc>) -> String {
 /// when `None`). Returns the token's facts and the secret, which is shown once and never kept.
 pub async fn create_token(
     state: &AppState,
-    actor: &Actor,
+    actor: &AccountActor,
     user: &User,
     name: &str,
     days: Option<u32>,
@@ -73,28 +47,22 @@ pub async fn create_token(
         }
     };
     let secret = new_api_token();
-    let token = state
-        .store
-        .create_api_token_until(user.id, name, &hash_token(&secret), expires_at)
+    let mut work = state.store.begin().await?;
+    let token = work
+        .create_api_token(user.id, name, &hash_token(&secret), expires_at)
         .await?;
     let expiry = token.expires_at.map_or("never expires".to_string(), |e| {
         format!("expires {}", day(e))
     });
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: actor.user.or(Some(user.id)),
-            action: "token.create".into(),
-            subject: Some(format!("token:{}", token.id)),
-            detail: Some(format!(
-                "API token for user:{} created; {expiry}{}",
-                user.id,
-                actor.via()
-            )),
-            request_id: actor.request_id.clone(),
-            ..Default::default()
-        })
-        .await?;
+    let mut entry = actor.entry(
+        "token.create",
+        format!("token:{}", token.id),
+        format!("API token for user:{} created; {expiry}", user.id),
+    );
+    // On the command line the token's owner stands as the one acting.
+    entry.actor = actor.user.or(Some(user.id));
+    work.audit(entry).await?;
+    work.commit().await?;
     Ok((token, secret))
 }
 
@@ -102,26 +70,19 @@ pub async fn create_token(
 /// [`AppError::NotFound`].
 pub async fn revoke_token(
     state: &AppState,
-    actor: &Actor,
-    id: i64,
+    actor: &AccountActor,
+    id: ApiTokenId,
     owner: Option<UserId>,
 ) -> AppResult<ApiToken> {
-    let token = state.store.revoke_api_token(id, owner, Utc::now()).await?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: actor.user,
-            action: "token.revoke".into(),
-            subject: Some(format!("token:{}", token.id)),
-            detail: Some(format!(
-                "API token of user:{} revoked{}",
-                token.user_id,
-                actor.via()
-            )),
-            request_id: actor.request_id.clone(),
-            ..Default::default()
-        })
-        .await?;
+    let mut work = state.store.begin().await?;
+    let token = work.revoke_api_token(id, owner, Utc::now()).await?;
+    work.audit(actor.entry(
+        "token.revoke",
+        format!("token:{}", token.id),
+        format!("API token of user:{} revoked", token.user_id),
+    ))
+    .await?;
+    work.commit().await?;
     Ok(token)
 }
 
@@ -141,7 +102,7 @@ fn check_new_password(new: &str, again: &str) -> AppResult<()> {
 /// (`password.change`, `password.reset`). Returns how many sessions ended.
 pub async fn set_password(
     state: &AppState,
-    actor: &Actor,
+    actor: &AccountActor,
     user: &User,
     new: &str,
     again: &str,
@@ -154,49 +115,38 @@ pub async fn set_password(
         .hash(new)
         .await
         .map_err(|e| AppError::invalid("new_password", sentence(&e.to_string())))?;
-    let ended = state.store.change_password(user.id, &hash, keep).await?;
     let what = if action == "password.change" {
         "changed their password"
     } else {
         "password was reset"
     };
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: actor.user,
-            action: action.into(),
-            subject: Some(format!("user:{}", user.id)),
-            detail: Some(format!(
-                "user:{} {what}; {ended} other {} ended{}",
-                user.id,
-                if ended == 1 { "session" } else { "sessions" },
-                actor.via()
-            )),
-            request_id: actor.request_id.clone(),
-            ..Default::default()
-        })
-        .await?;
+    let mut work = state.store.begin().await?;
+    let ended = work.change_password(user.id, &hash, keep).await?;
+    work.audit(actor.entry(
+        action,
+        format!("user:{}", user.id),
+        format!(
+            "user:{} {what}; {ended} other {} ended",
+            user.id,
+            if ended == 1 { "session" } else { "sessions" },
+        ),
+    ))
+    .await?;
+    work.commit().await?;
     Ok(ended)
 }
 
 /// Ends every session of `user` (an admin's action, or the command line). How many ended.
-pub async fn end_sessions(state: &AppState, actor: &Actor, user: &User) -> AppResult<u64> {
-    let ended = state.store.end_sessions(user.id, None).await?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: actor.user,
-            action: "user.sessions_end".into(),
-            subject: Some(format!("user:{}", user.id)),
-            detail: Some(format!(
-                "all sessions of user:{} ended ({ended}){}",
-                user.id,
-                actor.via()
-            )),
-            request_id: actor.request_id.clone(),
-            ..Default::default()
-        })
-        .await?;
+pub async fn end_sessions(state: &AppState, actor: &AccountActor, user: &User) -> AppResult<u64> {
+    let mut work = state.store.begin().await?;
+    let ended = work.end_sessions(user.id, None).await?;
+    work.audit(actor.entry(
+        "user.sessions_end",
+        format!("user:{}", user.id),
+        format!("all sessions of user:{} ended ({ended})", user.id),
+    ))
+    .await?;
+    work.commit().await?;
     Ok(ended)
 }
 

@@ -2,17 +2,18 @@
 //! duplicates and spam on the way in; moderation, its audit entry and the approval email on
 //! the way out.
 
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
-use crate::extract::CurrentUser;
 use crate::state::AppState;
 use crate::tokens::hash_token;
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallError, WallSubmission};
+use picket_domain::WallMessageId;
 use picket_mail::OutgoingEmail;
 use picket_store::wall::{
     Moderation, NewWallMessage, WallMessage, WallPostLimits, WallStatus, WallSubmitted,
 };
-use picket_store::{Branch, NewAuditEntry, NewOutboxEmail};
+use picket_store::Branch;
 
 /// A newly approved message as open wall pages receive it: plain text fields only, which the
 /// page's script inserts with `textContent`, never as HTML.
@@ -22,7 +23,7 @@ pub struct WallEvent {
     #[serde(skip)]
     pub branch: picket_domain::BranchId,
     /// Message id.
-    pub id: i64,
+    pub id: WallMessageId,
     /// Poster's name.
     pub name: String,
     /// Their organisation.
@@ -97,13 +98,13 @@ pub async fn forward_events(state: AppState, mut stop: tokio::sync::watch::Recei
 async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
     #[derive(serde::Deserialize)]
     struct Approved {
-        branch: i64,
+        branch: picket_domain::BranchId,
         slug: String,
-        id: i64,
+        id: WallMessageId,
     }
     let a: Approved =
         serde_json::from_str(payload).map_err(|e| AppError::Internal(e.to_string()))?;
-    let branch = picket_domain::BranchId(a.branch);
+    let branch = a.branch;
     state.wall_cache.invalidate(&a.slug);
     let m = state.store.wall_message(branch, a.id).await?;
     if m.status != WallStatus::Approved {
@@ -127,9 +128,10 @@ async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
     /// Stored and waiting for a moderator.
-    Pending(i64),
-    /// Caught by the spam defences: stored as spam, and the sender is told nothing different.
-    Spam(i64),
+    Pending(WallMessageId),
+    /// Caught by the spam defences: stored as spam (unless too malformed to keep), and the
+    /// sender is told nothing different.
+    Spam(Option<WallMessageId>),
 }
 
 /// Checks and stores a public post. `honeypot` and `fill_secs` come from the HTML form only.
@@ -159,7 +161,7 @@ pub async fn submit(
             };
             match validate(&loose, None, None, &lenient) {
                 Ok(post) => (post, WallStatus::Spam),
-                Err(_) => return Ok(Submitted::Spam(0)),
+                Err(_) => return Ok(Submitted::Spam(None)),
             }
         }
     };
@@ -171,8 +173,9 @@ pub async fn submit(
         duplicates_since: (status == WallStatus::Pending)
             .then(|| now - Duration::hours(settings.duplicate_window_hours)),
     };
-    let stored = state
-        .store
+    // The post is the whole change: an anonymous post has no audit entry, email or event.
+    let mut work = state.store.begin().await?;
+    let stored = work
         .submit_wall_message(
             NewWallMessage {
                 branch: branch.id,
@@ -184,8 +187,9 @@ pub async fn submit(
             limits,
         )
         .await?;
+    work.commit().await?;
     match (stored, status) {
-        (WallSubmitted::Stored(id), WallStatus::Spam) => Ok(Submitted::Spam(id)),
+        (WallSubmitted::Stored(id), WallStatus::Spam) => Ok(Submitted::Spam(Some(id))),
         (WallSubmitted::Stored(id), _) => Ok(Submitted::Pending(id)),
         (WallSubmitted::TooManyFromAddress { recent }, _) => Err(AppError::TooManyRequests(format!(
             "You have posted {recent} messages in the last hour, the most we accept. Please try again later."
@@ -226,19 +230,18 @@ pub fn parse_action(action: &str, text: Option<&str>) -> AppResult<Moderation> {
     })
 }
 
-/// Applies a moderator's decision: audited, and an approval emails a poster who left an address.
+/// Applies a moderator's decision in one unit with its audit entry and, when it puts the post
+/// on the wall, the `wall.approved` event and the email to a poster who left an address.
 pub async fn moderate(
     state: &AppState,
-    moderator: &CurrentUser,
-    branch: &Branch,
-    id: i64,
+    actor: &Actor<'_>,
+    id: WallMessageId,
     action: &Moderation,
-    request_id: Option<String>,
 ) -> AppResult<WallMessage> {
-    let before = state.store.wall_message(branch.id, id).await?;
-    let after = state
-        .store
-        .moderate_wall_message(branch.id, id, action, moderator.user.id)
+    let branch = actor.branch;
+    let mut work = state.store.begin().await?;
+    let moderated = work
+        .moderate_wall_message(branch.id, id, action, actor.user.user.id)
         .await?;
     let name = match action {
         Moderation::Approve => "wall.approve",
@@ -248,34 +251,17 @@ pub async fn moderate(
         Moderation::Feature(false) => "wall.unfeature",
         Moderation::Edit(_) => "wall.edit",
     };
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: Some(moderator.user.id),
-            branch: Some(branch.id),
-            action: name.into(),
-            subject: Some(format!("wall:{id}")),
-            detail: None,
-            request_id,
-        })
-        .await?;
-    state.wall_cache.invalidate(&branch.slug);
-    let newly_approved =
-        before.status != WallStatus::Approved && after.status == WallStatus::Approved;
-    if newly_approved {
+    work.audit(actor.entry(name, format!("wall:{id}"))).await?;
+    let after = moderated.message.clone();
+    if moderated.newly_approved() {
         // Every process's open walls hear of it (LISTEN/NOTIFY on PostgreSQL).
-        state
-            .store
-            .publish(picket_store::StoreEvent {
-                topic: WALL_APPROVED.into(),
-                payload:
-                    serde_json::json!({"branch": branch.id.0, "slug": branch.slug, "id": after.id})
-                        .to_string(),
-            })
-            .await?;
-    }
-    if newly_approved && state.settings.wall.email_on_approval {
-        if let Some(email) = &after.email {
+        work.publish(picket_store::StoreEvent {
+            topic: WALL_APPROVED.into(),
+            payload:
+                serde_json::json!({"branch": branch.id.0, "slug": branch.slug, "id": after.id})
+                    .to_string(),
+        });
+        if let (true, Some(email)) = (state.settings.wall.email_on_approval, &after.email) {
             let link = format!(
                 "{}/{}/wall/{}",
                 state.settings.server.public_url, branch.slug, after.id
@@ -285,19 +271,18 @@ pub async fn moderate(
                 format!("Your message is on the {} solidarity wall", branch.name),
                 format!("Thank you for your support. Your message is now on the wall:\n{link}\n"),
             );
-            let payload =
-                serde_json::to_string(&message).map_err(|e| AppError::Internal(e.to_string()))?;
-            state
-                .store
-                .enqueue_email(NewOutboxEmail {
-                    idempotency_key: Some(format!("wall-approved:{}", after.id)),
-                    payload,
-                    max_attempts: state.settings.worker.max_attempts,
-                    run_after: Utc::now(),
-                })
-                .await?;
+            picket_jobs::queue_email(
+                &mut *work,
+                &message,
+                Some(format!("wall-approved:{}", after.id)),
+                state.settings.worker.max_attempts,
+            )
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         }
     }
+    work.commit().await?;
+    state.wall_cache.invalidate(&branch.slug);
     Ok(after)
 }
 

@@ -2,6 +2,7 @@
 
 use picket_jobs::{queue_email, OutboxWorker, WorkerConfig};
 use picket_mail::{MemoryMailer, OutgoingEmail};
+use picket_store::Store;
 use picket_test_support::test_db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,15 @@ fn email(to: &str) -> OutgoingEmail {
         html: None,
         reply_to: None,
     }
+}
+
+/// Queues `email` in a unit of its own.
+async fn queue(store: &dyn Store, email: &OutgoingEmail, key: Option<&str>, max_attempts: u32) {
+    let mut work = store.begin().await.unwrap();
+    queue_email(&mut *work, email, key.map(Into::into), max_attempts)
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
 }
 
 fn config() -> WorkerConfig {
@@ -29,12 +39,8 @@ async fn delivers_once_even_when_queued_twice() {
     let db = test_db().await;
     let mailer = Arc::new(MemoryMailer::default());
     let store = db.dyn_store();
-    queue_email(&*store, &email("a@example.org"), Some("k1".into()), 3)
-        .await
-        .unwrap();
-    queue_email(&*store, &email("a@example.org"), Some("k1".into()), 3)
-        .await
-        .unwrap();
+    queue(&*store, &email("a@example.org"), Some("k1"), 3).await;
+    queue(&*store, &email("a@example.org"), Some("k1"), 3).await;
     let worker = OutboxWorker::new(store.clone(), mailer.clone(), config());
     let stats = worker.run_once().await.unwrap();
     assert_eq!((stats.claimed, stats.sent), (1, 1));
@@ -48,9 +54,7 @@ async fn retries_temporary_failures_then_gives_up_at_the_limit() {
     let db = test_db().await;
     let mailer = Arc::new(MemoryMailer::default());
     let store = db.dyn_store();
-    queue_email(&*store, &email("b@example.org"), None, 3)
-        .await
-        .unwrap();
+    queue(&*store, &email("b@example.org"), None, 3).await;
     let worker = OutboxWorker::new(store.clone(), mailer.clone(), config());
 
     mailer.fail_next(1);
@@ -60,9 +64,7 @@ async fn retries_temporary_failures_then_gives_up_at_the_limit() {
     assert_eq!(second.sent, 1, "retried after the back-off and delivered");
     assert_eq!(mailer.sent().len(), 1);
 
-    queue_email(&*store, &email("c@example.org"), None, 2)
-        .await
-        .unwrap();
+    queue(&*store, &email("c@example.org"), None, 2).await;
     mailer.fail_next(5);
     assert_eq!(worker.run_once().await.unwrap().retrying, 1);
     assert_eq!(worker.run_once().await.unwrap().given_up, 1);

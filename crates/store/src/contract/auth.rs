@@ -3,13 +3,51 @@
 //! and sessions ended together.
 
 use crate::prelude::*;
-use crate::{Attempt, AttemptLimit, NewBranchUser};
-use chrono::{Duration, Utc};
-use picket_domain::{Division, Email, Role};
+use crate::{ApiToken, Attempt, AttemptLimit, NewBranchUser, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use picket_domain::{ApiTokenId, Division, Email, Role, UserId};
 use std::sync::Arc;
 
 fn email(s: &str) -> Email {
     s.parse().expect("test email")
+}
+
+/// Creates an API token in a unit of its own.
+pub(crate) async fn create_token(
+    store: &dyn Store,
+    user: UserId,
+    name: &str,
+    hash: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> StoreResult<ApiToken> {
+    let mut work = store.begin().await?;
+    let token = work.create_api_token(user, name, hash, expires_at).await?;
+    work.commit().await?;
+    Ok(token)
+}
+
+async fn revoke(
+    store: &dyn Store,
+    id: ApiTokenId,
+    owner: Option<UserId>,
+    at: DateTime<Utc>,
+) -> StoreResult<ApiToken> {
+    let mut work = store.begin().await?;
+    let token = work.revoke_api_token(id, owner, at).await?;
+    work.commit().await?;
+    Ok(token)
+}
+
+async fn change_password(
+    store: &dyn Store,
+    user: UserId,
+    hash: &str,
+    keep: Option<&str>,
+) -> StoreResult<u64> {
+    let mut work = store.begin().await?;
+    let ended = work.change_password(user, hash, keep).await?;
+    work.commit().await?;
+    Ok(ended)
 }
 
 fn within<'a>(
@@ -245,14 +283,18 @@ pub async fn api_tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let now = Utc::now();
-    let forever = store
-        .create_api_token_until(u.id, "forever", "hash-forever", None)
+    let forever = create_token(&*store, u.id, "forever", "hash-forever", None)
         .await
         .unwrap();
-    let soon = store
-        .create_api_token_until(u.id, "soon", "hash-soon", Some(now + Duration::days(1)))
-        .await
-        .unwrap();
+    let soon = create_token(
+        &*store,
+        u.id,
+        "soon",
+        "hash-soon",
+        Some(now + Duration::days(1)),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         soon.expires_at.map(|t| t.timestamp()),
         Some((now + Duration::days(1)).timestamp())
@@ -276,20 +318,14 @@ pub async fn api_tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
     assert!(listed[1].last_used_at.is_none());
 
     assert!(matches!(
-        store
-            .revoke_api_token(forever.id, Some(other.id), now)
-            .await,
+        revoke(&*store, forever.id, Some(other.id), now).await,
         Err(crate::StoreError::NotFound)
     ));
     assert!(store.api_token_user("hash-forever", now).await.is_ok());
-    let revoked = store
-        .revoke_api_token(forever.id, Some(u.id), now)
-        .await
-        .unwrap();
+    let revoked = revoke(&*store, forever.id, Some(u.id), now).await.unwrap();
     assert!(revoked.revoked_at.is_some() && !revoked.is_live(now));
     assert!(store.api_token_user("hash-forever", now).await.is_err());
-    let again = store
-        .revoke_api_token(forever.id, None, now + Duration::hours(1))
+    let again = revoke(&*store, forever.id, None, now + Duration::hours(1))
         .await
         .unwrap();
     assert_eq!(
@@ -297,7 +333,7 @@ pub async fn api_tokens_expire_and_are_revoked(store: Arc<dyn Store>) {
         "the first revocation stands"
     );
     assert!(matches!(
-        store.revoke_api_token(999_999, None, now).await,
+        revoke(&*store, ApiTokenId(999_999), None, now).await,
         Err(crate::StoreError::NotFound)
     ));
 }
@@ -322,8 +358,7 @@ pub async fn password_changes_end_other_sessions(store: Arc<dyn Store>) {
         .create_session("theirs", other.id, later)
         .await
         .unwrap();
-    let ended = store
-        .change_password(u.id, "new-hash", Some("here"))
+    let ended = change_password(&*store, u.id, "new-hash", Some("here"))
         .await
         .unwrap();
     assert_eq!(ended, 2);
@@ -338,13 +373,29 @@ pub async fn password_changes_end_other_sessions(store: Arc<dyn Store>) {
     );
     assert!(store.session_user("here", now).await.is_ok());
     assert!(store.session_user("laptop", now).await.is_err());
-    assert_eq!(store.end_sessions(u.id, None).await.unwrap(), 1);
+    // A change not committed changes nothing.
+    let mut work = store.begin().await.unwrap();
+    work.change_password(u.id, "dropped-hash", None)
+        .await
+        .unwrap();
+    drop(work);
+    assert!(store.session_user("here", now).await.is_ok());
+    assert_eq!(
+        store
+            .user_by_id(u.id)
+            .await
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("new-hash")
+    );
+    let mut work = store.begin().await.unwrap();
+    assert_eq!(work.end_sessions(u.id, None).await.unwrap(), 1);
+    work.commit().await.unwrap();
     assert!(store.session_user("here", now).await.is_err());
     assert!(store.session_user("theirs", now).await.is_ok());
     assert!(matches!(
-        store
-            .change_password(picket_domain::UserId(999_999), "x", None)
-            .await,
+        change_password(&*store, UserId(999_999), "x", None).await,
         Err(crate::StoreError::NotFound)
     ));
 }

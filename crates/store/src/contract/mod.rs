@@ -207,8 +207,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         .create_user(&email("t@example.org"), "T", None)
         .await
         .unwrap();
-    let token = store
-        .create_api_token(u.id, "laptop", "abc123")
+    let token = crate::contract_auth::create_token(&*store, u.id, "laptop", "abc123", None)
         .await
         .unwrap();
     assert_eq!(token.name, "laptop");
@@ -220,7 +219,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         store.api_token_user("abc124", Utc::now()).await,
         Err(StoreError::NotFound)
     ));
-    let dup = store.create_api_token(u.id, "again", "abc123").await;
+    let dup = crate::contract_auth::create_token(&*store, u.id, "again", "abc123", None).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
@@ -515,6 +514,7 @@ macro_rules! for_each_contract_test {
         $m!(wall_feed_is_newest_approved_first);
         $m!(wall_limits_are_checked_as_a_post_is_stored);
         $m!(wall_limits_hold_under_a_parallel_burst);
+        $m!(wall_moderation_reports_what_it_changed);
         $m!(picket_locations_are_kept_per_dispute);
         $m!(a_failed_step_leaves_nothing_of_the_change);
         $m!(a_committed_unit_keeps_everything_and_publishes_after);

@@ -1,17 +1,23 @@
 //! Contract tests for retention: each rule finds exactly the records past its cutoff, and
 //! applying them deletes or clears those alone, with one audit entry of the counts.
 
+use crate::contract_wall::{moderate, submit};
 use crate::prelude::*;
-use crate::retention::{rule_named, RULES};
+use crate::retention::{rule_named, run_entry, RetentionRule, RULES};
 use crate::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use crate::{NewOutboxEmail, PageRequest, StoreError};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
-use picket_domain::{BranchId, Division, Email, Role};
+use picket_domain::{BranchId, Division, Email, Role, WallMessageId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-async fn wall_post(store: &dyn Store, branch: BranchId, text: &str, consent: bool) -> i64 {
+async fn wall_post(
+    store: &dyn Store,
+    branch: BranchId,
+    text: &str,
+    consent: bool,
+) -> WallMessageId {
     let submission = WallSubmission {
         name: "A supporter".into(),
         kind: "resident".into(),
@@ -20,22 +26,30 @@ async fn wall_post(store: &dyn Store, branch: BranchId, text: &str, consent: boo
         consent,
         ..Default::default()
     };
-    store
-        .submit_wall_message(
-            NewWallMessage {
-                branch,
-                post: validate(&submission, None, None, &WallLimits::default())
-                    .expect("valid post"),
-                content_key: duplicate_key(text),
-                ip_hash: format!("ip-{text}"),
-                status: WallStatus::Pending,
-            },
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .expect("stored")
+    submit(
+        store,
+        NewWallMessage {
+            branch,
+            post: validate(&submission, None, None, &WallLimits::default()).expect("valid post"),
+            content_key: duplicate_key(text),
+            ip_hash: format!("ip-{text}"),
+            status: WallStatus::Pending,
+        },
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .expect("stored")
+}
+
+/// Applies `plan` in a unit with the run's audit entry, as the retention job does.
+pub(crate) async fn apply(store: &dyn Store, plan: &[(&RetentionRule, DateTime<Utc>)]) -> Vec<u64> {
+    let mut work = store.begin().await.unwrap();
+    let counts = work.apply_retention(plan).await.unwrap();
+    work.audit(run_entry(plan, &counts)).await.unwrap();
+    work.commit().await.unwrap();
+    counts
 }
 
 fn rule(kind: &str) -> &'static crate::retention::RetentionRule {
@@ -68,8 +82,7 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
         (approved_no_consent, Moderation::Approve),
         (approved_consent, Moderation::Approve),
     ] {
-        store
-            .moderate_wall_message(branch.id, id, &action, moderator.id)
+        moderate(&*store, branch.id, id, &action, moderator.id)
             .await
             .unwrap();
     }
@@ -153,7 +166,7 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
         .iter()
         .map(|r| (r, cutoffs.get(r.kind).copied().unwrap_or(past)))
         .collect();
-    let counts = store.apply_retention(&plan).await.unwrap();
+    let counts = apply(&*store, &plan).await;
     let by_kind: BTreeMap<&str, u64> = RULES.iter().map(|r| r.kind).zip(counts).collect();
     assert_eq!(by_kind["wall_rejected"], 1);
     assert_eq!(by_kind["wall_contact"], 2);
@@ -223,10 +236,7 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
     }
 
     // Audit entries older than the cutoff go too.
-    let counts = store
-        .apply_retention(&[(rule("audit"), future)])
-        .await
-        .unwrap();
+    let counts = apply(&*store, &[(rule("audit"), future)]).await;
     assert_eq!(counts, vec![audit_before + 1]);
     let left = store
         .audit_entries(None, PageRequest::new(1, 200))

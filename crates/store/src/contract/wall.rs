@@ -1,22 +1,17 @@
 //! Contract tests for the solidarity wall.
 
 use crate::prelude::*;
+use crate::wall::WallMessage;
 use crate::wall::{
     Moderation, NewWallMessage, WallFilter, WallPostLimits, WallStatus, WallSubmitted,
 };
-use crate::{PageRequest, StoreError};
+use crate::{PageRequest, StoreError, StoreResult};
 use chrono::{Duration, Utc};
 use picket_domain::wall::{duplicate_key, validate, SenderKind, WallLimits, WallSubmission};
-use picket_domain::{Division, Email, Role};
+use picket_domain::{BranchId, Division, Email, Role, UserId, WallMessageId};
 use std::sync::Arc;
 
-fn post(
-    branch: picket_domain::BranchId,
-    name: &str,
-    kind: &str,
-    message: &str,
-    ip: &str,
-) -> NewWallMessage {
+fn post(branch: BranchId, name: &str, kind: &str, message: &str, ip: &str) -> NewWallMessage {
     let submission = WallSubmission {
         name: name.into(),
         kind: kind.into(),
@@ -33,6 +28,46 @@ fn post(
         ip_hash: ip.into(),
         status: WallStatus::Pending,
     }
+}
+
+/// Stores a post in a unit of its own, as the wall's form does.
+pub(crate) async fn submit(
+    store: &dyn Store,
+    message: NewWallMessage,
+    limits: WallPostLimits,
+) -> StoreResult<WallSubmitted> {
+    let mut work = store.begin().await?;
+    let submitted = work.submit_wall_message(message, limits).await?;
+    work.commit().await?;
+    Ok(submitted)
+}
+
+/// Applies a moderator's decision in a unit of its own; the post as it now stands.
+pub(crate) async fn moderate(
+    store: &dyn Store,
+    branch: BranchId,
+    id: WallMessageId,
+    action: &Moderation,
+    moderator: UserId,
+) -> StoreResult<WallMessage> {
+    let mut work = store.begin().await?;
+    let moderated = work
+        .moderate_wall_message(branch, id, action, moderator)
+        .await?;
+    work.commit().await?;
+    Ok(moderated.message)
+}
+
+async fn follow_up(
+    store: &dyn Store,
+    branch: BranchId,
+    id: WallMessageId,
+    user: UserId,
+    done: bool,
+) -> StoreResult<()> {
+    let mut work = store.begin().await?;
+    work.set_followed_up(branch, id, user, done).await?;
+    work.commit().await
 }
 
 /// Posts wait for moderation; approved ones list featured first, then newest; filters work;
@@ -52,39 +87,39 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
         .await
         .unwrap();
 
-    let first = store
-        .submit_wall_message(
-            post(a.id, "Riverside Branch", "union-body", "Solidarity!", "ip1"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    let second = store
-        .submit_wall_message(
-            post(a.id, "A resident", "resident", "We back you.", "ip2"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    let third = store
-        .submit_wall_message(
-            post(
-                a.id,
-                "An MP",
-                "politician",
-                "Proud to stand with you.",
-                "ip3",
-            ),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
+    let first = submit(
+        &*store,
+        post(a.id, "Riverside Branch", "union-body", "Solidarity!", "ip1"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    let second = submit(
+        &*store,
+        post(a.id, "A resident", "resident", "We back you.", "ip2"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    let third = submit(
+        &*store,
+        post(
+            a.id,
+            "An MP",
+            "politician",
+            "Proud to stand with you.",
+            "ip3",
+        ),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
 
     let approved = WallFilter {
         status: Some(WallStatus::Approved),
@@ -100,15 +135,19 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
         "nothing shows before moderation"
     );
     for id in [first, second, third] {
-        store
-            .moderate_wall_message(a.id, id, &Moderation::Approve, moderator.id)
+        moderate(&*store, a.id, id, &Moderation::Approve, moderator.id)
             .await
             .unwrap();
     }
-    store
-        .moderate_wall_message(a.id, first, &Moderation::Feature(true), moderator.id)
-        .await
-        .unwrap();
+    moderate(
+        &*store,
+        a.id,
+        first,
+        &Moderation::Feature(true),
+        moderator.id,
+    )
+    .await
+    .unwrap();
     let shown = store
         .wall_messages(a.id, approved, PageRequest::default())
         .await
@@ -136,9 +175,7 @@ pub async fn wall_posts_are_moderated_and_scoped(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store
-            .moderate_wall_message(b.id, first, &Moderation::Reject, moderator.id)
-            .await,
+        moderate(&*store, b.id, first, &Moderation::Reject, moderator.id).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
@@ -162,52 +199,51 @@ pub async fn wall_edits_counts_and_purge(store: Arc<dyn Store>) {
         .add_branch_user(&who, "Mod", None, a.id, Role::Organiser, None)
         .await
         .unwrap();
-    let id = store
-        .submit_wall_message(
-            post(a.id, "Nurse", "worker", "Solidarty from the ward", "ip9"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    let edited = store
-        .moderate_wall_message(
-            a.id,
-            id,
-            &Moderation::Edit("Solidarity from the ward".into()),
-            moderator.id,
-        )
-        .await
-        .unwrap();
+    let id = submit(
+        &*store,
+        post(a.id, "Nurse", "worker", "Solidarty from the ward", "ip9"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    let edited = moderate(
+        &*store,
+        a.id,
+        id,
+        &Moderation::Edit("Solidarity from the ward".into()),
+        moderator.id,
+    )
+    .await
+    .unwrap();
     assert_eq!(edited.message, "Solidarity from the ward");
     assert_eq!(edited.original.as_deref(), Some("Solidarty from the ward"));
-    let again = store
-        .moderate_wall_message(
-            a.id,
-            id,
-            &Moderation::Edit("Solidarity from the whole ward".into()),
-            moderator.id,
-        )
-        .await
-        .unwrap();
+    let again = moderate(
+        &*store,
+        a.id,
+        id,
+        &Moderation::Edit("Solidarity from the whole ward".into()),
+        moderator.id,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         again.original.as_deref(),
         Some("Solidarty from the ward"),
         "the first text is kept"
     );
 
-    let spam = store
-        .submit_wall_message(
-            post(a.id, "Bot", "other", "cheap pills", "ip8"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    store
-        .moderate_wall_message(a.id, spam, &Moderation::Spam, moderator.id)
+    let spam = submit(
+        &*store,
+        post(a.id, "Bot", "other", "cheap pills", "ip8"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    moderate(&*store, a.id, spam, &Moderation::Spam, moderator.id)
         .await
         .unwrap();
     let counts = store.wall_counts(a.id).await.unwrap();
@@ -229,26 +265,25 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
         .add_branch_user(&who, "Org", None, a.id, Role::Organiser, None)
         .await
         .unwrap();
-    let first = store
-        .submit_wall_message(
-            post(a.id, "Speaker host", "worker", "Come and speak", "ip1"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    let second = store
-        .submit_wall_message(
-            post(a.id, "Rejected host", "worker", "Rude offer", "ip2"),
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .unwrap();
-    store
-        .moderate_wall_message(a.id, second, &Moderation::Reject, organiser.id)
+    let first = submit(
+        &*store,
+        post(a.id, "Speaker host", "worker", "Come and speak", "ip1"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    let second = submit(
+        &*store,
+        post(a.id, "Rejected host", "worker", "Rude offer", "ip2"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+    moderate(&*store, a.id, second, &Moderation::Reject, organiser.id)
         .await
         .unwrap();
 
@@ -259,11 +294,10 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
     assert_eq!(open.items.iter().map(|m| m.id).collect::<Vec<_>>(), [first]);
     assert_eq!(open.items[0].email.as_deref(), Some("poster@example.org"));
     assert!(matches!(
-        store.set_followed_up(b.id, first, organiser.id, true).await,
+        follow_up(&*store, b.id, first, organiser.id, true).await,
         Err(StoreError::NotFound)
     ));
-    store
-        .set_followed_up(a.id, first, organiser.id, true)
+    follow_up(&*store, a.id, first, organiser.id, true)
         .await
         .unwrap();
     assert_eq!(
@@ -279,8 +313,7 @@ pub async fn wall_pledges_are_followed_up(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(all.items[0].followed_up_at.is_some());
-    store
-        .set_followed_up(a.id, first, organiser.id, false)
+    follow_up(&*store, a.id, first, organiser.id, false)
         .await
         .unwrap();
     assert_eq!(
@@ -311,45 +344,49 @@ pub async fn wall_feed_is_newest_approved_first(store: Arc<dyn Store>) {
         .unwrap();
     let mut ids = Vec::new();
     for n in 0..4 {
-        let id = store
-            .submit_wall_message(
-                post(
-                    a.id,
-                    &format!("Poster {n}"),
-                    "resident",
-                    &format!("Message number {n}"),
-                    &format!("feed-ip{n}"),
-                ),
-                WallPostLimits::NONE,
-            )
-            .await
-            .unwrap()
-            .id()
-            .unwrap();
-        ids.push(id);
-    }
-    for id in &ids[..3] {
-        store
-            .moderate_wall_message(a.id, *id, &Moderation::Approve, moderator.id)
-            .await
-            .unwrap();
-    }
-    // The oldest is pinned: the wall lists it first, the feed in its place by age.
-    store
-        .moderate_wall_message(a.id, ids[0], &Moderation::Feature(true), moderator.id)
-        .await
-        .unwrap();
-    let other = store
-        .submit_wall_message(
-            post(b.id, "Elsewhere", "resident", "Other wall", "feed-ipb"),
+        let id = submit(
+            &*store,
+            post(
+                a.id,
+                &format!("Poster {n}"),
+                "resident",
+                &format!("Message number {n}"),
+                &format!("feed-ip{n}"),
+            ),
             WallPostLimits::NONE,
         )
         .await
         .unwrap()
         .id()
         .unwrap();
+        ids.push(id);
+    }
+    for id in &ids[..3] {
+        moderate(&*store, a.id, *id, &Moderation::Approve, moderator.id)
+            .await
+            .unwrap();
+    }
+    // The oldest is pinned: the wall lists it first, the feed in its place by age.
+    moderate(
+        &*store,
+        a.id,
+        ids[0],
+        &Moderation::Feature(true),
+        moderator.id,
+    )
+    .await
+    .unwrap();
+    let other = submit(
+        &*store,
+        post(b.id, "Elsewhere", "resident", "Other wall", "feed-ipb"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
     let feed = store.newest_approved_wall(a.id, 50).await.unwrap();
-    let got: Vec<i64> = feed.iter().map(|m| m.id).collect();
+    let got: Vec<WallMessageId> = feed.iter().map(|m| m.id).collect();
     assert_eq!(
         got,
         vec![ids[2], ids[1], ids[0]],
@@ -383,34 +420,34 @@ pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) 
         per_address: Some((2, now - Duration::hours(1))),
         duplicates_since: Some(now - Duration::hours(1)),
     };
-    let first = store
-        .submit_wall_message(
-            post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-l"),
+    let first = submit(
+        &*store,
+        post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-l"),
+        two_an_hour,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(first, WallSubmitted::Stored(_)));
+    assert_eq!(
+        submit(
+            &*store,
+            post(a.id, "Ana", "resident", "solidarity FROM the ward!", "ip-m"),
             two_an_hour,
         )
         .await
-        .unwrap();
-    assert!(matches!(first, WallSubmitted::Stored(_)));
-    assert_eq!(
-        store
-            .submit_wall_message(
-                post(a.id, "Ana", "resident", "solidarity FROM the ward!", "ip-m"),
-                two_an_hour,
-            )
-            .await
-            .unwrap(),
+        .unwrap(),
         WallSubmitted::Duplicate,
         "the same words, however written"
     );
     assert!(
         matches!(
-            store
-                .submit_wall_message(
-                    post(b.id, "Ana", "resident", "Solidarity from the ward", "ip-m"),
-                    two_an_hour,
-                )
-                .await
-                .unwrap(),
+            submit(
+                &*store,
+                post(b.id, "Ana", "resident", "Solidarity from the ward", "ip-m"),
+                two_an_hour,
+            )
+            .await
+            .unwrap(),
             WallSubmitted::Stored(_)
         ),
         "another wall may carry the same words"
@@ -421,13 +458,13 @@ pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) 
     };
     assert!(
         matches!(
-            store
-                .submit_wall_message(
-                    post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-n"),
-                    later,
-                )
-                .await
-                .unwrap(),
+            submit(
+                &*store,
+                post(a.id, "Ana", "resident", "Solidarity from the ward", "ip-n"),
+                later,
+            )
+            .await
+            .unwrap(),
             WallSubmitted::Stored(_)
         ),
         "a repeat older than the window is not a duplicate"
@@ -435,16 +472,22 @@ pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) 
 
     // Two from ip-l: the one on the other wall counts too.
     assert!(matches!(
-        store
-            .submit_wall_message(post(b.id, "Ana", "resident", "Second", "ip-l"), two_an_hour)
-            .await
-            .unwrap(),
+        submit(
+            &*store,
+            post(b.id, "Ana", "resident", "Second", "ip-l"),
+            two_an_hour
+        )
+        .await
+        .unwrap(),
         WallSubmitted::Stored(_)
     ));
-    let refused = store
-        .submit_wall_message(post(a.id, "Ana", "resident", "Third", "ip-l"), two_an_hour)
-        .await
-        .unwrap();
+    let refused = submit(
+        &*store,
+        post(a.id, "Ana", "resident", "Third", "ip-l"),
+        two_an_hour,
+    )
+    .await
+    .unwrap();
     assert_eq!(refused, WallSubmitted::TooManyFromAddress { recent: 2 });
     let fresh_window = WallPostLimits {
         per_address: Some((2, now + Duration::seconds(30))),
@@ -452,10 +495,13 @@ pub async fn wall_limits_are_checked_as_a_post_is_stored(store: Arc<dyn Store>) 
     };
     assert!(
         matches!(
-            store
-                .submit_wall_message(post(a.id, "Ana", "resident", "Third", "ip-l"), fresh_window)
-                .await
-                .unwrap(),
+            submit(
+                &*store,
+                post(a.id, "Ana", "resident", "Third", "ip-l"),
+                fresh_window
+            )
+            .await
+            .unwrap(),
             WallSubmitted::Stored(_)
         ),
         "posts before the window do not count"
@@ -491,7 +537,7 @@ pub async fn wall_limits_hold_under_a_parallel_burst(store: Arc<dyn Store>) {
                 .into_iter()
                 .map(|m| {
                     let store = store.clone();
-                    tokio::spawn(async move { store.submit_wall_message(m, limits).await })
+                    tokio::spawn(async move { submit(&*store, m, limits).await })
                 })
                 .collect();
             let mut all = Vec::new();
@@ -538,4 +584,74 @@ pub async fn wall_limits_hold_under_a_parallel_burst(store: Arc<dyn Store>) {
             .total,
         11
     );
+}
+
+/// A decision reports where the post stood before it; of two moderators approving at the
+/// same moment only one puts it on the wall; a decision in a unit that is not committed
+/// leaves the post as it was.
+pub async fn wall_moderation_reports_what_it_changed(store: Arc<dyn Store>) {
+    let a = store
+        .create_branch(&"wall-m".parse().unwrap(), "M", Division::EnglandAndWales)
+        .await
+        .unwrap();
+    let who: Email = "m4@example.org".parse().unwrap();
+    let (moderator, _) = store
+        .add_branch_user(&who, "Mod", None, a.id, Role::Organiser, None)
+        .await
+        .unwrap();
+    let id = submit(
+        &*store,
+        post(a.id, "Ana", "resident", "Solidarity", "ip-mod"),
+        WallPostLimits::NONE,
+    )
+    .await
+    .unwrap()
+    .id()
+    .unwrap();
+
+    // Not committed: nothing changes.
+    let mut work = store.begin().await.unwrap();
+    let undone = work
+        .moderate_wall_message(a.id, id, &Moderation::Approve, moderator.id)
+        .await
+        .unwrap();
+    assert!(undone.newly_approved());
+    drop(work);
+    assert_eq!(
+        store.wall_message(a.id, id).await.unwrap().status,
+        WallStatus::Pending
+    );
+
+    // Two approvals at once: each waits for the other, and one of them finds it approved.
+    let approvals: Vec<_> = (0..2)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut work = store.begin().await?;
+                let done = work
+                    .moderate_wall_message(a.id, id, &Moderation::Approve, moderator.id)
+                    .await?;
+                // Held open a moment, so the other decision arrives while this one is in hand.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                work.commit().await?;
+                Ok::<_, StoreError>(done)
+            })
+        })
+        .collect();
+    let mut firsts = 0;
+    for approval in approvals {
+        let done = approval.await.unwrap().unwrap();
+        assert_eq!(done.message.status, WallStatus::Approved);
+        firsts += usize::from(done.newly_approved());
+    }
+    assert_eq!(firsts, 1, "one approval puts it on the wall");
+
+    let mut work = store.begin().await.unwrap();
+    let featured = work
+        .moderate_wall_message(a.id, id, &Moderation::Feature(true), moderator.id)
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
+    assert_eq!(featured.before, WallStatus::Approved);
+    assert!(!featured.newly_approved() && featured.message.featured);
 }

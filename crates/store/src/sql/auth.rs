@@ -1,15 +1,87 @@
 //! Sessions, API tokens and login throttling.
 
 use super::directory::user_from_row;
-use super::{count, from_secs, to_secs, SqlStore, TurnSpace};
+use super::{count, from_secs, to_secs, SqlStore, SqlWork, TurnSpace};
 use crate::{
-    ApiToken, Attempt, AttemptLimit, AttemptTicket, AuthStore, StoreError, StoreResult, User,
+    ApiToken, Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites, StoreError, StoreResult,
+    User,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use picket_domain::UserId;
+use picket_domain::{ApiTokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+
+#[async_trait]
+impl AuthWrites for SqlWork {
+    async fn create_api_token(
+        &mut self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<ApiToken> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
+        ))
+        .bind(user.0)
+        .bind(name.trim())
+        .bind(token_hash)
+        .bind(to_secs(Utc::now()))
+        .bind(expires_at.map(to_secs))
+        .fetch_one(self.conn())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "token"))?;
+        token_from_row(&row)
+    }
+
+    async fn revoke_api_token(
+        &mut self,
+        id: ApiTokenId,
+        owner: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ApiToken> {
+        // Without an owner (the command line), any user's token.
+        let whose = if owner.is_some() {
+            " AND user_id = $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) \
+             WHERE id = $2{whose} RETURNING {TOKEN_COLUMNS}"
+        );
+        let mut query = sqlx::query(&sql).bind(to_secs(at)).bind(id.0);
+        if let Some(owner) = owner {
+            query = query.bind(owner.0);
+        }
+        let row = query
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        token_from_row(&row)
+    }
+
+    async fn end_sessions(&mut self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
+        end_sessions_on(self.conn(), user, keep).await
+    }
+
+    async fn change_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(self.conn())
+            .await?;
+        super::found(&done)?;
+        end_sessions_on(self.conn(), user, keep).await
+    }
+}
 
 #[async_trait]
 impl AuthStore for SqlStore {
@@ -51,38 +123,6 @@ impl AuthStore for SqlStore {
         Ok(())
     }
 
-    async fn create_api_token(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-    ) -> StoreResult<ApiToken> {
-        self.create_api_token_until(user, name, token_hash, None)
-            .await
-    }
-
-    async fn create_api_token_until(
-        &self,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-        expires_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<ApiToken> {
-        let row = sqlx::query(&format!(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING {TOKEN_COLUMNS}"
-        ))
-        .bind(user.0)
-        .bind(name.trim())
-        .bind(token_hash)
-        .bind(to_secs(Utc::now()))
-        .bind(expires_at.map(to_secs))
-        .fetch_one(self.pool())
-        .await
-        .map_err(|e| StoreError::conflict_on(e, "token"))?;
-        token_from_row(&row)
-    }
-
     async fn api_tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
         sqlx::query(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
@@ -93,56 +133,6 @@ impl AuthStore for SqlStore {
         .iter()
         .map(token_from_row)
         .collect()
-    }
-
-    async fn revoke_api_token(
-        &self,
-        id: i64,
-        owner: Option<UserId>,
-        at: DateTime<Utc>,
-    ) -> StoreResult<ApiToken> {
-        // Without an owner (the command line), any user's token.
-        let whose = if owner.is_some() {
-            " AND user_id = $3"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) \
-             WHERE id = $2{whose} RETURNING {TOKEN_COLUMNS}"
-        );
-        let mut query = sqlx::query(&sql).bind(to_secs(at)).bind(id);
-        if let Some(owner) = owner {
-            query = query.bind(owner.0);
-        }
-        let row = query
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        token_from_row(&row)
-    }
-
-    async fn end_sessions(&self, user: UserId, keep: Option<&str>) -> StoreResult<u64> {
-        let mut conn = self.pool().acquire().await?;
-        end_sessions_on(&mut conn, user, keep).await
-    }
-
-    async fn change_password(
-        &self,
-        user: UserId,
-        password_hash: &str,
-        keep: Option<&str>,
-    ) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
-        super::found(&done)?;
-        let ended = end_sessions_on(&mut tx, user, keep).await?;
-        tx.commit().await?;
-        Ok(ended)
     }
 
     async fn api_token_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<User> {
@@ -263,7 +253,7 @@ fn token_from_row(row: &AnyRow) -> StoreResult<ApiToken> {
         Ok(row.try_get::<Option<i64>, _>(column)?.map(from_secs))
     };
     Ok(ApiToken {
-        id: row.try_get("id")?,
+        id: ApiTokenId(row.try_get("id")?),
         user_id: UserId(row.try_get("user_id")?),
         name: row.try_get("name")?,
         created_at: from_secs(row.try_get("created_at")?),
@@ -273,7 +263,7 @@ fn token_from_row(row: &AnyRow) -> StoreResult<ApiToken> {
     })
 }
 
-/// Deletes a user's sessions but `keep`, on any connection.
+/// Deletes a user's sessions but `keep`.
 async fn end_sessions_on(
     conn: &mut sqlx::AnyConnection,
     user: UserId,

@@ -1,7 +1,7 @@
 //! Retention rules applied in SQL: one statement per rule, the same text on both engines.
 
-use super::{count, to_secs, SqlStore};
-use crate::retention::{RetentionAction, RetentionRule, RetentionStore};
+use super::{count, to_secs, SqlStore, SqlWork};
+use crate::retention::{RetentionAction, RetentionRule, RetentionStore, RetentionWrites};
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -27,35 +27,22 @@ impl RetentionStore for SqlStore {
         .await?;
         Ok(count(n))
     }
+}
 
+#[async_trait]
+impl RetentionWrites for SqlWork {
     async fn apply_retention(
-        &self,
+        &mut self,
         rules: &[(&RetentionRule, DateTime<Utc>)],
     ) -> StoreResult<Vec<u64>> {
-        let mut tx = self.begin_write().await?;
         let mut counts = Vec::with_capacity(rules.len());
         for (rule, cutoff) in rules {
             let done = sqlx::query(&apply_sql(rule))
                 .bind(to_secs(*cutoff))
-                .execute(&mut *tx)
+                .execute(self.conn())
                 .await?;
             counts.push(done.rows_affected());
         }
-        let detail = rules
-            .iter()
-            .zip(&counts)
-            .map(|((rule, _), n)| format!("{}={n}", rule.kind))
-            .collect::<Vec<_>>()
-            .join(" ");
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, branch_id, action, subject, detail, request_id) \
-             VALUES ($1, NULL, NULL, 'retention.run', NULL, $2, NULL)",
-        )
-        .bind(to_secs(Utc::now()))
-        .bind(detail)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(counts)
     }
 }

@@ -1,15 +1,15 @@
 //! The solidarity wall.
 
-use super::{corrupt, count, from_secs, to_secs, SqlStore, TurnSpace};
+use super::{corrupt, count, from_secs, to_secs, SqlStore, SqlWork, TurnSpace};
 use crate::wall::{
-    Moderation, NewWallMessage, WallCounts, WallFilter, WallMessage, WallPostLimits, WallStatus,
-    WallStore, WallSubmitted,
+    Moderated, Moderation, NewWallMessage, WallCounts, WallFilter, WallMessage, WallPostLimits,
+    WallStatus, WallStore, WallSubmitted, WallWrites,
 };
-use crate::{Page, PageRequest, StoreError, StoreResult};
+use crate::{Backend, Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::Utc;
 use picket_domain::wall::{Pledge, SenderKind};
-use picket_domain::{BranchId, UserId};
+use picket_domain::{BranchId, UserId, WallMessageId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -22,7 +22,7 @@ fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
     let status: String = row.try_get("status")?;
     let pledge_kind: Option<String> = row.try_get("pledge_kind")?;
     Ok(WallMessage {
-        id: row.try_get("id")?,
+        id: WallMessageId(row.try_get("id")?),
         branch_id: BranchId(row.try_get("branch_id")?),
         name: row.try_get("name")?,
         organisation: row.try_get("organisation")?,
@@ -49,74 +49,6 @@ fn from_row(row: &AnyRow) -> StoreResult<WallMessage> {
 
 #[async_trait]
 impl WallStore for SqlStore {
-    async fn submit_wall_message(
-        &self,
-        m: NewWallMessage,
-        limits: WallPostLimits,
-    ) -> StoreResult<WallSubmitted> {
-        let pence = match &m.post.pledge {
-            Some(Pledge::Donation { pence }) => Some(pence.pence()),
-            _ => None,
-        };
-        // Count and insert under one write lock (one turn per address and per text on
-        // PostgreSQL); returning early drops the transaction, which rolls it back.
-        let mut tx = self.begin_write().await?;
-        if let Some((most, since)) = limits.per_address {
-            self.take_turn(&mut tx, TurnSpace::WallAddress, &m.ip_hash)
-                .await?;
-            let recent: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM wall_messages WHERE ip_hash = $1 AND created_at >= $2",
-            )
-            .bind(&m.ip_hash)
-            .bind(to_secs(since))
-            .fetch_one(&mut *tx)
-            .await?;
-            if count(recent) >= most {
-                return Ok(WallSubmitted::TooManyFromAddress {
-                    recent: count(recent),
-                });
-            }
-        }
-        if let Some(since) = limits.duplicates_since {
-            let turn = format!("{}:{}", m.branch.0, m.content_key);
-            self.take_turn(&mut tx, TurnSpace::WallContent, &turn)
-                .await?;
-            let same: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM wall_messages WHERE branch_id = $1 AND content_key = $2 AND created_at >= $3",
-            )
-            .bind(m.branch.0)
-            .bind(&m.content_key)
-            .bind(to_secs(since))
-            .fetch_one(&mut *tx)
-            .await?;
-            if same > 0 {
-                return Ok(WallSubmitted::Duplicate);
-            }
-        }
-        let id = sqlx::query_scalar(
-            "INSERT INTO wall_messages (branch_id, name, organisation, kind, message, email, consent, \
-             pledge_kind, pledge_pence, status, featured, content_key, ip_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13) RETURNING id",
-        )
-        .bind(m.branch.0)
-        .bind(&m.post.name)
-        .bind(m.post.organisation.as_deref())
-        .bind(m.post.kind.as_str())
-        .bind(&m.post.message)
-        .bind(m.post.email.as_ref().map(|e| e.as_str().to_string()))
-        .bind(i64::from(m.post.consent))
-        .bind(m.post.pledge.as_ref().map(Pledge::kind))
-        .bind(pence)
-        .bind(m.status.as_str())
-        .bind(&m.content_key)
-        .bind(&m.ip_hash)
-        .bind(to_secs(Utc::now()))
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(WallSubmitted::Stored(id))
-    }
-
     async fn wall_messages(
         &self,
         branch: BranchId,
@@ -178,63 +110,15 @@ impl WallStore for SqlStore {
         rows.iter().map(from_row).collect()
     }
 
-    async fn wall_message(&self, branch: BranchId, id: i64) -> StoreResult<WallMessage> {
+    async fn wall_message(&self, branch: BranchId, id: WallMessageId) -> StoreResult<WallMessage> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
         ))
         .bind(branch.0)
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        from_row(&row)
-    }
-
-    async fn moderate_wall_message(
-        &self,
-        branch: BranchId,
-        id: i64,
-        action: &Moderation,
-        moderator: UserId,
-    ) -> StoreResult<WallMessage> {
-        let now = to_secs(Utc::now());
-        let mut tx = self.begin_write().await?;
-        let query = match action {
-            Moderation::Approve | Moderation::Reject | Moderation::Spam => {
-                let status = match action {
-                    Moderation::Approve => WallStatus::Approved,
-                    Moderation::Reject => WallStatus::Rejected,
-                    _ => WallStatus::Spam,
-                };
-                sqlx::query("UPDATE wall_messages SET status = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5")
-                    .bind(status.as_str())
-            }
-            Moderation::Feature(on) => sqlx::query(
-                "UPDATE wall_messages SET featured = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5",
-            )
-            .bind(i64::from(*on)),
-            Moderation::Edit(text) => sqlx::query(
-                "UPDATE wall_messages SET original = COALESCE(original, message), message = $1, edited_at = $2, \
-                 moderated_by = $3 WHERE branch_id = $4 AND id = $5",
-            )
-            .bind(text.trim().to_string()),
-        };
-        let done = query
-            .bind(now)
-            .bind(moderator.0)
-            .bind(branch.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        super::found(&done)?;
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
-        ))
-        .bind(branch.0)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
         from_row(&row)
     }
 
@@ -292,11 +176,146 @@ impl WallStore for SqlStore {
             total: count(total),
         })
     }
+}
+
+#[async_trait]
+impl WallWrites for SqlWork {
+    async fn submit_wall_message(
+        &mut self,
+        m: NewWallMessage,
+        limits: WallPostLimits,
+    ) -> StoreResult<WallSubmitted> {
+        let pence = match &m.post.pledge {
+            Some(Pledge::Donation { pence }) => Some(pence.pence()),
+            _ => None,
+        };
+        // Counted and inserted in the unit's transaction, which holds SQLite's write lock;
+        // on PostgreSQL posts from one address, and posts of the same words, take turns.
+        if let Some((most, since)) = limits.per_address {
+            self.store
+                .take_turn(&mut self.tx, TurnSpace::WallAddress, &m.ip_hash)
+                .await?;
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM wall_messages WHERE ip_hash = $1 AND created_at >= $2",
+            )
+            .bind(&m.ip_hash)
+            .bind(to_secs(since))
+            .fetch_one(self.conn())
+            .await?;
+            if count(recent) >= most {
+                return Ok(WallSubmitted::TooManyFromAddress {
+                    recent: count(recent),
+                });
+            }
+        }
+        if let Some(since) = limits.duplicates_since {
+            let turn = format!("{}:{}", m.branch.0, m.content_key);
+            self.store
+                .take_turn(&mut self.tx, TurnSpace::WallContent, &turn)
+                .await?;
+            let same: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM wall_messages WHERE branch_id = $1 AND content_key = $2 AND created_at >= $3",
+            )
+            .bind(m.branch.0)
+            .bind(&m.content_key)
+            .bind(to_secs(since))
+            .fetch_one(self.conn())
+            .await?;
+            if same > 0 {
+                return Ok(WallSubmitted::Duplicate);
+            }
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO wall_messages (branch_id, name, organisation, kind, message, email, consent, \
+             pledge_kind, pledge_pence, status, featured, content_key, ip_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13) RETURNING id",
+        )
+        .bind(m.branch.0)
+        .bind(&m.post.name)
+        .bind(m.post.organisation.as_deref())
+        .bind(m.post.kind.as_str())
+        .bind(&m.post.message)
+        .bind(m.post.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(i64::from(m.post.consent))
+        .bind(m.post.pledge.as_ref().map(Pledge::kind))
+        .bind(pence)
+        .bind(m.status.as_str())
+        .bind(&m.content_key)
+        .bind(&m.ip_hash)
+        .bind(to_secs(Utc::now()))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(WallSubmitted::Stored(WallMessageId(id)))
+    }
+
+    async fn moderate_wall_message(
+        &mut self,
+        branch: BranchId,
+        id: WallMessageId,
+        action: &Moderation,
+        moderator: UserId,
+    ) -> StoreResult<Moderated> {
+        // The row is held from this read to the commit (SQLite: the unit's write lock), so a
+        // second moderator's decision is applied after this one and reads its outcome.
+        let lock = match self.store.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let before: String = sqlx::query_scalar(&format!(
+            "SELECT status FROM wall_messages WHERE branch_id = $1 AND id = $2{lock}"
+        ))
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_optional(self.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let before = WallStatus::parse(&before).ok_or_else(|| corrupt("wall status", &before))?;
+        let now = to_secs(Utc::now());
+        let query = match action {
+            Moderation::Approve | Moderation::Reject | Moderation::Spam => {
+                let status = match action {
+                    Moderation::Approve => WallStatus::Approved,
+                    Moderation::Reject => WallStatus::Rejected,
+                    _ => WallStatus::Spam,
+                };
+                sqlx::query("UPDATE wall_messages SET status = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5")
+                    .bind(status.as_str())
+            }
+            Moderation::Feature(on) => sqlx::query(
+                "UPDATE wall_messages SET featured = $1, moderated_at = $2, moderated_by = $3 WHERE branch_id = $4 AND id = $5",
+            )
+            .bind(i64::from(*on)),
+            Moderation::Edit(text) => sqlx::query(
+                "UPDATE wall_messages SET original = COALESCE(original, message), message = $1, edited_at = $2, \
+                 moderated_by = $3 WHERE branch_id = $4 AND id = $5",
+            )
+            .bind(text.trim().to_string()),
+        };
+        let done = query
+            .bind(now)
+            .bind(moderator.0)
+            .bind(branch.0)
+            .bind(id.0)
+            .execute(self.conn())
+            .await?;
+        super::found(&done)?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM wall_messages WHERE branch_id = $1 AND id = $2"
+        ))
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(Moderated {
+            before,
+            message: from_row(&row)?,
+        })
+    }
 
     async fn set_followed_up(
-        &self,
+        &mut self,
         branch: BranchId,
-        id: i64,
+        id: WallMessageId,
         user: UserId,
         done: bool,
     ) -> StoreResult<()> {
@@ -309,10 +328,9 @@ impl WallStore for SqlStore {
         .bind(done_at)
         .bind(who)
         .bind(branch.0)
-        .bind(id)
-        .execute(self.pool())
+        .bind(id.0)
+        .execute(self.conn())
         .await?;
-        super::found(&changed)?;
-        Ok(())
+        super::found(&changed)
     }
 }

@@ -1,6 +1,7 @@
 //! The solidarity wall over JSON: public listing and posting, and moderation for organisers.
 
 use super::ErrorBody;
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiUser, RequestId};
 use crate::security::ClientIp;
@@ -10,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use picket_domain::wall::{SenderKind, WallSubmission};
-use picket_domain::Role;
+use picket_domain::{Role, WallMessageId};
 use picket_store::wall::{WallFilter, WallMessage, WallStatus};
 use picket_store::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,8 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WallMessageView {
     /// Id (the permalink is `/{branch}/wall/{id}`).
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: WallMessageId,
     /// Poster's name.
     pub name: String,
     /// Their organisation.
@@ -144,7 +146,8 @@ pub struct NewWallPost {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
     /// The new message's id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: WallMessageId,
     /// Always `pending`: it shows once a moderator approves it.
     pub status: String,
 }
@@ -173,7 +176,9 @@ pub async fn post(
         consent: body.consent,
     };
     let id = match submit(&state, &branch, &submission, None, None, &ip).await? {
-        Submitted::Pending(id) | Submitted::Spam(id) => id,
+        Submitted::Pending(id) | Submitted::Spam(Some(id)) => id,
+        // A robot is told nothing different; no message has the id 0.
+        Submitted::Spam(None) => WallMessageId(0),
     };
     Ok((
         StatusCode::ACCEPTED,
@@ -205,13 +210,18 @@ pub async fn moderate(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, WallMessageId)>,
     Json(body): Json<ModerationRequest>,
 ) -> AppResult<Json<WallMessageView>> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
         .await?;
     let action = parse_action(&body.action, body.text.as_deref())?;
-    let message = apply_moderation(&state, &user, &branch, id, &action, request_id).await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    let message = apply_moderation(&state, &actor, id, &action).await?;
     Ok(Json(WallMessageView::from(&message)))
 }

@@ -3,7 +3,8 @@
 //! shown once, revoked).
 
 use super::{render, render_with_status, Layout};
-use crate::account::{create_token, day, revoke_token, set_password, Actor};
+use crate::account::{create_token, day, revoke_token, set_password};
+use crate::actor::AccountActor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::security::ClientIp;
@@ -14,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use picket_domain::ApiTokenId;
 use picket_store::NewAuditEntry;
 use serde::Deserialize;
 
@@ -124,10 +126,7 @@ pub async fn change_password(
         );
     }
     check.passed(&state).await?;
-    let actor = Actor {
-        user: Some(user.user.id),
-        request_id,
-    };
+    let actor = AccountActor::signed_in(&user, request_id);
     match set_password(
         &state,
         &actor,
@@ -151,7 +150,7 @@ pub async fn change_password(
 
 /// A token as the list shows it.
 struct TokenRow {
-    id: i64,
+    id: ApiTokenId,
     name: String,
     created: String,
     last_used: String,
@@ -228,7 +227,7 @@ async fn tokens_page(
 /// `?revoked=ID` after a revocation.
 #[derive(Debug, Deserialize)]
 pub struct RevokedQuery {
-    revoked: Option<i64>,
+    revoked: Option<ApiTokenId>,
 }
 
 /// GET /account/tokens
@@ -270,10 +269,7 @@ pub async fn create(
         "" | "0" => Ok(None),
         typed => typed.parse::<u32>().map(Some),
     };
-    let actor = Actor {
-        user: Some(user.user.id),
-        request_id,
-    };
+    let actor = AccountActor::signed_in(&user, request_id);
     let outcome = match days {
         Ok(days) => create_token(&state, &actor, &user.user, &form.name, days).await,
         Err(_) => Err(AppError::invalid(
@@ -310,7 +306,7 @@ pub struct RevokeForm {
 #[template(path = "account/revoke.html")]
 struct RevokePage {
     layout: Layout,
-    id: i64,
+    id: ApiTokenId,
     name: String,
     last_used: String,
 }
@@ -323,7 +319,7 @@ pub async fn revoke(
     csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path(id): Path<i64>,
+    Path(id): Path<ApiTokenId>,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> AppResult<Response> {
     if form.confirm != "yes" {
@@ -344,10 +340,7 @@ pub async fn revoke(
             last_used: token.last_used_at.map_or("never".into(), day),
         });
     }
-    let actor = Actor {
-        user: Some(user.user.id),
-        request_id,
-    };
+    let actor = AccountActor::signed_in(&user, request_id);
     revoke_token(&state, &actor, id, Some(user.user.id)).await?;
     Ok(Redirect::to(&format!("/account/tokens?revoked={id}")).into_response())
 }

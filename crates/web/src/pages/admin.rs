@@ -1,7 +1,8 @@
 //! Administration: a branch's users (organisers), and the instance's branches (admins).
 
 use super::{render, render_with_status, Layout};
-use crate::account::{set_password, Actor};
+use crate::account::set_password;
+use crate::actor::AccountActor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::state::AppState;
@@ -286,10 +287,7 @@ pub async fn reset_password(
     CsrfForm(form): CsrfForm<ResetPasswordForm>,
 ) -> AppResult<Response> {
     let (branch, target) = admin_target(&state, &user, &slug, id).await?;
-    let actor = Actor {
-        user: Some(user.user.id),
-        request_id,
-    };
+    let actor = AccountActor::signed_in(&user, request_id);
     let outcome = set_password(
         &state,
         &actor,
@@ -360,10 +358,7 @@ pub async fn end_sessions(
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let (branch, target) = admin_target(&state, &user, &slug, id).await?;
-    let actor = Actor {
-        user: Some(user.user.id),
-        request_id,
-    };
+    let actor = AccountActor::signed_in(&user, request_id);
     let ended = crate::account::end_sessions(&state, &actor, &target).await?;
     Ok(Redirect::to(&format!(
         "/{}/admin/users?done=sessions&ended={ended}&user={}",

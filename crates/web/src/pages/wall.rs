@@ -2,6 +2,7 @@
 //! the moderation queue.
 
 use super::{render, render_with_status, Layout};
+use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, LazyCsrfToken, RequestId};
 use crate::security::ClientIp;
@@ -13,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use picket_domain::wall::{Pledge, SenderKind, WallSubmission};
-use picket_domain::Role;
+use picket_domain::{Role, WallMessageId};
 use picket_store::wall::{WallFilter, WallMessage, WallStatus};
 use picket_store::{Branch, Page, PageRequest};
 use serde::Deserialize;
@@ -21,7 +22,7 @@ use serde::Deserialize;
 /// A message as a page shows it: plain text, never the poster's email.
 pub struct MessageView {
     /// Its id, for the permalink.
-    pub id: i64,
+    pub id: WallMessageId,
     /// Poster's name.
     pub name: String,
     /// Their organisation.
@@ -314,7 +315,7 @@ pub async fn message(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: Option<CurrentUser>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, WallMessageId)>,
 ) -> AppResult<Response> {
     let branch = state.store.branch_by_slug(&slug).await?;
     let m = state.store.wall_message(branch.id, id).await?;
@@ -430,14 +431,19 @@ pub async fn moderate(
     State(state): State<AppState>,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, WallMessageId)>,
     CsrfForm(form): CsrfForm<ModerateForm>,
 ) -> AppResult<Response> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
         .await?;
     let action = parse_action(&form.action, form.text.as_deref())?;
-    apply_moderation(&state, &user, &branch, id, &action, request_id).await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
+    apply_moderation(&state, &actor, id, &action).await?;
     let back = form
         .back
         .as_deref()

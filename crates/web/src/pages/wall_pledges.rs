@@ -3,6 +3,7 @@
 //! so every view is audited.
 
 use super::{render, Layout};
+use crate::actor::Actor;
 use crate::error::AppResult;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::state::AppState;
@@ -10,13 +11,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::wall::Pledge;
-use picket_domain::Role;
+use picket_domain::{Role, WallMessageId};
 use picket_store::{Branch, NewAuditEntry, Page, PageRequest};
 use serde::Deserialize;
 
 /// A follow-up task.
 pub struct PledgeView {
-    id: i64,
+    id: WallMessageId,
     name: String,
     organisation: Option<String>,
     offer: String,
@@ -125,31 +126,28 @@ pub async fn follow_up(
     State(state): State<AppState>,
     user: CurrentUser,
     RequestId(request_id): RequestId,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, WallMessageId)>,
     CsrfForm(form): CsrfForm<FollowUpForm>,
 ) -> AppResult<Response> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
         .await?;
+    let actor = Actor {
+        user: &user,
+        branch: &branch,
+        request_id,
+    };
     let done = form.done == "yes";
-    state
-        .store
-        .set_followed_up(branch.id, id, user.user.id, done)
+    let mut work = state.store.begin().await?;
+    work.set_followed_up(branch.id, id, user.user.id, done)
         .await?;
-    state
-        .store
-        .audit(NewAuditEntry {
-            actor: Some(user.user.id),
-            branch: Some(branch.id),
-            action: if done {
-                "wall.followup.done".into()
-            } else {
-                "wall.followup.reopen".into()
-            },
-            subject: Some(format!("wall:{id}")),
-            detail: None,
-            request_id,
-        })
+    let action = if done {
+        "wall.followup.done"
+    } else {
+        "wall.followup.reopen"
+    };
+    work.audit(actor.entry(action, format!("wall:{id}")))
         .await?;
+    work.commit().await?;
     Ok(Redirect::to(&format!("/{}/wall/pledges", branch.slug)).into_response())
 }

@@ -205,15 +205,16 @@ async fn expired_and_revoked_tokens_get_401_from_the_api() {
     let store = app.store();
     let user = store.user_by_email("dana@example.org").await.unwrap();
     let expired = picket_web::tokens::new_api_token();
-    store
-        .create_api_token_until(
-            user.id,
-            "old",
-            &picket_web::tokens::hash_token(&expired),
-            Some(Utc::now() - Duration::minutes(1)),
-        )
-        .await
-        .unwrap();
+    let mut work = store.begin().await.unwrap();
+    work.create_api_token(
+        user.id,
+        "old",
+        &picket_web::tokens::hash_token(&expired),
+        Some(Utc::now() - Duration::minutes(1)),
+    )
+    .await
+    .unwrap();
+    work.commit().await.unwrap();
     let (status, body) = app.api(&expired).get("/api/v1/me").await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "unauthorized");
@@ -221,7 +222,9 @@ async fn expired_and_revoked_tokens_get_401_from_the_api() {
     let live = app.api_token("dana@example.org").await;
     assert_eq!(app.api(&live).get("/api/v1/me").await.0, 200);
     let id = store.api_tokens_of(user.id).await.unwrap()[0].id;
-    store.revoke_api_token(id, None, Utc::now()).await.unwrap();
+    let mut work = store.begin().await.unwrap();
+    work.revoke_api_token(id, None, Utc::now()).await.unwrap();
+    work.commit().await.unwrap();
     assert_eq!(app.api(&live).get("/api/v1/me").await.0, 401);
 }
 

@@ -10,10 +10,9 @@ use picket_domain::disputes::{
     ActionKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
 use picket_domain::pickets::PicketPlace;
-use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
-use picket_domain::{Nation, Role};
+use picket_domain::wall::WallSubmission;
+use picket_domain::{Nation, Role, WallMessageId};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
-use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
 use picket_store::Branch;
 use picket_test_support::{BodyText, TestApp};
 
@@ -23,8 +22,7 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-async fn wall_post(app: &TestApp, branch: &Branch, n: usize, approve: bool) -> i64 {
-    let store = app.store();
+async fn wall_post(app: &TestApp, branch: &Branch, n: usize, approve: bool) -> WallMessageId {
     let submission = WallSubmission {
         name: format!("Supporter {n}"),
         kind: "resident".into(),
@@ -32,29 +30,9 @@ async fn wall_post(app: &TestApp, branch: &Branch, n: usize, approve: bool) -> i
         email: Some(format!("supporter{n}@private.example")),
         ..Default::default()
     };
-    let id = store
-        .submit_wall_message(
-            NewWallMessage {
-                branch: branch.id,
-                post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
-                content_key: duplicate_key(&submission.message),
-                ip_hash: format!("ip{n}"),
-                status: WallStatus::Pending,
-            },
-            WallPostLimits::NONE,
-        )
+    let moderator = approve.then_some("org@example.org");
+    app.wall_post(branch, &submission, &format!("ip{n}"), moderator)
         .await
-        .unwrap()
-        .id()
-        .expect("stored");
-    if approve {
-        let org = store.user_by_email("org@example.org").await.unwrap();
-        store
-            .moderate_wall_message(branch.id, id, &Moderation::Approve, org.id)
-            .await
-            .unwrap();
-    }
-    id
 }
 
 struct Seeded {

@@ -4,7 +4,7 @@
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::Locator;
-use picket_domain::Role;
+use picket_domain::{Role, WallMessageId};
 use picket_store::wall::WallStatus;
 use picket_test_support::{BodyText, Browser, TestApp, TEST_PASSWORD};
 use std::time::Duration;
@@ -16,7 +16,7 @@ async fn press(c: &fantoccini::Client, key: char) {
     c.perform_actions(actions).await.unwrap();
 }
 
-async fn status_of(app: &TestApp, branch: &picket_store::Branch, id: i64) -> WallStatus {
+async fn status_of(app: &TestApp, branch: &picket_store::Branch, id: WallMessageId) -> WallStatus {
     app.store()
         .wall_message(branch.id, id)
         .await
@@ -25,7 +25,12 @@ async fn status_of(app: &TestApp, branch: &picket_store::Branch, id: i64) -> Wal
 }
 
 /// Waits until message `id` has `status` in the database.
-async fn wait_for_status(app: &TestApp, branch: &picket_store::Branch, id: i64, want: WallStatus) {
+async fn wait_for_status(
+    app: &TestApp,
+    branch: &picket_store::Branch,
+    id: WallMessageId,
+    want: WallStatus,
+) {
     for _ in 0..100 {
         if status_of(app, branch, id).await == want {
             return;
@@ -59,11 +64,11 @@ async fn keys_move_through_the_queue_and_approve() {
     let mut ids = Vec::new();
     for n in 0..3 {
         let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": format!("Supporter {n}"), "kind": "resident", "message": format!("We stand with you, number {n}")})).await;
-        ids.push(
+        ids.push(WallMessageId(
             r["id"]
                 .as_i64()
                 .unwrap_or_else(|| panic!("post refused: {r}")),
-        );
+        ));
     }
     // The queue lists newest first.
     ids.reverse();
@@ -132,7 +137,7 @@ async fn the_queue_still_works_by_touch_without_keys() {
     let branch = app.branch("northfield").await;
     app.user(&branch, "org@example.org", Role::Organiser).await;
     let (_, r) = app.public_api().post("/api/v1/branches/northfield/wall", &serde_json::json!({"name": "Tapper", "kind": "resident", "message": "Tapped approval"})).await;
-    let id = r["id"].as_i64().unwrap();
+    let id = WallMessageId(r["id"].as_i64().unwrap());
     let client = app.client();
     app.login(&client, "org@example.org").await;
     let page = client

@@ -16,7 +16,7 @@ async fn app() -> TestApp {
 }
 
 /// Moderates message `id` through the API as the holder of `token`; the answer's status.
-async fn moderate(app: &TestApp, token: &str, id: i64, action: &str) -> u16 {
+async fn moderate(app: &TestApp, token: &str, id: impl std::fmt::Display, action: &str) -> u16 {
     let path = format!("/api/v1/branches/northfield/wall/{id}/moderation");
     let body = serde_json::json!({ "action": action });
     app.api(token).post(&path, &body).await.0
@@ -114,6 +114,28 @@ async fn a_post_waits_for_a_moderator_then_shows_and_the_poster_is_emailed() {
     let sent = app.mailer.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(sent[0].to, "sec@riverside.example");
     assert!(sent[0].text.contains(&format!("/northfield/wall/{id}")));
+
+    // Taken down and approved again: each decision is audited, the poster is emailed once.
+    let token = app.api_token("org@example.org").await;
+    assert_eq!(moderate(&app, &token, id, "reject").await, 200);
+    assert_eq!(moderate(&app, &token, id, "approve").await, 200);
+    let decisions: Vec<String> = app
+        .store()
+        .audit_entries(Some(branch.id), PageRequest::new(1, 100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|e| e.subject.as_deref() == Some(&format!("wall:{id}")))
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(decisions, ["wall.approve", "wall.reject", "wall.approve"]);
+    let outbox = app.store().outbox_counts().await.unwrap();
+    assert_eq!(
+        outbox.sent + outbox.pending + outbox.failed,
+        1,
+        "one email for the post"
+    );
 }
 
 #[tokio::test]
@@ -392,6 +414,19 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
     );
 }
 
+/// The details of the audited retention runs, newest first.
+async fn retention_runs(app: &TestApp) -> Vec<Option<String>> {
+    app.store()
+        .audit_entries(None, PageRequest::new(1, 100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|e| e.action == "retention.run")
+        .map(|e| e.detail)
+        .collect()
+}
+
 #[tokio::test]
 async fn retention_purges_rejected_posts_past_retention_only() {
     let app = TestApp::spawn_with(|s| {
@@ -433,10 +468,17 @@ async fn retention_purges_rejected_posts_past_retention_only() {
         .await
         .unwrap();
     assert_eq!(
-        left.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        left.items.iter().map(|m| m.id.get()).collect::<Vec<_>>(),
         [ids[0]],
         "pending posts stay"
     );
+    // Of the runs that took the rejected post, the real one is audited, the dry one not.
+    let took_it = retention_runs(&app)
+        .await
+        .into_iter()
+        .filter(|d| d.as_deref().is_some_and(|d| d.contains("wall_rejected=1")))
+        .count();
+    assert_eq!(took_it, 1);
 }
 
 #[tokio::test]

@@ -2,13 +2,16 @@
 //! newest fifty approved messages, newest first, as plain text, with no email anywhere.
 
 use crate::support;
-use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
-use picket_domain::Role;
-use picket_store::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};
+use picket_domain::wall::WallSubmission;
+use picket_domain::{Role, WallMessageId};
 use picket_test_support::{BodyText, TestApp};
 
-async fn approved(app: &TestApp, branch: &picket_store::Branch, n: usize, message: &str) -> i64 {
-    let store = app.store();
+async fn approved(
+    app: &TestApp,
+    branch: &picket_store::Branch,
+    n: usize,
+    message: &str,
+) -> WallMessageId {
     let submission = WallSubmission {
         name: format!("Poster {n} <b>"),
         organisation: Some(format!("Org & {n}")),
@@ -17,27 +20,13 @@ async fn approved(app: &TestApp, branch: &picket_store::Branch, n: usize, messag
         email: Some(format!("secret{n}@example.org")),
         ..Default::default()
     };
-    let id = store
-        .submit_wall_message(
-            NewWallMessage {
-                branch: branch.id,
-                post: validate(&submission, None, None, &WallLimits::default()).unwrap(),
-                content_key: duplicate_key(message),
-                ip_hash: format!("ip{n}"),
-                status: WallStatus::Pending,
-            },
-            WallPostLimits::NONE,
-        )
-        .await
-        .unwrap()
-        .id()
-        .expect("stored");
-    let org = store.user_by_email("org@example.org").await.unwrap();
-    store
-        .moderate_wall_message(branch.id, id, &Moderation::Approve, org.id)
-        .await
-        .unwrap();
-    id
+    app.wall_post(
+        branch,
+        &submission,
+        &format!("ip{n}"),
+        Some("org@example.org"),
+    )
+    .await
 }
 
 #[tokio::test]
