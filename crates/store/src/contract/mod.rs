@@ -207,7 +207,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         .create_user(&email("t@example.org"), "T", None)
         .await
         .unwrap();
-    let token = crate::contract_auth::create_token(&*store, u.id, "laptop", "abc123", None)
+    let token = crate::contract::auth::create_token(&*store, u.id, "laptop", "abc123", None)
         .await
         .unwrap();
     assert_eq!(token.name, "laptop");
@@ -219,7 +219,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         store.api_token_user("abc124", Utc::now()).await,
         Err(StoreError::NotFound)
     ));
-    let dup = crate::contract_auth::create_token(&*store, u.id, "again", "abc123", None).await;
+    let dup = crate::contract::auth::create_token(&*store, u.id, "again", "abc123", None).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
