@@ -1,5 +1,6 @@
 //! The storage boundary: the [`Store`] trait the web layer and the CLI program against, the row
-//! models it returns, and the contract tests every backend runs.
+//! models it returns, the unit of work every change is written through, and (with the `contract`
+//! feature, for tests only) the contract tests every backend runs.
 //!
 //! Both backends share one SQL implementation ([`sql::SqlStore`]) over sqlx's `Any` driver: the
 //! SQL is written once with `$n` placeholders, which SQLite and PostgreSQL both accept. The
@@ -8,18 +9,8 @@
 pub mod archive;
 mod audit;
 mod auth;
+#[cfg(feature = "contract")]
 pub mod contract;
-mod contract_auth;
-mod contract_dispute_edits;
-mod contract_dispute_scope;
-mod contract_disputes;
-mod contract_member_access;
-mod contract_member_scoping;
-mod contract_members;
-mod contract_pickets;
-mod contract_retention;
-mod contract_unit;
-mod contract_wall;
 mod directory;
 pub mod dispute_edits;
 pub mod disputes;

@@ -19,7 +19,7 @@ use picket_domain::law::LawError;
 use picket_domain::text::{self, TextError, TextKind};
 use picket_domain::{BallotId, Nation};
 use picket_store::disputes::{NewActionPeriod, NewClaim, NewDispute, NewParty, NewTimelineEvent};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use ballot_input::{law_input, BallotForm, QuestionInput, ResultInput};
 
@@ -172,7 +172,7 @@ pub fn law_error(e: LawError) -> AppError {
 }
 
 /// A dispute as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct DisputeInput {
     /// Title (1–200 characters).
@@ -201,7 +201,7 @@ impl DisputeInput {
 }
 
 /// A decision-maker or team as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PartyInput {
     /// `decision-maker` or `team`.
@@ -244,7 +244,7 @@ impl PartyInput {
 }
 
 /// A claim or offer as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ClaimInput {
     /// `claim` or `offer`.
@@ -270,7 +270,7 @@ impl ClaimInput {
 }
 
 /// A timeline entry as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct EventInput {
     /// YYYY-MM-DD.
@@ -300,7 +300,7 @@ impl EventInput {
 }
 
 /// An impact rate as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct RateInput {
     /// What is counted, e.g. "service-user contacts".
@@ -320,7 +320,7 @@ impl RateInput {
 }
 
 /// A period of action as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PeriodInput {
     /// `strike` or `asos`.

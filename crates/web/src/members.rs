@@ -330,7 +330,7 @@ pub async fn export_csv(
 }
 
 fn csv_error(e: csv::Error) -> AppError {
-    AppError::Internal(format!("csv: {e}"))
+    AppError::failed("writing the CSV export", e)
 }
 
 fn yes_no(b: bool) -> String {

@@ -98,7 +98,8 @@ pub async fn request_link(
             minutes = settings.link_minutes,
         ),
     );
-    let payload = serde_json::to_string(&message).map_err(|e| AppError::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(&message)
+        .map_err(|e| AppError::failed("writing the sign-in email", e))?;
     let mut work = state.store.begin().await?;
     work.create_magic_link(&NewMagicLink {
         branch: branch.id,

@@ -263,14 +263,15 @@ pub fn download(data: &SubjectAccess, format: Format) -> AppResult<Response> {
     );
     let (body, content_type, ext) = match format {
         Format::Json => (
-            serde_json::to_string_pretty(data).map_err(|e| AppError::Internal(e.to_string()))?,
+            serde_json::to_string_pretty(data)
+                .map_err(|e| AppError::failed("writing the data export", e))?,
             "application/json",
             "json",
         ),
         Format::Html => (
             ExportPage { data }
                 .render()
-                .map_err(|e| AppError::Internal(format!("template: {e}")))?,
+                .map_err(|e| AppError::failed("rendering the data export", e))?,
             "text/html; charset=utf-8",
             "html",
         ),

@@ -1,7 +1,7 @@
 //! Ballots with their steps and survey questions, and periods of industrial action. Every
 //! statement names the branch and the dispute (a step or question through its ballot's).
 
-use super::disputes::{count32, date, found_id, named, opt_date};
+use super::decode::{count32, date, found_id, is_set, named, opt_date};
 use super::{corrupt, SqlStore};
 use crate::disputes::{
     ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod, NewBallot, SurveyQuestion,
@@ -47,8 +47,8 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
         ips: ips
             .map(|s| s.parse::<IpsCategory>().map_err(|_| corrupt("ips", &s)))
             .transpose()?,
-        welsh_devolved: row.try_get::<i64, _>("welsh_devolved")? != 0,
-        extension_agreed: row.try_get::<i64, _>("extension_agreed")? != 0,
+        welsh_devolved: is_set(row, "welsh_devolved")?,
+        extension_agreed: is_set(row, "extension_agreed")?,
         result,
         result_to_employer: opt_date(row, "result_to_employer")?,
     })

@@ -2,7 +2,7 @@
 //! names the branch and the dispute, so a record elsewhere is `NotFound` and left alone.
 
 use super::ballots::{ballot_on, holidays_text, insert_steps, period_on, result_binds};
-use super::disputes::{found_id, opt_date};
+use super::decode::{found_id, opt_date};
 use super::{to_secs, SqlWork};
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::{ActionPeriod, Ballot, NewActionPeriod, NewBallot, NewClaim, NewParty};

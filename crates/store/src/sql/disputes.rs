@@ -1,7 +1,8 @@
 //! Disputes, their parties, claims, timeline and impact rates. Ballots and periods of action
 //! are in [`super::ballots`].
 
-use super::{corrupt, from_secs, to_secs, SqlStore, SqlWork};
+use super::decode::{count32, date, found_id, is_set, named, opt_date, parsed};
+use super::{from_secs, to_secs, SqlStore, SqlWork};
 use crate::dispute_edits::Participation;
 use crate::disputes::{ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod};
 use crate::disputes::{
@@ -23,41 +24,13 @@ use sqlx::{Any, Row};
 const DISPUTE: &str =
     "id, branch_id, title, employer, nation, status, summary, created_at, updated_at";
 
-/// Parses a stored name of a [`Named`] set.
-pub(super) fn named<T: Named>(row: &AnyRow, column: &str) -> StoreResult<T> {
-    let s: String = row.try_get(column)?;
-    T::parse(&s).ok_or_else(|| corrupt(column, &s))
-}
-
-/// Parses a stored calendar date.
-pub(super) fn date(row: &AnyRow, column: &str) -> StoreResult<NaiveDate> {
-    let s: String = row.try_get(column)?;
-    s.parse().map_err(|_| corrupt(column, &s))
-}
-
-/// Parses a stored calendar date that may be absent.
-pub(super) fn opt_date(row: &AnyRow, column: &str) -> StoreResult<Option<NaiveDate>> {
-    let s: Option<String> = row.try_get(column)?;
-    s.map(|s| s.parse().map_err(|_| corrupt(column, &s)))
-        .transpose()
-}
-
-/// Reads a stored count.
-pub(super) fn count32(row: &AnyRow, column: &str) -> StoreResult<u32> {
-    let n: i64 = row.try_get(column)?;
-    u32::try_from(n).map_err(|_| corrupt(column, &n.to_string()))
-}
-
 fn dispute_row(row: &AnyRow) -> StoreResult<Dispute> {
-    let nation: String = row.try_get("nation")?;
     Ok(Dispute {
         id: DisputeId(row.try_get("id")?),
         branch_id: BranchId(row.try_get("branch_id")?),
         title: row.try_get("title")?,
         employer: row.try_get("employer")?,
-        nation: nation
-            .parse::<Nation>()
-            .map_err(|_| corrupt("nation", &nation))?,
+        nation: parsed::<Nation>(row, "nation")?,
         status: named::<DisputeStatus>(row, "status")?,
         summary: row.try_get("summary")?,
         created_at: from_secs(row.try_get("created_at")?),
@@ -80,12 +53,6 @@ async fn dispute_on<'e, E: sqlx::Executor<'e, Database = Any>>(
     .await?
     .ok_or(StoreError::NotFound)?;
     dispute_row(&row)
-}
-
-/// The id a scoped statement gave (an `INSERT … SELECT … RETURNING id`, or a lookup), or
-/// `NotFound` when the row it selects from is not the branch's and the dispute's.
-pub(super) fn found_id<T>(id: Option<i64>, wrap: fn(i64) -> T) -> StoreResult<T> {
-    id.map(wrap).ok_or(StoreError::NotFound)
 }
 
 #[async_trait]
@@ -460,7 +427,7 @@ impl DisputeStore for SqlStore {
                     kind: named::<EventKind>(row, "kind")?,
                     title: row.try_get("title")?,
                     outcome: row.try_get("outcome")?,
-                    public: row.try_get::<i64, _>("public")? != 0,
+                    public: is_set(row, "public")?,
                 })
             })
             .collect()

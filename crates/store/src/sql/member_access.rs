@@ -1,12 +1,13 @@
 //! A member's own access: sign-in links, own corrections with the consent history, the
 //! records a subject access request returns, and erasure.
 
+use super::decode::{date_text, flag, is_set, parse_date};
 use super::directory::user_from_row;
 use super::{corrupt, from_secs, to_secs, SqlStore, SqlWork};
 use crate::member_access::*;
 use crate::{Membership, StoreError, StoreResult, User};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use picket_domain::member_access::{erased_account_email, erased_name, LinkState};
 use picket_domain::members::ContactPreferences;
 use picket_domain::{
@@ -17,26 +18,13 @@ use sqlx::{AnyConnection, Row};
 
 const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at";
 
-fn flag(b: bool) -> i64 {
-    i64::from(b)
-}
-
-fn date_text(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
-fn parse_date(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
-    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| corrupt("consent date", &t)))
-        .transpose()
-}
-
 fn consent_from_row(row: &AnyRow) -> StoreResult<ConsentRecord> {
     let source: String = row.try_get("source")?;
     Ok(ConsentRecord {
         id: ConsentId(row.try_get("id")?),
         changed_at: from_secs(row.try_get("changed_at")?),
-        by_email: row.try_get::<i64, _>("by_email")? != 0,
-        by_phone: row.try_get::<i64, _>("by_phone")? != 0,
+        by_email: is_set(row, "by_email")?,
+        by_phone: is_set(row, "by_phone")?,
         wording: row.try_get("wording")?,
         agreed_on: parse_date(row.try_get("agreed_on")?)?,
         source: match source.as_str() {
@@ -233,7 +221,7 @@ impl MemberAccessStore for SqlStore {
                     organisation: row.try_get("organisation")?,
                     message: row.try_get("message")?,
                     status: row.try_get("status")?,
-                    consent: row.try_get::<i64, _>("consent")? != 0,
+                    consent: is_set(row, "consent")?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?,

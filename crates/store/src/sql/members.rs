@@ -1,5 +1,6 @@
 //! Members, teams and the reps' teams. The import is in `members_import.rs`.
 
+use super::decode::{is_set, opt_date, parsed};
 use super::{corrupt, count, from_secs, to_secs, SqlStore, SqlWork};
 use crate::members::{
     ImportLease, ImportOptions, ImportOutcome, ImportProgress, ImportRun, Member, MemberFilter,
@@ -7,7 +8,7 @@ use crate::members::{
 };
 use crate::{Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use picket_domain::members::import::{ColumnMap, ParsedFile};
 use picket_domain::members::{ContactPreferences, MemberDetails, MembershipNumber};
 use picket_domain::{BranchId, ImportRunId, MemberId, TeamId, UserId};
@@ -25,14 +26,10 @@ pub(super) const MEMBER_COLUMNS: &str =
 pub(super) const MEMBER_FROM: &str = "members m LEFT JOIN teams t ON t.id = m.team_id";
 
 pub(super) fn details_from_row(row: &AnyRow) -> StoreResult<MemberDetails> {
-    let number: String = row.try_get("membership_number")?;
     let email: Option<String> = row.try_get("email")?;
     let phone: Option<String> = row.try_get("phone")?;
-    let consent_date: Option<String> = row.try_get("consent_date")?;
     Ok(MemberDetails {
-        membership_number: number
-            .parse()
-            .map_err(|_| corrupt("membership number", &number))?,
+        membership_number: parsed(row, "membership_number")?,
         name: row.try_get("name")?,
         email: email
             .map(|e| e.parse().map_err(|_| corrupt("member email", "(hidden)")))
@@ -44,17 +41,12 @@ pub(super) fn details_from_row(row: &AnyRow) -> StoreResult<MemberDetails> {
         workplace: row.try_get("workplace")?,
         job_title: row.try_get("job_title")?,
         daily_pay_pence: row.try_get("daily_pay_pence")?,
-        is_rep: row.try_get::<i64, _>("is_rep")? != 0,
+        is_rep: is_set(row, "is_rep")?,
         contact: ContactPreferences {
-            by_email: row.try_get::<i64, _>("contact_email")? != 0,
-            by_phone: row.try_get::<i64, _>("contact_phone")? != 0,
+            by_email: is_set(row, "contact_email")?,
+            by_phone: is_set(row, "contact_phone")?,
             consent_wording: row.try_get("consent_wording")?,
-            consent_date: consent_date
-                .map(|d| {
-                    d.parse::<NaiveDate>()
-                        .map_err(|_| corrupt("consent date", &d))
-                })
-                .transpose()?,
+            consent_date: opt_date(row, "consent_date")?,
         },
     })
 }

@@ -5,6 +5,7 @@
 //! changed records are written by one multi-row upsert per chunk of rows: a 100,000-row file
 //! is a few hundred statements, not 100,000 round trips.
 
+use super::decode::is_set;
 use super::members::details_from_row;
 use super::{count, from_secs, to_secs, SqlStore};
 use crate::members::{
@@ -322,7 +323,7 @@ impl SqlStore {
             id: ImportRunId(row.try_get("id")?),
             branch_id: BranchId(row.try_get("branch_id")?),
             started_by: row.try_get::<Option<i64>, _>("started_by")?.map(UserId),
-            dry_run: row.try_get::<i64, _>("dry_run")? != 0,
+            dry_run: is_set(&row, "dry_run")?,
             status: ImportRunStatus::parse(&status)
                 .ok_or_else(|| super::corrupt("import status", &status))?,
             rows_total: count(row.try_get("rows_total")?),

@@ -8,6 +8,7 @@ mod archive;
 mod audit;
 mod auth;
 mod ballots;
+mod decode;
 mod directory;
 mod dispute_edits;
 mod disputes;
@@ -23,8 +24,9 @@ mod wall;
 
 pub use unit::SqlWork;
 
+pub(crate) use decode::{corrupt, count, found, from_secs, to_secs};
+
 use crate::{Backend, StoreError, StoreResult};
-use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
@@ -189,34 +191,6 @@ pub async fn schema_version(pool: &AnyPool) -> StoreResult<Option<i64>> {
             .fetch_one(pool)
             .await?,
     )
-}
-
-pub(crate) fn to_secs(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
-pub(crate) fn from_secs(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(secs, 0).single().unwrap_or_default()
-}
-
-/// A stored value that does not parse: the database was edited by hand or is corrupt.
-pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(
-        format!("stored {what} `{value}` is not valid").into(),
-    ))
-}
-
-/// `NotFound` when a statement changed no row: what it was to change is not there (or is
-/// another branch's).
-pub(crate) fn found(done: &sqlx::any::AnyQueryResult) -> StoreResult<()> {
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-pub(crate) fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
 }
 
 pub use members_import::REPORT_CHANGES;

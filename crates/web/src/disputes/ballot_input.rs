@@ -8,10 +8,10 @@ use picket_domain::disputes::BallotKind;
 use picket_domain::law::{BallotInput, IpsCategory, LawError, LawOverrides};
 use picket_domain::Nation;
 use picket_store::disputes::{BallotResult, NewBallot, NewStep};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A ballot as typed; the result fields may be left empty until it closes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct BallotForm {
     /// `statutory`, `consultative` or `survey`.
@@ -153,7 +153,7 @@ impl BallotForm {
 }
 
 /// A ballot's result as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ResultInput {
     /// Votes cast.
@@ -169,7 +169,7 @@ pub struct ResultInput {
 }
 
 /// A survey question as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct QuestionInput {
     /// The question.

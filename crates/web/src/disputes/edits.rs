@@ -15,7 +15,7 @@ use picket_domain::{
 };
 use picket_store::disputes::{ActionPeriod, Ballot, NewActionPeriod};
 use picket_store::UnitOfWork;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of record an organiser edits or deletes, by their name in paths and the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,7 +332,7 @@ pub async fn set_strike_holiday(
 }
 
 /// A participation record as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ParticipationInput {
     /// The strike day, YYYY-MM-DD; empty or absent for the whole period.
@@ -411,7 +411,7 @@ fn check_strike_day(
             p.ends,
             &p.holidays_as_strike,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::failed("counting strike days", e))?;
     match count.excluded.iter().find(|x| x.date == day) {
         Some(x) => Err(AppError::invalid(
             "day",

@@ -343,12 +343,12 @@ fn period_view(
             period.ends,
             &period.holidays_as_strike,
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::failed("the law engine", e))?;
     if period.kind == ActionKind::Strike {
         *cumulative += count.days;
     }
     let notice = notice_deadline(dispute.nation, period.starts, &law.overrides)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::failed("the law engine", e))?;
     let ballot = covering(ballots, period);
     let (inside_mandate, mandate_last_day, warnings, mut assumptions) =
         check_against(law, dispute, ballot, period);
@@ -406,7 +406,7 @@ fn days_so_far(
         let count = law
             .calendar
             .strike_days(division, p.period.starts, to, &holidays)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::failed("the law engine", e))?;
         total += count.days;
         parts.push(format!("{} ({} to {to})", count.days, p.period.starts));
         if !holidays.is_empty() {

@@ -137,7 +137,7 @@ pub async fn start(
     let parsed: ParsedFile =
         tokio::task::spawn_blocking(move || parse_file(&bytes, &map_for_parse))
             .await
-            .map_err(|e| AppError::Internal(format!("import parse task: {e}")))?
+            .map_err(|e| AppError::failed("reading the import file", e))?
             .map_err(|e| AppError::invalid("file", e.to_string()))?;
     // The run is recorded at once, so its status page can be shown; the import itself, its
     // outcome and its audit entry are one later change.

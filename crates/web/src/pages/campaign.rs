@@ -48,7 +48,7 @@ async fn snapshot(
 }
 
 fn template_error(e: askama::Error) -> AppError {
-    AppError::Internal(format!("template: {e}"))
+    AppError::failed("rendering a page", e)
 }
 
 /// GET /{branch}/disputes/{id}: the campaign page. Anonymous visitors share one rendered,
@@ -215,7 +215,7 @@ struct PosterPage<'a> {
 pub fn qr_document(url: &str) -> AppResult<String> {
     use qrcode::render::svg;
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
+        .map_err(|e| AppError::failed("drawing the QR code", e))?;
     Ok(code
         .render::<svg::Color<'_>>()
         .min_dimensions(240, 240)

@@ -2,18 +2,16 @@
 //! dashboard with every form an organiser needs). The public page of a dispute is the
 //! campaign page (`pages::campaign`).
 //!
-//! The desk's forms all post to `/{branch}/disputes/{id}/{form}`; a form that fails is shown
-//! again on the desk with the message and exactly what was typed.
+//! The desk's forms post to `/{branch}/disputes/{id}/{form}`, one handler each
+//! ([`super::desk_forms`]); a form that fails is shown again on the desk with the message and
+//! exactly what was typed.
 
 use super::{render, render_with_status, Layout};
 use crate::actor::Actor;
 use crate::api::disputes::as_of;
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, hundredths_text, DisputeView};
-use crate::disputes::{
-    names, BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput,
-    QuestionInput, RateInput, ResultInput,
-};
+use crate::disputes::{names, DisputeInput};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::state::AppState;
@@ -25,13 +23,12 @@ use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, Named, PartyKind,
 };
 use picket_domain::law::IpsCategory;
-use picket_domain::{
-    BallotId, BallotStepId, ClaimId, DisputeId, Nation, PeriodId, Role, TimelineEntryId,
-};
+use picket_domain::{DisputeId, Nation, Role, TimelineEntryId};
 use picket_store::disputes::Dispute;
 use picket_store::Branch;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// A form that failed: which, the message, the field at fault and what was typed.
@@ -179,12 +176,37 @@ pub async fn list(
 
 /// What was typed into a form, read as one of the shared inputs.
 pub(super) fn input<T: DeserializeOwned>(values: &HashMap<String, String>) -> AppResult<T> {
-    let json = serde_json::to_value(values).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_value(values).map_err(|e| AppError::failed("keeping what was typed", e))?;
     serde_json::from_value(json)
         .map_err(|e| AppError::invalid("form", format!("the form could not be read: {e}")))
 }
 
-fn kept(form: &str, values: HashMap<String, String>, error: AppError) -> Result<Kept, AppError> {
+/// A posted form as a page shows it again: text as typed, a ticked box `on`.
+pub(super) fn as_typed<T: Serialize>(form: &T) -> HashMap<String, String> {
+    let Ok(Value::Object(fields)) = serde_json::to_value(form) else {
+        return HashMap::new();
+    };
+    fields
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s,
+                Value::Bool(true) => "on".into(),
+                Value::Bool(false) | Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (name, text)
+        })
+        .collect()
+}
+
+/// The desk's (or list's) record of a failed form, or the error when it is not a field's.
+pub(super) fn kept(
+    form: &str,
+    values: HashMap<String, String>,
+    error: AppError,
+) -> Result<Kept, AppError> {
     match error {
         AppError::Invalid { field, message } => Ok(Kept {
             form: form.into(),
@@ -203,7 +225,7 @@ pub async fn create(
     user: CurrentUser,
     RequestId(request_id): RequestId,
     Path(slug): Path<String>,
-    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<DisputeInput>,
 ) -> AppResult<Response> {
     let branch = user
         .branch_access(&*state.store, &slug, Role::Organiser)
@@ -213,16 +235,12 @@ pub async fn create(
         branch: &branch,
         request_id,
     };
-    let result = match input::<DisputeInput>(&values) {
-        Ok(i) => ops::create_dispute(&state, &actor, &i).await,
-        Err(e) => Err(e),
-    };
-    match result {
+    match ops::create_dispute(&state, &actor, &form).await {
         Ok(d) => {
             Ok(Redirect::to(&format!("/{}/disputes/{}/desk", branch.slug, d.id)).into_response())
         }
         Err(e) => {
-            let kept = kept("dispute", values, e)?;
+            let kept = kept("dispute", as_typed(&form), e)?;
             let page = list_page(&state, &csrf, &user, branch.clone(), kept).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -231,7 +249,7 @@ pub async fn create(
 
 #[derive(Template)]
 #[template(path = "disputes/desk.html")]
-struct DeskPage {
+pub(super) struct DeskPage {
     layout: Layout,
     branch: Branch,
     view: DisputeView,
@@ -255,7 +273,7 @@ pub struct DeskQuery {
     saved: Option<u8>,
 }
 
-async fn desk_page(
+pub(super) async fn desk_page(
     state: &AppState,
     csrf: &CsrfToken,
     user: &CurrentUser,
@@ -309,126 +327,6 @@ pub async fn desk(
     .await?;
     page.saved = q.saved.is_some();
     render(&page)
-}
-
-/// The id posted in `field`, or not found.
-fn posted<T: std::str::FromStr>(values: &HashMap<String, String>, field: &str) -> AppResult<T> {
-    values
-        .get(field)
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or(AppError::NotFound)
-}
-
-async fn apply(
-    state: &AppState,
-    actor: &Actor<'_>,
-    id: DisputeId,
-    form: &str,
-    values: &HashMap<String, String>,
-) -> AppResult<()> {
-    let ballot_id = || -> AppResult<BallotId> {
-        posted(values, "ballot_id")
-            .map_err(|_| AppError::invalid("ballot_id", "ballot_id: choose a ballot"))
-    };
-    match form {
-        "edit" => ops::update_dispute(state, actor, id, &input::<DisputeInput>(values)?)
-            .await
-            .map(|_| ()),
-        "timeline" => ops::add_event(state, actor, id, &input::<EventInput>(values)?)
-            .await
-            .map(|_| ()),
-        "parties" => ops::add_party(state, actor, id, &input::<PartyInput>(values)?)
-            .await
-            .map(|_| ()),
-        "claims" => ops::add_claim(state, actor, id, &input::<ClaimInput>(values)?)
-            .await
-            .map(|_| ()),
-        "rates" => ops::add_rate(state, actor, id, &input::<RateInput>(values)?)
-            .await
-            .map(|_| ()),
-        "ballots" => ops::add_ballot(state, actor, id, &input::<BallotForm>(values)?)
-            .await
-            .map(|_| ()),
-        "periods" => ops::add_period(state, actor, id, &input::<PeriodInput>(values)?)
-            .await
-            .map(|_| ()),
-        "result" => {
-            let ballot = ballot_id()?;
-            ops::record_result(state, actor, id, ballot, &input::<ResultInput>(values)?)
-                .await
-                .map(|_| ())
-        }
-        "questions" => {
-            let ballot = ballot_id()?;
-            ops::add_question(state, actor, id, ballot, &input::<QuestionInput>(values)?)
-                .await
-                .map(|_| ())
-        }
-        "timeline-edit" => {
-            let event: TimelineEntryId = posted(values, "event_id")?;
-            ops::update_event(state, actor, id, event, &input::<EventInput>(values)?).await
-        }
-        "holidays" => {
-            let period: PeriodId = posted(values, "period_id")?;
-            let holidays = values.get("holidays_as_strike").map_or("", String::as_str);
-            ops::set_period_holidays(state, actor, id, period, holidays).await
-        }
-        "claim-status" => {
-            let claim: ClaimId = posted(values, "claim_id")?;
-            let status = values.get("status").map_or("", String::as_str);
-            ops::set_claim_status(state, actor, id, claim, status).await
-        }
-        "participation" => {
-            let period: PeriodId = posted(values, "period_id")
-                .map_err(|_| AppError::invalid("period_id", "period_id: choose a period"))?;
-            let input = input::<crate::disputes::edits::ParticipationInput>(values)?;
-            crate::disputes::edits::record_participation(state, actor, id, period, &input)
-                .await
-                .map(|_| ())
-        }
-        "steps" => {
-            let step: BallotStepId = posted(values, "step_id")?;
-            let done = values.get("done").map_or("", String::as_str);
-            ops::mark_step(state, actor, id, step, done).await
-        }
-        _ => Err(AppError::NotFound),
-    }
-}
-
-/// POST /{branch}/disputes/{id}/{form}: every desk form (organisers).
-pub async fn submit(
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    RequestId(request_id): RequestId,
-    Path((slug, id, form)): Path<(String, DisputeId, String)>,
-    CsrfForm(values): CsrfForm<HashMap<String, String>>,
-) -> AppResult<Response> {
-    // Reps record participation; every other desk form is an organiser's.
-    let role = if form == "participation" {
-        Role::Rep
-    } else {
-        Role::Organiser
-    };
-    let branch = user.branch_access(&*state.store, &slug, role).await?;
-    state.store.dispute(branch.id, id).await?;
-    let actor = Actor {
-        user: &user,
-        branch: &branch,
-        request_id,
-    };
-    match apply(&state, &actor, id, &form, &values).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/{}/disputes/{id}/desk?saved=1#{form}",
-            branch.slug
-        ))
-        .into_response()),
-        Err(e) => {
-            let kept = kept(&form, values, e)?;
-            let page = desk_page(&state, &csrf, &user, branch.clone(), id, None, kept).await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    }
 }
 
 /// Hundredths as a decimal, for templates.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod campaign;
+pub mod desk_forms;
 pub mod dispute_items;
 pub mod disputes;
 pub mod home;
@@ -66,7 +67,7 @@ pub fn render<T: Template>(template: &T) -> AppResult<Response> {
     template
         .render()
         .map(|html| Html(html).into_response())
-        .map_err(|e| AppError::Internal(format!("template: {e}")))
+        .map_err(|e| AppError::failed("rendering a page", e))
 }
 
 /// Renders a template with a status (a form shown again with its errors, say).

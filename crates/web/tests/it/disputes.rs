@@ -350,3 +350,96 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
     let csrf = extract_csrf(&html);
     assert!(csrf.is_some());
 }
+
+#[tokio::test]
+async fn each_desk_form_keeps_what_was_typed_when_it_fails() {
+    let (app, client) = organiser().await;
+    let desk = open_dispute(&app, &client).await;
+    let base = desk.trim_end_matches("/desk").to_string();
+
+    // A ticked box stays ticked.
+    let res = post(
+        &app,
+        &client,
+        &desk,
+        &format!("{base}/timeline"),
+        &[
+            ("dated", "not a date"),
+            ("kind", "meeting"),
+            ("title", "Kept"),
+            ("public", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(r#"<input type="checkbox" name="public" value="on" checked>"#),
+        "the public box is still ticked"
+    );
+
+    // A form naming one of the dispute's ballots keeps the ballot chosen and the figures typed.
+    let res = post(
+        &app,
+        &client,
+        &desk,
+        &format!("{base}/ballots"),
+        &[
+            ("kind", "consultative"),
+            ("title", "Consultation"),
+            ("opened", "2023-05-02"),
+            ("closed", "2023-05-12"),
+            ("entitled", "20"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let html = client.get(app.url(&desk)).body_text().await;
+    let marker = r#"id="result-ballot_id" name="ballot_id"><option value=""#;
+    let at = html.find(marker).expect("the result form lists the ballot") + marker.len();
+    let ballot = &html[at..at + html[at..].find('"').unwrap()];
+    let res = post(
+        &app,
+        &client,
+        &desk,
+        &format!("{base}/result"),
+        &[
+            ("ballot_id", ballot),
+            ("cast", "lots"),
+            ("yes", "12"),
+            ("no", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("cast: `lots`"), "the message names the field");
+    assert!(html.contains(r#"value="lots""#) && html.contains(r#"value="12""#));
+    assert!(
+        html.contains(&format!(
+            r#"<option value="{ballot}" selected>Consultation"#
+        )),
+        "the ballot is still chosen"
+    );
+
+    // A ballot of another dispute is not this desk's to change.
+    let other = open_dispute(&app, &client).await;
+    let other_base = other.trim_end_matches("/desk").to_string();
+    let res = post(
+        &app,
+        &client,
+        &other,
+        &format!("{other_base}/result"),
+        &[
+            ("ballot_id", ballot),
+            ("cast", "15"),
+            ("yes", "12"),
+            ("no", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    // And a form the desk does not have is not found.
+    let res = post(&app, &client, &desk, &format!("{base}/nonsense"), &[]).await;
+    assert_eq!(res.status(), 404);
+}

@@ -8,21 +8,32 @@ use picket_domain::{Division, Email, Role, Slug};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+mod auth;
 pub mod directory_writes;
+mod dispute_edits;
+mod dispute_scope;
+mod disputes;
+mod member_access;
+mod member_scoping;
 pub mod member_writes;
+mod members;
+mod pickets;
+mod retention;
+mod unit;
+mod wall;
 
-pub use crate::contract_auth::*;
-pub use crate::contract_dispute_edits::*;
-pub use crate::contract_dispute_scope::*;
-pub use crate::contract_disputes::*;
-pub use crate::contract_member_access::*;
-pub use crate::contract_member_scoping::*;
-pub use crate::contract_members::*;
-pub use crate::contract_pickets::*;
-pub use crate::contract_retention::*;
-pub use crate::contract_unit::*;
-pub use crate::contract_wall::*;
+pub use auth::*;
 pub use directory_writes::Setup;
+pub use dispute_edits::*;
+pub use dispute_scope::*;
+pub use disputes::*;
+pub use member_access::*;
+pub use member_scoping::*;
+pub use members::*;
+pub use pickets::*;
+pub use retention::*;
+pub use unit::*;
+pub use wall::*;
 
 fn slug(s: &str) -> Slug {
     s.parse().expect("test slug")
@@ -203,7 +214,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         .setup_user(&email("t@example.org"), "T", None)
         .await
         .unwrap();
-    let token = crate::contract_auth::create_token(&*store, u.id, "laptop", "abc123", None)
+    let token = crate::contract::auth::create_token(&*store, u.id, "laptop", "abc123", None)
         .await
         .unwrap();
     assert_eq!(token.name, "laptop");
@@ -215,7 +226,7 @@ pub async fn api_tokens_resolve_to_their_user(store: Arc<dyn Store>) {
         store.api_token_user("abc124", Utc::now()).await,
         Err(StoreError::NotFound)
     ));
-    let dup = crate::contract_auth::create_token(&*store, u.id, "again", "abc123", None).await;
+    let dup = crate::contract::auth::create_token(&*store, u.id, "again", "abc123", None).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 

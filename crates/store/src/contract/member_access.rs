@@ -181,7 +181,7 @@ pub async fn sign_in_links_work_once_and_expire(store: Arc<dyn Store>) {
         "none has expired twenty minutes on"
     );
     assert_eq!(
-        crate::contract_retention::apply(&*store, &[(rule, now + Duration::hours(1))]).await,
+        crate::contract::retention::apply(&*store, &[(rule, now + Duration::hours(1))]).await,
         vec![3]
     );
 }

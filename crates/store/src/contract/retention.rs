@@ -1,8 +1,8 @@
 //! Contract tests for retention: each rule finds exactly the records past its cutoff, and
 //! applying them deletes or clears those alone, with one audit entry of the counts.
 
+use crate::contract::wall::{moderate, submit};
 use crate::contract::Setup;
-use crate::contract_wall::{moderate, submit};
 use crate::prelude::*;
 use crate::retention::{rule_named, run_entry, RetentionRule, RULES};
 use crate::wall::{Moderation, NewWallMessage, WallPostLimits, WallStatus};

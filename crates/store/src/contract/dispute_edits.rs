@@ -1,7 +1,7 @@
 //! Contract tests for editing and deleting a dispute's records, and for participation records.
 
+use crate::contract::disputes::unit;
 use crate::contract::Setup;
-use crate::contract_disputes::unit;
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
     NewTimelineEvent,

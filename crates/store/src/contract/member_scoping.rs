@@ -2,9 +2,9 @@
 //! member's own data only through their own account): another branch's id is not found,
 //! whether read or written, and a refused write changes nothing.
 
+use crate::contract::member_access::{link, member, outbox};
 use crate::contract::member_writes::*;
 use crate::contract::Setup;
-use crate::contract_member_access::{link, member, outbox};
 use crate::member_access::{LinkUse, NewMagicLink, OwnDetails};
 use crate::members::{ImportOptions, ImportRunStatus, MemberFilter};
 use crate::prelude::*;

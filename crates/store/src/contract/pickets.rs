@@ -74,15 +74,15 @@ pub async fn picket_locations_are_kept_per_dispute(store: Arc<dyn Store>) {
         status: DisputeStatus::InAction,
         summary: String::new(),
     };
-    let one = crate::contract_disputes::create_dispute(&*store, a.id, &new)
+    let one = crate::contract::disputes::create_dispute(&*store, a.id, &new)
         .await
         .unwrap();
     let one_id = one.id;
-    let two = crate::contract_disputes::create_dispute(&*store, a.id, &new)
+    let two = crate::contract::disputes::create_dispute(&*store, a.id, &new)
         .await
         .unwrap();
     let two_id = two.id;
-    let theirs = crate::contract_disputes::create_dispute(&*store, b.id, &new)
+    let theirs = crate::contract::disputes::create_dispute(&*store, b.id, &new)
         .await
         .unwrap()
         .id;

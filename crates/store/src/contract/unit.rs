@@ -24,7 +24,7 @@ async fn branch_and_dispute(store: &dyn Store, slug: &str) -> (BranchId, Dispute
         status: DisputeStatus::InAction,
         summary: String::new(),
     };
-    let dispute = crate::contract_disputes::create_dispute(store, branch.id, &new)
+    let dispute = crate::contract::disputes::create_dispute(store, branch.id, &new)
         .await
         .unwrap();
     (branch.id, dispute.id)

@@ -2,8 +2,8 @@
 //! branch. Through another dispute of the same branch, or through another branch, each read
 //! finds nothing and each write is refused with `NotFound` and changes nothing.
 
+use crate::contract::disputes::{create_dispute, unit};
 use crate::contract::Setup;
-use crate::contract_disputes::{create_dispute, unit};
 use crate::disputes::{
     BallotResult, NewActionPeriod, NewBallot, NewClaim, NewDispute, NewParty, NewStep,
     NewTimelineEvent,
