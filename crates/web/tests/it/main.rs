@@ -33,3 +33,4 @@ mod wall;
 mod wall_browser;
 mod wall_feed;
 mod wall_limits;
+mod wall_public;
