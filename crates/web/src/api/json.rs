@@ -103,7 +103,7 @@ mod tests {
     use super::*;
 
     #[derive(serde::Deserialize)]
-    #[allow(dead_code, reason = "only the names are read")]
+    #[expect(dead_code, reason = "only the names are read")]
     struct Body {
         called_out: u32,
         #[serde(rename = "when")]
