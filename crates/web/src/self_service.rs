@@ -14,7 +14,7 @@ use picket_domain::{BranchId, Email};
 use picket_mail::OutgoingEmail;
 use picket_store::member_access::{LinkUse, NewMagicLink, OwnDetails};
 use picket_store::members::Member;
-use picket_store::{Attempt, AttemptLimit, Branch, NewAuditEntry, NewOutboxEmail};
+use picket_store::{Attempt, AttemptLimit, Branch, NewAuditEntry};
 
 /// The one answer to a request for a sign-in link, whether or not the address is known.
 pub const LINK_SENT: &str =
@@ -98,8 +98,6 @@ pub async fn request_link(
             minutes = settings.link_minutes,
         ),
     );
-    let payload = serde_json::to_string(&message)
-        .map_err(|e| AppError::failed("writing the sign-in email", e))?;
     let mut work = state.store.begin().await?;
     work.create_magic_link(&NewMagicLink {
         branch: branch.id,
@@ -108,13 +106,14 @@ pub async fn request_link(
         expires_at: now + Duration::minutes(settings.link_minutes),
     })
     .await?;
-    work.enqueue_email(NewOutboxEmail {
-        idempotency_key: Some(format!("magic-link:{token_hash}")),
-        payload,
-        max_attempts: state.settings.worker.max_attempts,
-        run_after: now,
-    })
-    .await?;
+    picket_jobs::queue_email(
+        &mut *work,
+        &message,
+        Some(format!("magic-link:{token_hash}")),
+        state.settings.worker.max_attempts,
+    )
+    .await
+    .map_err(|e| AppError::failed("queueing the sign-in email", e))?;
     work.audit(NewAuditEntry {
         branch: Some(branch.id),
         action: "member.link.sent".into(),

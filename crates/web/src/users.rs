@@ -111,7 +111,7 @@ pub async fn add_user_to_branch(
         state.settings.worker.max_attempts,
     )
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .map_err(|e| AppError::failed("queueing the welcome email", e))?;
     work.audit(NewAuditEntry {
         actor: actor.map(|a| a.user.id),
         branch: Some(branch.id),

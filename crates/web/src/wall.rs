@@ -278,7 +278,7 @@ pub async fn moderate(
                 state.settings.worker.max_attempts,
             )
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::failed("queueing the approval email", e))?;
         }
     }
     work.commit().await?;
