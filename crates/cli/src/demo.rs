@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use picket_domain::{Division, Role};
 use picket_store::prelude::*;
-use picket_web::users::{add_user_to_branch, AddUser};
+use picket_web::account::users::{add_user_to_branch, AddUser};
 use picket_web::{App, AppState, Settings};
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ pub mod disputes;
 pub mod ids;
 pub mod impact;
 pub mod law;
-pub mod member_access;
+pub mod member_data;
 pub mod members;
 pub mod money;
 pub mod pickets;

@@ -16,7 +16,7 @@ pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
-pub mod member_access;
+pub mod member_data;
 pub mod members;
 mod models;
 mod outbox;
@@ -32,7 +32,7 @@ pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
-pub use member_access::{MemberAccessStore, MemberAccessWrites};
+pub use member_data::{MemberDataStore, MemberDataWrites};
 pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
@@ -61,7 +61,7 @@ pub trait Store:
     + WallStore
     + DisputeStore
     + MemberStore
-    + MemberAccessStore
+    + MemberDataStore
     + PicketStore
     + RetentionStore
     + Send
@@ -101,8 +101,8 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites,
-        MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
+        DisputeStore, DisputeWrites, EventStore, MemberDataStore, MemberDataWrites, MemberStore,
+        MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
+        Store, UnitOfWork, WallStore, WallWrites,
     };
 }

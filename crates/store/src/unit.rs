@@ -28,7 +28,7 @@ use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
-use crate::member_access::MemberAccessWrites;
+use crate::member_data::MemberDataWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
@@ -46,7 +46,7 @@ pub trait UnitOfWork:
     + DisputeWrites
     + DisputeEditWrites
     + MemberWrites
-    + MemberAccessWrites
+    + MemberDataWrites
     + RetentionWrites
     + WallWrites
     + Send

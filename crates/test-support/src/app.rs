@@ -112,7 +112,7 @@ impl TestApp {
 
     /// Creates a user with [`TEST_PASSWORD`] and a role in `branch`.
     pub async fn user(&self, branch: &Branch, email: &str, role: Role) {
-        let hasher = picket_web::passwords::PasswordHasher::new(8 * 1024, 1);
+        let hasher = picket_web::account::passwords::PasswordHasher::new(8 * 1024, 1);
         let hash = hasher.hash(TEST_PASSWORD).await.expect("hash");
         let email: Email = email.parse().expect("email");
         let name = email
@@ -207,12 +207,12 @@ impl TestApp {
     pub async fn api_token(&self, email: &str) -> String {
         let store = self.store();
         let user = store.user_by_email(email).await.expect("user");
-        let token = picket_web::tokens::new_api_token();
+        let token = picket_web::account::tokens::new_api_token();
         let mut work = store.begin().await.expect("begin");
         work.create_api_token(
             user.id,
             "test",
-            &picket_web::tokens::hash_token(&token),
+            &picket_web::account::tokens::hash_token(&token),
             None,
         )
         .await

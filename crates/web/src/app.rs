@@ -148,191 +148,210 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::landing))
         .route(
             "/login",
-            get(pages::auth::login_form).post(pages::auth::login),
+            get(crate::account::sign_in::login_form).post(crate::account::sign_in::login),
         )
-        .route("/logout", axum::routing::post(pages::auth::logout))
+        .route(
+            "/logout",
+            axum::routing::post(crate::account::sign_in::logout),
+        )
         .route(
             "/login/link",
-            get(pages::me::link_page).post(pages::me::use_link),
+            get(crate::member_data::pages::link_page).post(crate::member_data::pages::use_link),
         )
         .route("/dashboard", get(pages::home::dashboard))
-        .route("/account", get(pages::account::index))
+        .route("/account", get(crate::account::pages::index))
         .route(
             "/account/password",
-            get(pages::account::password_form).post(pages::account::change_password),
+            get(crate::account::pages::password_form).post(crate::account::pages::change_password),
         )
         .route(
             "/account/tokens",
-            get(pages::account::tokens).post(pages::account::create),
+            get(crate::account::pages::tokens).post(crate::account::pages::create),
         )
         .route(
             "/account/tokens/{id}/revoke",
-            axum::routing::post(pages::account::revoke),
+            axum::routing::post(crate::account::pages::revoke),
         )
-        .route("/admin", get(pages::admin::branches))
+        .route("/admin", get(crate::account::admin::branches))
         .route("/{branch}", get(pages::home::branch_page))
         .route(
             "/{branch}/me",
-            get(pages::me::record).post(pages::me::update),
+            get(crate::member_data::pages::record).post(crate::member_data::pages::update),
         )
         .route(
             "/{branch}/me/login",
-            get(pages::me::login_form).post(pages::me::request_link),
+            get(crate::member_data::pages::login_form)
+                .post(crate::member_data::pages::request_link),
         )
-        .route("/{branch}/me/{file}", get(pages::me::download))
+        .route(
+            "/{branch}/me/{file}",
+            get(crate::member_data::pages::download),
+        )
         .route(
             "/{branch}/members/{id}/subject-access",
-            get(pages::member_data::subject_access_form).post(pages::member_data::subject_access),
+            get(crate::member_data::staff_pages::subject_access_form)
+                .post(crate::member_data::staff_pages::subject_access),
         )
         .route(
             "/{branch}/members/{id}/erase",
-            get(pages::member_data::erase_form).post(pages::member_data::erase),
+            get(crate::member_data::staff_pages::erase_form)
+                .post(crate::member_data::staff_pages::erase),
         )
         .route(
             "/{branch}/admin/users",
-            get(pages::admin::users).post(pages::admin::add_user),
+            get(crate::account::admin::users).post(crate::account::admin::add_user),
         )
         .route(
             "/{branch}/admin/users/{id}/password",
-            get(pages::admin::reset_password_form).post(pages::admin::reset_password),
+            get(crate::account::admin::reset_password_form)
+                .post(crate::account::admin::reset_password),
         )
         .route(
             "/{branch}/admin/users/{id}/sessions",
-            get(pages::admin::end_sessions_form).post(pages::admin::end_sessions),
+            get(crate::account::admin::end_sessions_form).post(crate::account::admin::end_sessions),
         )
         .route(
             "/{branch}/wall",
-            get(pages::wall::wall).post(pages::wall::post),
+            get(crate::wall::pages::wall).post(crate::wall::pages::post),
         )
-        .route("/{branch}/wall/moderate", get(pages::wall::queue))
-        .route("/{branch}/wall/pledges", get(pages::wall_pledges::list))
+        .route("/{branch}/wall/moderate", get(crate::wall::pages::queue))
+        .route("/{branch}/wall/pledges", get(crate::wall::pledges::list))
         .route(
             "/{branch}/wall/{id}/follow-up",
-            axum::routing::post(pages::wall_pledges::follow_up),
+            axum::routing::post(crate::wall::pledges::follow_up),
         )
         .route(
             "/{branch}/embed/wall",
-            get(pages::wall_embed::embed).post(pages::wall_embed::post),
+            get(crate::wall::embed::embed).post(crate::wall::embed::post),
         )
-        .route("/{branch}/wall/events", get(pages::wall::events))
-        .route("/{branch}/wall/feed.atom", get(pages::wall_feed::atom))
+        .route("/{branch}/wall/events", get(crate::wall::pages::events))
+        .route("/{branch}/wall/feed.atom", get(crate::wall::feed::atom))
         .route(
             "/{branch}/disputes",
-            get(pages::disputes::list).post(pages::disputes::create),
+            get(crate::disputes::pages::list).post(crate::disputes::pages::create),
         )
-        .route("/{branch}/disputes/{id}", get(pages::campaign::page))
+        .route("/{branch}/disputes/{id}", get(crate::campaign::pages::page))
         .route(
             "/{branch}/disputes/{id}/counters",
-            get(pages::campaign::counters),
+            get(crate::campaign::pages::counters),
         )
         .route(
             "/{branch}/disputes/{id}/strikes.ics",
-            get(pages::campaign::ics),
+            get(crate::campaign::pages::ics),
         )
         .route(
             "/{branch}/disputes/{id}/poster",
-            get(pages::campaign::poster),
+            get(crate::campaign::pages::poster),
         )
-        .route("/{branch}/disputes/{id}/qr.svg", get(pages::campaign::qr))
+        .route(
+            "/{branch}/disputes/{id}/qr.svg",
+            get(crate::campaign::pages::qr),
+        )
         .route(
             "/{branch}/disputes/{id}/pickets",
-            get(pages::pickets::list).post(pages::pickets::add),
+            get(crate::pickets::list).post(crate::pickets::add),
         )
         .route(
             "/{branch}/disputes/{id}/pickets/{location}",
-            axum::routing::post(pages::pickets::change),
+            axum::routing::post(crate::pickets::change),
         )
-        .route("/{branch}/disputes/{id}/desk", get(pages::disputes::desk))
+        .route(
+            "/{branch}/disputes/{id}/desk",
+            get(crate::disputes::pages::desk),
+        )
         .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}",
-            get(pages::dispute_items::edit).post(pages::dispute_items::update),
+            get(crate::disputes::items::edit).post(crate::disputes::items::update),
         )
         .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}/delete",
-            axum::routing::post(pages::dispute_items::delete),
+            axum::routing::post(crate::disputes::items::delete),
         )
         .route(
             "/{branch}/disputes/{id}/edit",
-            axum::routing::post(pages::desk_forms::edit),
+            axum::routing::post(crate::disputes::desk_forms::edit),
         )
         .route(
             "/{branch}/disputes/{id}/timeline",
-            axum::routing::post(pages::desk_forms::timeline),
+            axum::routing::post(crate::disputes::desk_forms::timeline),
         )
         .route(
             "/{branch}/disputes/{id}/timeline-edit",
-            axum::routing::post(pages::desk_forms::timeline_edit),
+            axum::routing::post(crate::disputes::desk_forms::timeline_edit),
         )
         .route(
             "/{branch}/disputes/{id}/parties",
-            axum::routing::post(pages::desk_forms::parties),
+            axum::routing::post(crate::disputes::desk_forms::parties),
         )
         .route(
             "/{branch}/disputes/{id}/claims",
-            axum::routing::post(pages::desk_forms::claims),
+            axum::routing::post(crate::disputes::desk_forms::claims),
         )
         .route(
             "/{branch}/disputes/{id}/claim-status",
-            axum::routing::post(pages::desk_forms::claim_status),
+            axum::routing::post(crate::disputes::desk_forms::claim_status),
         )
         .route(
             "/{branch}/disputes/{id}/rates",
-            axum::routing::post(pages::desk_forms::rates),
+            axum::routing::post(crate::disputes::desk_forms::rates),
         )
         .route(
             "/{branch}/disputes/{id}/ballots",
-            axum::routing::post(pages::desk_forms::ballots),
+            axum::routing::post(crate::disputes::desk_forms::ballots),
         )
         .route(
             "/{branch}/disputes/{id}/result",
-            axum::routing::post(pages::desk_forms::result),
+            axum::routing::post(crate::disputes::desk_forms::result),
         )
         .route(
             "/{branch}/disputes/{id}/questions",
-            axum::routing::post(pages::desk_forms::questions),
+            axum::routing::post(crate::disputes::desk_forms::questions),
         )
         .route(
             "/{branch}/disputes/{id}/steps",
-            axum::routing::post(pages::desk_forms::steps),
+            axum::routing::post(crate::disputes::desk_forms::steps),
         )
         .route(
             "/{branch}/disputes/{id}/periods",
-            axum::routing::post(pages::desk_forms::periods),
+            axum::routing::post(crate::disputes::desk_forms::periods),
         )
         .route(
             "/{branch}/disputes/{id}/holidays",
-            axum::routing::post(pages::desk_forms::holidays),
+            axum::routing::post(crate::disputes::desk_forms::holidays),
         )
         .route(
             "/{branch}/disputes/{id}/participation",
-            axum::routing::post(pages::desk_forms::participation),
+            axum::routing::post(crate::disputes::desk_forms::participation),
         )
-        .route("/{branch}/members", get(pages::members::directory))
-        .route("/{branch}/members/export.csv", get(pages::members::export))
-        .route("/{branch}/members/audit", get(pages::members::audit))
+        .route("/{branch}/members", get(crate::members::pages::directory))
+        .route(
+            "/{branch}/members/export.csv",
+            get(crate::members::pages::export),
+        )
+        .route("/{branch}/members/audit", get(crate::members::pages::audit))
         .route(
             "/{branch}/members/teams",
-            get(pages::members_teams::list).post(pages::members_teams::add),
+            get(crate::members::teams::list).post(crate::members::teams::add),
         )
         .route(
             "/{branch}/members/teams/reps",
-            axum::routing::post(pages::members_teams::set_reps),
+            axum::routing::post(crate::members::teams::set_reps),
         )
         .route(
             "/{branch}/members/import",
-            get(pages::members_import::form)
-                .post(pages::members_import::upload)
+            get(crate::members::import_pages::form)
+                .post(crate::members::import_pages::upload)
                 .layer(DefaultBodyLimit::max(settings.members.import_max_bytes)),
         )
         .route(
             "/{branch}/members/import/{id}",
-            get(pages::members_import::status),
+            get(crate::members::import_pages::status),
         )
-        .route("/{branch}/members/{id}", get(pages::members::record))
-        .route("/{branch}/wall/{id}", get(pages::wall::message))
+        .route("/{branch}/members/{id}", get(crate::members::pages::record))
+        .route("/{branch}/wall/{id}", get(crate::wall::pages::message))
         .route(
             "/{branch}/wall/{id}/moderate",
-            axum::routing::post(pages::wall::moderate),
+            axum::routing::post(crate::wall::pages::moderate),
         )
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn(crate::extract::nul::refuse_nul))

@@ -53,14 +53,14 @@ pub async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
         return (
             StatusCode::NOT_MODIFIED,
             cache,
-            Extension(crate::conditional::SharedDocument),
+            Extension(crate::cache::SharedDocument),
         )
             .into_response();
     }
     (
         [(header::CONTENT_TYPE, asset.content_type.to_string())],
         cache,
-        Extension(crate::conditional::SharedDocument),
+        Extension(crate::cache::SharedDocument),
         asset.body,
     )
         .into_response()

@@ -5,30 +5,24 @@
 //! API handlers for the same thing call the same code.
 
 pub mod account;
-pub mod actor;
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod cache;
 pub mod campaign;
-pub mod campaign_ics;
-pub mod conditional;
 pub mod disputes;
 pub mod error;
 pub mod extract;
 pub mod ical_text;
+pub mod member_data;
 pub mod members;
 pub mod pages;
-pub mod passwords;
+pub mod pickets;
 pub mod security;
-pub mod self_service;
 pub mod settings;
 pub mod state;
-pub mod subject_access;
 pub mod throttle;
-pub mod tokens;
-pub mod users;
 pub mod wall;
-pub mod wall_cache;
 
 pub use app::App;
 pub use error::AppError;

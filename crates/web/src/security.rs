@@ -50,7 +50,7 @@ fn carries_credentials(headers: &HeaderMap) -> bool {
             .any(|c| c.trim_start().starts_with(&session))
 }
 
-/// Who may keep a response. A [`SharedDocument`](crate::conditional::SharedDocument) (the
+/// Who may keep a response. A [`SharedDocument`](crate::cache::SharedDocument) (the
 /// same bytes for everyone: assets, feeds, calendars, the page anonymous visitors share)
 /// keeps the policy its handler set. Anything else is `no-store` when the request carried
 /// credentials (a signed-in page, an API answer for a token, a CSV export) or when its
@@ -59,7 +59,7 @@ fn carries_credentials(headers: &HeaderMap) -> bool {
 fn cache_policy(response: &mut Response, signed_in: bool) {
     let shared = response
         .extensions()
-        .get::<crate::conditional::SharedDocument>()
+        .get::<crate::cache::SharedDocument>()
         .is_some();
     let h = response.headers_mut();
     if shared && h.contains_key(header::CACHE_CONTROL) {
@@ -251,7 +251,9 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
 /// back into addresses or emails without the secret, and every process agrees on them.
 pub async fn keyed_hash(state: &AppState, value: &str) -> crate::error::AppResult<String> {
     let key = hash_key(state).await?;
-    Ok(crate::tokens::hash_token(&format!("{key}:{value}")))
+    Ok(crate::account::tokens::hash_token(&format!(
+        "{key}:{value}"
+    )))
 }
 
 /// The instance's key for [`keyed_hash`], created on first use and read from the store once.
@@ -262,8 +264,8 @@ pub async fn hash_key(state: &AppState) -> crate::error::AppResult<String> {
             state
                 .store
                 .instance_secret(
-                    picket_store::member_access::NUMBER_KEY_SECRET,
-                    &crate::tokens::random_token(),
+                    picket_store::member_data::NUMBER_KEY_SECRET,
+                    &crate::account::tokens::random_token(),
                 )
                 .await
         })

@@ -1,6 +1,6 @@
 //! What every handler can reach.
 
-use crate::passwords::PasswordHasher;
+use crate::account::passwords::PasswordHasher;
 use crate::settings::Settings;
 use picket_mail::Mailer;
 use picket_store::Store;
@@ -43,7 +43,7 @@ pub struct Shared {
     /// Newly approved wall messages, for open wall pages (Server-Sent Events).
     pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
     /// The public wall as anonymous visitors see it, rendered once.
-    pub wall_cache: Arc<crate::wall_cache::WallCache>,
+    pub wall_cache: Arc<crate::wall::cache::WallCache>,
     /// Calendar and law overrides from settings.
     pub law: Arc<LawConfig>,
     /// Progress of the member imports this process is running.

@@ -49,7 +49,10 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
         let store = store.clone();
         async move {
             store
-                .api_token_user(&picket_web::tokens::hash_token(&secret), chrono::Utc::now())
+                .api_token_user(
+                    &picket_web::account::tokens::hash_token(&secret),
+                    chrono::Utc::now(),
+                )
                 .await
                 .is_ok()
         }
@@ -194,7 +197,7 @@ async fn tokens_expire_list_and_revoke_and_passwords_end_sessions() {
         .unwrap()
         .password_hash
         .unwrap();
-    let hasher = picket_web::passwords::PasswordHasher::new(8 * 1024, 1);
+    let hasher = picket_web::account::passwords::PasswordHasher::new(8 * 1024, 1);
     assert!(hasher.verify("an entirely new password", Some(&hash)).await);
     assert!(!hasher.verify("a long enough password", Some(&hash)).await);
     let nobody = picket()

@@ -288,7 +288,10 @@ async fn branch_user_and_token_commands() {
     };
     use picket_store::prelude::*;
     let user = store
-        .api_token_user(&picket_web::tokens::hash_token(&secret), chrono::Utc::now())
+        .api_token_user(
+            &picket_web::account::tokens::hash_token(&secret),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(user.display_name, "Dana Whitlock");

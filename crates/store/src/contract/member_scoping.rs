@@ -2,15 +2,15 @@
 //! member's own data only through their own account): another branch's id is not found,
 //! whether read or written, and a refused write changes nothing.
 
-use crate::contract::member_access::{link, member, outbox};
+use crate::contract::member_data::{link, member, outbox};
 use crate::contract::member_writes::*;
 use crate::contract::Setup;
-use crate::member_access::{LinkUse, NewMagicLink, OwnDetails};
+use crate::member_data::{LinkUse, NewMagicLink, OwnDetails};
 use crate::members::{ImportOptions, ImportRunStatus, MemberFilter};
 use crate::prelude::*;
 use crate::{PageRequest, StoreError};
 use chrono::{Duration, NaiveDate, Utc};
-use picket_domain::member_access::LinkState;
+use picket_domain::member_data::LinkState;
 use picket_domain::members::import::{parse_file, ColumnMap};
 use picket_domain::members::{ContactPreferences, MemberDetails};
 use picket_domain::{BranchId, Division, Role, UserId};

@@ -2,7 +2,7 @@
 //! contract tests, and for other crates' tests that need members, teams or sign-in links to
 //! exist.
 
-use crate::member_access::{Erasure, ErasureReport, LinkUse, NewMagicLink, OwnDetails};
+use crate::member_data::{Erasure, ErasureReport, LinkUse, NewMagicLink, OwnDetails};
 use crate::members::{ImportLease, ImportOptions, ImportOutcome, Member, Team};
 use crate::prelude::*;
 use crate::{NewOutboxEmail, StoreResult};
@@ -106,7 +106,7 @@ pub async fn finish_import_run(
 }
 
 /// Stores a sign-in link, with the email that carries it if one is given, in one unit as
-/// asking for a link does (see [`MemberAccessWrites::create_magic_link`]).
+/// asking for a link does (see [`MemberDataWrites::create_magic_link`]).
 pub async fn create_magic_link(
     store: &dyn Store,
     link: &NewMagicLink,
@@ -122,7 +122,7 @@ pub async fn create_magic_link(
 }
 
 /// Uses a sign-in link; the session lasts an hour (see
-/// [`MemberAccessWrites::use_magic_link`]).
+/// [`MemberDataWrites::use_magic_link`]).
 pub async fn use_magic_link(
     store: &dyn Store,
     branch: BranchId,
@@ -144,7 +144,7 @@ pub async fn use_magic_link(
     Ok(out)
 }
 
-/// Saves a member's own corrections (see [`MemberAccessWrites::update_own_details`]).
+/// Saves a member's own corrections (see [`MemberDataWrites::update_own_details`]).
 pub async fn update_own_details(
     store: &dyn Store,
     branch: BranchId,
@@ -158,7 +158,7 @@ pub async fn update_own_details(
 }
 
 /// Erases a member with the number key `test-key` (see
-/// [`MemberAccessWrites::erase_member`]).
+/// [`MemberDataWrites::erase_member`]).
 pub async fn erase_member(
     store: &dyn Store,
     branch: BranchId,

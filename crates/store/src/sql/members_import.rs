@@ -123,7 +123,7 @@ pub(super) async fn import_members_on(
     // Erased records keep only a keyed hash of their number: a row bearing that number is
     // recognised through the same hash.
     let number_key = if stored.values().any(|s| s.erased) {
-        super::member_access::number_key_on(&mut *conn).await?
+        super::member_data::number_key_on(&mut *conn).await?
     } else {
         None
     };
@@ -159,7 +159,7 @@ pub(super) async fn import_members_on(
         };
         let existing = stored.get(row.details.membership_number.as_str());
         let erased_number = number_key.as_deref().is_some_and(|key| {
-            let placeholder = crate::member_access::erased_number_placeholder(
+            let placeholder = crate::member_data::erased_number_placeholder(
                 key,
                 branch,
                 row.details.membership_number.as_str(),
@@ -244,7 +244,7 @@ pub(super) async fn import_members_on(
         }
         query.execute(&mut *conn).await?;
     }
-    super::member_access::record_imported_consents(&mut *conn, branch, &consents).await?;
+    super::member_data::record_imported_consents(&mut *conn, branch, &consents).await?;
     if let Some(map) = &options.save_map {
         save_map_on(&mut *conn, branch, map).await?;
     }

@@ -13,7 +13,7 @@ mod directory;
 mod dispute_edits;
 mod disputes;
 mod events;
-mod member_access;
+mod member_data;
 mod members;
 mod members_import;
 mod outbox;

@@ -1,21 +1,9 @@
 //! The JSON API under `/api/v1`, authenticated by bearer tokens, described by the OpenAPI
 //! document at `/api/v1/openapi.json`. Errors are `{"error":{"code":…,"message":…}}`.
 
-pub mod action_periods;
-pub mod ballots;
-mod bodies;
-pub mod branches;
-pub mod caller;
-pub mod dispute_records;
-pub mod disputes;
-mod json;
-pub mod me;
-pub mod member_access;
-pub mod members;
-pub mod wall;
-
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
+use crate::{account, disputes, member_data, members, wall};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -50,19 +38,19 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Picket API", description = "The dispute desk of a trade union branch."),
-    paths(me::me, member_access::my_data, member_access::subject_access, member_access::erase, branches::list, branches::users, wall::list, wall::post, wall::moderate,
-        disputes::list, disputes::create, disputes::update, disputes::get_one, disputes::timeline,
-        disputes::add_event, disputes::update_event, disputes::delete_event,
-        dispute_records::add_party, dispute_records::update_party, dispute_records::delete_party,
-        dispute_records::add_claim, dispute_records::update_claim, dispute_records::delete_claim,
-        dispute_records::set_claim_status,
-        dispute_records::add_rate, dispute_records::update_rate, dispute_records::delete_rate,
-        ballots::ballots, ballots::create_ballot, ballots::update_ballot, ballots::delete_ballot,
-        ballots::record_result, ballots::add_question, ballots::delete_question, ballots::mark_step,
-        action_periods::periods, action_periods::create_period, action_periods::update_period,
-        action_periods::delete_period, action_periods::mark_holiday, action_periods::unmark_holiday,
-        action_periods::record_participation, action_periods::delete_participation,
-        members::list, members::get),
+    paths(account::api_me::me, member_data::api::my_data, member_data::api::subject_access, member_data::api::erase, account::api::list, account::api::users, wall::api::list, wall::api::post, wall::api::moderate,
+        disputes::api::list, disputes::api::create, disputes::api::update, disputes::api::get_one, disputes::api::timeline,
+        disputes::api::add_event, disputes::api::update_event, disputes::api::delete_event,
+        disputes::api_records::add_party, disputes::api_records::update_party, disputes::api_records::delete_party,
+        disputes::api_records::add_claim, disputes::api_records::update_claim, disputes::api_records::delete_claim,
+        disputes::api_records::set_claim_status,
+        disputes::api_records::add_rate, disputes::api_records::update_rate, disputes::api_records::delete_rate,
+        disputes::api_ballots::ballots, disputes::api_ballots::create_ballot, disputes::api_ballots::update_ballot, disputes::api_ballots::delete_ballot,
+        disputes::api_ballots::record_result, disputes::api_ballots::add_question, disputes::api_ballots::delete_question, disputes::api_ballots::mark_step,
+        disputes::api_periods::periods, disputes::api_periods::create_period, disputes::api_periods::update_period,
+        disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
+        disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
+        members::api::list, members::api::get),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
@@ -140,26 +128,29 @@ pub async fn openapi() -> Response {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/me", get(me::me))
-        .route("/me/data", get(member_access::my_data))
+        .route("/me", get(account::api_me::me))
+        .route("/me/data", get(member_data::api::my_data))
         .route(
             "/branches/{branch}/members/{id}/subject-access",
-            get(member_access::subject_access),
+            get(member_data::api::subject_access),
         )
         .route(
             "/branches/{branch}/members/{id}/erasure",
-            axum::routing::post(member_access::erase),
+            axum::routing::post(member_data::api::erase),
         )
-        .route("/branches", get(branches::list))
-        .route("/branches/{branch}/users", get(branches::users))
-        .route("/branches/{branch}/members", get(members::list))
-        .route("/branches/{branch}/members/{id}", get(members::get))
-        .route("/branches/{branch}/wall", get(wall::list).post(wall::post))
+        .route("/branches", get(account::api::list))
+        .route("/branches/{branch}/users", get(account::api::users))
+        .route("/branches/{branch}/members", get(members::api::list))
+        .route("/branches/{branch}/members/{id}", get(members::api::get))
+        .route(
+            "/branches/{branch}/wall",
+            get(wall::api::list).post(wall::api::post),
+        )
         .route(
             "/branches/{branch}/wall/{id}/moderation",
-            axum::routing::post(wall::moderate),
+            axum::routing::post(wall::api::moderate),
         )
-        .merge(disputes::routes())
+        .merge(disputes::api::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

@@ -5,8 +5,8 @@
 
 use super::view::check_period;
 use super::{BallotForm, ClaimInput, PartyInput, PeriodInput, RateInput};
-use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
+use crate::extract::actor::Actor;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use picket_domain::{

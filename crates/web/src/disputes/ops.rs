@@ -7,8 +7,8 @@ use super::{
     BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput, QuestionInput,
     RateInput, ResultInput,
 };
-use crate::actor::Actor;
 use crate::error::AppResult;
+use crate::extract::actor::Actor;
 use crate::state::AppState;
 use picket_domain::disputes::{ClaimStatus, Named};
 use picket_domain::{

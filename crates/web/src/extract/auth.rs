@@ -1,9 +1,9 @@
 //! Who is asking: a signed-in person (session cookie) or an API client (bearer token), and
 //! what they may do in each branch.
 
+use crate::account::tokens::hash_token;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::tokens::hash_token;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;

@@ -5,8 +5,8 @@
 //! missing or differs (403). Another site can neither read the cookie nor set the field, and
 //! the Origin check in [`crate::security::protect`] refuses cross-site posts before this.
 
+use crate::account::tokens::{random_token, same_secret};
 use crate::error::AppError;
-use crate::tokens::{random_token, same_secret};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

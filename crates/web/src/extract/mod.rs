@@ -1,6 +1,10 @@
 //! Request extractors: who is asking (session or bearer token), CSRF-checked forms, the
 //! request id; and the NUL safety net every page and API request passes ([`nul`]).
 
+pub mod actor;
+pub mod caller;
+pub mod json;
+
 pub mod auth;
 pub mod csrf;
 pub mod nul;
@@ -41,7 +45,7 @@ pub struct MakeRequestIds {
 impl Default for MakeRequestIds {
     fn default() -> Self {
         MakeRequestIds {
-            prefix: crate::tokens::random_token()[..16].into(),
+            prefix: crate::account::tokens::random_token()[..16].into(),
             next: std::sync::Arc::default(),
         }
     }

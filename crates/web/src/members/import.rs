@@ -48,7 +48,10 @@ pub struct ImportRuns(Arc<Mutex<HashMap<ImportRunId, Progress>>>, Arc<str>);
 
 impl Default for ImportRuns {
     fn default() -> Self {
-        ImportRuns(Arc::default(), crate::tokens::random_token()[..16].into())
+        ImportRuns(
+            Arc::default(),
+            crate::account::tokens::random_token()[..16].into(),
+        )
     }
 }
 

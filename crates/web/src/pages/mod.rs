@@ -1,24 +1,7 @@
 //! Server-rendered pages: one module per area, one template struct per page beside its
 //! handler, one layout.
 
-pub mod account;
-pub mod admin;
-pub mod auth;
-pub mod campaign;
-pub mod desk_forms;
-pub mod dispute_items;
-pub mod disputes;
 pub mod home;
-pub mod me;
-pub mod member_data;
-pub mod members;
-pub mod members_import;
-pub mod members_teams;
-pub mod pickets;
-pub mod wall;
-pub mod wall_embed;
-pub mod wall_feed;
-pub mod wall_pledges;
 
 use crate::error::{default_info, AppError, AppResult, ErrorInfo};
 use crate::extract::{CsrfToken, CurrentUser};

@@ -204,12 +204,12 @@ async fn expired_and_revoked_tokens_get_401_from_the_api() {
     app.user(&branch, "dana@example.org", Role::Organiser).await;
     let store = app.store();
     let user = store.user_by_email("dana@example.org").await.unwrap();
-    let expired = picket_web::tokens::new_api_token();
+    let expired = picket_web::account::tokens::new_api_token();
     let mut work = store.begin().await.unwrap();
     work.create_api_token(
         user.id,
         "old",
-        &picket_web::tokens::hash_token(&expired),
+        &picket_web::account::tokens::hash_token(&expired),
         Some(Utc::now() - Duration::minutes(1)),
     )
     .await
