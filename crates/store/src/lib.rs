@@ -16,6 +16,7 @@ pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
+pub mod fund;
 pub mod member_access;
 pub mod members;
 mod models;
@@ -23,6 +24,7 @@ mod outbox;
 pub mod pickets;
 pub mod retention;
 pub mod sql;
+pub mod strike_days;
 mod unit;
 pub mod wall;
 
@@ -32,11 +34,13 @@ pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
+pub use fund::{FundStore, FundWrites};
 pub use member_access::{MemberAccessStore, MemberAccessWrites};
 pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
+pub use strike_days::{StrikeDayStore, StrikeDayWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -63,6 +67,8 @@ pub trait Store:
     + MemberStore
     + MemberAccessStore
     + PicketStore
+    + FundStore
+    + StrikeDayStore
     + RetentionStore
     + Send
     + Sync
@@ -101,8 +107,9 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites,
-        MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
+        DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, MemberAccessStore,
+        MemberAccessWrites, MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites,
+        RetentionStore, RetentionWrites, Store, StrikeDayStore, StrikeDayWrites, UnitOfWork,
+        WallStore, WallWrites,
     };
 }

@@ -28,10 +28,12 @@ use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
+use crate::fund::FundWrites;
 use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
+use crate::strike_days::StrikeDayWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -45,9 +47,11 @@ pub trait UnitOfWork:
     + PicketWrites
     + DisputeWrites
     + DisputeEditWrites
+    + FundWrites
     + MemberWrites
     + MemberAccessWrites
     + RetentionWrites
+    + StrikeDayWrites
     + WallWrites
     + Send
 {

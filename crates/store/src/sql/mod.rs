@@ -13,12 +13,14 @@ mod directory;
 mod dispute_edits;
 mod disputes;
 mod events;
+mod fund;
 mod member_access;
 mod members;
 mod members_import;
 mod outbox;
 mod pickets;
 mod retention;
+mod strike_days;
 mod unit;
 mod wall;
 
