@@ -3,6 +3,7 @@
 
 use picket_domain::fund::{BalancedTransaction, TransactionKind};
 use picket_domain::{Division, Pence};
+use picket_store::contract::Setup;
 use picket_store::prelude::*;
 use picket_test_support::test_db;
 use sqlx::AnyPool;
