@@ -138,6 +138,14 @@ id_type!(
     DonationId
 );
 id_type!(
+    /// A strike pay run.
+    PayRunId
+);
+id_type!(
+    /// A payment of strike pay owed to a member.
+    PaymentId
+);
+id_type!(
     /// One entry of what a member did on a strike day.
     StrikeDayId
 );

@@ -146,3 +146,69 @@ CREATE TABLE strike_release_requests (
     CHECK (released_member_id IS NULL OR decision = 'granted')
 );
 CREATE INDEX strike_release_requests_dispute ON strike_release_requests (branch_id, dispute_id, day);
+
+-- Strike pay. A policy per dispute (the rate, the statuses that count, national strike pay);
+-- pay runs computed per member and day with their working; approval posts the run's
+-- liability in one ledger transaction and writes each day it pays into strike_pay_days,
+-- whose key (member, day) means a day is never paid twice, whatever runs overlap.
+CREATE TABLE strike_pay_policies (
+    id                     INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id              BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    dispute_id             BIGINT  NOT NULL UNIQUE REFERENCES disputes (id) ON DELETE CASCADE,
+    policy                 TEXT    NOT NULL,
+    updated_by             BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    updated_at             BIGINT  NOT NULL
+);
+
+CREATE TABLE strike_pay_runs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id       BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    dispute_id      BIGINT  NOT NULL REFERENCES disputes (id) ON DELETE CASCADE,
+    first_day       TEXT    NOT NULL,
+    last_day        TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('draft', 'approved')),
+    total_pence     BIGINT  NOT NULL CHECK (total_pence >= 0),
+    created_by      BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    created_at      BIGINT  NOT NULL,
+    approved_by     BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    approved_at     BIGINT,
+    transaction_id  BIGINT  REFERENCES fund_transactions (id),
+    CHECK (status = 'approved' OR transaction_id IS NULL)
+);
+CREATE INDEX strike_pay_runs_dispute ON strike_pay_runs (branch_id, dispute_id, id);
+
+-- Every day of every member in a run, paid or not, with its working.
+CREATE TABLE strike_pay_lines (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id     BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    run_id        BIGINT  NOT NULL REFERENCES strike_pay_runs (id) ON DELETE CASCADE,
+    member_id     BIGINT  NOT NULL REFERENCES members (id),
+    day           TEXT    NOT NULL,
+    status        TEXT,
+    amount_pence  BIGINT  NOT NULL CHECK (amount_pence >= 0),
+    working       TEXT    NOT NULL
+);
+CREATE INDEX strike_pay_lines_run ON strike_pay_lines (run_id, member_id, day);
+
+-- The days paid by approved runs: one row per member and day, ever.
+CREATE TABLE strike_pay_days (
+    member_id     BIGINT  NOT NULL REFERENCES members (id),
+    day           TEXT    NOT NULL,
+    branch_id     BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    run_id        BIGINT  NOT NULL REFERENCES strike_pay_runs (id),
+    amount_pence  BIGINT  NOT NULL CHECK (amount_pence > 0),
+    PRIMARY KEY (member_id, day)
+);
+
+-- Payments clearing what a member is owed, each with its ledger transaction.
+CREATE TABLE strike_pay_payments (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id       BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    member_id       BIGINT  NOT NULL REFERENCES members (id),
+    amount_pence    BIGINT  NOT NULL CHECK (amount_pence > 0),
+    paid_on         TEXT    NOT NULL,
+    transaction_id  BIGINT  NOT NULL UNIQUE REFERENCES fund_transactions (id),
+    paid_by         BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    paid_at         BIGINT  NOT NULL
+);
+CREATE INDEX strike_pay_payments_member ON strike_pay_payments (branch_id, member_id);

@@ -25,6 +25,7 @@ pub mod pickets;
 pub mod retention;
 pub mod sql;
 pub mod strike_days;
+pub mod strike_pay;
 mod unit;
 pub mod wall;
 
@@ -41,6 +42,7 @@ pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
 pub use strike_days::{StrikeDayStore, StrikeDayWrites};
+pub use strike_pay::{StrikePayStore, StrikePayWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -69,6 +71,7 @@ pub trait Store:
     + PicketStore
     + FundStore
     + StrikeDayStore
+    + StrikePayStore
     + RetentionStore
     + Send
     + Sync
@@ -109,7 +112,7 @@ pub mod prelude {
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
         DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, MemberAccessStore,
         MemberAccessWrites, MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites,
-        RetentionStore, RetentionWrites, Store, StrikeDayStore, StrikeDayWrites, UnitOfWork,
-        WallStore, WallWrites,
+        RetentionStore, RetentionWrites, Store, StrikeDayStore, StrikeDayWrites, StrikePayStore,
+        StrikePayWrites, UnitOfWork, WallStore, WallWrites,
     };
 }

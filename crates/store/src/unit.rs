@@ -34,6 +34,7 @@ use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
 use crate::strike_days::StrikeDayWrites;
+use crate::strike_pay::StrikePayWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -52,6 +53,7 @@ pub trait UnitOfWork:
     + MemberAccessWrites
     + RetentionWrites
     + StrikeDayWrites
+    + StrikePayWrites
     + WallWrites
     + Send
 {

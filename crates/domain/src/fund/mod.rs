@@ -2,7 +2,8 @@
 //! (donations so far).
 //!
 //! - [`ledger`]: accounts and their kinds, balanced transactions, reversals;
-//! - [`donations`]: a donation and the ledger transaction it posts.
+//! - [`donations`]: a donation and the ledger transaction it posts;
+//! - [`strike_pay`]: a dispute's strike pay policy and each member's entitlement.
 //!
 //! What each member did on each strike day, which strike pay is computed from, is
 //! [`crate::strike_days`].
@@ -13,6 +14,7 @@
 
 pub mod donations;
 pub mod ledger;
+pub mod strike_pay;
 
 pub use donations::{DonationError, DonationMethod, Donor, DonorKind, NewDonation, Restriction};
 pub use ledger::{

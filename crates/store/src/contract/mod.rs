@@ -21,6 +21,7 @@ mod members;
 mod pickets;
 mod retention;
 mod strike_days;
+mod strike_pay;
 mod unit;
 mod wall;
 
@@ -36,6 +37,7 @@ pub use members::*;
 pub use pickets::*;
 pub use retention::*;
 pub use strike_days::*;
+pub use strike_pay::*;
 pub use unit::*;
 pub use wall::*;
 
@@ -557,6 +559,7 @@ macro_rules! for_each_contract_test {
         $m!(donations_post_to_the_ledger_and_name_only_who_agreed);
         $m!(strike_days_keep_both_entries_and_refuse_the_uncalled);
         $m!(release_requests_record_the_decision);
+        $m!(strike_pay_runs_pay_each_day_once);
     };
 }
 

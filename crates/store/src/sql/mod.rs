@@ -21,6 +21,7 @@ mod outbox;
 mod pickets;
 mod retention;
 mod strike_days;
+mod strike_pay;
 mod unit;
 mod wall;
 
@@ -135,6 +136,8 @@ pub(crate) enum TurnSpace {
     WallAddress = 1,
     /// The same words on one wall (the wall's duplicate check).
     WallContent = 2,
+    /// What one member is owed in strike pay (a payment checked against it).
+    StrikePayOwed = 3,
 }
 
 /// How a backend crate wants its pool.
