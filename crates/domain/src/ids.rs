@@ -138,6 +138,10 @@ id_type!(
     DonationId
 );
 id_type!(
+    /// An application for a hardship grant.
+    HardshipGrantId
+);
+id_type!(
     /// A strike pay run.
     PayRunId
 );

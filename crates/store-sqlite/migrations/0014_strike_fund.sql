@@ -212,3 +212,24 @@ CREATE TABLE strike_pay_payments (
     paid_at         BIGINT  NOT NULL
 );
 CREATE INDEX strike_pay_payments_member ON strike_pay_payments (branch_id, member_id);
+
+-- Hardship grants. The reason is personal: seen by the treasurer and organisers only, and
+-- cleared by retention (hardship_reasons) after the decision; the amounts and the ledger stay.
+CREATE TABLE fund_hardship_grants (
+    id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch_id            BIGINT  NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    member_id            BIGINT  NOT NULL REFERENCES members (id),
+    amount_pence         BIGINT  NOT NULL CHECK (amount_pence > 0),
+    reason               TEXT,
+    applied_on           TEXT    NOT NULL,
+    decision             TEXT    NOT NULL CHECK (decision IN ('pending', 'granted', 'refused')),
+    decided_by           BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    decided_at           BIGINT,
+    transaction_id       BIGINT  UNIQUE REFERENCES fund_transactions (id),
+    paid_transaction_id  BIGINT  UNIQUE REFERENCES fund_transactions (id),
+    recorded_by          BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    created_at           BIGINT  NOT NULL,
+    CHECK ((decision = 'granted') = (transaction_id IS NOT NULL)),
+    CHECK (paid_transaction_id IS NULL OR transaction_id IS NOT NULL)
+);
+CREATE INDEX fund_hardship_grants_branch ON fund_hardship_grants (branch_id, id);

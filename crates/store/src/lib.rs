@@ -17,6 +17,7 @@ pub mod disputes;
 mod error;
 pub mod events;
 pub mod fund;
+pub mod hardship;
 pub mod member_access;
 pub mod members;
 mod models;
@@ -36,6 +37,7 @@ pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
 pub use fund::{FundStore, FundWrites};
+pub use hardship::{HardshipStore, HardshipWrites};
 pub use member_access::{MemberAccessStore, MemberAccessWrites};
 pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
@@ -70,6 +72,7 @@ pub trait Store:
     + MemberAccessStore
     + PicketStore
     + FundStore
+    + HardshipStore
     + StrikeDayStore
     + StrikePayStore
     + RetentionStore
@@ -110,9 +113,10 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, MemberAccessStore,
-        MemberAccessWrites, MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites,
-        RetentionStore, RetentionWrites, Store, StrikeDayStore, StrikeDayWrites, StrikePayStore,
-        StrikePayWrites, UnitOfWork, WallStore, WallWrites,
+        DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, HardshipStore,
+        HardshipWrites, MemberAccessStore, MemberAccessWrites, MemberStore, MemberWrites,
+        OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites, Store,
+        StrikeDayStore, StrikeDayWrites, StrikePayStore, StrikePayWrites, UnitOfWork, WallStore,
+        WallWrites,
     };
 }

@@ -29,6 +29,7 @@ use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
 use crate::fund::FundWrites;
+use crate::hardship::HardshipWrites;
 use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
@@ -49,6 +50,7 @@ pub trait UnitOfWork:
     + DisputeWrites
     + DisputeEditWrites
     + FundWrites
+    + HardshipWrites
     + MemberWrites
     + MemberAccessWrites
     + RetentionWrites

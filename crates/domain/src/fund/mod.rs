@@ -3,7 +3,8 @@
 //!
 //! - [`ledger`]: accounts and their kinds, balanced transactions, reversals;
 //! - [`donations`]: a donation and the ledger transaction it posts;
-//! - [`strike_pay`]: a dispute's strike pay policy and each member's entitlement.
+//! - [`strike_pay`]: a dispute's strike pay policy and each member's entitlement;
+//! - [`hardship`]: applications for hardship grants.
 //!
 //! What each member did on each strike day, which strike pay is computed from, is
 //! [`crate::strike_days`].
@@ -13,6 +14,7 @@
 //! export writes the numbers as they are.
 
 pub mod donations;
+pub mod hardship;
 pub mod ledger;
 pub mod strike_pay;
 

@@ -14,6 +14,7 @@ mod dispute_edits;
 mod dispute_scope;
 mod disputes;
 mod fund;
+mod hardship;
 mod member_access;
 mod member_scoping;
 pub mod member_writes;
@@ -31,6 +32,7 @@ pub use dispute_edits::*;
 pub use dispute_scope::*;
 pub use disputes::*;
 pub use fund::*;
+pub use hardship::*;
 pub use member_access::*;
 pub use member_scoping::*;
 pub use members::*;
@@ -560,6 +562,7 @@ macro_rules! for_each_contract_test {
         $m!(strike_days_keep_both_entries_and_refuse_the_uncalled);
         $m!(release_requests_record_the_decision);
         $m!(strike_pay_runs_pay_each_day_once);
+        $m!(hardship_grants_are_decided_paid_and_forgotten);
     };
 }
 

@@ -14,6 +14,7 @@ mod dispute_edits;
 mod disputes;
 mod events;
 mod fund;
+mod hardship;
 mod member_access;
 mod members;
 mod members_import;
