@@ -6,6 +6,8 @@
 mod admin;
 mod backup;
 #[cfg(test)]
+mod backup_fund_tests;
+#[cfg(test)]
 mod backup_tests;
 mod db;
 mod demo;

@@ -73,7 +73,7 @@ async fn reverse(
 }
 
 /// Every transaction of the branch, read a page at a time.
-pub(crate) async fn whole_journal(store: &dyn Store, branch: BranchId) -> Vec<FundTransaction> {
+pub async fn whole_journal(store: &dyn Store, branch: BranchId) -> Vec<FundTransaction> {
     let mut all = Vec::new();
     loop {
         let page = store
@@ -89,7 +89,7 @@ pub(crate) async fn whole_journal(store: &dyn Store, branch: BranchId) -> Vec<Fu
 
 /// Every transaction balances with two or more lines, and every kept balance is the sum of
 /// its account's lines.
-pub(crate) async fn assert_ledger_adds_up(store: &dyn Store, branch: BranchId) {
+pub async fn assert_ledger_adds_up(store: &dyn Store, branch: BranchId) {
     let mut sums: BTreeMap<FundAccountId, (i64, u64)> = BTreeMap::new();
     for t in whole_journal(store, branch).await {
         assert!(
