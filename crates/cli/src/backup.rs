@@ -67,6 +67,9 @@ pub enum ExportCommand {
     /// Write the whole instance to an archive, to move it to another database (say from
     /// SQLite to PostgreSQL). The same format and code as `picket backup`.
     Instance(BackupArgs),
+    /// Write a branch's fund ledger as CSV or as an hledger journal
+    /// (`export ledger --branch S --format csv|hledger [--output FILE]`).
+    Ledger(crate::fund::LedgerArgs),
 }
 
 /// `picket retention …`

@@ -108,6 +108,8 @@ async fn seeded(backend: Backend) -> TestDb {
         picket_test_support::test_settings(),
     );
     demo::seed(&state).await.expect("demo data");
+    let branch = db.store.list_branches().await.unwrap()[0].id;
+    crate::backup_fund_tests::add_fund_records(&*db.store, branch).await;
     let user = db
         .store
         .user_by_email("organiser@picket.example")
@@ -147,6 +149,12 @@ async fn a_round_trip_keeps_every_row() {
         assert!(
             !before.rows.get(table).is_none_or(Vec::is_empty),
             "the demo fills {table}"
+        );
+    }
+    for table in crate::backup_fund_tests::FUND_TABLES {
+        assert!(
+            !before.rows.get(*table).is_none_or(Vec::is_empty),
+            "the fund records fill {table}"
         );
     }
     assert!(!before
@@ -199,6 +207,54 @@ async fn a_round_trip_keeps_every_row() {
         target.store.disputes(branch.id).await.unwrap(),
         source.store.disputes(branch.id).await.unwrap()
     );
+    // The ledger reads the same, its kept balances still add up, and it takes new postings.
+    assert_eq!(
+        target.store.fund_accounts(branch.id).await.unwrap(),
+        source.store.fund_accounts(branch.id).await.unwrap()
+    );
+    assert_eq!(
+        target
+            .store
+            .fund_journal(branch.id, None, 1000)
+            .await
+            .unwrap(),
+        source
+            .store
+            .fund_journal(branch.id, None, 1000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        target.store.raised_so_far(branch.id).await.unwrap(),
+        source.store.raised_so_far(branch.id).await.unwrap()
+    );
+    picket_store::contract::assert_ledger_adds_up(&*target.store, branch.id).await;
+    let mut work = target.store.begin().await.unwrap();
+    let bank = target
+        .store
+        .fund_account_by_code(branch.id, "bank")
+        .await
+        .unwrap()
+        .id;
+    let cash = target
+        .store
+        .fund_account_by_code(branch.id, "cash")
+        .await
+        .unwrap()
+        .id;
+    let t = picket_domain::fund::BalancedTransaction::transfer(
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+        picket_domain::fund::TransactionKind::Manual,
+        "Float after the move",
+        cash,
+        bank,
+        picket_domain::Pence::from_pence(100),
+    )
+    .unwrap();
+    work.post_fund_transaction(branch.id, &t, None)
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
     let organiser = target
         .store
         .session_user(

@@ -6,6 +6,8 @@
 mod admin;
 mod backup;
 #[cfg(test)]
+mod backup_fund_tests;
+#[cfg(test)]
 mod backup_tests;
 mod db;
 mod demo;
@@ -13,6 +15,7 @@ mod demo_campaign;
 mod demo_disputes;
 mod demo_members;
 mod demo_wall;
+mod fund;
 mod import;
 mod law;
 mod serve;
@@ -75,7 +78,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Load a backup into an empty database (migrated first), in one transaction.
     Restore(backup::RestoreArgs),
-    /// Export data (`export instance FILE`: the whole instance, as `backup` does).
+    /// Export data (`export instance FILE`: the whole instance, as `backup` does;
+    /// `export ledger --branch S --format csv|hledger`: a branch's fund ledger).
     #[command(subcommand)]
     Export(backup::ExportCommand),
     /// Apply the retention settings (`retention run [--dry-run]`).
@@ -158,6 +162,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Team(cmd) => import::team(load_settings(&cli)?, cmd).await,
         Command::Backup(args) | Command::Export(backup::ExportCommand::Instance(args)) => {
             backup::backup(&load_settings(&cli)?, args).await
+        }
+        Command::Export(backup::ExportCommand::Ledger(args)) => {
+            fund::export_ledger(&load_settings(&cli)?, args).await
         }
         Command::Restore(args) => backup::restore(&load_settings(&cli)?, args).await,
         Command::Retention(cmd) => backup::retention(&load_settings(&cli)?, cmd).await,

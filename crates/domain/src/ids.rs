@@ -126,6 +126,38 @@ id_type!(
     ApiTokenId
 );
 id_type!(
+    /// An account in a branch's fund ledger.
+    FundAccountId
+);
+id_type!(
+    /// A transaction in a branch's fund ledger.
+    FundTransactionId
+);
+id_type!(
+    /// A donation to a branch's fund.
+    DonationId
+);
+id_type!(
+    /// An application for a hardship grant.
+    HardshipGrantId
+);
+id_type!(
+    /// A strike pay run.
+    PayRunId
+);
+id_type!(
+    /// A payment of strike pay owed to a member.
+    PaymentId
+);
+id_type!(
+    /// One entry of what a member did on a strike day.
+    StrikeDayId
+);
+id_type!(
+    /// An employer's request to release strikers for emergency cover.
+    ReleaseRequestId
+);
+id_type!(
     /// An email waiting in the outbox.
     OutboxJobId
 );

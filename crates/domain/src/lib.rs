@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod csv_safe;
 pub mod disputes;
+pub mod fund;
 pub mod ids;
 pub mod impact;
 pub mod law;
@@ -14,6 +15,7 @@ pub mod members;
 pub mod money;
 pub mod pickets;
 pub mod role;
+pub mod strike_days;
 pub mod text;
 pub mod values;
 pub mod wall;

@@ -10,6 +10,11 @@ pub enum StoreError {
     /// A unique value is already taken; the text names the field.
     #[error("{0} is already taken")]
     Conflict(&'static str),
+    /// The change breaks one of the domain's rules (an amount larger than what is owed, a
+    /// status for someone not called out…); the text says what to fix, in words for people,
+    /// and never holds personal data.
+    #[error("{0}")]
+    Refused(String),
     /// The database could not be reached or opened.
     #[error("cannot reach the database: {0}")]
     Unavailable(String),

@@ -16,6 +16,8 @@ pub mod dispute_edits;
 pub mod disputes;
 mod error;
 pub mod events;
+pub mod fund;
+pub mod hardship;
 pub mod member_data;
 pub mod members;
 mod models;
@@ -23,6 +25,8 @@ mod outbox;
 pub mod pickets;
 pub mod retention;
 pub mod sql;
+pub mod strike_days;
+pub mod strike_pay;
 mod unit;
 pub mod wall;
 
@@ -32,11 +36,15 @@ pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
 pub use events::{EventStore, StoreEvent};
+pub use fund::{FundStore, FundWrites};
+pub use hardship::{HardshipStore, HardshipWrites};
 pub use member_data::{MemberDataStore, MemberDataWrites};
 pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
+pub use strike_days::{StrikeDayStore, StrikeDayWrites};
+pub use strike_pay::{StrikePayStore, StrikePayWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -63,6 +71,10 @@ pub trait Store:
     + MemberStore
     + MemberDataStore
     + PicketStore
+    + FundStore
+    + HardshipStore
+    + StrikeDayStore
+    + StrikePayStore
     + RetentionStore
     + Send
     + Sync
@@ -101,8 +113,10 @@ impl Backend {
 pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, MemberDataStore, MemberDataWrites, MemberStore,
-        MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
-        Store, UnitOfWork, WallStore, WallWrites,
+        DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, HardshipStore,
+        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites,
+        OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites, Store,
+        StrikeDayStore, StrikeDayWrites, StrikePayStore, StrikePayWrites, UnitOfWork, WallStore,
+        WallWrites,
     };
 }

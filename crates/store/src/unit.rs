@@ -28,10 +28,14 @@ use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
 use crate::events::StoreEvent;
+use crate::fund::FundWrites;
+use crate::hardship::HardshipWrites;
 use crate::member_data::MemberDataWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
+use crate::strike_days::StrikeDayWrites;
+use crate::strike_pay::StrikePayWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -45,9 +49,13 @@ pub trait UnitOfWork:
     + PicketWrites
     + DisputeWrites
     + DisputeEditWrites
+    + FundWrites
+    + HardshipWrites
     + MemberWrites
     + MemberDataWrites
     + RetentionWrites
+    + StrikeDayWrites
+    + StrikePayWrites
     + WallWrites
     + Send
 {

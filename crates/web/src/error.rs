@@ -113,6 +113,8 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(field) => {
                 AppError::Conflict(format!("that {field} is already taken"))
             }
+            // A rule the store enforces, in plain words and free of personal data.
+            StoreError::Refused(message) => AppError::Conflict(message),
             other => AppError::failed("the database", other),
         }
     }

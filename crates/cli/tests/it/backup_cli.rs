@@ -165,6 +165,7 @@ async fn retention_run_reports_each_kind() {
         "login_failures",
         "audit",
         "outbox_sent",
+        "hardship_reasons",
     ] {
         assert!(dry.contains(kind), "{kind} in:\n{dry}");
     }

@@ -7,6 +7,7 @@ mod account_cli;
 mod backup_cli;
 mod commands;
 mod desk_browser;
+mod fund_cli;
 mod import_cli;
 mod law_cli;
 mod law_settings;

@@ -13,12 +13,16 @@ pub mod directory_writes;
 mod dispute_edits;
 mod dispute_scope;
 mod disputes;
+mod fund;
+mod hardship;
 mod member_data;
 mod member_scoping;
 pub mod member_writes;
 mod members;
 mod pickets;
 mod retention;
+mod strike_days;
+mod strike_pay;
 mod unit;
 mod wall;
 
@@ -27,11 +31,15 @@ pub use directory_writes::Setup;
 pub use dispute_edits::*;
 pub use dispute_scope::*;
 pub use disputes::*;
+pub use fund::*;
+pub use hardship::*;
 pub use member_data::*;
 pub use member_scoping::*;
 pub use members::*;
 pub use pickets::*;
 pub use retention::*;
+pub use strike_days::*;
+pub use strike_pay::*;
 pub use unit::*;
 pub use wall::*;
 
@@ -548,6 +556,13 @@ macro_rules! for_each_contract_test {
         $m!(own_data_is_refused_through_another_branch_or_member);
         $m!(audit_search_filters_by_actor_and_action);
         $m!(retention_rules_forget_what_is_past);
+        $m!(fund_ledger_keeps_balances_and_reverses);
+        $m!(fund_postings_in_parallel_are_whole);
+        $m!(donations_post_to_the_ledger_and_name_only_who_agreed);
+        $m!(strike_days_keep_both_entries_and_refuse_the_uncalled);
+        $m!(release_requests_record_the_decision);
+        $m!(strike_pay_runs_pay_each_day_once);
+        $m!(hardship_grants_are_decided_paid_and_forgotten);
     };
 }
 

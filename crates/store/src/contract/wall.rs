@@ -12,7 +12,13 @@ use picket_domain::wall::{duplicate_key, validate, SenderKind, WallLimits, WallS
 use picket_domain::{BranchId, Division, Email, Role, UserId, WallMessageId};
 use std::sync::Arc;
 
-fn post(branch: BranchId, name: &str, kind: &str, message: &str, ip: &str) -> NewWallMessage {
+pub(crate) fn post(
+    branch: BranchId,
+    name: &str,
+    kind: &str,
+    message: &str,
+    ip: &str,
+) -> NewWallMessage {
     let submission = WallSubmission {
         name: name.into(),
         kind: kind.into(),

@@ -13,12 +13,16 @@ mod directory;
 mod dispute_edits;
 mod disputes;
 mod events;
+mod fund;
+mod hardship;
 mod member_data;
 mod members;
 mod members_import;
 mod outbox;
 mod pickets;
 mod retention;
+mod strike_days;
+mod strike_pay;
 mod unit;
 mod wall;
 
@@ -133,6 +137,8 @@ pub(crate) enum TurnSpace {
     WallAddress = 1,
     /// The same words on one wall (the wall's duplicate check).
     WallContent = 2,
+    /// What one member is owed in strike pay (a payment checked against it).
+    StrikePayOwed = 3,
 }
 
 /// How a backend crate wants its pool.

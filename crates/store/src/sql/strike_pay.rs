@@ -1,0 +1,415 @@
+//! Strike pay policies, pay runs, approvals and payments.
+
+use super::decode::{date, date_text, named};
+use super::fund::{post_on, standard_account_on};
+use super::strike_days::group_days;
+use super::{from_secs, to_secs, SqlStore, SqlWork, TurnSpace};
+use crate::strike_pay::{PayRun, PayRunLine, PayRunStatus, StrikePayStore, StrikePayWrites};
+use crate::{StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{NaiveDate, Utc};
+use picket_domain::disputes::Named;
+use picket_domain::fund::strike_pay::{compute, MemberDays, PayPolicy};
+use picket_domain::fund::{AccountKind, BalancedTransaction, TransactionKind};
+use picket_domain::strike_days::DayStatus;
+use picket_domain::{
+    BranchId, DisputeId, FundTransactionId, MemberId, PayRunId, PaymentId, Pence, UserId,
+};
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn day_words(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+async fn policy_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    dispute: DisputeId,
+) -> StoreResult<Option<PayPolicy>> {
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT policy FROM strike_pay_policies WHERE branch_id = $1 AND dispute_id = $2",
+    )
+    .bind(branch.0)
+    .bind(dispute.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    text.map(|t| serde_json::from_str(&t).map_err(|_| super::corrupt("strike pay policy", &t)))
+        .transpose()
+}
+
+async fn owed_on(
+    conn: &mut AnyConnection,
+    branch: BranchId,
+    member: MemberId,
+) -> StoreResult<Pence> {
+    let due: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM strike_pay_days \
+         WHERE branch_id = $1 AND member_id = $2",
+    )
+    .bind(branch.0)
+    .bind(member.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM strike_pay_payments \
+         WHERE branch_id = $1 AND member_id = $2",
+    )
+    .bind(branch.0)
+    .bind(member.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Pence::from_pence(due - paid))
+}
+
+#[async_trait]
+impl StrikePayWrites for SqlWork {
+    async fn set_pay_policy(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        policy: &PayPolicy,
+        by: Option<UserId>,
+    ) -> StoreResult<()> {
+        let text = serde_json::to_string(policy)
+            .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+        let done = sqlx::query(
+            "INSERT INTO strike_pay_policies (branch_id, dispute_id, policy, updated_by, updated_at) \
+             SELECT branch_id, id, $3, $4, $5 FROM disputes WHERE branch_id = $1 AND id = $2 \
+             ON CONFLICT (dispute_id) DO UPDATE SET policy = excluded.policy, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(text)
+        .bind(by.map(|u| u.0))
+        .bind(to_secs(Utc::now()))
+        .execute(self.conn())
+        .await?;
+        super::found(&done)
+    }
+
+    async fn create_pay_run(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        first: NaiveDate,
+        last: NaiveDate,
+        by: Option<UserId>,
+    ) -> StoreResult<PayRunId> {
+        let conn = self.conn();
+        let Some(policy) = policy_on(conn, branch, dispute).await? else {
+            return Err(StoreError::Refused(
+                "Set the dispute's strike pay policy before making a pay run.".into(),
+            ));
+        };
+        if first > last {
+            return Err(StoreError::Refused(format!(
+                "The first day ({}) is after the last ({}): swap them.",
+                day_words(first),
+                day_words(last)
+            )));
+        }
+        let rows = sqlx::query(
+            "SELECT member_id, day, source, status FROM strike_days \
+             WHERE branch_id = $1 AND dispute_id = $2 ORDER BY day, member_id",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let days = group_days(&rows)?;
+        let pay_rows = sqlx::query(
+            "SELECT id, daily_pay_pence FROM members WHERE branch_id = $1 AND id IN \
+             (SELECT member_id FROM strike_days WHERE branch_id = $1 AND dispute_id = $2)",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut members: BTreeMap<i64, MemberDays> = BTreeMap::new();
+        for row in &pay_rows {
+            let id: i64 = row.try_get("id")?;
+            members.insert(
+                id,
+                MemberDays {
+                    member: MemberId(id),
+                    daily_pay: row
+                        .try_get::<Option<i64>, _>("daily_pay_pence")?
+                        .map(Pence::from_pence),
+                    days: Vec::new(),
+                    paid: BTreeSet::new(),
+                },
+            );
+        }
+        for day in days {
+            if let Some(m) = members.get_mut(&day.member_id.0) {
+                m.days.push((day.day, day.outcome.status()));
+            }
+        }
+        let paid = sqlx::query(
+            "SELECT member_id, day FROM strike_pay_days WHERE branch_id = $1 AND day >= $2 AND day <= $3",
+        )
+        .bind(branch.0)
+        .bind(date_text(Some(first)))
+        .bind(date_text(Some(last)))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &paid {
+            if let Some(m) = members.get_mut(&row.try_get::<i64, _>("member_id")?) {
+                m.paid.insert(date(row, "day")?);
+            }
+        }
+        let members: Vec<MemberDays> = members.into_values().collect();
+        let pay = compute(&policy, first, last, &members);
+        let total = pay
+            .iter()
+            .try_fold(Pence::ZERO, |sum, m| sum.checked_add(m.total))
+            .ok_or_else(|| StoreError::Refused("The amounts are too large.".into()))?;
+        let run: i64 = sqlx::query_scalar(
+            "INSERT INTO strike_pay_runs (branch_id, dispute_id, first_day, last_day, status, total_pence, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7) RETURNING id",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(date_text(Some(first)))
+        .bind(date_text(Some(last)))
+        .bind(total.pence())
+        .bind(by.map(|u| u.0))
+        .bind(to_secs(Utc::now()))
+        .fetch_one(&mut *conn)
+        .await?;
+        for m in &pay {
+            for d in &m.days {
+                sqlx::query(
+                    "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(branch.0)
+                .bind(run)
+                .bind(m.member.0)
+                .bind(date_text(Some(d.day)))
+                .bind(d.status.map(|s| s.as_str()))
+                .bind(d.amount.pence())
+                .bind(&d.working)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Ok(PayRunId(run))
+    }
+
+    async fn approve_pay_run(
+        &mut self,
+        branch: BranchId,
+        id: PayRunId,
+        day: NaiveDate,
+        by: Option<UserId>,
+    ) -> StoreResult<Option<FundTransactionId>> {
+        let conn = self.conn();
+        // Only a draft becomes approved: of two treasurers approving at once, the second
+        // finds it approved (on PostgreSQL it waits for the first's row lock, then re-reads).
+        let done = sqlx::query(
+            "UPDATE strike_pay_runs SET status = 'approved', approved_by = $1, approved_at = $2 \
+             WHERE branch_id = $3 AND id = $4 AND status = 'draft'",
+        )
+        .bind(by.map(|u| u.0))
+        .bind(to_secs(Utc::now()))
+        .bind(branch.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 0 {
+            let here: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM strike_pay_runs WHERE branch_id = $1 AND id = $2",
+            )
+            .bind(branch.0)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+            return Err(match here {
+                Some(_) => StoreError::Conflict("approval"),
+                None => StoreError::NotFound,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO strike_pay_days (member_id, day, branch_id, run_id, amount_pence) \
+             SELECT member_id, day, branch_id, run_id, amount_pence FROM strike_pay_lines \
+             WHERE branch_id = $1 AND run_id = $2 AND amount_pence > 0",
+        )
+        .bind(branch.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "paid day"))?;
+        let (total, first, last): (i64, String, String) = sqlx::query_as(
+            "SELECT total_pence, first_day, last_day FROM strike_pay_runs WHERE branch_id = $1 AND id = $2",
+        )
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+        if total == 0 {
+            return Ok(None);
+        }
+        let expense = standard_account_on(conn, branch, "strike-pay").await?;
+        let owed = standard_account_on(conn, branch, "strike-pay-owed").await?;
+        let memo = format!("Strike pay run {} ({first} to {last})", id.0);
+        let t = BalancedTransaction::transfer(
+            day,
+            TransactionKind::StrikePay,
+            &memo,
+            expense,
+            owed,
+            Pence::from_pence(total),
+        )
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let posted = post_on(conn, branch, &t, None, by).await?;
+        sqlx::query(
+            "UPDATE strike_pay_runs SET transaction_id = $1 WHERE branch_id = $2 AND id = $3",
+        )
+        .bind(posted.0)
+        .bind(branch.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+        Ok(Some(posted))
+    }
+
+    async fn pay_strike_pay(
+        &mut self,
+        branch: BranchId,
+        member: MemberId,
+        amount: Pence,
+        day: NaiveDate,
+        from: &str,
+        by: Option<UserId>,
+    ) -> StoreResult<PaymentId> {
+        if amount <= Pence::ZERO {
+            return Err(StoreError::Refused(
+                "Give an amount of more than £0.00.".into(),
+            ));
+        }
+        // Payments to one member take turns, so two cannot both fit under what is owed.
+        let key = format!("{}:{}", branch.0, member.0);
+        self.store
+            .take_turn(&mut self.tx, TurnSpace::StrikePayOwed, &key)
+            .await?;
+        let conn = self.conn();
+        let owed = owed_on(conn, branch, member).await?;
+        if amount > owed {
+            return Err(StoreError::Refused(format!(
+                "The payment of {amount} is more than the {owed} this member is owed: pay at most {owed}."
+            )));
+        }
+        let from_row =
+            sqlx::query("SELECT id, kind FROM fund_accounts WHERE branch_id = $1 AND code = $2")
+                .bind(branch.0)
+                .bind(from)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let kind: AccountKind = named(&from_row, "kind")?;
+        if kind != AccountKind::Asset {
+            return Err(StoreError::Refused(
+                "Pay strike pay from an asset account, such as bank or cash.".into(),
+            ));
+        }
+        let source = picket_domain::FundAccountId(from_row.try_get("id")?);
+        let owed_account = standard_account_on(conn, branch, "strike-pay-owed").await?;
+        let t = BalancedTransaction::transfer(
+            day,
+            TransactionKind::Payment,
+            "Strike pay paid",
+            owed_account,
+            source,
+            amount,
+        )
+        .map_err(|e| StoreError::Refused(e.to_string()))?;
+        let posted = post_on(conn, branch, &t, None, by).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO strike_pay_payments (branch_id, member_id, amount_pence, paid_on, transaction_id, paid_by, paid_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(branch.0)
+        .bind(member.0)
+        .bind(amount.pence())
+        .bind(date_text(Some(day)))
+        .bind(posted.0)
+        .bind(by.map(|u| u.0))
+        .bind(to_secs(Utc::now()))
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(PaymentId(id))
+    }
+}
+
+#[async_trait]
+impl StrikePayStore for SqlStore {
+    async fn pay_policy(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+    ) -> StoreResult<Option<PayPolicy>> {
+        let mut conn = self.pool().acquire().await?;
+        policy_on(&mut conn, branch, dispute).await
+    }
+
+    async fn pay_run(&self, branch: BranchId, id: PayRunId) -> StoreResult<PayRun> {
+        let row = sqlx::query(
+            "SELECT id, dispute_id, first_day, last_day, status, total_pence, approved_by, approved_at, \
+             transaction_id FROM strike_pay_runs WHERE branch_id = $1 AND id = $2",
+        )
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let lines = sqlx::query(
+            "SELECT member_id, day, status, amount_pence, working FROM strike_pay_lines \
+             WHERE branch_id = $1 AND run_id = $2 ORDER BY member_id, day",
+        )
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|l| {
+            let status: Option<String> = l.try_get("status")?;
+            Ok(PayRunLine {
+                member_id: MemberId(l.try_get("member_id")?),
+                day: date(l, "day")?,
+                status: status
+                    .map(|s| DayStatus::parse(&s).ok_or_else(|| super::corrupt("status", &s)))
+                    .transpose()?,
+                amount: Pence::from_pence(l.try_get("amount_pence")?),
+                working: l.try_get("working")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let status: String = row.try_get("status")?;
+        Ok(PayRun {
+            id: PayRunId(row.try_get("id")?),
+            dispute_id: DisputeId(row.try_get("dispute_id")?),
+            first_day: date(&row, "first_day")?,
+            last_day: date(&row, "last_day")?,
+            status: if status == "approved" {
+                PayRunStatus::Approved
+            } else {
+                PayRunStatus::Draft
+            },
+            total: Pence::from_pence(row.try_get("total_pence")?),
+            approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(UserId),
+            approved_at: row.try_get::<Option<i64>, _>("approved_at")?.map(from_secs),
+            transaction_id: row
+                .try_get::<Option<i64>, _>("transaction_id")?
+                .map(FundTransactionId),
+            lines,
+        })
+    }
+
+    async fn strike_pay_owed(&self, branch: BranchId, member: MemberId) -> StoreResult<Pence> {
+        let mut conn = self.pool().acquire().await?;
+        owed_on(&mut conn, branch, member).await
+    }
+}
