@@ -123,6 +123,24 @@ pub trait DisputeEditWrites: Send {
         id: PeriodId,
         new: &NewActionPeriod,
     ) -> StoreResult<ActionPeriod>;
+    /// Shows a period of action publicly despite the law checks' warnings `despite` (their
+    /// codes), confirmed by `by` at `at`; replaces an earlier confirmation.
+    async fn publish_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+        despite: &[String],
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Takes back a confirmation: the period is public again only if it has no warnings.
+    async fn withdraw_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+    ) -> StoreResult<()>;
     /// Deletes a period of action with its participation records.
     async fn delete_period(
         &mut self,

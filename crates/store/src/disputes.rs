@@ -14,7 +14,7 @@ use picket_domain::disputes::{
 use picket_domain::law::IpsCategory;
 use picket_domain::{
     BallotId, BallotStepId, BranchId, ClaimId, DisputeId, Nation, PartyId, PeriodId, QuestionId,
-    RateId, TimelineEntryId,
+    RateId, TimelineEntryId, UserId,
 };
 use serde::Serialize;
 
@@ -307,6 +307,22 @@ pub struct ActionPeriod {
     pub notice_received: Option<NaiveDate>,
     /// Bank holidays in the period the branch counts as strike days.
     pub holidays_as_strike: Vec<NaiveDate>,
+    /// An organiser's confirmation that the period may be public despite the law checks'
+    /// warnings, if one was given since the period last changed.
+    pub publication: Option<Publication>,
+}
+
+/// An organiser's confirmation that a period of action may be shown publicly although the
+/// law checks found problems with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// The warning codes confirmed (e.g. `notice-too-late`); a warning not among them keeps
+    /// the period private.
+    pub despite: Vec<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// By whom (gone if their account was removed).
+    pub by: Option<UserId>,
 }
 
 /// A period of action to add.

@@ -1,16 +1,17 @@
 //! Ballots with their steps and survey questions, and periods of industrial action. Every
 //! statement names the branch and the dispute (a step or question through its ballot's).
 
-use super::decode::{count32, date, found_id, is_set, named, opt_date};
+use super::decode::{count32, date, found_id, from_secs, is_set, named, opt_date};
 use super::{corrupt, SqlStore};
 use crate::disputes::{
-    ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod, NewBallot, SurveyQuestion,
+    ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod, NewBallot, Publication,
+    SurveyQuestion,
 };
 use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
 use picket_domain::disputes::{ActionKind, BallotKind, Named};
 use picket_domain::law::IpsCategory;
-use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, PeriodId, QuestionId};
+use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, PeriodId, QuestionId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
@@ -18,7 +19,7 @@ const BALLOT: &str = "id, dispute_id, kind, title, opened, closed, entitled, ips
     extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer";
 
 const PERIOD: &str = "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
-    notice_received, holidays_as_strike";
+    notice_received, holidays_as_strike, published_despite, published_at, published_by";
 
 /// Of a ballot's steps or questions: those of ballot `$3` of dispute `$2` in branch `$1`.
 const OF_BALLOT: &str = "branch_id = $1 AND ballot_id = $3 AND ballot_id IN \
@@ -71,7 +72,27 @@ fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
             .filter(|s| !s.is_empty())
             .map(|s| s.parse().map_err(|_| corrupt("holidays_as_strike", s)))
             .collect::<StoreResult<Vec<NaiveDate>>>()?,
+        publication: publication(row)?,
     })
+}
+
+/// A period's publication despite warnings: set only with its instant.
+fn publication(row: &AnyRow) -> StoreResult<Option<Publication>> {
+    let at: Option<i64> = row.try_get("published_at")?;
+    let Some(at) = at else {
+        return Ok(None);
+    };
+    let despite: Option<String> = row.try_get("published_despite")?;
+    Ok(Some(Publication {
+        despite: despite
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        at: from_secs(at),
+        by: row.try_get::<Option<i64>, _>("published_by")?.map(UserId),
+    }))
 }
 
 pub(super) fn result_binds(result: Option<BallotResult>) -> [Option<i64>; 4] {

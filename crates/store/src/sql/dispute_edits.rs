@@ -8,7 +8,7 @@ use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::{ActionPeriod, Ballot, NewActionPeriod, NewBallot, NewClaim, NewParty};
 use crate::StoreResult;
 use async_trait::async_trait;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::disputes::Named;
 use picket_domain::{
     BallotId, BranchId, ClaimId, DisputeId, ParticipationId, PartyId, PeriodId, QuestionId, RateId,
@@ -292,7 +292,8 @@ impl DisputeEditWrites for SqlWork {
         // The ballot it names, if any, must be the dispute's: checked by the statement.
         let done = sqlx::query(
             "UPDATE action_periods SET ballot_id = $1, kind = $2, starts = $3, ends = $4, teams = $5, \
-             called_out = $6, notice_received = $7, holidays_as_strike = $8 \
+             called_out = $6, notice_received = $7, holidays_as_strike = $8, \
+             published_despite = NULL, published_at = NULL, published_by = NULL \
              WHERE branch_id = $9 AND dispute_id = $10 AND id = $11 AND ($1 IS NULL OR EXISTS \
              (SELECT 1 FROM ballots WHERE branch_id = $9 AND dispute_id = $10 AND id = $1))",
         )
@@ -323,6 +324,48 @@ impl DisputeEditWrites for SqlWork {
         .execute(self.conn())
         .await?;
         period_on(self.conn(), branch, dispute, id).await
+    }
+
+    async fn publish_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+        despite: &[String],
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE action_periods SET published_despite = $1, published_at = $2, published_by = $3 \
+             WHERE branch_id = $4 AND dispute_id = $5 AND id = $6",
+        )
+        .bind(despite.join(","))
+        .bind(to_secs(at))
+        .bind(by.0)
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        super::found(&done)
+    }
+
+    async fn withdraw_period(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PeriodId,
+    ) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE action_periods SET published_despite = NULL, published_at = NULL, \
+             published_by = NULL WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        super::found(&done)
     }
 
     async fn delete_period(

@@ -324,8 +324,8 @@ impl DisputeWrites for SqlWork {
     ) -> StoreResult<()> {
         let list: Vec<String> = holidays.iter().map(|d| d.to_string()).collect();
         let done = sqlx::query(
-            "UPDATE action_periods SET holidays_as_strike = $1 \
-             WHERE branch_id = $2 AND dispute_id = $3 AND id = $4",
+            "UPDATE action_periods SET holidays_as_strike = $1, published_despite = NULL, \
+             published_at = NULL, published_by = NULL WHERE branch_id = $2 AND dispute_id = $3 AND id = $4",
         )
         .bind(list.join(","))
         .bind(branch.0)

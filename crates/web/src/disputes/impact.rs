@@ -24,10 +24,10 @@ pub struct Estimate {
 /// The dispute's impact.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Impact {
-    /// Strike days in all periods.
+    /// Strike days in all periods, up to the day the figures are for.
     pub strike_days: Figure,
-    /// Striker-days lost, summed over strike periods, each period from its participation
-    /// records when there are any, else members called out × days.
+    /// Striker-days lost up to that day, summed over strike periods, each period from its
+    /// participation records when there are any, else members called out × days.
     pub striker_days: Figure,
     /// Estimates from rates.
     pub estimates: Vec<Estimate>,
@@ -67,25 +67,54 @@ fn joined(terms: &[String], total: &str) -> String {
     }
 }
 
-/// The dispute's impact from its periods (strikes only) and rates.
-pub fn impact(periods: &[PeriodView], rates: &[ImpactRate]) -> Impact {
-    let strikes: Vec<&PeriodView> = periods
+/// A strike period's share of the impact up to a day: its strike days on or before `as_of`
+/// and the striker-days lost on them.
+struct Share<'a> {
+    view: &'a PeriodView,
+    days: u32,
+    lost: StrikerDays,
+}
+
+/// The dispute's impact as of a day, from its periods (strikes only, the days on or before
+/// `as_of`) and rates, like every other figure on the desk.
+pub fn impact(periods: &[PeriodView], rates: &[ImpactRate], as_of: NaiveDate) -> Impact {
+    let strikes: Vec<Share> = periods
         .iter()
-        .filter(|p| p.period.kind == ActionKind::Strike)
+        .filter(|p| p.period.kind == ActionKind::Strike && p.period.starts <= as_of)
+        .map(|p| {
+            let counted: Vec<NaiveDate> = counted_days(&p.period, &p.excluded)
+                .into_iter()
+                .filter(|d| *d <= as_of)
+                .collect();
+            let counts: Vec<Count> = p
+                .participation
+                .iter()
+                .filter(|r| r.day.is_none_or(|d| d <= as_of))
+                .map(|r| Count {
+                    day: r.day,
+                    took_part: r.took_part,
+                })
+                .collect();
+            Share {
+                view: p,
+                days: u32::try_from(counted.len()).unwrap_or(u32::MAX),
+                lost: impact::striker_days(&counted, p.period.called_out, &counts),
+            }
+        })
         .collect();
     let days: u32 = strikes.iter().map(|p| p.days).sum();
-    let striker_days: u64 = strikes.iter().map(|p| p.striker_days).sum();
+    let striker_days: u64 = strikes.iter().map(|p| p.lost.total).sum();
     let day_terms: Vec<String> = strikes.iter().map(|p| p.days.to_string()).collect();
     let striker_terms: Vec<String> = strikes
         .iter()
-        .map(|p| match p.striker_days_source.as_str() {
-            "called-out" => format!("{} × {}", p.period.called_out, p.days),
-            _ => format!("{} (participation records)", thousands(p.striker_days)),
+        .map(|p| match p.lost.source.as_str() {
+            "called-out" => format!("{} × {}", p.view.period.called_out, p.days),
+            _ => format!("{} (participation records)", thousands(p.lost.total)),
         })
         .collect();
     let from_records = strikes
         .iter()
-        .filter(|p| p.striker_days_source != "called-out")
+        .filter(|p| p.lost.source.as_str() != "called-out")
         .count();
     let formula = match from_records {
         0 => "members called out × strike days, per period".to_string(),

@@ -92,6 +92,20 @@ pub struct PeriodView {
     pub warnings: Vec<Warning>,
     /// Unconfirmed figures and readings the answers rest on.
     pub assumptions: Vec<String>,
+    /// Whether the period is shown on public pages, feeds and posters: when the law checks
+    /// found no problem, or an organiser confirmed every warning it has now.
+    pub public: bool,
+}
+
+impl PeriodView {
+    /// The warnings no organiser has confirmed: while there are any, the period is private.
+    pub fn unconfirmed(&self) -> Vec<&Warning> {
+        let confirmed = self.period.publication.as_ref().map(|p| &p.despite);
+        self.warnings
+            .iter()
+            .filter(|w| confirmed.is_none_or(|c| !c.contains(&w.code)))
+            .collect()
+    }
 }
 
 /// A figure with its working.
@@ -333,7 +347,6 @@ fn period_view(
     ballots: &[Ballot],
     period: &ActionPeriod,
     records: &[Participation],
-    cumulative: &mut u32,
 ) -> AppResult<PeriodView> {
     let count = law
         .calendar
@@ -344,9 +357,6 @@ fn period_view(
             &period.holidays_as_strike,
         )
         .map_err(|e| AppError::failed("the law engine", e))?;
-    if period.kind == ActionKind::Strike {
-        *cumulative += count.days;
-    }
     let notice = notice_deadline(dispute.nation, period.starts, &law.overrides)
         .map_err(|e| AppError::failed("the law engine", e))?;
     let ballot = covering(ballots, period);
@@ -365,7 +375,8 @@ fn period_view(
         days: count.days,
         rule: count.rule,
         excluded: count.excluded,
-        cumulative_strike_days: *cumulative,
+        // Set by the caller, which knows the periods before it.
+        cumulative_strike_days: 0,
         striker_days: lost.total,
         striker_days_working: lost.working,
         striker_days_source: lost.source.as_str().into(),
@@ -375,6 +386,7 @@ fn period_view(
         notice,
         inside_mandate,
         mandate_last_day,
+        public: false,
         warnings,
         assumptions,
         period: period.clone(),
@@ -485,7 +497,9 @@ fn headline(
     })
 }
 
-/// Assembles a dispute's dashboard as of a day; `public_only` keeps only the public timeline.
+/// Assembles a dispute's dashboard as of a day; `public_only` keeps only the public timeline
+/// and the periods of action that may be public (see [`PeriodView::public`]), and counts only
+/// those.
 pub async fn assemble(
     state: &AppState,
     branch: BranchId,
@@ -507,16 +521,24 @@ pub async fn assemble(
     }
     let mut cumulative = 0;
     let records = store.participation(branch, id).await?;
-    let periods = store
-        .action_periods(branch, id)
-        .await?
-        .iter()
-        .map(|p| period_view(&state.law, &dispute, &stored, p, &records, &mut cumulative))
-        .collect::<AppResult<Vec<_>>>()?;
+    let mut periods = Vec::new();
+    for p in store.action_periods(branch, id).await? {
+        let mut view = period_view(&state.law, &dispute, &stored, &p, &records)?;
+        view.public = view.unconfirmed().is_empty();
+        // A public page counts only what it shows.
+        if public_only && !view.public {
+            continue;
+        }
+        if view.period.kind == ActionKind::Strike {
+            cumulative += view.days;
+        }
+        view.cumulative_strike_days = cumulative;
+        periods.push(view);
+    }
     let rates = store.rates(branch, id).await?;
     Ok(DisputeView {
         headline: headline(&state.law, &dispute, &ballots, &periods, as_of)?,
-        impact: impact(&periods, &rates),
+        impact: impact(&periods, &rates, as_of),
         parties: store.parties(branch, id).await?,
         claims: store.claims(branch, id).await?,
         timeline: store.timeline(branch, id, public_only).await?,
