@@ -114,9 +114,8 @@ pub mod prelude {
     pub use crate::{
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
         DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, HardshipStore,
-        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites,
-        OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites, Store,
-        StrikeDayStore, StrikeDayWrites, StrikePayStore, StrikePayWrites, UnitOfWork, WallStore,
-        WallWrites,
+        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, OutboxStore,
+        PicketStore, PicketWrites, RetentionStore, RetentionWrites, Store, StrikeDayStore,
+        StrikeDayWrites, StrikePayStore, StrikePayWrites, UnitOfWork, WallStore, WallWrites,
     };
 }

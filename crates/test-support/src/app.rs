@@ -127,6 +127,56 @@ impl TestApp {
             .expect("add user");
     }
 
+    /// Publishes every period of action of `dispute` despite any law warning, as an
+    /// organiser `publisher@example.org` (made if missing) would on the desk: for tests of
+    /// what public pages show, whose periods need no ballot.
+    pub async fn publish_periods(&self, branch: &Branch, dispute: picket_domain::DisputeId) {
+        let store = self.store();
+        let user = match store.user_by_email("publisher@example.org").await {
+            Ok(u) => u,
+            Err(_) => {
+                self.user(branch, "publisher@example.org", Role::Organiser)
+                    .await;
+                store
+                    .user_by_email("publisher@example.org")
+                    .await
+                    .expect("publisher")
+            }
+        };
+        let every: Vec<String> = [
+            "no-ballot",
+            "no-ballot-result",
+            "invalid",
+            "no-valid-mandate",
+            "action-before-result",
+            "mandate-expired",
+            "action-outlasts-mandate",
+            "no-notice",
+            "notice-before-result",
+            "notice-too-late",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        let periods = store
+            .action_periods(branch.id, dispute)
+            .await
+            .expect("periods");
+        let mut work = store.begin().await.expect("unit");
+        for p in periods {
+            work.publish_period(
+                branch.id,
+                dispute,
+                p.id,
+                &every,
+                user.id,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("publish");
+        }
+        work.commit().await.expect("commit");
+    }
+
     /// Stores `submission` on `branch`'s wall as posted from `ip`, approved by the user with
     /// the email `approved_by` if given; returns its id.
     pub async fn wall_post(

@@ -264,8 +264,16 @@ pub fn router(state: AppState) -> Router {
             get(crate::disputes::items::edit).post(crate::disputes::items::update),
         )
         .route(
+            "/{branch}/disputes/{id}/periods/{period}/publish",
+            get(crate::disputes::publish::form).post(crate::disputes::publish::confirm),
+        )
+        .route(
+            "/{branch}/disputes/{id}/periods/{period}/withdraw",
+            axum::routing::post(crate::disputes::publish::take_back),
+        )
+        .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}/delete",
-            axum::routing::post(crate::disputes::items::delete),
+            get(crate::disputes::items::delete_form).post(crate::disputes::items::delete),
         )
         .route(
             "/{branch}/disputes/{id}/edit",

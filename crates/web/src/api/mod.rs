@@ -50,6 +50,7 @@ pub struct ErrorDetail {
         disputes::api_periods::periods, disputes::api_periods::create_period, disputes::api_periods::update_period,
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
+        disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
         members::api::list, members::api::get),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),

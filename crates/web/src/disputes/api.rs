@@ -279,6 +279,10 @@ pub fn routes() -> Router<AppState> {
             put(ap::mark_holiday).delete(ap::unmark_holiday),
         )
         .route(
+            "/branches/{branch}/disputes/{id}/action-periods/{period}/publication",
+            post(ap::publish_period).delete(ap::withdraw_period),
+        )
+        .route(
             "/branches/{branch}/disputes/{id}/action-periods/{period}/participation",
             post(ap::record_participation),
         )

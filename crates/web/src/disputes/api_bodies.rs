@@ -308,3 +308,12 @@ impl From<ParticipationBody> for ParticipationInput {
         }
     }
 }
+
+/// An organiser's confirmation that a period of action may be public despite its warnings.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationBody {
+    /// The code of every warning the period has now (from its `warnings`), each confirmed:
+    /// a warning not named here keeps the period private.
+    pub despite: Vec<String>,
+}

@@ -5,9 +5,10 @@
 
 use crate::api::ErrorBody;
 use crate::disputes::api::{created, ApiJson, Created};
-use crate::disputes::api_bodies::{ParticipationBody, PeriodBody};
+use crate::disputes::api_bodies::{ParticipationBody, PeriodBody, PublicationBody};
 use crate::disputes::edits::{self, Item};
 use crate::disputes::ops;
+use crate::disputes::publish;
 use crate::disputes::view::{assemble, PeriodView};
 use crate::extract::caller::{Member, Organiser, Rep};
 
@@ -172,4 +173,44 @@ pub async fn delete_participation(
 ) -> AppResult<StatusCode> {
     edits::delete(&state, &c.actor(), id, Item::Participation(record)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Show a period of action on the public pages despite the law checks' warnings
+/// (organisers). A period with warnings is private until this is done; `despite` must name
+/// every warning it has now. The confirmation is audited with the warnings it overrode, and a
+/// change to the period clears it.
+#[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}/publication", operation_id = "publishActionPeriod", tag = "disputes",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
+           ("period" = i64, Path, description = "Period id")),
+    request_body(content = PublicationBody, example = json!({"despite": ["notice-too-late"]})),
+    responses((status = 200, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn publish_period(
+    State(state): State<AppState>,
+    Organiser(c): Organiser,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
+    ApiJson(body): ApiJson<PublicationBody>,
+) -> AppResult<Json<PeriodView>> {
+    Ok(Json(
+        publish::publish(&state, &c.actor(), id, period, &body.despite).await?,
+    ))
+}
+
+/// Take a period of action off the public pages again (organisers): it is public again only
+/// if it has no warnings.
+#[utoipa::path(delete, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}/publication", operation_id = "withdrawActionPeriod", tag = "disputes",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
+           ("period" = i64, Path, description = "Period id")),
+    responses((status = 200, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw_period(
+    State(state): State<AppState>,
+    Organiser(c): Organiser,
+    Path((_slug, id, period)): Path<(String, DisputeId, PeriodId)>,
+) -> AppResult<Json<PeriodView>> {
+    Ok(Json(
+        publish::withdraw(&state, &c.actor(), id, period).await?,
+    ))
 }

@@ -87,7 +87,7 @@ impl DeskPost {
     ) -> AppResult<Response> {
         match result {
             Ok(()) => Ok(Redirect::to(&format!(
-                "/{}/disputes/{}/desk?saved=1#{form}",
+                "/{}/disputes/{}/desk?done=saved#{form}",
                 branch.slug, self.id
             ))
             .into_response()),
@@ -194,8 +194,24 @@ pub async fn periods(
 ) -> AppResult<Response> {
     let branch = post.open(&state, Role::Organiser).await?;
     let result = ops::add_period(&state, &post.actor(&branch), post.id, &form).await;
-    post.finish(&state, branch, "periods", &form, result.map(drop))
-        .await
+    match result {
+        // Says whether the new period is public, and if not, where to review it.
+        Ok(period) => {
+            let view =
+                crate::disputes::publish::current(&state, &branch, post.id, period.id).await?;
+            let done = if view.public {
+                "period-public"
+            } else {
+                "period-private"
+            };
+            Ok(Redirect::to(&format!(
+                "/{}/disputes/{}/desk?done={done}&period={}#periods",
+                branch.slug, post.id, period.id
+            ))
+            .into_response())
+        }
+        Err(e) => post.finish(&state, branch, "periods", &form, Err(e)).await,
+    }
 }
 
 /// A ballot's result, as typed on the desk.

@@ -423,7 +423,7 @@ pub async fn update(
     };
     match save(&state, &actor, id, item, &values).await {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/{}/disputes/{id}/desk?saved=1#{}",
+            "/{}/disputes/{id}/desk?done=saved#{}",
             branch.slug,
             section(what)
         ))
@@ -444,15 +444,20 @@ pub async fn delete(
     user: CurrentUser,
     RequestId(request_id): RequestId,
     Path((slug, id, kind, item)): Path<(String, DisputeId, String, i64)>,
-    CsrfForm(_values): CsrfForm<HashMap<String, String>>,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let what = record(&kind)?;
-    let role = if what == Record::Participation {
-        Role::Rep
-    } else {
-        Role::Organiser
-    };
-    let branch = user.branch_access(&*state.store, &slug, role).await?;
+    let branch = user
+        .branch_access(&*state.store, &slug, deleter(what))
+        .await?;
+    // Deleting asks first: without the confirmation's answer, the question.
+    if values.get("confirm").map(String::as_str) != Some("yes") {
+        return Ok(Redirect::to(&format!(
+            "/{}/disputes/{id}/items/{kind}/{item}/delete",
+            branch.slug
+        ))
+        .into_response());
+    }
     let actor = Actor {
         user: &user,
         branch: &branch,
@@ -460,9 +465,128 @@ pub async fn delete(
     };
     edits::delete(&state, &actor, id, what.item(item)).await?;
     Ok(Redirect::to(&format!(
-        "/{}/disputes/{id}/desk?saved=1#{}",
+        "/{}/disputes/{id}/desk?done=deleted-{}#{}",
         branch.slug,
+        what.as_str(),
         section(what)
     ))
     .into_response())
+}
+
+/// Who may delete a kind of record: organisers, and reps for participation records.
+fn deleter(what: Record) -> Role {
+    if what == Record::Participation {
+        Role::Rep
+    } else {
+        Role::Organiser
+    }
+}
+
+#[derive(Template)]
+#[template(path = "disputes/delete.html")]
+struct DeletePage {
+    layout: Layout,
+    branch: Branch,
+    dispute_id: DisputeId,
+    dispute_title: String,
+    kind: &'static str,
+    item: i64,
+    what: &'static str,
+    described: String,
+    consequence: &'static str,
+    section: &'static str,
+}
+
+/// A record in a line, for the question before deleting it.
+fn describe(view: &crate::disputes::view::DisputeView, item: Item) -> AppResult<String> {
+    let day = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    let found = match item {
+        Item::Party(i) => view
+            .parties
+            .iter()
+            .find(|p| p.id == i)
+            .map(|p| p.name.clone()),
+        Item::Claim(i) => view
+            .claims
+            .iter()
+            .find(|c| c.id == i)
+            .map(|c| format!("{} of {}: {}", c.kind.label(), day(c.dated), c.summary)),
+        Item::Event(i) => view
+            .timeline
+            .iter()
+            .find(|e| e.id == i)
+            .map(|e| format!("{}: {}", day(e.dated), e.title)),
+        Item::Rate(i) => view
+            .rates
+            .iter()
+            .find(|r| r.id == i)
+            .map(|r| r.label.clone()),
+        Item::Ballot(i) => view
+            .ballots
+            .iter()
+            .find(|b| b.ballot.id == i)
+            .map(|b| b.ballot.title.clone()),
+        Item::Question(i) => view
+            .ballots
+            .iter()
+            .flat_map(|b| &b.questions)
+            .find(|q| q.id == i)
+            .map(|q| q.question.clone()),
+        Item::Period(i) => view.periods.iter().find(|p| p.period.id == i).map(|p| {
+            format!(
+                "{} from {} to {}",
+                p.period.kind.label(),
+                day(p.period.starts),
+                day(p.period.ends)
+            )
+        }),
+        Item::Participation(i) => view
+            .periods
+            .iter()
+            .flat_map(|p| &p.participation)
+            .find(|r| r.id == i)
+            .map(|r| match r.day {
+                Some(d) => format!("{} took part on {}", r.took_part, day(d)),
+                None => format!("{} took part over the whole period", r.took_part),
+            }),
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+/// GET /{branch}/disputes/{id}/items/{kind}/{item}/delete: what would be deleted, and the
+/// question (organisers; reps for participation records).
+pub async fn delete_form(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path((slug, id, kind, item)): Path<(String, DisputeId, String, i64)>,
+) -> AppResult<Response> {
+    let what = record(&kind)?;
+    let branch = user
+        .branch_access(&*state.store, &slug, deleter(what))
+        .await?;
+    let today = chrono::Utc::now().date_naive();
+    let view = assemble(&state, branch.id, id, today, false).await?;
+    let described = describe(&view, what.item(item))?;
+    let consequence = match what {
+        Record::Ballot => "Its steps and survey questions are deleted with it; periods of action that named it are checked against the latest ballot with a result instead.",
+        Record::Period => "The participation records entered for it are deleted with it, and it leaves the public page.",
+        _ => "",
+    };
+    render(&DeletePage {
+        layout: Layout::new(
+            format!("Delete {} · {}", what_words(what), view.dispute.title),
+            &csrf,
+            Some(&user),
+        ),
+        branch,
+        dispute_id: id,
+        dispute_title: view.dispute.title.clone(),
+        kind: what.as_str(),
+        item,
+        what: what_words(what),
+        described,
+        consequence,
+        section: section(what),
+    })
 }

@@ -18,6 +18,7 @@ pub mod impact;
 pub mod items;
 pub mod ops;
 pub mod pages;
+pub mod publish;
 pub mod view;
 
 use crate::error::{AppError, AppResult};

@@ -257,7 +257,49 @@ pub(super) struct DeskPage {
     can_record: bool,
     choices: Choices,
     kept: Kept,
-    saved: bool,
+    notice: Option<Notice>,
+}
+
+/// What the desk says after a change: what happened, in words.
+pub struct Notice {
+    /// The sentence.
+    pub text: String,
+    /// Whether it needs the organiser's attention.
+    pub warn: bool,
+    /// Where to act on it.
+    pub link: Option<String>,
+}
+
+/// The desk's sentence for `?done=` after a change (a fixed list: nothing typed is echoed).
+fn notice(done: &str, period: Option<i64>, base: &str) -> Option<Notice> {
+    let ok = |text: &str| {
+        Some(Notice {
+            text: text.to_string(),
+            warn: false,
+            link: None,
+        })
+    };
+    let deleted = |what: &str| ok(&format!("Deleted {what}."));
+    match done {
+        "saved" | "1" => ok("Saved."),
+        "period-public" => ok("Period of action added. The law checks found no problem: it is on the public page."),
+        "period-private" => Some(Notice {
+            text: "Period of action added, but it is not on the public page: the law checks found problems with it. Nothing about it is public until an organiser reads the warnings and publishes it.".into(),
+            warn: true,
+            link: period.map(|p| format!("{base}/periods/{p}/publish")),
+        }),
+        "published" => ok("The period of action is now on the public page. Your confirmation and the warnings it overrode are in the audit log."),
+        "withdrawn" => ok("The period of action is off the public page again."),
+        "deleted-party" => deleted("the decision-maker or team"),
+        "deleted-claim" => deleted("the claim or offer"),
+        "deleted-event" => deleted("the timeline entry"),
+        "deleted-rate" => deleted("the impact rate"),
+        "deleted-ballot" => deleted("the ballot with its steps and survey questions"),
+        "deleted-question" => deleted("the survey question"),
+        "deleted-period" => deleted("the period of action with its participation records; it is no longer on the public page"),
+        "deleted-participation" => deleted("the participation record"),
+        _ => None,
+    }
 }
 
 impl DeskPage {
@@ -266,11 +308,12 @@ impl DeskPage {
     }
 }
 
-/// `?as_of=` and `?saved=1` on the desk.
+/// `?as_of=`, and `?done=` (with `&period=`) after a change, on the desk.
 #[derive(Debug, Deserialize)]
 pub struct DeskQuery {
     as_of: Option<String>,
-    saved: Option<u8>,
+    done: Option<String>,
+    period: Option<i64>,
 }
 
 pub(super) async fn desk_page(
@@ -300,7 +343,7 @@ pub(super) async fn desk_page(
         can_record,
         choices: Choices::new(),
         kept,
-        saved: false,
+        notice: None,
     })
 }
 
@@ -325,7 +368,8 @@ pub async fn desk(
         Kept::default(),
     )
     .await?;
-    page.saved = q.saved.is_some();
+    let base = format!("/{}/disputes/{id}", page.branch.slug);
+    page.notice = q.done.as_deref().and_then(|d| notice(d, q.period, &base));
     render(&page)
 }
 

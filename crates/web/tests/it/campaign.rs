@@ -135,6 +135,8 @@ async fn seeded() -> Seeded {
         ))
         .unwrap();
     }
+    // These periods have no ballot; what a public page shows is tested once published.
+    app.publish_periods(&branch, id).await;
     let mut work = store.begin().await.unwrap();
     work.add_picket_location(
         branch.id,

@@ -54,6 +54,7 @@ async fn calendar_for(title: &str, claim: &str) -> (serde_json::Value, String) {
         ))
         .unwrap();
     }
+    app.publish_periods(&branch, dispute.id).await;
     let body = reqwest::get(app.url(&format!("/north/disputes/{}/strikes.ics", dispute.id)))
         .await
         .unwrap()

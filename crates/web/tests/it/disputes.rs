@@ -340,7 +340,8 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
         "rule shown"
     );
     assert!(html.contains("<td>25</td>"), "cumulative strike days");
-    assert!(html.contains("375 striker-days × 10 service-user contacts per worker per day = 3,750"));
+    // Impact as of the day too: the 10 strike days before 1 May 2024, 15 called out.
+    assert!(html.contains("150 striker-days × 10 service-user contacts per worker per day = 1,500"));
     assert!(
         html.contains(
             "No notice of action is recorded: the employer must receive it by 2024-04-01"

@@ -186,8 +186,9 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .as_str()
         .unwrap()
         .contains("6 months"));
-    assert_eq!(view["impact"]["strike_days"]["value"], "30");
-    assert_eq!(view["impact"]["striker_days"]["value"], "450");
+    // Impact as of 1 May 2024 too: the 10 strike days before it, 15 called out.
+    assert_eq!(view["impact"]["strike_days"]["value"], "10");
+    assert_eq!(view["impact"]["striker_days"]["value"], "150");
 }
 
 #[tokio::test]

@@ -151,6 +151,11 @@ async fn a_party_is_edited_with_the_form_kept_on_error_and_deleted() {
     assert_eq!(res.status(), 403);
 
     let res = d.post(&item, &format!("{item}/delete"), &[]).await;
+    assert_eq!(res.status(), 303, "asked first");
+    assert!(d.desk().await.contains("B. Interim"));
+    let res = d
+        .post(&item, &format!("{item}/delete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(res.status(), 303);
     assert!(!d.desk().await.contains("B. Interim"));
     let (status, _) = d.get(&item).await;

@@ -15,6 +15,7 @@ mod disputes;
 mod disputes_api;
 mod disputes_edits_api;
 mod disputes_edits_pages;
+mod disputes_publication;
 mod http;
 mod input_rules;
 mod member_data_browser;
