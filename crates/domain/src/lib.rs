@@ -15,6 +15,7 @@ pub mod money;
 pub mod pickets;
 pub mod role;
 pub mod text;
+pub mod turnout;
 pub mod values;
 pub mod wall;
 

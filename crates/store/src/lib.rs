@@ -22,7 +22,9 @@ mod models;
 mod outbox;
 pub mod pickets;
 pub mod retention;
+pub mod shifts;
 pub mod sql;
+pub mod turnout;
 mod unit;
 pub mod wall;
 
@@ -37,6 +39,8 @@ pub use members::{MemberStore, MemberWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
+pub use shifts::{ShiftStore, ShiftWrites};
+pub use turnout::{TurnoutStore, TurnoutWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -63,6 +67,8 @@ pub trait Store:
     + MemberStore
     + MemberAccessStore
     + PicketStore
+    + ShiftStore
+    + TurnoutStore
     + RetentionStore
     + Send
     + Sync
@@ -103,6 +109,7 @@ pub mod prelude {
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
         DisputeStore, DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites,
         MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
+        RetentionWrites, ShiftStore, ShiftWrites, Store, TurnoutStore, TurnoutWrites, UnitOfWork,
+        WallStore, WallWrites,
     };
 }

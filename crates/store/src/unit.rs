@@ -32,6 +32,8 @@ use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
+use crate::shifts::ShiftWrites;
+use crate::turnout::TurnoutWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -48,6 +50,8 @@ pub trait UnitOfWork:
     + MemberWrites
     + MemberAccessWrites
     + RetentionWrites
+    + ShiftWrites
+    + TurnoutWrites
     + WallWrites
     + Send
 {

@@ -19,6 +19,7 @@ pub mod member_writes;
 mod members;
 mod pickets;
 mod retention;
+pub mod shifts;
 mod unit;
 mod wall;
 
@@ -32,6 +33,7 @@ pub use member_scoping::*;
 pub use members::*;
 pub use pickets::*;
 pub use retention::*;
+pub use shifts::*;
 pub use unit::*;
 pub use wall::*;
 
@@ -524,6 +526,9 @@ macro_rules! for_each_contract_test {
         $m!(wall_limits_hold_under_a_parallel_burst);
         $m!(wall_moderation_reports_what_it_changed);
         $m!(picket_locations_are_kept_per_dispute);
+        $m!(picket_sites_and_shifts_are_kept_per_dispute);
+        $m!(shift_sign_ups_respect_capacity_and_the_waiting_list);
+        $m!(shift_capacity_holds_under_concurrent_sign_ups);
         $m!(a_failed_step_leaves_nothing_of_the_change);
         $m!(a_committed_unit_keeps_everything_and_publishes_after);
         $m!(instance_secrets_are_created_once);

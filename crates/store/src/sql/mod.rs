@@ -19,6 +19,9 @@ mod members_import;
 mod outbox;
 mod pickets;
 mod retention;
+mod shifts;
+mod signups;
+mod turnout;
 mod unit;
 mod wall;
 
