@@ -12,6 +12,7 @@ mod demo;
 mod demo_campaign;
 mod demo_disputes;
 mod demo_members;
+mod demo_pickets;
 mod demo_wall;
 mod import;
 mod law;

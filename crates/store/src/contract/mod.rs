@@ -20,6 +20,7 @@ mod members;
 mod pickets;
 mod retention;
 pub mod shifts;
+mod turnout;
 mod unit;
 mod wall;
 
@@ -34,6 +35,7 @@ pub use members::*;
 pub use pickets::*;
 pub use retention::*;
 pub use shifts::*;
+pub use turnout::*;
 pub use unit::*;
 pub use wall::*;
 
@@ -529,6 +531,7 @@ macro_rules! for_each_contract_test {
         $m!(picket_sites_and_shifts_are_kept_per_dispute);
         $m!(shift_sign_ups_respect_capacity_and_the_waiting_list);
         $m!(shift_capacity_holds_under_concurrent_sign_ups);
+        $m!(turnout_drive_counts_what_members_say);
         $m!(a_failed_step_leaves_nothing_of_the_change);
         $m!(a_committed_unit_keeps_everything_and_publishes_after);
         $m!(instance_secrets_are_created_once);
