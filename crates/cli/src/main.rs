@@ -16,6 +16,7 @@ mod demo_pickets;
 mod demo_wall;
 mod import;
 mod law;
+mod pickets;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -79,6 +80,9 @@ enum Command {
     /// Export data (`export instance FILE`: the whole instance, as `backup` does).
     #[command(subcommand)]
     Export(backup::ExportCommand),
+    /// Picket shifts (`pickets remind [--day DATE]`: queue the reminders for tomorrow's shifts).
+    #[command(subcommand)]
+    Pickets(pickets::PicketsCommand),
     /// Apply the retention settings (`retention run [--dry-run]`).
     #[command(subcommand)]
     Retention(backup::RetentionCommand),
@@ -161,6 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             backup::backup(&load_settings(&cli)?, args).await
         }
         Command::Restore(args) => backup::restore(&load_settings(&cli)?, args).await,
+        Command::Pickets(cmd) => pickets::pickets(&load_settings(&cli)?, cmd).await,
         Command::Retention(cmd) => backup::retention(&load_settings(&cli)?, cmd).await,
         Command::Holidays(args) => law::holidays(args, &(&load_settings(&cli)?).into()),
         Command::WorkingDays(args) => law::working_days(args, &(&load_settings(&cli)?).into()),
