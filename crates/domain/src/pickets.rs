@@ -3,6 +3,7 @@
 //! live in the modules below. A location itself is a place only: the people on a line are
 //! never part of it.
 
+pub mod ical;
 pub mod london;
 pub mod shifts;
 pub mod signups;
