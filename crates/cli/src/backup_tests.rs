@@ -145,6 +145,13 @@ async fn a_round_trip_keeps_every_row() {
         "outbox",
         "sessions",
         "api_tokens",
+        "picket_locations",
+        "picket_entrances",
+        "picket_shifts",
+        "picket_signups",
+        "picket_feed_keys",
+        "turnout_reports",
+        "turnout_settings",
     ] {
         assert!(
             !before.rows.get(table).is_none_or(Vec::is_empty),
@@ -185,6 +192,10 @@ async fn a_round_trip_keeps_every_row() {
     assert!(position("branches") < position("memberships"));
     assert!(position("users") < position("memberships"));
     assert!(position("disputes") < position("ballots"));
+    assert!(position("picket_locations") < position("picket_entrances"));
+    assert!(position("picket_entrances") < position("picket_shifts"));
+    assert!(position("picket_shifts") < position("picket_signups"));
+    assert!(position("members") < position("turnout_reports"));
 
     let target = test_db().await;
     let rows = restore(&target.store, &first, None).await.unwrap();
@@ -255,6 +266,25 @@ async fn a_round_trip_keeps_every_row() {
         .await
         .unwrap();
     work.commit().await.unwrap();
+    let dispute = source.store.disputes(branch.id).await.unwrap()[0].id;
+    let shifts = target
+        .store
+        .picket_shifts(branch.id, dispute, None, None)
+        .await
+        .unwrap();
+    assert!(shifts.iter().any(|s| s.taken > 0));
+    assert_eq!(
+        shifts,
+        source
+            .store
+            .picket_shifts(branch.id, dispute, None, None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        target.store.picket_sites(branch.id, dispute).await.unwrap(),
+        source.store.picket_sites(branch.id, dispute).await.unwrap()
+    );
     let organiser = target
         .store
         .session_user(

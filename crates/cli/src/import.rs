@@ -46,6 +46,13 @@ pub struct ImportMembersArgs {
     /// and a mapping given is saved when the import is applied.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
+    /// Create the teams the file names that the branch does not have yet, with the import
+    /// (all or nothing, like the rows). Without it their rows are rejected, and the report
+    /// lists the teams that would be created. The name may also be given as Forename (or
+    /// First Name) and Surname (or Last Name) columns, joined with a space; a Title column
+    /// beside them is a courtesy title and is left out.
+    #[arg(long)]
+    pub create_teams: bool,
 }
 
 /// `picket team …`
@@ -129,11 +136,35 @@ pub async fn import(settings: Settings, cmd: &ImportCommand) -> anyhow::Result<(
         today: chrono::Utc::now().date_naive(),
         save_map: (!given.pairs.is_empty()).then_some(given),
     };
-    // The records and the audit entry are one unit: all of them, or none.
+    // The records, the teams they need and the audit entries are one unit: all, or none.
     let mut work = store.begin().await?;
-    let outcome = work
+    let created = if args.create_teams {
+        work.create_missing_teams(branch.id, &file.teams()).await?
+    } else {
+        Vec::new()
+    };
+    let mut outcome = work
         .import_members(branch.id, &file, &options, &progress)
         .await?;
+    if !created.is_empty() {
+        outcome.new_teams = created.iter().map(|t| t.name.clone()).collect();
+        if outcome.applied {
+            for team in &created {
+                work.audit(cli_entry(
+                    branch.id,
+                    "team.add",
+                    format!("team:{}", team.id),
+                    Some("by=member.import".into()),
+                ))
+                .await?;
+            }
+        } else {
+            // A dry run or a refused import keeps no team it made to check the rows: only
+            // its audit entry is written.
+            drop(work);
+            work = store.begin().await?;
+        }
+    }
     work.audit(cli_entry(
         branch.id,
         "member.import",
@@ -153,9 +184,24 @@ pub async fn import(settings: Settings, cmd: &ImportCommand) -> anyhow::Result<(
         file.encoding.label(),
         started,
     );
+    if !outcome.new_teams.is_empty() {
+        let how = if outcome.applied {
+            "created"
+        } else if args.create_teams {
+            "would be created"
+        } else {
+            "not in the branch: run again with --create-teams to create them"
+        };
+        println!("new teams ({how}): {}", outcome.new_teams.join(", "));
+    }
     if !outcome.rejected.is_empty() {
+        let teams = if outcome.new_teams.is_empty() || args.create_teams {
+            ""
+        } else {
+            " (rows naming a team the branch does not have yet are imported with --create-teams)"
+        };
         return Err(usage(format!(
-            "{} rows rejected: {}",
+            "{} rows rejected: {}{teams}",
             outcome.rejected.len(),
             if args.dry_run {
                 "correct them before importing"

@@ -14,10 +14,12 @@ mod demo;
 mod demo_campaign;
 mod demo_disputes;
 mod demo_members;
+mod demo_pickets;
 mod demo_wall;
 mod fund;
 mod import;
 mod law;
+mod pickets;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -82,6 +84,9 @@ enum Command {
     /// `export ledger --branch S --format csv|hledger`: a branch's fund ledger).
     #[command(subcommand)]
     Export(backup::ExportCommand),
+    /// Picket shifts (`pickets remind [--day DATE]`: queue the reminders for tomorrow's shifts).
+    #[command(subcommand)]
+    Pickets(pickets::PicketsCommand),
     /// Apply the retention settings (`retention run [--dry-run]`).
     #[command(subcommand)]
     Retention(backup::RetentionCommand),
@@ -167,6 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             fund::export_ledger(&load_settings(&cli)?, args).await
         }
         Command::Restore(args) => backup::restore(&load_settings(&cli)?, args).await,
+        Command::Pickets(cmd) => pickets::pickets(&load_settings(&cli)?, cmd).await,
         Command::Retention(cmd) => backup::retention(&load_settings(&cli)?, cmd).await,
         Command::Holidays(args) => law::holidays(args, &(&load_settings(&cli)?).into()),
         Command::WorkingDays(args) => law::working_days(args, &(&load_settings(&cli)?).into()),

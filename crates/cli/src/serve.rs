@@ -81,7 +81,14 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let store = Arc::new(open_and_migrate(&settings).await?);
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
-    let worker = OutboxWorker::new(store, mailer, picket_web::app::worker_config(&settings));
+    let worker = OutboxWorker::new(
+        store.clone(),
+        mailer,
+        picket_web::app::worker_config(&settings),
+    );
+    // The reminder pass runs beside the worker; it ends with the process.
+    let reminders = tokio::spawn(crate::pickets::remind_hourly(settings, store));
     worker.run(shutdown_signal()).await;
+    reminders.abort();
     Ok(())
 }

@@ -110,6 +110,18 @@ id_type!(
     PicketLocationId
 );
 id_type!(
+    /// An entrance at a picket site, where shifts stand.
+    PicketEntranceId
+);
+id_type!(
+    /// A picket shift: an entrance, a day and hours.
+    PicketShiftId
+);
+id_type!(
+    /// A place taken on a picket shift (a sign-up, a waiting-list place or a walk-up).
+    PicketSignupId
+);
+id_type!(
     /// A run of the members import.
     ImportRunId
 );

@@ -17,6 +17,7 @@ pub mod pickets;
 pub mod role;
 pub mod strike_days;
 pub mod text;
+pub mod turnout;
 pub mod values;
 pub mod wall;
 

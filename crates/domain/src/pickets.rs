@@ -1,5 +1,14 @@
-//! Picket locations: where a picket line stands and when people should come. Places only:
-//! the people on a line are never part of a location.
+//! Picket lines: where a line stands (a location, or site, with its entrances), the shifts
+//! people sign up for, the duties the law puts on each line, and the turnout drive's rules
+//! live in the modules below. A location itself is a place only: the people on a line are
+//! never part of it.
+
+pub mod ical;
+pub mod london;
+pub mod shifts;
+pub mod signups;
+pub mod sites;
+pub mod supervisor;
 
 use crate::text::{self, TextKind};
 use serde::Serialize;
@@ -36,14 +45,14 @@ pub struct PicketError {
     pub message: String,
 }
 
-fn refuse(field: &'static str, message: impl Into<String>) -> PicketError {
+pub(crate) fn refuse(field: &'static str, message: impl Into<String>) -> PicketError {
     PicketError {
         field,
         message: message.into(),
     }
 }
 
-fn typed(
+pub(crate) fn typed(
     field: &'static str,
     label: &str,
     kind: TextKind,
@@ -61,6 +70,18 @@ impl PicketPlace {
         times: &str,
         map_url: &str,
     ) -> Result<PicketPlace, PicketError> {
+        Self::parse_with(place, address, times, map_url, true)
+    }
+
+    /// Checks what an organiser typed; the times may be left empty when `times_required` is
+    /// false (a site whose shifts say when to come).
+    pub fn parse_with(
+        place: &str,
+        address: &str,
+        times: &str,
+        map_url: &str,
+        times_required: bool,
+    ) -> Result<PicketPlace, PicketError> {
         let place = typed("place", "The place", TextKind::Name, place, MAX_PLACE)?;
         if place.is_empty() {
             return Err(refuse(
@@ -76,7 +97,7 @@ impl PicketPlace {
             MAX_ADDRESS,
         )?;
         let times = typed("times", "The times", TextKind::SingleLine, times, MAX_TIMES)?;
-        if times.is_empty() {
+        if times.is_empty() && times_required {
             return Err(refuse(
                 "times",
                 "Say when people should come, e.g. \"7.30am to 10am on strike days\".",

@@ -8,6 +8,7 @@
 //!
 //! The [`retention`] pass, run daily by `picket serve`, lives here too.
 
+pub mod pickets;
 pub mod retention;
 
 use anyhow::Context;

@@ -24,9 +24,11 @@ mod models;
 mod outbox;
 pub mod pickets;
 pub mod retention;
+pub mod shifts;
 pub mod sql;
 pub mod strike_days;
 pub mod strike_pay;
+pub mod turnout;
 mod unit;
 pub mod wall;
 
@@ -45,6 +47,8 @@ pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
 pub use strike_days::{StrikeDayStore, StrikeDayWrites};
 pub use strike_pay::{StrikePayStore, StrikePayWrites};
+pub use shifts::{ShiftStore, ShiftWrites};
+pub use turnout::{TurnoutStore, TurnoutWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
 
@@ -75,6 +79,8 @@ pub trait Store:
     + HardshipStore
     + StrikeDayStore
     + StrikePayStore
+    + ShiftStore
+    + TurnoutStore
     + RetentionStore
     + Send
     + Sync
@@ -115,7 +121,8 @@ pub mod prelude {
         AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
         DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, HardshipStore,
         HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, OutboxStore,
-        PicketStore, PicketWrites, RetentionStore, RetentionWrites, Store, StrikeDayStore,
-        StrikeDayWrites, StrikePayStore, StrikePayWrites, UnitOfWork, WallStore, WallWrites,
+        PicketStore, PicketWrites, RetentionStore, RetentionWrites, ShiftStore, ShiftWrites, Store,
+        StrikeDayStore, StrikeDayWrites, StrikePayStore, StrikePayWrites, TurnoutStore,
+        TurnoutWrites, UnitOfWork, WallStore, WallWrites,
     };
 }

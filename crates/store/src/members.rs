@@ -122,6 +122,11 @@ pub struct ImportOutcome {
     pub changes: Vec<RowOutcome>,
     /// Whether the changes were written (false for a dry run or a refused import).
     pub applied: bool,
+    /// Teams the file names that the branch does not have, in the order first named: their
+    /// rows are rejected unless the teams are created first, in the same unit
+    /// ([`MemberWrites::create_missing_teams`]).
+    #[serde(default)]
+    pub new_teams: Vec<String>,
 }
 
 /// Where a web import run stands.
@@ -259,6 +264,13 @@ pub trait MemberWrites: Send {
         name: &str,
         workplace: Option<&str>,
     ) -> StoreResult<Team>;
+    /// Adds each of `names` the branch does not have yet (ignoring case); returns the teams
+    /// added. An import that creates the teams its file names calls this in its unit first.
+    async fn create_missing_teams(
+        &mut self,
+        branch: BranchId,
+        names: &[String],
+    ) -> StoreResult<Vec<Team>>;
     /// Replaces the teams `user` represents in the branch. A team of another branch, or a
     /// user with no role in the branch, is [`StoreError::NotFound`].
     async fn set_rep_teams(

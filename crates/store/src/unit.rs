@@ -36,6 +36,8 @@ use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
 use crate::strike_days::StrikeDayWrites;
 use crate::strike_pay::StrikePayWrites;
+use crate::shifts::ShiftWrites;
+use crate::turnout::TurnoutWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
 use async_trait::async_trait;
@@ -56,6 +58,8 @@ pub trait UnitOfWork:
     + RetentionWrites
     + StrikeDayWrites
     + StrikePayWrites
+    + ShiftWrites
+    + TurnoutWrites
     + WallWrites
     + Send
 {

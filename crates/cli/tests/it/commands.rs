@@ -27,6 +27,7 @@ fn help_documents_every_command() {
         "backup",
         "restore",
         "retention",
+        "pickets",
         "holidays",
         "working-days",
         "ballot",
@@ -49,6 +50,7 @@ fn help_documents_every_command() {
         &["restore", "--help"],
         &["retention", "run", "--help"],
         &["team", "add", "--help"],
+        &["pickets", "remind", "--help"],
     ] {
         let out = picket().args(sub).run();
         assert!(out.status.success(), "{sub:?}");
@@ -368,4 +370,27 @@ fn http_get(base: &str, path: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
+}
+
+#[tokio::test]
+async fn picket_reminders_are_queued_for_a_day_and_a_bad_day_is_refused() {
+    let (url, _dir) = fresh_url().await;
+    let out = picket()
+        .args(["pickets", "remind", "--day", "2024-05-13"])
+        .database(&url)
+        .run();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 picket reminder(s) queued"));
+    let out = picket().args(["pickets", "remind"]).database(&url).run();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bad = picket()
+        .args(["pickets", "remind", "--day", "13/05/2024"])
+        .database(&url)
+        .run();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("YYYY-MM-DD"),
+        "{}",
+        text(&bad.stderr)
+    );
 }

@@ -269,3 +269,82 @@ async fn bad_input_exits_2_naming_row_field_and_reason_and_changes_nothing() {
     .contains("no user has the address"));
     assert!(names(&url).await.is_empty());
 }
+
+#[tokio::test]
+async fn names_in_parts_are_joined_and_new_teams_are_created_only_when_asked() {
+    let (url, _db) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    setup(&url);
+    let file = write(
+        dir.path(),
+        "export.csv",
+        b"Membership Number,Title,Forename,Surname,Team\nB1,Ms,Ana,Rees,Duty\nB2,Mr,Tom,Hale,Night shift\nB3,Dr,Kit,Moss,night SHIFT\n",
+    );
+    // Without the flag: the new team's rows are rejected and the team is named.
+    let run = picket()
+        .args(["import", "members", &file, "--branch", "north"])
+        .database(&url)
+        .run();
+    let err = refused(&run);
+    let out = picket_test_support::cli::text(&run.stdout);
+    assert!(out.contains("new teams (not in the branch: run again with --create-teams to create them): Night shift"), "{out}");
+    assert!(err.contains("--create-teams"), "{err}");
+    assert!(names(&url).await.is_empty());
+    // A dry run with the flag says it would create it, and creates nothing.
+    let dry = ok(&picket()
+        .args([
+            "import",
+            "members",
+            &file,
+            "--branch",
+            "north",
+            "--dry-run",
+            "--create-teams",
+        ])
+        .database(&url)
+        .run());
+    assert!(
+        dry.contains("new teams (would be created): Night shift"),
+        "{dry}"
+    );
+    assert!(dry.contains("3 new"), "{dry}");
+    let s = store(&url).await;
+    let b = s.branch_by_slug("north").await.unwrap();
+    assert_eq!(s.teams(b.id).await.unwrap().len(), 1);
+    s.close().await;
+    // Applied with the flag: the team once, the members with their names joined.
+    let done = ok(&picket()
+        .args([
+            "import",
+            "members",
+            &file,
+            "--branch",
+            "north",
+            "--create-teams",
+        ])
+        .database(&url)
+        .run());
+    assert!(done.contains("new teams (created): Night shift"), "{done}");
+    let mut got = names(&url).await;
+    got.sort();
+    assert_eq!(got, ["Ana Rees", "Kit Moss", "Tom Hale"]);
+    let s = store(&url).await;
+    let b = s.branch_by_slug("north").await.unwrap();
+    let teams: Vec<String> = s
+        .teams(b.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(teams, ["Duty", "Night shift"]);
+    let page = s
+        .search_members(b.id, &MemberFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert!(
+        page.items.iter().all(|m| m.details.job_title.is_none()),
+        "Title is not a job title"
+    );
+    s.close().await;
+}

@@ -189,6 +189,36 @@ fn by_header(header: &str) -> Option<MemberField> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
     index: HashMap<MemberField, usize>,
+    /// Where the name is given in parts (membership systems' `Forename` and `Surname`), when
+    /// no column gives it whole.
+    parts: Option<NameParts>,
+}
+
+/// The columns of a name given in parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameParts {
+    forename: Option<usize>,
+    surname: Option<usize>,
+}
+
+/// Which part of a name a header gives: `Forename`, `First Name`, `Given Name` …; `Surname`,
+/// `Last Name`, `Family Name` ….
+fn name_part(header: &str) -> Option<bool> {
+    match normalise(header).as_str() {
+        "forename" | "forenames" | "first_name" | "firstname" | "given_name" | "given_names"
+        | "christian_name" => Some(true),
+        "surname" | "last_name" | "lastname" | "family_name" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a header is a courtesy title (`Title`, `Salutation`, `Honorific`): beside a name
+/// in parts, `Title` is Mr, Ms or Dr, not a job title.
+fn courtesy_title(header: &str) -> bool {
+    matches!(
+        normalise(header).as_str(),
+        "title" | "salutation" | "honorific"
+    )
 }
 
 impl Columns {
@@ -211,8 +241,26 @@ impl Columns {
             }
             taken.insert(at);
         }
+        let mut forename = None;
+        let mut surname = None;
         for (at, header) in headers.iter().enumerate() {
             if taken.contains(&at) {
+                continue;
+            }
+            match name_part(header) {
+                Some(true) if forename.is_none() => forename = Some(at),
+                Some(false) if surname.is_none() => surname = Some(at),
+                _ => {}
+            }
+        }
+        let in_parts = forename.is_some() || surname.is_some();
+        for (at, header) in headers.iter().enumerate() {
+            if taken.contains(&at) || name_part(header).is_some() {
+                continue;
+            }
+            // Beside a name in parts, a `Title` column is a courtesy title: left out of the
+            // record, not read as a job title.
+            if in_parts && courtesy_title(header) {
                 continue;
             }
             if let Some(field) = by_header(header) {
@@ -224,17 +272,40 @@ impl Columns {
                 }
             }
         }
+        let parts = (in_parts && !index.contains_key(&MemberField::Name))
+            .then_some(NameParts { forename, surname });
         for field in MemberField::ALL {
-            if field.required() && !index.contains_key(&field) {
+            let given =
+                index.contains_key(&field) || (field == MemberField::Name && parts.is_some());
+            if field.required() && !given {
                 return Err(FileError::MissingColumn(field));
             }
         }
-        Ok(Self { index })
+        Ok(Self { index, parts })
     }
 
     /// Whether the file gives `field`.
     pub fn has(&self, field: MemberField) -> bool {
-        self.index.contains_key(&field)
+        self.index.contains_key(&field) || (field == MemberField::Name && self.parts.is_some())
+    }
+
+    /// The name a row gives: the name column, else the forename and surname joined with a
+    /// space (either may be empty).
+    fn name<'r>(&self, record: &'r csv::StringRecord) -> std::borrow::Cow<'r, str> {
+        let Some(parts) = self.parts else {
+            return self.cell(record, MemberField::Name).into();
+        };
+        let part = |at: Option<usize>| {
+            at.and_then(|at| record.get(at))
+                .map(crate::csv_safe::restore)
+                .unwrap_or("")
+                .trim()
+        };
+        let joined: Vec<&str> = [part(parts.forename), part(parts.surname)]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        joined.join(" ").into()
     }
 
     /// The fields given, in export order.
@@ -307,6 +378,27 @@ impl ParsedFile {
     pub fn has(&self, field: MemberField) -> bool {
         self.fields.contains(&field)
     }
+
+    /// The teams the valid rows name, each once (ignoring case), in the order first named.
+    pub fn teams(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for team in self.rows.iter().filter_map(|r| r.team.as_deref()) {
+            if !out.iter().any(|t| t.to_lowercase() == team.to_lowercase()) {
+                out.push(team.to_string());
+            }
+        }
+        out
+    }
+
+    /// The teams the file names that are not among `existing` (compared ignoring case): the
+    /// teams an import would have to create.
+    pub fn new_teams<'a>(&self, existing: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let known: BTreeSet<String> = existing.into_iter().map(str::to_lowercase).collect();
+        self.teams()
+            .into_iter()
+            .filter(|t| !known.contains(&t.to_lowercase()))
+            .collect()
+    }
 }
 
 fn problem(row: u64, field: MemberField, e: &MemberError) -> RowProblem {
@@ -328,7 +420,7 @@ fn parse_row(
     let number: MembershipNumber = cell(F::MembershipNumber)
         .parse()
         .map_err(at(F::MembershipNumber))?;
-    let name = optional_name(cell(F::Name), MemberDetails::MAX_NAME)
+    let name = optional_name(&columns.name(record), MemberDetails::MAX_NAME)
         .map_err(at(F::Name))?
         .ok_or_else(|| problem(row, F::Name, &MemberError::Required))?;
     let email = match cell(F::Email).trim() {

@@ -23,6 +23,8 @@ mod pickets;
 mod retention;
 mod strike_days;
 mod strike_pay;
+pub mod shifts;
+mod turnout;
 mod unit;
 mod wall;
 
@@ -40,6 +42,8 @@ pub use pickets::*;
 pub use retention::*;
 pub use strike_days::*;
 pub use strike_pay::*;
+pub use shifts::*;
+pub use turnout::*;
 pub use unit::*;
 pub use wall::*;
 
@@ -532,6 +536,10 @@ macro_rules! for_each_contract_test {
         $m!(wall_limits_hold_under_a_parallel_burst);
         $m!(wall_moderation_reports_what_it_changed);
         $m!(picket_locations_are_kept_per_dispute);
+        $m!(picket_sites_and_shifts_are_kept_per_dispute);
+        $m!(shift_sign_ups_respect_capacity_and_the_waiting_list);
+        $m!(shift_capacity_holds_under_concurrent_sign_ups);
+        $m!(turnout_drive_counts_what_members_say);
         $m!(a_failed_step_leaves_nothing_of_the_change);
         $m!(a_committed_unit_keeps_everything_and_publishes_after);
         $m!(instance_secrets_are_created_once);

@@ -177,6 +177,29 @@ impl MemberWrites for SqlWork {
         team_from_row(&row)
     }
 
+    async fn create_missing_teams(
+        &mut self,
+        branch: BranchId,
+        names: &[String],
+    ) -> StoreResult<Vec<Team>> {
+        let existing: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM teams WHERE branch_id = $1")
+                .bind(branch.0)
+                .fetch_all(self.conn())
+                .await?;
+        let mut known: Vec<String> = existing.iter().map(|n| n.to_lowercase()).collect();
+        let mut added = Vec::new();
+        for name in names {
+            let name = name.trim();
+            if name.is_empty() || known.contains(&name.to_lowercase()) {
+                continue;
+            }
+            known.push(name.to_lowercase());
+            added.push(self.create_team(branch, name, None).await?);
+        }
+        Ok(added)
+    }
+
     async fn set_rep_teams(
         &mut self,
         branch: BranchId,

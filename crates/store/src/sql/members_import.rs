@@ -131,6 +131,7 @@ pub(super) async fn import_members_on(
     let mut outcome = ImportOutcome {
         total: file.total,
         rejected: file.rejected.clone(),
+        new_teams: file.new_teams(teams.keys().map(String::as_str)),
         ..ImportOutcome::default()
     };
     let mut writes: Vec<(MemberDetails, Option<i64>)> = Vec::new();
@@ -142,19 +143,17 @@ pub(super) async fn import_members_on(
             progress(ImportPhase::Checking, i as u64, total_rows);
         }
         let team_id = match &row.team {
-            Some(name) => {
-                match teams.get(&name.to_lowercase()) {
-                    Some(id) => Some(*id),
-                    None => {
-                        outcome.rejected.push(RowProblem {
+            Some(name) => match teams.get(&name.to_lowercase()) {
+                Some(id) => Some(*id),
+                None => {
+                    outcome.rejected.push(RowProblem {
                         row: row.row,
                         field: Some(MemberField::Team),
-                        reason: "names no team in this branch: add the team first, or correct the name".into(),
+                        reason: "names no team in this branch: have the import create it, add the team first, or correct the name".into(),
                     });
-                        continue;
-                    }
+                    continue;
                 }
-            }
+            },
             None => None,
         };
         let existing = stored.get(row.details.membership_number.as_str());

@@ -23,6 +23,9 @@ mod pickets;
 mod retention;
 mod strike_days;
 mod strike_pay;
+mod shifts;
+mod signups;
+mod turnout;
 mod unit;
 mod wall;
 

@@ -32,7 +32,19 @@ impl PicketWrites for SqlWork {
         .bind(to_secs(Utc::now()))
         .fetch_optional(self.conn())
         .await?;
-        id.map(PicketLocationId).ok_or(StoreError::NotFound)
+        let id = id.map(PicketLocationId).ok_or(StoreError::NotFound)?;
+        // A location is a site with one entrance until an organiser names more.
+        sqlx::query(
+            "INSERT INTO picket_entrances (branch_id, dispute_id, location_id, name, created_at) \
+             VALUES ($1, $2, $3, 'Main entrance', $4)",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(id.0)
+        .bind(to_secs(Utc::now()))
+        .execute(self.conn())
+        .await?;
+        Ok(id)
     }
 
     async fn update_picket_location(

@@ -198,3 +198,49 @@ fn daily_pay_follows_the_one_money_rule() {
         .iter()
         .all(|p| p.field == Some(MemberField::DailyPay)));
 }
+
+#[test]
+fn names_in_parts_are_joined_and_a_title_beside_them_is_a_courtesy_title() {
+    let csv = "Membership No,Title,Forename,Surname,Team,Job\n\
+               101,Ms,Ana,Rees,East,Social worker\n\
+               102,Dr,,Okafor,West,\n\
+               103,Mr,,,East,\n";
+    let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+    assert_eq!(file.rows.len(), 2);
+    assert_eq!(file.rows[0].details.name, "Ana Rees");
+    assert_eq!(
+        file.rows[0].details.job_title.as_deref(),
+        Some("Social worker")
+    );
+    assert_eq!(file.rows[1].details.name, "Okafor");
+    assert!(file.has(MemberField::Name));
+    assert_eq!(file.rejected.len(), 1);
+    assert_eq!(file.rejected[0].row, 4);
+    assert_eq!(file.rejected[0].field, Some(MemberField::Name));
+
+    let other = "First Name,Last Name,membership_number\nSam,Lee,7\n";
+    let file = parse_file(other.as_bytes(), &ColumnMap::default()).unwrap();
+    assert_eq!(file.rows[0].details.name, "Sam Lee");
+    // A whole-name column wins over parts; without parts, Title is still a job title.
+    let both = "name,forename,surname,membership_number\nSamuel Lee,Sam,Lee,7\n";
+    let file = parse_file(both.as_bytes(), &ColumnMap::default()).unwrap();
+    assert_eq!(file.rows[0].details.name, "Samuel Lee");
+    let job = "name,title,membership_number\nSam Lee,Porter,7\n";
+    let file = parse_file(job.as_bytes(), &ColumnMap::default()).unwrap();
+    assert_eq!(file.rows[0].details.job_title.as_deref(), Some("Porter"));
+    // No name at all is still refused, naming the field.
+    let none = "membership_number,title\n7,Mr\n";
+    assert_eq!(
+        parse_file(none.as_bytes(), &ColumnMap::default()).unwrap_err(),
+        FileError::MissingColumn(MemberField::Name)
+    );
+}
+
+#[test]
+fn the_teams_a_file_names_are_listed_once_and_the_new_ones_found() {
+    let csv = "membership_number,name,team\n1,A,East\n2,B,east\n3,C,North\n4,D,\n";
+    let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+    assert_eq!(file.teams(), ["East", "North"]);
+    assert_eq!(file.new_teams(["EAST", "West"]), ["North"]);
+    assert!(file.new_teams(["east", "north"]).is_empty());
+}
