@@ -4,15 +4,19 @@
 //! and carried as validated types from then on.
 
 pub mod calendar;
+pub mod correspondence;
 pub mod csv_safe;
 pub mod disputes;
+pub mod eactions;
 pub mod ids;
 pub mod impact;
 pub mod law;
 pub mod member_access;
 pub mod members;
 pub mod money;
+pub mod monitor;
 pub mod pickets;
+pub mod postcode;
 pub mod role;
 pub mod text;
 pub mod values;
@@ -22,6 +26,7 @@ pub use calendar::{Calendar, CalendarError, ExtraHoliday, Holiday};
 pub use ids::*;
 pub use law::{LawError, LawOverrides, Nation};
 pub use money::{MoneyError, Pence};
+pub use postcode::{Postcode, PostcodeError};
 pub use role::Role;
 pub use text::TextError;
 pub use values::{parse_iso_date, parse_uk_date, Division, Email, Slug, ValueError};

@@ -11,29 +11,36 @@ mod audit;
 mod auth;
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod correspondence;
 mod directory;
 pub mod dispute_edits;
 pub mod disputes;
+pub mod eactions;
 mod error;
 pub mod events;
 pub mod member_access;
 pub mod members;
 mod models;
+pub mod monitor;
 mod outbox;
 pub mod pickets;
 pub mod retention;
+pub mod signing;
 pub mod sql;
 mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
+pub use correspondence::{CorrespondenceStore, CorrespondenceWrites};
 pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
+pub use eactions::{EactionStore, EactionWrites};
 pub use events::{EventStore, StoreEvent};
 pub use member_access::{MemberAccessStore, MemberAccessWrites};
 pub use members::{MemberStore, MemberWrites};
+pub use monitor::{MonitorStore, MonitorWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
@@ -64,6 +71,9 @@ pub trait Store:
     + MemberAccessStore
     + PicketStore
     + RetentionStore
+    + EactionStore
+    + CorrespondenceStore
+    + MonitorStore
     + Send
     + Sync
     + 'static
@@ -100,9 +110,10 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, MemberAccessStore, MemberAccessWrites,
-        MemberStore, MemberWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore,
-        RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, CorrespondenceStore, CorrespondenceWrites,
+        DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore, DisputeWrites,
+        EactionStore, EactionWrites, EventStore, MemberAccessStore, MemberAccessWrites,
+        MemberStore, MemberWrites, MonitorStore, MonitorWrites, OutboxStore, PicketStore,
+        PicketWrites, RetentionStore, RetentionWrites, Store, UnitOfWork, WallStore, WallWrites,
     };
 }

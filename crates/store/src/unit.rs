@@ -24,12 +24,15 @@
 //! one key is sent once.
 
 use crate::auth::AuthWrites;
+use crate::correspondence::CorrespondenceWrites;
 use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
+use crate::eactions::EactionWrites;
 use crate::events::StoreEvent;
 use crate::member_access::MemberAccessWrites;
 use crate::members::MemberWrites;
+use crate::monitor::MonitorWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
 use crate::wall::WallWrites;
@@ -49,6 +52,9 @@ pub trait UnitOfWork:
     + MemberAccessWrites
     + RetentionWrites
     + WallWrites
+    + EactionWrites
+    + CorrespondenceWrites
+    + MonitorWrites
     + Send
 {
     /// Adds an entry to the audit log, committed with the change.

@@ -9,27 +9,33 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 mod auth;
+mod correspondence;
 pub mod directory_writes;
 mod dispute_edits;
 mod dispute_scope;
 mod disputes;
+pub mod eactions;
 mod member_access;
 mod member_scoping;
 pub mod member_writes;
 mod members;
+mod monitor;
 mod pickets;
 mod retention;
 mod unit;
 mod wall;
 
 pub use auth::*;
+pub use correspondence::*;
 pub use directory_writes::Setup;
 pub use dispute_edits::*;
 pub use dispute_scope::*;
 pub use disputes::*;
+pub use eactions::*;
 pub use member_access::*;
 pub use member_scoping::*;
 pub use members::*;
+pub use monitor::*;
 pub use pickets::*;
 pub use retention::*;
 pub use unit::*;
@@ -548,6 +554,13 @@ macro_rules! for_each_contract_test {
         $m!(own_data_is_refused_through_another_branch_or_member);
         $m!(audit_search_filters_by_actor_and_action);
         $m!(retention_rules_forget_what_is_past);
+        $m!(eactions_are_kept_with_their_targets);
+        $m!(signatures_sign_once_with_their_consent);
+        $m!(signatures_wait_for_confirmation);
+        $m!(group_commit_keeps_every_acknowledged_signature);
+        $m!(delivery_claims_each_signature_once);
+        $m!(letters_are_logged_and_reminded_once);
+        $m!(strikebreaking_reports_link_their_letters);
     };
 }
 

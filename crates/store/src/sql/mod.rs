@@ -8,14 +8,18 @@ mod archive;
 mod audit;
 mod auth;
 mod ballots;
+mod correspondence;
 mod decode;
 mod directory;
 mod dispute_edits;
 mod disputes;
+mod eaction_signing;
+mod eactions;
 mod events;
 mod member_access;
 mod members;
 mod members_import;
+mod monitor;
 mod outbox;
 mod pickets;
 mod retention;
@@ -133,6 +137,8 @@ pub(crate) enum TurnSpace {
     WallAddress = 1,
     /// The same words on one wall (the wall's duplicate check).
     WallContent = 2,
+    /// A campaign's target (the delivery job's hourly count).
+    EactionTarget = 3,
 }
 
 /// How a backend crate wants its pool.
