@@ -13,7 +13,7 @@
 //! its own, so only the ones that fail alone report an error.
 
 use crate::eactions::{NewSignature, SignOutcome};
-use crate::{Store, StoreError, StoreEvent, StoreResult};
+use crate::{Backend, Store, StoreError, StoreEvent, StoreResult};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -29,11 +29,17 @@ pub struct WriterConfig {
     pub queue: usize,
 }
 
-impl Default for WriterConfig {
-    fn default() -> Self {
+impl WriterConfig {
+    /// The usual settings for an engine: SQLite has one writer (a second would only wait for
+    /// the first's lock, in SQLite's busy handler, which sleeps); PostgreSQL has four, so
+    /// one batch gathers while others commit.
+    pub fn for_backend(backend: Backend) -> Self {
         Self {
-            max_batch: 256,
-            writers: 2,
+            max_batch: 512,
+            writers: match backend {
+                Backend::Sqlite => 1,
+                Backend::Postgres => 4,
+            },
             queue: 8192,
         }
     }
