@@ -137,3 +137,11 @@ CREATE TABLE strikebreaking_letters (
     letter_id       BIGINT  NOT NULL REFERENCES correspondence (id) ON DELETE CASCADE,
     UNIQUE (report_id, letter_id)
 );
+
+-- An email that must never reach its recipient twice (a supporter's letter to a target) is
+-- marked send_once. The worker sets sending_at just before it hands such an email to the
+-- mail server; if the worker dies then, nobody knows whether the server took it, so when the
+-- lease runs out the email is given up rather than sent again. A failure the server reported
+-- clears sending_at, and the email is retried as usual.
+ALTER TABLE outbox ADD COLUMN send_once BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sending_at BIGINT;

@@ -1,3 +1,4 @@
 //! picket-jobs' integration tests, built as one binary.
 
+mod eactions;
 mod worker;

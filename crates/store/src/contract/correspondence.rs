@@ -15,7 +15,8 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-pub(crate) fn letter(counterpart: &str, reply_by: Option<NaiveDate>) -> NewLetter {
+/// A letter sent by registered post on 3 May 2024, for tests.
+pub fn letter(counterpart: &str, reply_by: Option<NaiveDate>) -> NewLetter {
     NewLetter::parse(&LetterInput {
         direction: "sent",
         counterpart,

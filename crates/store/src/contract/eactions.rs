@@ -25,7 +25,8 @@ fn new_dispute() -> NewDispute {
     }
 }
 
-pub(crate) fn campaign(delivery: &str, per_hour: u32, confirm: bool) -> NewEaction {
+/// An open email campaign to the Chief Executive, delivered as `delivery`, for tests.
+pub fn campaign(delivery: &str, per_hour: u32, confirm: bool) -> NewEaction {
     NewEaction::parse(&EactionInput {
         kind: "email",
         title: "Write to the Chief Executive",
@@ -40,7 +41,8 @@ pub(crate) fn campaign(delivery: &str, per_hour: u32, confirm: bool) -> NewEacti
     .expect("valid campaign")
 }
 
-pub(crate) fn signer(n: usize) -> Signer {
+/// Supporter `n`, at supporter{n}@example.org, M1 1AE.
+pub fn signer(n: usize) -> Signer {
     Signer::parse(
         &format!("Supporter {n}"),
         &format!("supporter{n}@example.org"),
@@ -68,7 +70,7 @@ fn signature(
 }
 
 /// A branch with a dispute and a campaign on it, for tests.
-pub(crate) async fn with_campaign(
+pub async fn with_campaign(
     store: &dyn Store,
     slug: &str,
     new: &NewEaction,
@@ -341,6 +343,7 @@ pub async fn signatures_wait_for_confirmation(store: Arc<dyn Store>) {
             payload: "{}".into(),
             max_attempts: 3,
             run_after: Utc::now(),
+            send_once: false,
         },
     });
     let out = sign(&*store, &[s.clone()]).await;
@@ -516,4 +519,65 @@ pub async fn delivery_claims_each_signature_once(store: Arc<dyn Store>) {
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].signer.name, "Supporter 3");
     assert!(claim(day(3)).await.is_empty(), "nothing new, no digest");
+}
+
+/// An email queued "send once" whose worker died after saying it was sending is given up when
+/// the lease runs out, never claimed again; one whose worker died before sending, or whose
+/// send failed and was reported, is claimed again as usual.
+pub async fn send_once_email_is_never_sent_twice(store: Arc<dyn Store>) {
+    let queue = |key: &str| {
+        let store = store.clone();
+        let email = NewOutboxEmail {
+            idempotency_key: Some(key.into()),
+            payload: "{}".into(),
+            max_attempts: 5,
+            run_after: Utc::now() - Duration::seconds(1),
+            send_once: true,
+        };
+        async move {
+            let mut w = store.begin().await.unwrap();
+            let id = w.enqueue_email(email).await.unwrap();
+            w.commit().await.unwrap();
+            id.0
+        }
+    };
+    let sending = queue("once:sending").await;
+    let untouched = queue("once:untouched").await;
+    let failed = queue("once:failed").await;
+    let now = Utc::now();
+    let jobs = store
+        .claim_jobs("dies", now, now + Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 3);
+    assert!(jobs.iter().all(|j| j.send_once));
+    assert!(store.start_sending(sending, "dies", now).await.unwrap());
+    assert!(
+        !store
+            .start_sending(untouched, "another", now)
+            .await
+            .unwrap(),
+        "not its claim"
+    );
+    assert!(store.start_sending(failed, "dies", now).await.unwrap());
+    store
+        .fail_job(failed, "dies", "451 try later", Some(now))
+        .await
+        .unwrap();
+
+    let later = now + Duration::seconds(120);
+    let again = store
+        .claim_jobs("next", later, later + Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = again.iter().map(|j| j.id).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [untouched, failed],
+        "the one that may have gone is not sent again"
+    );
+    assert!(!store.start_sending(sending, "next", later).await.unwrap());
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (2, 1));
 }

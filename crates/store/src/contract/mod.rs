@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 mod auth;
-mod correspondence;
+pub mod correspondence;
 pub mod directory_writes;
 mod dispute_edits;
 mod dispute_scope;
@@ -317,6 +317,7 @@ fn outbox_email(key: Option<&str>) -> NewOutboxEmail {
         payload: "{}".into(),
         max_attempts: 3,
         run_after: Utc::now() - Duration::seconds(1),
+        send_once: false,
     }
 }
 
@@ -559,6 +560,7 @@ macro_rules! for_each_contract_test {
         $m!(signatures_wait_for_confirmation);
         $m!(group_commit_keeps_every_acknowledged_signature);
         $m!(delivery_claims_each_signature_once);
+        $m!(send_once_email_is_never_sent_twice);
         $m!(letters_are_logged_and_reminded_once);
         $m!(strikebreaking_reports_link_their_letters);
     };
