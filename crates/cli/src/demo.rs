@@ -138,5 +138,6 @@ pub async fn seed(state: &AppState) -> anyhow::Result<picket_domain::DisputeId> 
     crate::demo_members::seed(state, &branch).await?;
     let dispute = crate::demo_disputes::seed(state, &branch).await?;
     crate::demo_campaign::seed(state, &branch, dispute).await?;
+    crate::demo_eactions::seed(state, &branch, dispute).await?;
     Ok(dispute)
 }

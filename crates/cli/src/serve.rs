@@ -75,13 +75,29 @@ pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<(
     Ok(())
 }
 
+/// How often `picket worker` queues campaign letters and looks for overdue replies.
+const DESK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// `picket worker`.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     init_logging(&settings);
     let store = Arc::new(open_and_migrate(&settings).await?);
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
+    // The desk's timed work (campaign letters, overdue reminders) runs beside the outbox.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut desk_stopped = stopped.clone();
+    let desk = tokio::spawn(picket_jobs::eactions::desk_loop(
+        store.clone(),
+        DESK_EVERY,
+        async move {
+            let _ = desk_stopped.wait_for(|s| *s).await;
+        },
+    ));
     let worker = OutboxWorker::new(store, mailer, picket_web::app::worker_config(&settings));
     worker.run(shutdown_signal()).await;
+    let _ = stop.send(true);
+    let _ = desk.await;
+    drop(stopped);
     Ok(())
 }
