@@ -66,7 +66,7 @@ fn signatures(
                 eaction,
                 signer: Signer::parse(name, email, postcode, own, 500)
                     .map_err(|e| anyhow!("demo supporter: {e}"))?,
-                consent: (n % 2 == 0).then(|| DEFAULT_CONSENT_WORDING.to_string()),
+                consent: n.is_multiple_of(2).then(|| DEFAULT_CONSENT_WORDING.to_string()),
                 confirmation: None,
             })
         })

@@ -178,7 +178,7 @@ fn signature(at: (BranchId, DisputeId, EactionId), n: u64) -> NewSignature {
             0,
         )
         .expect("valid"),
-        consent: (n % 2 == 0).then(|| "Keep me in touch.".to_string()),
+        consent: n.is_multiple_of(2).then(|| "Keep me in touch.".to_string()),
         confirmation: None,
     }
 }
@@ -257,7 +257,7 @@ async fn throughput(backend: Backend, seconds: u64, clients: usize) -> anyhow::R
     let total = stored(&store).await?;
     let rate = |(n, secs): (u64, f64)| n as f64 / secs;
     println!(
-        "{} | {clients} | {:.0} | {:.0} | {:.1} | {} acknowledged, {total} stored",
+        "| {} | {clients} | {:.0} | {:.0} | {:.1} | {} acknowledged, {total} stored |",
         backend.as_str(),
         rate(one),
         rate(grouped),
