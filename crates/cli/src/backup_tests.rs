@@ -124,6 +124,11 @@ async fn seeded(backend: Backend) -> TestDb {
         .await
         .unwrap();
     work.commit().await.unwrap();
+    // The campaign's letters to its targets, queued as the desk's delivery pass does.
+    let queued = picket_jobs::eactions::deliver(&*db.store, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(queued.letters > 0);
     db
 }
 
@@ -152,6 +157,14 @@ async fn a_round_trip_keeps_every_row() {
         "picket_feed_keys",
         "turnout_reports",
         "turnout_settings",
+        "eactions",
+        "eaction_targets",
+        "eaction_signatures",
+        "supporter_consents",
+        "correspondence",
+        "strikebreaking_reports",
+        "strikebreaking_letters",
+        "eaction_deliveries",
     ] {
         assert!(
             !before.rows.get(table).is_none_or(Vec::is_empty),
@@ -196,6 +209,9 @@ async fn a_round_trip_keeps_every_row() {
     assert!(position("picket_entrances") < position("picket_shifts"));
     assert!(position("picket_shifts") < position("picket_signups"));
     assert!(position("members") < position("turnout_reports"));
+    assert!(position("eactions") < position("eaction_signatures"));
+    assert!(position("eaction_signatures") < position("supporter_consents"));
+    assert!(position("correspondence") < position("strikebreaking_letters"));
 
     let target = test_db().await;
     let rows = restore(&target.store, &first, None).await.unwrap();
@@ -284,6 +300,41 @@ async fn a_round_trip_keeps_every_row() {
     assert_eq!(
         target.store.picket_sites(branch.id, dispute).await.unwrap(),
         source.store.picket_sites(branch.id, dispute).await.unwrap()
+    );
+    let dispute = source.store.disputes(branch.id).await.unwrap()[0].id;
+    for eaction in source.store.eactions(branch.id, dispute).await.unwrap() {
+        assert_eq!(
+            target
+                .store
+                .signatures(branch.id, dispute, eaction.id, Default::default())
+                .await
+                .unwrap(),
+            source
+                .store
+                .signatures(branch.id, dispute, eaction.id, Default::default())
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            target
+                .store
+                .targets(branch.id, dispute, eaction.id)
+                .await
+                .unwrap(),
+            source
+                .store
+                .targets(branch.id, dispute, eaction.id)
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(
+        target.store.letters(branch.id, dispute).await.unwrap(),
+        source.store.letters(branch.id, dispute).await.unwrap()
+    );
+    assert_eq!(
+        target.store.reports(branch.id, dispute).await.unwrap(),
+        source.store.reports(branch.id, dispute).await.unwrap()
     );
     let organiser = target
         .store

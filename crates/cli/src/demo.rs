@@ -139,5 +139,6 @@ pub async fn seed(state: &AppState) -> anyhow::Result<picket_domain::DisputeId> 
     let dispute = crate::demo_disputes::seed(state, &branch).await?;
     crate::demo_campaign::seed(state, &branch, dispute).await?;
     crate::demo_pickets::seed(state, &branch, dispute).await?;
+    crate::demo_eactions::seed(state, &branch, dispute).await?;
     Ok(dispute)
 }

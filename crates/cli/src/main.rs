@@ -13,6 +13,7 @@ mod db;
 mod demo;
 mod demo_campaign;
 mod demo_disputes;
+mod demo_eactions;
 mod demo_members;
 mod demo_pickets;
 mod demo_wall;

@@ -75,20 +75,35 @@ pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<(
     Ok(())
 }
 
+/// How often `picket worker` queues campaign letters and looks for overdue replies.
+const DESK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// `picket worker`.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     init_logging(&settings);
     let store = Arc::new(open_and_migrate(&settings).await?);
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
-    let worker = OutboxWorker::new(
+    // The desk's timed work (campaign letters, overdue reminders) and the picket reminders
+    // run beside the outbox; they end with the process.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut desk_stopped = stopped.clone();
+    let desk = tokio::spawn(picket_jobs::eactions::desk_loop(
         store.clone(),
-        mailer,
-        picket_web::app::worker_config(&settings),
-    );
-    // The reminder pass runs beside the worker; it ends with the process.
-    let reminders = tokio::spawn(crate::pickets::remind_hourly(settings, store));
+        DESK_EVERY,
+        async move {
+            let _ = desk_stopped.wait_for(|s| *s).await;
+        },
+    ));
+    let reminders = tokio::spawn(crate::pickets::remind_hourly(
+        settings.clone(),
+        store.clone(),
+    ));
+    let worker = OutboxWorker::new(store, mailer, picket_web::app::worker_config(&settings));
     worker.run(shutdown_signal()).await;
     reminders.abort();
+    let _ = stop.send(true);
+    let _ = desk.await;
+    drop(stopped);
     Ok(())
 }

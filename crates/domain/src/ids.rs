@@ -173,6 +173,26 @@ id_type!(
     /// An email waiting in the outbox.
     OutboxJobId
 );
+id_type!(
+    /// An e-action or petition.
+    EactionId
+);
+id_type!(
+    /// A target of an e-action (a decision-maker, or someone added for the campaign).
+    TargetId
+);
+id_type!(
+    /// A supporter's signature on an e-action or petition.
+    SignatureId
+);
+id_type!(
+    /// An entry in the correspondence log.
+    LetterId
+);
+id_type!(
+    /// A report to the strike-breaking monitor.
+    ReportId
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@
 //!
 //! The [`retention`] pass, run daily by `picket serve`, lives here too.
 
+pub mod eactions;
 pub mod pickets;
 pub mod retention;
 
@@ -100,6 +101,17 @@ impl OutboxWorker {
             ..PassStats::default()
         };
         for job in jobs {
+            // An email that must not arrive twice is marked as being handed over first: should
+            // this worker die during the send, it is given up rather than sent again.
+            if job.send_once
+                && !self
+                    .store
+                    .start_sending(job.id, &self.config.worker_id, Utc::now())
+                    .await
+                    .context("marking an email as being sent")?
+            {
+                continue;
+            }
             let outcome = match serde_json::from_str::<OutgoingEmail>(&job.payload) {
                 Ok(email) => self
                     .mailer
@@ -175,6 +187,28 @@ pub async fn queue_email(
     idempotency_key: Option<String>,
     max_attempts: u32,
 ) -> anyhow::Result<OutboxJobId> {
+    queue(work, email, idempotency_key, max_attempts, false).await
+}
+
+/// [`queue_email`] for an email that must never arrive twice (a supporter's letter to a
+/// target): should a worker die while handing it to the mail server, it is given up rather
+/// than sent again. A failure the server reports is still retried.
+pub async fn queue_email_once(
+    work: &mut dyn UnitOfWork,
+    email: &OutgoingEmail,
+    idempotency_key: String,
+    max_attempts: u32,
+) -> anyhow::Result<OutboxJobId> {
+    queue(work, email, Some(idempotency_key), max_attempts, true).await
+}
+
+async fn queue(
+    work: &mut dyn UnitOfWork,
+    email: &OutgoingEmail,
+    idempotency_key: Option<String>,
+    max_attempts: u32,
+    send_once: bool,
+) -> anyhow::Result<OutboxJobId> {
     let payload = serde_json::to_string(email).context("serialising email")?;
     Ok(work
         .enqueue_email(NewOutboxEmail {
@@ -182,6 +216,7 @@ pub async fn queue_email(
             payload,
             max_attempts,
             run_after: Utc::now(),
+            send_once,
         })
         .await?)
 }

@@ -22,6 +22,11 @@ pub struct OutgoingEmail {
     /// Where replies should go, when not to the sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// The link that stops further mail of this kind (`List-Unsubscribe`). An `https` link
+    /// also gets `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), so a mail
+    /// program can unsubscribe with one click.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_unsubscribe: Option<String>,
 }
 
 impl OutgoingEmail {
@@ -33,6 +38,7 @@ impl OutgoingEmail {
             text: text.into(),
             html: None,
             reply_to: None,
+            list_unsubscribe: None,
         }
     }
 
@@ -47,6 +53,31 @@ impl OutgoingEmail {
         self.reply_to = Some(reply_to.into());
         self
     }
+
+    /// Sets the unsubscribe link (`https://…` or `mailto:…`).
+    pub fn with_list_unsubscribe(mut self, link: impl Into<String>) -> Self {
+        self.list_unsubscribe = Some(link.into());
+        self
+    }
+}
+
+/// A mailbox for `to` or `reply_to` from a person's name and address, with the name quoted or
+/// encoded as the standard needs (`"O'Brien, Aïcha" <a@example.org>`), so a name with a comma,
+/// quotes or non-ASCII letters can never be read as another address.
+pub fn mailbox(name: &str, address: &str) -> Result<String, crate::MailError> {
+    let email = address.trim().parse::<lettre::Address>().map_err(|e| {
+        crate::MailError::InvalidAddress {
+            field: "to",
+            redacted: redact_address(address),
+            reason: e.to_string(),
+        }
+    })?;
+    let name = name.replace(['\r', '\n'], " ");
+    let name = name.trim();
+    Ok(
+        lettre::message::Mailbox::new((!name.is_empty()).then(|| name.to_string()), email)
+            .to_string(),
+    )
 }
 
 impl fmt::Debug for OutgoingEmail {
@@ -60,6 +91,7 @@ impl fmt::Debug for OutgoingEmail {
                 &self.html.as_ref().map(|h| format!("<{} bytes>", h.len())),
             )
             .field("reply_to", &self.reply_to.as_deref().map(redact_address))
+            .field("list_unsubscribe", &self.list_unsubscribe.is_some())
             .finish()
     }
 }

@@ -24,7 +24,7 @@ pub mod smtp;
 
 use std::sync::Arc;
 
-pub use email::{redact_address, OutgoingEmail};
+pub use email::{mailbox, redact_address, OutgoingEmail};
 pub use error::MailError;
 pub use file::FileMailer;
 pub use memory::MemoryMailer;

@@ -2,7 +2,8 @@
 
 use crate::email::{redact_address, OutgoingEmail};
 use crate::error::MailError;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 /// Parses one mailbox (`ana@example.org` or `Ana <ana@example.org>`), naming the field on error.
@@ -50,6 +51,20 @@ pub(crate) fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Mes
     if let Some(reply_to) = reply_to {
         builder = builder.reply_to(reply_to);
     }
+    if let Some(link) = &email.list_unsubscribe {
+        let link = one_line(link);
+        if link.contains(['<', '>', ','])
+            || !(link.starts_with("https://") || link.starts_with("mailto:"))
+        {
+            return Err(MailError::Permanent(
+                "the unsubscribe link must be one https:// or mailto: address".into(),
+            ));
+        }
+        if link.starts_with("https://") {
+            builder = builder.header(ListUnsubscribePost);
+        }
+        builder = builder.header(ListUnsubscribe(link));
+    }
     let built = match &email.html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(
             email.text.clone(),
@@ -62,6 +77,43 @@ pub(crate) fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Mes
         ),
     };
     built.map_err(|e| MailError::Permanent(format!("could not build the message: {e}")))
+}
+
+/// `List-Unsubscribe: <link>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string(),
+        ))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
 }
 
 /// A globally unique Message-ID under the sender's own domain (not this host's name, which

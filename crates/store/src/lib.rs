@@ -11,9 +11,11 @@ mod audit;
 mod auth;
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod correspondence;
 mod directory;
 pub mod dispute_edits;
 pub mod disputes;
+pub mod eactions;
 mod error;
 pub mod events;
 pub mod fund;
@@ -21,10 +23,12 @@ pub mod hardship;
 pub mod member_data;
 pub mod members;
 mod models;
+pub mod monitor;
 mod outbox;
 pub mod pickets;
 pub mod retention;
 pub mod shifts;
+pub mod signing;
 pub mod sql;
 pub mod strike_days;
 pub mod strike_pay;
@@ -34,20 +38,23 @@ pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
+pub use correspondence::{CorrespondenceStore, CorrespondenceWrites};
 pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
 pub use disputes::{DisputeStore, DisputeWrites};
+pub use eactions::{EactionStore, EactionWrites};
 pub use events::{EventStore, StoreEvent};
 pub use fund::{FundStore, FundWrites};
 pub use hardship::{HardshipStore, HardshipWrites};
 pub use member_data::{MemberDataStore, MemberDataWrites};
 pub use members::{MemberStore, MemberWrites};
+pub use monitor::{MonitorStore, MonitorWrites};
 pub use outbox::OutboxStore;
 pub use pickets::{PicketStore, PicketWrites};
 pub use retention::{RetentionStore, RetentionWrites};
+pub use shifts::{ShiftStore, ShiftWrites};
 pub use strike_days::{StrikeDayStore, StrikeDayWrites};
 pub use strike_pay::{StrikePayStore, StrikePayWrites};
-pub use shifts::{ShiftStore, ShiftWrites};
 pub use turnout::{TurnoutStore, TurnoutWrites};
 pub use unit::UnitOfWork;
 pub use wall::{WallStore, WallWrites};
@@ -82,6 +89,9 @@ pub trait Store:
     + ShiftStore
     + TurnoutStore
     + RetentionStore
+    + EactionStore
+    + CorrespondenceStore
+    + MonitorStore
     + Send
     + Sync
     + 'static
@@ -118,11 +128,12 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites,
-        DisputeStore, DisputeWrites, EventStore, FundStore, FundWrites, HardshipStore,
-        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, OutboxStore,
-        PicketStore, PicketWrites, RetentionStore, RetentionWrites, ShiftStore, ShiftWrites, Store,
-        StrikeDayStore, StrikeDayWrites, StrikePayStore, StrikePayWrites, TurnoutStore,
-        TurnoutWrites, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, CorrespondenceStore, CorrespondenceWrites,
+        DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore, DisputeWrites,
+        EactionStore, EactionWrites, EventStore, FundStore, FundWrites, HardshipStore,
+        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, MonitorStore,
+        MonitorWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
+        ShiftStore, ShiftWrites, Store, StrikeDayStore, StrikeDayWrites, StrikePayStore,
+        StrikePayWrites, TurnoutStore, TurnoutWrites, UnitOfWork, WallStore, WallWrites,
     };
 }

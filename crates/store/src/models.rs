@@ -148,6 +148,9 @@ pub struct NewOutboxEmail {
     pub max_attempts: u32,
     /// Not before this instant.
     pub run_after: DateTime<Utc>,
+    /// Never send it twice: if a worker dies while handing it to the mail server, give it up
+    /// rather than risk a second copy (see [`OutboxStore::start_sending`](crate::OutboxStore::start_sending)).
+    pub send_once: bool,
 }
 
 /// A claimed outbox job.
@@ -161,6 +164,8 @@ pub struct OutboxJob {
     pub attempts: u32,
     /// The limit.
     pub max_attempts: u32,
+    /// Whether it must never be sent twice.
+    pub send_once: bool,
 }
 
 /// Outbox jobs by status.

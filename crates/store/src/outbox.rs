@@ -18,6 +18,10 @@ pub trait OutboxStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxJob>>;
+    /// Says that a claimed `send_once` job is about to be handed to the mail server; `false`
+    /// when the worker's claim has lapsed (another worker may have it: do not send). Should
+    /// the worker die now, the job is given up when its lease runs out, never sent again.
+    async fn start_sending(&self, id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<bool>;
     /// Marks a claimed job sent.
     async fn complete_job(&self, id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Records a failed attempt: retried at `retry_at`, or given up when `retry_at` is `None`.

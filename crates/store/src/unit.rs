@@ -24,19 +24,22 @@
 //! one key is sent once.
 
 use crate::auth::AuthWrites;
+use crate::correspondence::CorrespondenceWrites;
 use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
 use crate::disputes::DisputeWrites;
+use crate::eactions::EactionWrites;
 use crate::events::StoreEvent;
 use crate::fund::FundWrites;
 use crate::hardship::HardshipWrites;
 use crate::member_data::MemberDataWrites;
 use crate::members::MemberWrites;
+use crate::monitor::MonitorWrites;
 use crate::pickets::PicketWrites;
 use crate::retention::RetentionWrites;
+use crate::shifts::ShiftWrites;
 use crate::strike_days::StrikeDayWrites;
 use crate::strike_pay::StrikePayWrites;
-use crate::shifts::ShiftWrites;
 use crate::turnout::TurnoutWrites;
 use crate::wall::WallWrites;
 use crate::{NewAuditEntry, NewOutboxEmail, StoreResult};
@@ -61,6 +64,9 @@ pub trait UnitOfWork:
     + ShiftWrites
     + TurnoutWrites
     + WallWrites
+    + EactionWrites
+    + CorrespondenceWrites
+    + MonitorWrites
     + Send
 {
     /// Adds an entry to the audit log, committed with the change.

@@ -14,6 +14,7 @@ fn email(to: &str) -> OutgoingEmail {
         text: "See you at 7".into(),
         html: None,
         reply_to: None,
+        list_unsubscribe: None,
     }
 }
 

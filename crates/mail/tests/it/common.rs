@@ -48,6 +48,10 @@ pub struct Received {
     pub from: Option<String>,
     pub to: Option<String>,
     pub reply_to: Option<String>,
+    #[serde(default)]
+    pub list_unsubscribe: Option<String>,
+    #[serde(default)]
+    pub list_unsubscribe_post: Option<String>,
     pub message_id: Option<String>,
     pub date: Option<String>,
     pub date_valid: bool,

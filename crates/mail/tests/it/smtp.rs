@@ -2,7 +2,7 @@
 
 use crate::common::SmtpSink;
 use picket_mail::{
-    build_mailer, MailError, Mailer, MailerSettings, OutgoingEmail, Secret, SmtpMailer,
+    build_mailer, mailbox, MailError, Mailer, MailerSettings, OutgoingEmail, Secret, SmtpMailer,
     SmtpSettings, SmtpTls,
 };
 
@@ -90,6 +90,74 @@ async fn html_goes_as_multipart_alternative() {
         [Some("utf-8".to_string()), Some("utf-8".to_string())]
     );
     assert!(m.defects.is_empty(), "{:?}", m.defects);
+}
+
+/// A supporter's letter to a target: To the target, Reply-To the supporter whose name has
+/// non-ASCII letters, a comma and quotes; and a mailing with a one-click unsubscribe link.
+#[tokio::test]
+async fn reply_to_a_named_supporter_and_list_unsubscribe_arrive_intact() {
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::new(&settings(sink.port)).expect("build");
+    let to = mailbox("Dr Jo Bloggs", "ceo@council.example").unwrap();
+    let supporter = mailbox("O'Brien, Aïcha \"Ace\" Ngũgĩ", "aicha@example.org").unwrap();
+    let letter = OutgoingEmail::new(
+        to,
+        "Settle the dispute — from Aïcha",
+        "Dear Chief Executive,\n",
+    )
+    .with_reply_to(supporter);
+    mailer.send(&letter).await.expect("send the letter");
+    let mailing = OutgoingEmail::new("aicha@example.org", "Strike news", "News.")
+        .with_list_unsubscribe("https://picket.example/unsubscribe/abc123");
+    mailer.send(&mailing).await.expect("send the mailing");
+
+    let received = sink.received();
+    let m = &received[0];
+    assert_eq!(m.to.as_deref(), Some("Dr Jo Bloggs <ceo@council.example>"));
+    assert_eq!(
+        m.rcpt_tos,
+        ["ceo@council.example"],
+        "Reply-To is not a recipient"
+    );
+    assert_eq!(
+        m.reply_to.as_deref(),
+        Some("\"O'Brien, Aïcha \\\"Ace\\\" Ngũgĩ\" <aicha@example.org>"),
+        "{}",
+        m.raw
+    );
+    assert_eq!(
+        m.subject.as_deref(),
+        Some("Settle the dispute — from Aïcha")
+    );
+    assert_eq!(m.list_unsubscribe, None);
+    assert!(m.defects.is_empty(), "{:?}", m.defects);
+    let m = &received[1];
+    assert_eq!(
+        m.list_unsubscribe.as_deref(),
+        Some("<https://picket.example/unsubscribe/abc123>")
+    );
+    assert_eq!(
+        m.list_unsubscribe_post.as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(m.defects.is_empty(), "{:?}", m.defects);
+}
+
+/// An unsubscribe link that is not one https or mailto address is refused, not sent.
+#[tokio::test]
+async fn a_bad_unsubscribe_link_is_refused() {
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::new(&settings(sink.port)).expect("build");
+    for link in [
+        "javascript:alert(1)",
+        "https://a.example>, <https://b.example",
+    ] {
+        let email =
+            OutgoingEmail::new("aicha@example.org", "News", "News.").with_list_unsubscribe(link);
+        let err = mailer.send(&email).await.unwrap_err();
+        assert!(err.is_permanent(), "{err}");
+    }
+    assert!(sink.received().is_empty());
 }
 
 #[tokio::test]

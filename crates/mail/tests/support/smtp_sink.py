@@ -38,6 +38,8 @@ def parse(raw: bytes) -> dict:
         "from": header("From"),
         "to": header("To"),
         "reply_to": header("Reply-To"),
+        "list_unsubscribe": header("List-Unsubscribe"),
+        "list_unsubscribe_post": header("List-Unsubscribe-Post"),
         "message_id": header("Message-ID"),
         "date": header("Date"),
         "date_valid": date is not None and getattr(date, "datetime", None) is not None,

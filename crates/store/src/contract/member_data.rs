@@ -48,6 +48,7 @@ pub(crate) fn outbox(key: &str) -> NewOutboxEmail {
         payload: "{}".into(),
         max_attempts: 3,
         run_after: Utc::now(),
+        send_once: false,
     }
 }
 

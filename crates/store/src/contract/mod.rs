@@ -9,40 +9,46 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 mod auth;
+pub mod correspondence;
 pub mod directory_writes;
 mod dispute_edits;
 mod dispute_scope;
 mod disputes;
+pub mod eactions;
 mod fund;
 mod hardship;
 mod member_data;
 mod member_scoping;
 pub mod member_writes;
 mod members;
+mod monitor;
 mod pickets;
 mod retention;
+pub mod shifts;
 mod strike_days;
 mod strike_pay;
-pub mod shifts;
 mod turnout;
 mod unit;
 mod wall;
 
 pub use auth::*;
+pub use correspondence::*;
 pub use directory_writes::Setup;
 pub use dispute_edits::*;
 pub use dispute_scope::*;
 pub use disputes::*;
+pub use eactions::*;
 pub use fund::*;
 pub use hardship::*;
 pub use member_data::*;
 pub use member_scoping::*;
 pub use members::*;
+pub use monitor::*;
 pub use pickets::*;
 pub use retention::*;
+pub use shifts::*;
 pub use strike_days::*;
 pub use strike_pay::*;
-pub use shifts::*;
 pub use turnout::*;
 pub use unit::*;
 pub use wall::*;
@@ -323,6 +329,7 @@ fn outbox_email(key: Option<&str>) -> NewOutboxEmail {
         payload: "{}".into(),
         max_attempts: 3,
         run_after: Utc::now() - Duration::seconds(1),
+        send_once: false,
     }
 }
 
@@ -571,6 +578,14 @@ macro_rules! for_each_contract_test {
         $m!(release_requests_record_the_decision);
         $m!(strike_pay_runs_pay_each_day_once);
         $m!(hardship_grants_are_decided_paid_and_forgotten);
+        $m!(eactions_are_kept_with_their_targets);
+        $m!(signatures_sign_once_with_their_consent);
+        $m!(signatures_wait_for_confirmation);
+        $m!(group_commit_keeps_every_acknowledged_signature);
+        $m!(delivery_claims_each_signature_once);
+        $m!(send_once_email_is_never_sent_twice);
+        $m!(letters_are_logged_and_reminded_once);
+        $m!(strikebreaking_reports_link_their_letters);
     };
 }
 

@@ -108,6 +108,7 @@ pub async fn retention_rules_forget_what_is_past(store: Arc<dyn Store>) {
                 payload: "{}".into(),
                 max_attempts: 3,
                 run_after: now - Duration::days(60),
+                send_once: false,
             })
             .await
             .unwrap();

@@ -51,6 +51,7 @@ fn email(key: &str) -> NewOutboxEmail {
         payload: "{}".into(),
         max_attempts: 3,
         run_after: Utc::now() - Duration::seconds(1),
+        send_once: false,
     }
 }
 

@@ -8,23 +8,27 @@ mod archive;
 mod audit;
 mod auth;
 mod ballots;
+mod correspondence;
 mod decode;
 mod directory;
 mod dispute_edits;
 mod disputes;
+mod eaction_signing;
+mod eactions;
 mod events;
 mod fund;
 mod hardship;
 mod member_data;
 mod members;
 mod members_import;
+mod monitor;
 mod outbox;
 mod pickets;
 mod retention;
-mod strike_days;
-mod strike_pay;
 mod shifts;
 mod signups;
+mod strike_days;
+mod strike_pay;
 mod turnout;
 mod unit;
 mod wall;
@@ -142,6 +146,8 @@ pub(crate) enum TurnSpace {
     WallContent = 2,
     /// What one member is owed in strike pay (a payment checked against it).
     StrikePayOwed = 3,
+    /// A campaign's target (the delivery job's hourly count).
+    EactionTarget = 4,
 }
 
 /// How a backend crate wants its pool.

@@ -37,12 +37,23 @@ impl OutboxStore for SqlStore {
         .bind(to_secs(now))
         .execute(&mut *tx)
         .await?;
+        // A job that must not arrive twice, whose worker died while handing it to the mail
+        // server, may have been delivered: it is given up, not sent again.
+        sqlx::query(
+            "UPDATE outbox SET status = 'failed', \
+             last_error = 'the worker stopped while sending it; not sent again, so that it never arrives twice', \
+             locked_by = NULL, locked_until = NULL \
+             WHERE status = 'pending' AND send_once = 1 AND sending_at IS NOT NULL AND locked_until <= $1",
+        )
+        .bind(to_secs(now))
+        .execute(&mut *tx)
+        .await?;
         let rows = sqlx::query(&format!(
             "UPDATE outbox SET locked_by = $1, locked_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND run_after <= $3 \
                AND (locked_until IS NULL OR locked_until <= $3) AND attempts < max_attempts \
                ORDER BY id LIMIT $4 {lock}) \
-             RETURNING id, payload, attempts, max_attempts"
+             RETURNING id, payload, attempts, max_attempts, send_once"
         ))
         .bind(worker)
         .bind(to_secs(lease_until))
@@ -60,6 +71,7 @@ impl OutboxStore for SqlStore {
                     attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
                     max_attempts: u32::try_from(row.try_get::<i64, _>("max_attempts")?)
                         .unwrap_or(0),
+                    send_once: row.try_get::<i64, _>("send_once")? != 0,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -67,9 +79,22 @@ impl OutboxStore for SqlStore {
         Ok(jobs)
     }
 
+    async fn start_sending(&self, id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET sending_at = $1 WHERE id = $2 AND locked_by = $3 AND status = 'pending' \
+             AND locked_until > $1",
+        )
+        .bind(to_secs(now))
+        .bind(id)
+        .bind(worker)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn complete_job(&self, id: i64, worker: &str, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = $1, locked_by = NULL, locked_until = NULL, last_error = NULL \
+            "UPDATE outbox SET status = 'sent', sent_at = $1, locked_by = NULL, locked_until = NULL, last_error = NULL, sending_at = NULL \
              WHERE id = $2 AND locked_by = $3 AND status = 'pending'",
         )
         .bind(to_secs(now))
@@ -90,13 +115,13 @@ impl OutboxStore for SqlStore {
         let error: String = error.chars().take(500).collect();
         let query = match retry_at {
             Some(at) => sqlx::query(
-                "UPDATE outbox SET run_after = $1, last_error = $2, locked_by = NULL, locked_until = NULL \
+                "UPDATE outbox SET run_after = $1, last_error = $2, locked_by = NULL, locked_until = NULL, sending_at = NULL \
                  WHERE id = $3 AND locked_by = $4",
             )
             .bind(to_secs(at))
             .bind(error),
             None => sqlx::query(
-                "UPDATE outbox SET status = 'failed', last_error = $1, locked_by = NULL, locked_until = NULL \
+                "UPDATE outbox SET status = 'failed', last_error = $1, locked_by = NULL, locked_until = NULL, sending_at = NULL \
                  WHERE id = $2 AND locked_by = $3",
             )
             .bind(error),
@@ -130,14 +155,15 @@ pub async fn enqueue_email_on(
     email: NewOutboxEmail,
 ) -> StoreResult<i64> {
     let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO outbox (idempotency_key, payload, status, attempts, max_attempts, run_after, created_at) \
-         VALUES ($1, $2, 'pending', 0, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+        "INSERT INTO outbox (idempotency_key, payload, status, attempts, max_attempts, run_after, created_at, send_once) \
+         VALUES ($1, $2, 'pending', 0, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(email.idempotency_key.as_deref())
     .bind(&email.payload)
     .bind(i64::from(email.max_attempts.max(1)))
     .bind(to_secs(email.run_after))
     .bind(to_secs(Utc::now()))
+    .bind(i64::from(email.send_once))
     .fetch_optional(&mut *conn)
     .await?;
     match inserted {

@@ -1,0 +1,453 @@
+//! Signing in batches, confirming, and the delivery job's claims.
+//!
+//! [`EactionWrites::sign_batch`] writes many supporters' signatures with a few statements: one
+//! look at each campaign named, one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` for
+//! the signatures (a row the database already holds is simply not returned: "already signed"),
+//! one for their consent records, and the confirmation emails. Nothing a supporter sends can
+//! make a statement fail (it was checked before it reached the batch, and conflicts are
+//! handled per row), so one signature cannot spoil another's commit.
+
+use super::decode::flag;
+use super::{to_secs, SqlWork, TurnSpace};
+use crate::eactions::{ConfirmOutcome, DueLetter, EactionWrites, NewSignature, SignOutcome};
+use crate::{Backend, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use picket_domain::eactions::{NewEaction, NewTarget, Signer, TargetReply};
+use picket_domain::{BranchId, DisputeId, EactionId, PartyId, SignatureId, TargetId};
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+
+/// Rows per multi-row statement: well inside both engines' limits on bound values.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// A campaign as a batch sees it.
+#[derive(Clone, Copy)]
+enum Campaign {
+    Open { confirm: bool },
+    Closed,
+    Missing,
+}
+
+#[async_trait]
+impl EactionWrites for SqlWork {
+    async fn create_eaction(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        new: &NewEaction,
+    ) -> StoreResult<EactionId> {
+        self.create_eaction_on(branch, dispute, new).await
+    }
+
+    async fn update_eaction(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: EactionId,
+        new: &NewEaction,
+    ) -> StoreResult<()> {
+        self.update_eaction_on(branch, dispute, id, new).await
+    }
+
+    async fn set_eaction_open(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: EactionId,
+        open: bool,
+    ) -> StoreResult<()> {
+        self.set_eaction_open_on(branch, dispute, id, open).await
+    }
+
+    async fn add_target(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+        target: &NewTarget,
+    ) -> StoreResult<TargetId> {
+        self.add_target_on(branch, dispute, eaction, target).await
+    }
+
+    async fn add_party_target(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+        party: PartyId,
+    ) -> StoreResult<TargetId> {
+        self.add_party_target_on(branch, dispute, eaction, party)
+            .await
+    }
+
+    async fn remove_target(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+        target: TargetId,
+    ) -> StoreResult<()> {
+        self.remove_target_on(branch, dispute, eaction, target)
+            .await
+    }
+
+    async fn record_reply(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+        target: TargetId,
+        reply: &TargetReply,
+    ) -> StoreResult<()> {
+        self.record_reply_on(branch, dispute, eaction, target, reply)
+            .await
+    }
+
+    async fn sign_batch(
+        &mut self,
+        batch: &[NewSignature],
+    ) -> StoreResult<Vec<StoreResult<SignOutcome>>> {
+        let now = to_secs(Utc::now());
+        // Each campaign named, looked at once. On PostgreSQL the row is share-locked, so a
+        // campaign closed while the batch is in hand closes after it, not under it.
+        let lock = match self.store.backend {
+            Backend::Postgres => " FOR SHARE",
+            Backend::Sqlite => "",
+        };
+        let mut campaigns: HashMap<(i64, i64, i64), Campaign> = HashMap::new();
+        for s in batch {
+            let key = (s.branch.0, s.dispute.0, s.eaction.0);
+            if campaigns.contains_key(&key) {
+                continue;
+            }
+            let row = sqlx::query(&format!(
+                "SELECT is_open, confirm_email FROM eactions WHERE branch_id = $1 AND dispute_id = $2 AND id = $3{lock}"
+            ))
+            .bind(key.0)
+            .bind(key.1)
+            .bind(key.2)
+            .fetch_optional(self.conn())
+            .await?;
+            let campaign = match row {
+                None => Campaign::Missing,
+                Some(row) if row.try_get::<i64, _>("is_open")? == 0 => Campaign::Closed,
+                Some(row) => Campaign::Open {
+                    confirm: row.try_get::<i64, _>("confirm_email")? != 0,
+                },
+            };
+            campaigns.insert(key, campaign);
+        }
+
+        // What each signature will be, and which go into the INSERT.
+        let mut outcomes: Vec<Option<StoreResult<SignOutcome>>> = Vec::with_capacity(batch.len());
+        let mut seen: HashSet<(i64, String)> = HashSet::new();
+        let mut to_insert: Vec<(usize, bool)> = Vec::new();
+        for (i, s) in batch.iter().enumerate() {
+            match campaigns[&(s.branch.0, s.dispute.0, s.eaction.0)] {
+                Campaign::Missing => outcomes.push(Some(Err(StoreError::NotFound))),
+                Campaign::Closed => outcomes.push(Some(Ok(SignOutcome::Closed))),
+                Campaign::Open { confirm } => {
+                    if seen.insert((s.eaction.0, s.signer.email_key())) {
+                        outcomes.push(None);
+                        to_insert.push((i, confirm && s.confirmation.is_some()));
+                    } else {
+                        // The same address earlier in this batch: the first one signs.
+                        outcomes.push(Some(Ok(SignOutcome::AlreadySigned)));
+                    }
+                }
+            }
+        }
+
+        let mut stored: HashMap<(i64, String), i64> = HashMap::new();
+        for chunk in to_insert.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO eaction_signatures (branch_id, eaction_id, name, email, email_key, postcode, own_words, \
+                 confirmed, confirm_hash, signed_at, confirmed_at) VALUES ",
+            );
+            for (n, _) in chunk.iter().enumerate() {
+                let b = n * 11;
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11
+                ));
+            }
+            sql.push_str(" ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key");
+            let mut query = sqlx::query(&sql);
+            for &(i, waits) in chunk {
+                let s = &batch[i];
+                query = query
+                    .bind(s.branch.0)
+                    .bind(s.eaction.0)
+                    .bind(s.signer.name.clone())
+                    .bind(s.signer.email.as_str().to_string())
+                    .bind(s.signer.email_key())
+                    .bind(s.signer.postcode.as_str().to_string())
+                    .bind(s.signer.own_words.clone())
+                    .bind(flag(!waits))
+                    .bind(if waits {
+                        s.confirmation.as_ref().map(|c| c.token_hash.clone())
+                    } else {
+                        None
+                    })
+                    .bind(now)
+                    .bind(if waits { None } else { Some(now) });
+            }
+            for row in query.fetch_all(self.conn()).await? {
+                stored.insert(
+                    (row.try_get("eaction_id")?, row.try_get("email_key")?),
+                    row.try_get("id")?,
+                );
+            }
+        }
+
+        // Consent records and confirmation emails, for the signatures just stored.
+        let mut consents: Vec<(i64, i64, &str)> = Vec::new();
+        for &(i, waits) in &to_insert {
+            let s = &batch[i];
+            outcomes[i] = Some(Ok(match stored.get(&(s.eaction.0, s.signer.email_key())) {
+                None => SignOutcome::AlreadySigned,
+                Some(&id) => {
+                    if let Some(wording) = &s.consent {
+                        consents.push((s.branch.0, id, wording));
+                    }
+                    if waits {
+                        SignOutcome::AwaitingConfirmation {
+                            id: SignatureId(id),
+                        }
+                    } else {
+                        SignOutcome::Signed {
+                            id: SignatureId(id),
+                        }
+                    }
+                }
+            }));
+        }
+        for chunk in consents.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at) VALUES ",
+            );
+            for (n, _) in chunk.iter().enumerate() {
+                let b = n * 4;
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+            }
+            let mut query = sqlx::query(&sql);
+            for &(branch, id, wording) in chunk {
+                query = query
+                    .bind(branch)
+                    .bind(id)
+                    .bind(wording.to_string())
+                    .bind(now);
+            }
+            query.execute(self.conn()).await?;
+        }
+        for &(i, waits) in &to_insert {
+            if waits
+                && matches!(
+                    outcomes[i],
+                    Some(Ok(SignOutcome::AwaitingConfirmation { .. }))
+                )
+            {
+                if let Some(confirmation) = &batch[i].confirmation {
+                    super::outbox::enqueue_email_on(self.conn(), confirmation.email.clone())
+                        .await?;
+                }
+            }
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or(Err(StoreError::NotFound)))
+            .collect())
+    }
+
+    async fn confirm_signature(&mut self, token_hash: &str) -> StoreResult<ConfirmOutcome> {
+        let now = to_secs(Utc::now());
+        let confirmed: Option<i64> = sqlx::query_scalar(
+            "UPDATE eaction_signatures SET confirmed = 1, confirmed_at = $1 \
+             WHERE confirm_hash = $2 AND confirmed = 0 RETURNING eaction_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(self.conn())
+        .await?;
+        if let Some(id) = confirmed {
+            return Ok(ConfirmOutcome::Confirmed(EactionId(id)));
+        }
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT eaction_id FROM eaction_signatures WHERE confirm_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(known.map_or(ConfirmOutcome::Unknown, |id| {
+            ConfirmOutcome::AlreadyConfirmed(EactionId(id))
+        }))
+    }
+
+    async fn claim_letters(
+        &mut self,
+        branch: BranchId,
+        target: TargetId,
+        per_hour: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<DueLetter>> {
+        self.take_target_turn(target).await?;
+        let eaction = self.target_eaction(branch, target).await?;
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM eaction_deliveries WHERE target_id = $1 AND queued_at > $2",
+        )
+        .bind(target.0)
+        .bind(to_secs(now) - 3600)
+        .fetch_one(self.conn())
+        .await?;
+        let allowance = i64::from(per_hour) - sent;
+        if allowance <= 0 {
+            return Ok(Vec::new());
+        }
+        self.claim_undelivered(branch, eaction, target, Some(allowance), now)
+            .await
+    }
+
+    async fn claim_digest(
+        &mut self,
+        branch: BranchId,
+        target: TargetId,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<DueLetter>> {
+        self.take_target_turn(target).await?;
+        let eaction = self.target_eaction(branch, target).await?;
+        let day_text = day.format("%Y-%m-%d").to_string();
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM eaction_digests WHERE target_id = $1 AND day = $2")
+                .bind(target.0)
+                .bind(&day_text)
+                .fetch_optional(self.conn())
+                .await?;
+        if done.is_some() {
+            return Ok(Vec::new());
+        }
+        let letters = self
+            .claim_undelivered(branch, eaction, target, None, now)
+            .await?;
+        if letters.is_empty() {
+            return Ok(letters);
+        }
+        sqlx::query(
+            "INSERT INTO eaction_digests (branch_id, target_id, day, signatures, queued_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(branch.0)
+        .bind(target.0)
+        .bind(&day_text)
+        .bind(i64::try_from(letters.len()).unwrap_or(i64::MAX))
+        .bind(to_secs(now))
+        .execute(self.conn())
+        .await?;
+        Ok(letters)
+    }
+}
+
+impl SqlWork {
+    /// Two delivery passes on PostgreSQL take turns per target, so the hourly count holds.
+    async fn take_target_turn(&mut self, target: TargetId) -> StoreResult<()> {
+        let store = self.store.clone();
+        store
+            .take_turn(
+                &mut self.tx,
+                TurnSpace::EactionTarget,
+                &target.0.to_string(),
+            )
+            .await
+    }
+
+    /// The campaign a target of the branch belongs to.
+    async fn target_eaction(&mut self, branch: BranchId, target: TargetId) -> StoreResult<i64> {
+        let eaction: Option<i64> = sqlx::query_scalar(
+            "SELECT eaction_id FROM eaction_targets WHERE branch_id = $1 AND id = $2",
+        )
+        .bind(branch.0)
+        .bind(target.0)
+        .fetch_optional(self.conn())
+        .await?;
+        eaction.ok_or(StoreError::NotFound)
+    }
+
+    /// The confirmed signatures not yet delivered to `target`, oldest first, up to `limit`,
+    /// each recorded as delivered.
+    async fn claim_undelivered(
+        &mut self,
+        branch: BranchId,
+        eaction: i64,
+        target: TargetId,
+        limit: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<DueLetter>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.name, s.email, s.postcode, s.own_words FROM eaction_signatures s \
+             WHERE s.branch_id = $1 AND s.eaction_id = $2 AND s.confirmed = 1 \
+             AND NOT EXISTS (SELECT 1 FROM eaction_deliveries d WHERE d.signature_id = s.id AND d.target_id = $3) \
+             ORDER BY s.id LIMIT $4",
+        )
+        .bind(branch.0)
+        .bind(eaction)
+        .bind(target.0)
+        .bind(limit.unwrap_or(i64::MAX))
+        .fetch_all(self.conn())
+        .await?;
+        let mut letters = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let email: String = row.try_get("email")?;
+            let postcode: String = row.try_get("postcode")?;
+            letters.push(DueLetter {
+                signature: SignatureId(row.try_get("id")?),
+                signer: Signer {
+                    name: row.try_get("name")?,
+                    email: email
+                        .parse()
+                        .map_err(|_| super::corrupt("email", "(hidden)"))?,
+                    postcode: postcode
+                        .parse()
+                        .map_err(|_| super::corrupt("postcode", "(hidden)"))?,
+                    own_words: row.try_get("own_words")?,
+                },
+            });
+        }
+        for chunk in letters.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO eaction_deliveries (branch_id, signature_id, target_id, queued_at) VALUES ",
+            );
+            for (n, _) in chunk.iter().enumerate() {
+                let b = n * 4;
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+            }
+            let mut query = sqlx::query(&sql);
+            for letter in chunk {
+                query = query
+                    .bind(branch.0)
+                    .bind(letter.signature.0)
+                    .bind(target.0)
+                    .bind(to_secs(now));
+            }
+            query.execute(self.conn()).await?;
+        }
+        Ok(letters)
+    }
+}
