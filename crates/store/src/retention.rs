@@ -64,6 +64,7 @@ pub const RULES: &[RetentionRule] = &[
     rule("login_failures", 1, "failed sign-in records (keyed hashes), days after the attempt (each new failure also drops those a day older than itself)", "login_failures", "at < $1", Delete),
     rule("audit", 2190, "audit log entries, days after the event", "audit_log", "at < $1", Delete),
     rule("magic_links", 30, "members' sign-in links (hash and times only), days after they expired", "magic_links", "expires_at < $1", Delete),
+    rule("member_email_changes", 30, "members' changes of email address waiting for or done by a link (hash, new address and times), days after the link expired", "member_email_changes", "expires_at < $1", Delete),
     rule("outbox_sent", 30, "sent email in the outbox (addresses and text), days after sending", "outbox", "status = 'sent' AND sent_at < $1", Delete),
 ];
 

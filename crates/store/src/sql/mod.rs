@@ -14,6 +14,7 @@ mod dispute_edits;
 mod disputes;
 mod events;
 mod member_data;
+mod member_edits;
 mod members;
 mod members_import;
 mod outbox;
