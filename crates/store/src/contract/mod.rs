@@ -14,6 +14,7 @@ mod dispute_edits;
 mod dispute_scope;
 mod disputes;
 mod member_data;
+mod member_edits;
 mod member_scoping;
 pub mod member_writes;
 mod members;
@@ -28,6 +29,7 @@ pub use dispute_edits::*;
 pub use dispute_scope::*;
 pub use disputes::*;
 pub use member_data::*;
+pub use member_edits::*;
 pub use member_scoping::*;
 pub use members::*;
 pub use pickets::*;
@@ -548,6 +550,8 @@ macro_rules! for_each_contract_test {
         $m!(own_data_is_refused_through_another_branch_or_member);
         $m!(audit_search_filters_by_actor_and_action);
         $m!(retention_rules_forget_what_is_past);
+        $m!(member_edits_are_checked_and_scoped);
+        $m!(email_changes_wait_for_their_link);
     };
 }
 

@@ -253,7 +253,7 @@ pub struct OwnDetailsInput {
 }
 
 /// A checkbox: present with any value but "false"/"0"/"off" means ticked; JSON booleans work too.
-fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(crate) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum Tick {
