@@ -8,7 +8,7 @@
 //! for the link sent to it (`crate::member_data::email_change`).
 
 use crate::error::{AppError, AppResult};
-use crate::extract::Actor;
+use crate::extract::actor::Actor;
 use crate::member_data::checkbox;
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -140,7 +140,11 @@ fn text_problem(label: &str, e: &MemberError) -> String {
 }
 
 /// Checks an edit: every field with a problem is reported, each with what to fix.
-pub fn check(input: &EditInput, teams: &[Team], today: NaiveDate) -> Result<Edit, Vec<FieldProblem>> {
+pub fn check(
+    input: &EditInput,
+    teams: &[Team],
+    today: NaiveDate,
+) -> Result<Edit, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let mut problem = |field: &'static str, message: String| {
         problems.push(FieldProblem { field, message });
@@ -205,9 +209,24 @@ pub fn check(input: &EditInput, teams: &[Team], today: NaiveDate) -> Result<Edit
             None
         })
     };
-    let employer = text("employer", "employer", &input.employer, MemberDetails::MAX_TEXT);
-    let workplace = text("workplace", "workplace", &input.workplace, MemberDetails::MAX_TEXT);
-    let job_title = text("job_title", "job title", &input.job_title, MemberDetails::MAX_TEXT);
+    let employer = text(
+        "employer",
+        "employer",
+        &input.employer,
+        MemberDetails::MAX_TEXT,
+    );
+    let workplace = text(
+        "workplace",
+        "workplace",
+        &input.workplace,
+        MemberDetails::MAX_TEXT,
+    );
+    let job_title = text(
+        "job_title",
+        "job title",
+        &input.job_title,
+        MemberDetails::MAX_TEXT,
+    );
     let consent_wording = text(
         "consent_wording",
         "consent wording",
