@@ -91,7 +91,11 @@ pub fn demo_csv() -> String {
             Some((email, name)) => (name.to_string(), email.to_string()),
             None => (
                 format!("{first} {last}"),
-                format!("{}.{}{i}@example.org", first.to_lowercase(), last.to_lowercase()),
+                format!(
+                    "{}.{}{i}@example.org",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ),
             ),
         };
         let (team, _) = DEMO_TEAMS[i % DEMO_TEAMS.len()];

@@ -88,7 +88,11 @@ async fn the_demo_dates_its_wall_links_each_login_to_its_own_record_and_orders_b
                 checked += 1;
             }
             if step.name.starts_with("Tell everyone") {
-                assert!(done >= ballot.closed, "{}: before the ballot closed", step.name);
+                assert!(
+                    done >= ballot.closed,
+                    "{}: before the ballot closed",
+                    step.name
+                );
             }
             if step.name.starts_with("Notice of industrial action") {
                 let first = periods

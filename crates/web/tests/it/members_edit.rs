@@ -63,14 +63,23 @@ async fn an_edit_needs_a_reason_keeps_what_was_typed_and_is_in_the_history() {
         .get(app.url(&format!("/north/members/{id}/edit")))
         .body_text()
         .await;
-    assert!(form.contains("value=\"Ana Rees\"") && form.contains("id=\"reason\""), "{form}");
+    assert!(
+        form.contains("value=\"Ana Rees\"") && form.contains("id=\"reason\""),
+        "{form}"
+    );
 
     // No reason: nothing changes, and the page says what to fix with everything typed.
     let r = post_edit(&app, &client, "north", id, &[("job_title", "Team manager")]).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Say why you are changing the record"), "{html}");
-    assert!(html.contains("value=\"Team manager\""), "what was typed is kept");
+    assert!(
+        html.contains("Say why you are changing the record"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"Team manager\""),
+        "what was typed is kept"
+    );
     assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"reason-error\""));
     let stored = app.store().member(branch.id, id).await.unwrap();
     assert_eq!(stored.details.job_title.as_deref(), Some("Social worker"));
@@ -81,13 +90,23 @@ async fn an_edit_needs_a_reason_keeps_what_was_typed_and_is_in_the_history() {
         &client,
         "north",
         id,
-        &[("email", "not an address"), ("daily_pay", "lots"), ("reason", "x")],
+        &[
+            ("email", "not an address"),
+            ("daily_pay", "lots"),
+            ("reason", "x"),
+        ],
     )
     .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Enter an email address like name@example.org"), "{html}");
-    assert!(html.contains("Enter the daily pay in pounds, like 123.45"), "{html}");
+    assert!(
+        html.contains("Enter an email address like name@example.org"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Enter the daily pay in pounds, like 123.45"),
+        "{html}"
+    );
     assert!(html.contains("value=\"not an address\"") && html.contains("value=\"lots\""));
 
     let r = post_edit(
@@ -106,7 +125,10 @@ async fn an_edit_needs_a_reason_keeps_what_was_typed_and_is_in_the_history() {
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with(&format!("/north/members/{id}?")), "{to}");
     let record = client.get(app.url(&to)).body_text().await;
-    assert!(record.contains("id=\"saved\"") && record.contains("Team manager"), "{record}");
+    assert!(
+        record.contains("id=\"saved\"") && record.contains("Team manager"),
+        "{record}"
+    );
     let stored = app.store().member(branch.id, id).await.unwrap();
     assert_eq!(stored.details.job_title.as_deref(), Some("Team manager"));
     // An organiser's change of address comes from the union's records: at once.
@@ -128,7 +150,9 @@ async fn an_edit_needs_a_reason_keeps_what_was_typed_and_is_in_the_history() {
     assert!(!detail.contains("Team manager") && !detail.contains("ana.rees"));
 
     let page = client
-        .get(app.url(&format!("/north/members/{id}/history?reason=record-keeping")))
+        .get(app.url(&format!(
+            "/north/members/{id}/history?reason=record-keeping"
+        )))
         .body_text()
         .await;
     assert!(
@@ -154,7 +178,10 @@ async fn an_edit_needs_a_reason_keeps_what_was_typed_and_is_in_the_history() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    assert!(r.headers()["location"].to_str().unwrap().ends_with("saved=none"));
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("saved=none"));
     let edits = app
         .store()
         .member_history(branch.id, id, 50)
@@ -256,23 +283,27 @@ async fn the_api_edits_a_record_with_a_reason() {
     let id = member(&app, &branch).await;
     let api = app.api(&app.api_token("dana@example.org").await);
     let path = format!("/api/v1/branches/north/members/{id}");
-    let patch = |body| api.call(reqwest::Method::PATCH, &path, body);
+    let patch = |body: serde_json::Value| {
+        let api = &api;
+        let path = path.clone();
+        async move { api.call(reqwest::Method::PATCH, &path, &body).await }
+    };
 
-    let (status, body) = patch(&json!({"workplace": "Ashby House"})).await;
+    let (status, body) = patch(json!({"workplace": "Ashby House"})).await;
     assert_eq!(status, 422, "{body}");
-    let (status, body) = patch(&json!({"reason": "", "workplace": "Ashby House"})).await;
+    let (status, body) = patch(json!({"reason": "", "workplace": "Ashby House"})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field"], "reason");
-    let (status, body) = patch(&json!({"reason": "typo", "phone": "call me"})).await;
+    let (status, body) = patch(json!({"reason": "typo", "phone": "call me"})).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["field"], "phone");
-    let (status, body) = patch(&json!({"reason": "typo", "workplace": 7})).await;
+    let (status, body) = patch(json!({"reason": "typo", "workplace": 7})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["field"], "workplace");
     let stored = app.store().member(branch.id, id).await.unwrap();
     assert_eq!(stored.details.workplace, None, "nothing changed");
 
-    let (status, body) = patch(&json!({
+    let (status, body) = patch(json!({
         "reason": "moved team",
         "team_id": team.id.0,
         "workplace": "Ashby House",

@@ -71,7 +71,11 @@ async fn an_organiser_edits_a_member_on_a_phone() {
     .expect("phone device metrics");
     let edit = app.url(&format!("/north/members/{id}/edit"));
     browser
-        .sign_in(&app.url(&format!("/login?next=/north/members/{id}/edit")), "org@example.org", TEST_PASSWORD)
+        .sign_in(
+            &app.url(&format!("/login?next=/north/members/{id}/edit")),
+            "org@example.org",
+            TEST_PASSWORD,
+        )
         .await;
     c.wait()
         .at_most(Duration::from_secs(10))
@@ -80,8 +84,12 @@ async fn an_organiser_edits_a_member_on_a_phone() {
         .unwrap();
     assert_eq!(c.current_url().await.unwrap().as_str(), edit);
     assert!(fits_the_screen(c).await, "the edit form fits 390px");
-    browser.type_into(Locator::Id("job_title"), "Team manager").await;
-    browser.click(Locator::Css("#edit-member button[type=submit]")).await;
+    browser
+        .type_into(Locator::Id("job_title"), "Team manager")
+        .await;
+    browser
+        .click(Locator::Css("#edit-member button[type=submit]"))
+        .await;
     let problems = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -96,11 +104,20 @@ async fn an_organiser_edits_a_member_on_a_phone() {
         .prop("value")
         .await
         .unwrap();
-    assert_eq!(kept.as_deref(), Some("Team manager"), "what was typed is kept");
-    assert!(fits_the_screen(c).await, "the form with its messages fits 390px");
+    assert_eq!(
+        kept.as_deref(),
+        Some("Team manager"),
+        "what was typed is kept"
+    );
+    assert!(
+        fits_the_screen(c).await,
+        "the form with its messages fits 390px"
+    );
 
     browser.type_into(Locator::Id("reason"), "promoted").await;
-    browser.click(Locator::Css("#edit-member button[type=submit]")).await;
+    browser
+        .click(Locator::Css("#edit-member button[type=submit]"))
+        .await;
     let saved = c
         .wait()
         .at_most(Duration::from_secs(10))
