@@ -132,7 +132,10 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
     let form_csrf = extract_csrf(&page).unwrap();
     let used = client
         .post(app.url("/northfield/me/confirm-email"))
-        .form(&[("csrf_token", form_csrf.as_str()), ("token", change.as_str())])
+        .form(&[
+            ("csrf_token", form_csrf.as_str()),
+            ("token", change.as_str()),
+        ])
         .send()
         .await
         .unwrap();
