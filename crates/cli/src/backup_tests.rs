@@ -123,6 +123,29 @@ async fn seeded(backend: Backend) -> TestDb {
     work.create_api_token(user.id, "website", "a-token-hash", None)
         .await
         .unwrap();
+    // A member's change of address waiting for its link.
+    let member = db
+        .store
+        .user_by_email("member@picket.example")
+        .await
+        .unwrap();
+    let branch = db.store.branch_by_slug(demo::DEMO_BRANCH).await.unwrap();
+    let record = db
+        .store
+        .member_for_user(branch.id, member.id)
+        .await
+        .unwrap()
+        .unwrap();
+    work.request_email_change(&picket_store::member_data::NewEmailChange {
+        branch: branch.id,
+        member_id: record.id,
+        user: member.id,
+        new_email: "sam.new@picket.example".parse().unwrap(),
+        token_hash: "a-change-hash".into(),
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+    })
+    .await
+    .unwrap();
     work.commit().await.unwrap();
     // The campaign's letters to its targets, queued as the desk's delivery pass does.
     let queued = picket_jobs::eactions::deliver(&*db.store, chrono::Utc::now())
@@ -165,6 +188,7 @@ async fn a_round_trip_keeps_every_row() {
         "strikebreaking_reports",
         "strikebreaking_letters",
         "eaction_deliveries",
+        "member_email_changes",
     ] {
         assert!(
             !before.rows.get(table).is_none_or(Vec::is_empty),

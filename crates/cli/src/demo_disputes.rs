@@ -265,16 +265,47 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
         work.create_action_period(branch.id, id, &new).await?;
     }
     work.commit().await?;
-    // Every step of the ballots' checklists was done by its deadline (read once stored).
+    // Every step of the ballots' checklists was done by its deadline, on the day the ballot's
+    // own dates give where they give one (read once stored).
+    let notices: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = PERIODS
+        .iter()
+        .map(|(starts, _, _, notice)| Ok((day(starts)?, day(notice)?)))
+        .collect::<anyhow::Result<_>>()?;
     let mut work = state.store.begin().await?;
     for ballot in ballots {
         for step in state.store.steps(branch.id, id, ballot.id).await? {
-            let done = Some(step.due.unwrap_or(ballot.closed));
+            let done = step_done(&step.name, step.due, &ballot, &notices);
             work.mark_step(branch.id, id, step.id, done).await?;
         }
     }
     work.commit().await?;
     Ok(id)
+}
+
+/// The day a demo ballot's step was done: the day the ballot's card gives for it (the result
+/// told to the employer; the first notice of action under the mandate, from `notices` as
+/// (first day of action, notice received)), else its deadline, else the closing day. A step
+/// that asks nothing (no scrutineer needed) is done when the ballot opens.
+pub fn step_done(
+    name: &str,
+    due: Option<chrono::NaiveDate>,
+    ballot: &picket_store::disputes::Ballot,
+    notices: &[(chrono::NaiveDate, chrono::NaiveDate)],
+) -> Option<chrono::NaiveDate> {
+    if name.starts_with("Tell the employer the result") {
+        return Some(ballot.result_to_employer.unwrap_or(ballot.closed));
+    }
+    if name.starts_with("Notice of industrial action") {
+        return notices
+            .iter()
+            .filter(|(starts, _)| *starts > ballot.closed)
+            .min()
+            .map(|(_, notice)| *notice);
+    }
+    if name.starts_with("No independent scrutineer needed") {
+        return Some(ballot.opened);
+    }
+    Some(due.unwrap_or(ballot.closed))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The demo's members: four teams, three hundred invented members imported through the same
-//! CSV import organisers use, the demo rep representing one team, and the demo rep and member
-//! linked to their own records.
+//! CSV import organisers use, the demo rep representing one team, and each demo login of the
+//! branch linked to its own record: a record with the login's name and address, so the
+//! member who signs in sees themselves (and a sign-in link asked for with that address
+//! reaches the same record).
 
 use picket_domain::members::import::{parse_file, ColumnMap};
 use picket_store::members::ImportOptions;
@@ -53,6 +55,29 @@ const TITLES: &[&str] = &[
 ];
 const WORDING: &str = "The branch may contact me about the dispute and union business.";
 
+/// The branch's demo logins with a member record of their own: (row, login email). Row 1 is
+/// in the rep's team (the second), row 4 in the first.
+pub const LOGIN_ROWS: &[(usize, &str)] = &[
+    (0, "organiser@picket.example"),
+    (1, "rep@picket.example"),
+    (2, "treasurer@picket.example"),
+    (4, "member@picket.example"),
+];
+
+/// The login a row of the demo file belongs to: (email, name).
+fn login_of(row: usize) -> Option<(&'static str, &'static str)> {
+    let (_, email) = LOGIN_ROWS.iter().find(|(r, _)| *r == row)?;
+    crate::demo::DEMO_USERS
+        .iter()
+        .find(|(e, _, _)| e == email)
+        .map(|(e, name, _)| (*e, *name))
+}
+
+/// The membership number of a row of the demo file.
+pub fn number_of(row: usize) -> String {
+    format!("NF{:05}", 10_000 + row)
+}
+
 /// The demo members as a CSV file, as a branch secretary's spreadsheet would have them.
 pub fn demo_csv() -> String {
     let mut csv = String::from(
@@ -62,13 +87,22 @@ pub fn demo_csv() -> String {
     for i in 0..DEMO_MEMBERS {
         let first = FIRST[i % FIRST.len()];
         let last = LAST[(i / FIRST.len() + i * 7) % LAST.len()];
+        let (name, email) = match login_of(i) {
+            Some((email, name)) => (name.to_string(), email.to_string()),
+            None => (
+                format!("{first} {last}"),
+                format!(
+                    "{}.{}{i}@example.org",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ),
+            ),
+        };
         let (team, _) = DEMO_TEAMS[i % DEMO_TEAMS.len()];
         let consent = i % 3 != 0;
         csv.push_str(&format!(
-            "NF{:05},{first} {last},{}.{}{i}@example.org,07700 9{:05},Northfield Council,{team},{},{}.{:02},{},{},{},{}\n",
-            10_000 + i,
-            first.to_lowercase(),
-            last.to_lowercase(),
+            "{},{name},{email},07700 9{:05},Northfield Council,{team},{},{}.{:02},{},{},{},{}\n",
+            number_of(i),
             i,
             TITLES[i % TITLES.len()],
             110 + i % 60,
@@ -82,8 +116,8 @@ pub fn demo_csv() -> String {
     csv
 }
 
-/// Adds the teams and members, makes the demo rep the rep of the second team, and links the
-/// demo rep's and member's logins to member records.
+/// Adds the teams and members, makes the demo rep the rep of the second team, and links each
+/// of the branch's demo logins to its own record.
 pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
     let rep = state.store.user_by_email("rep@picket.example").await?;
     // Made up for the demonstration, so written together and without audit entries.
@@ -112,19 +146,16 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
     work.set_rep_teams(branch.id, rep.id, &[teams[1].id])
         .await?;
     work.commit().await?;
-    // NF10001 is in the rep's team (the second); NF10004 is in the first.
     let mut links = Vec::new();
-    for (email, number) in [
-        ("rep@picket.example", "NF10001"),
-        ("member@picket.example", "NF10004"),
-    ] {
+    for (row, email) in LOGIN_ROWS {
+        let number = number_of(*row);
         let user = state.store.user_by_email(email).await?;
         let found = state
             .store
             .search_members(
                 branch.id,
                 &picket_store::members::MemberFilter {
-                    query: Some(number.into()),
+                    query: Some(number.clone()),
                     ..Default::default()
                 },
                 picket_store::PageRequest::default(),
@@ -132,7 +163,8 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<()> {
             .await?;
         let member = found
             .items
-            .first()
+            .iter()
+            .find(|m| m.details.membership_number.as_str() == number)
             .ok_or_else(|| anyhow::anyhow!("demo member {number} is missing"))?;
         links.push((member.id, user.id));
     }
@@ -167,6 +199,8 @@ mod tests {
             .await
             .unwrap();
         for (email, role) in [
+            ("organiser@picket.example", Role::Organiser),
+            ("treasurer@picket.example", Role::Treasurer),
             ("rep@picket.example", Role::Rep),
             ("member@picket.example", Role::Member),
         ] {
@@ -216,5 +250,19 @@ mod tests {
             .unwrap();
         assert!(!rep_teams.contains(&own.team_id.unwrap()));
         assert!(own.details.contact.consent_date.is_some());
+        // Each login of the branch opens a record with its own name and address.
+        for (email, name, _) in crate::demo::DEMO_USERS {
+            if *email == "admin@picket.example" {
+                continue;
+            }
+            let user = store.user_by_email(email).await.unwrap();
+            let own = store
+                .member_for_user(branch.id, user.id)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{email} has a record"));
+            assert_eq!(own.details.name, *name);
+            assert_eq!(own.details.email.unwrap().as_str(), *email);
+        }
     }
 }

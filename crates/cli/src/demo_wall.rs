@@ -1,6 +1,7 @@
 //! The demo's solidarity wall: messages of the kinds the seeds' branch received (branches,
 //! regional committees, MPs, peers, residents, service users, nurses, workers elsewhere),
-//! from invented senders. Most are approved; a few wait in the moderation queue.
+//! from invented senders. Most are approved; a few wait in the moderation queue. Each is
+//! dated within the dispute (October 2023 to July 2024), on the days its words fit.
 
 use anyhow::Context;
 use picket_domain::wall::{duplicate_key, validate, WallLimits, WallSubmission};
@@ -40,6 +41,42 @@ const POSTS: &[DemoPost] = &[
     ("Samir Okafor", "", "resident", "Solidarity! Happy to bring a banner from our tenants' association.", "banner", "", false),
     ("Hollybrook Trades Council", "", "union-body", "Trades council delegates voted to send a delegation to your next rally.", "", "", false),
 ];
+
+/// When each of [`POSTS`] was sent (UK time in summer, UTC in winter: close enough for a
+/// demonstration), within the dispute's dates.
+pub const POSTED: &[&str] = &[
+    "2023-10-05 09:40",
+    "2023-10-12 13:05",
+    "2023-10-19 18:20",
+    "2023-11-08 10:15",
+    "2023-12-05 11:30",
+    "2023-12-06 09:10",
+    "2023-12-07 16:45",
+    "2024-01-16 12:00",
+    "2024-01-18 19:30",
+    "2024-02-20 08:55",
+    "2024-02-22 21:10",
+    "2024-04-16 14:25",
+    "2024-04-18 17:50",
+    "2024-04-25 12:40",
+    "2024-05-10 15:35",
+    "2024-05-22 08:20",
+    "2024-06-09 13:15",
+    "2024-07-08 10:05",
+    "2024-07-10 19:45",
+];
+
+/// The instant a [`POSTED`] entry names.
+fn posted(i: usize) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    let text = POSTED
+        .get(i)
+        .with_context(|| format!("demo post {i} has no date"))?;
+    Ok(
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .with_context(|| format!("demo post date {text}"))?
+            .and_utc(),
+    )
+}
 
 /// Fills the demo branch's wall.
 pub async fn seed(state: &AppState, branch: &Branch, moderator_email: &str) -> anyhow::Result<()> {
@@ -87,6 +124,9 @@ pub async fn seed(state: &AppState, branch: &Branch, moderator_email: &str) -> a
             work.moderate_wall_message(branch.id, id, &Moderation::Feature(true), moderator.id)
                 .await?;
         }
+        // Sent on its day in the dispute, and approved within the hour.
+        work.set_wall_message_posted(branch.id, id, posted(i)?, chrono::Duration::minutes(40))
+            .await?;
         work.commit().await?;
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! the person. The CSV import's pure parts (encoding detection, column mapping, row
 //! validation, comparison) live in [`import`].
 
+pub mod edits;
 pub mod import;
 
 use crate::text::{self, TextError, TextKind};

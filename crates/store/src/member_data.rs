@@ -36,6 +36,73 @@ pub struct MagicLinkRecord {
     pub used_at: Option<DateTime<Utc>>,
 }
 
+/// A member's change of their own email address, waiting for the link sent to the new
+/// address (its token is only ever held by that email).
+#[derive(Clone)]
+pub struct NewEmailChange {
+    /// The member's branch.
+    pub branch: BranchId,
+    /// The member.
+    pub member_id: MemberId,
+    /// The account linked to the record, which asks for the change.
+    pub user: UserId,
+    /// The address to confirm.
+    pub new_email: Email,
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for NewEmailChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewEmailChange")
+            .field("branch", &self.branch)
+            .field("member_id", &self.member_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A change of address waiting for its link, as the member's page shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingEmailChange {
+    /// The address waiting to be confirmed.
+    pub new_email: String,
+    /// When it was asked for.
+    pub created_at: DateTime<Utc>,
+    /// When its link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for PendingEmailChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingEmailChange")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What using an email change link came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailChangeUse {
+    /// The record now holds the new address.
+    Changed {
+        /// Its branch.
+        branch: BranchId,
+        /// The member.
+        member_id: MemberId,
+        /// The account linked to the record, if any.
+        user: Option<UserId>,
+    },
+    /// The link was used already or has expired (and was not used now).
+    Refused {
+        /// Its branch.
+        branch: BranchId,
+        /// Why.
+        state: LinkState,
+    },
+}
+
 /// What using a sign-in link came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkUse {
@@ -244,6 +311,20 @@ pub trait MemberDataStore: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<(BranchId, LinkState)>;
+    /// The branch and state of the email change link with this token hash; an unknown hash
+    /// is [`StoreError::NotFound`].
+    async fn email_change_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(BranchId, LinkState)>;
+    /// The member's newest change of address still waiting for its link at `now`, if any.
+    async fn pending_email_change(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<PendingEmailChange>>;
     /// A member's consent history, oldest first.
     async fn consent_history(
         &self,
@@ -292,6 +373,21 @@ pub trait MemberDataWrites: Send {
         user: UserId,
         details: &OwnDetails,
     ) -> StoreResult<()>;
+    /// Stores a member's change of their own address, waiting for its link; any earlier
+    /// change of theirs not yet confirmed is dropped (its link stops working). Only the
+    /// account linked to the record may: another account, an erased record or one of another
+    /// branch is [`StoreError::NotFound`]. The email carrying the link is queued with
+    /// [`UnitOfWork::enqueue_email`](crate::UnitOfWork) in the same unit.
+    async fn request_email_change(&mut self, change: &NewEmailChange) -> StoreResult<()>;
+    /// Uses an email change link: marks it used (once only, before it expires) and puts its
+    /// address on the record; the passwordless account linked to the record follows. An
+    /// unknown hash, or a record erased since, is [`StoreError::NotFound`]; an address
+    /// another account uses is [`StoreError::Conflict`]`("email")`.
+    async fn confirm_email_change(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EmailChangeUse>;
     /// Erases a member's personal data (see `docs/SECURITY.md`). The row stays, with
     /// `erased_at` set, so counts stay right. An erased or unknown member, or one of another
     /// branch, is [`StoreError::NotFound`]. The caller writes the audit entry

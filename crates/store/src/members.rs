@@ -6,7 +6,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::members::import::{ColumnMap, ParsedFile, RowChange, RowProblem};
-use picket_domain::members::{MemberDetails, MembershipNumber};
+use picket_domain::members::{MemberDetails, MemberField, MembershipNumber};
 use picket_domain::{BranchId, ImportRunId, MemberId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -249,6 +249,14 @@ pub trait MemberStore: Send + Sync {
         any_lease: bool,
         reason: &str,
     ) -> StoreResult<Vec<ImportRunId>>;
+    /// The audit entries about one member record of the branch (subject `member:ID`),
+    /// newest first, at most `limit`. A record of another branch has none.
+    async fn member_history(
+        &self,
+        branch: BranchId,
+        id: MemberId,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Changing members' storage, within a [`UnitOfWork`](crate::UnitOfWork). The branch is
@@ -288,6 +296,22 @@ pub trait MemberWrites: Send {
         details: &MemberDetails,
         team: Option<TeamId>,
     ) -> StoreResult<Member>;
+    /// An organiser's edit: replaces a record's details and team, compared with the record
+    /// as it stands in the unit's transaction, and returns the fields that changed (none:
+    /// nothing is written). A change of contact choices goes into the consent history
+    /// (source organiser, by `actor`); a new email is taken by the passwordless account
+    /// linked to the record, and cancels the member's own unconfirmed change of address. An
+    /// erased or unknown record, or a team, of another branch is [`StoreError::NotFound`]; a
+    /// membership number taken is [`StoreError::Conflict`]`("membership number")`, an email
+    /// another account uses [`StoreError::Conflict`]`("email")`.
+    async fn update_member(
+        &mut self,
+        branch: BranchId,
+        id: MemberId,
+        details: &MemberDetails,
+        team: Option<TeamId>,
+        actor: Option<UserId>,
+    ) -> StoreResult<Vec<MemberField>>;
     /// Links a member record to a login (or unlinks it with `None`).
     async fn link_member_user(
         &mut self,

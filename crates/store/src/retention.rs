@@ -65,6 +65,7 @@ pub const RULES: &[RetentionRule] = &[
     rule("audit", 2190, "audit log entries, days after the event", "audit_log", "at < $1", Delete),
     rule("magic_links", 30, "members' sign-in links (hash and times only), days after they expired", "magic_links", "expires_at < $1", Delete),
     rule("hardship_reasons", 365, "the reasons given on hardship grant applications, days after the decision (amounts and the ledger are kept)", "fund_hardship_grants", "reason IS NOT NULL AND decided_at IS NOT NULL AND decided_at < $1", Clear("reason = NULL")),
+    rule("member_email_changes", 30, "members' changes of email address waiting for or done by a link (hash, new address and times), days after the link expired", "member_email_changes", "expires_at < $1", Delete),
     rule("outbox_sent", 30, "sent email in the outbox (addresses and text), days after sending", "outbox", "status = 'sent' AND sent_at < $1", Delete),
 ];
 

@@ -265,4 +265,14 @@ pub trait WallWrites: Send {
         user: UserId,
         done: bool,
     ) -> StoreResult<()>;
+    /// Sets when a message of the branch was posted, and (if it was moderated) that it was
+    /// moderated `moderated_after` later: for a wall's earlier history brought in, such as
+    /// the demo's. Unknown, or another branch's, is [`StoreError::NotFound`].
+    async fn set_wall_message_posted(
+        &mut self,
+        branch: BranchId,
+        id: WallMessageId,
+        posted: DateTime<Utc>,
+        moderated_after: chrono::Duration,
+    ) -> StoreResult<()>;
 }

@@ -179,6 +179,11 @@ pub fn router(state: AppState) -> Router {
             get(crate::member_data::pages::record).post(crate::member_data::pages::update),
         )
         .route(
+            "/{branch}/me/confirm-email",
+            get(crate::member_data::email_change::confirm_page)
+                .post(crate::member_data::email_change::confirm_form),
+        )
+        .route(
             "/{branch}/me/login",
             get(crate::member_data::pages::login_form)
                 .post(crate::member_data::pages::request_link),
@@ -356,6 +361,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::members::import_pages::status),
         )
         .route("/{branch}/members/{id}", get(crate::members::pages::record))
+        .route(
+            "/{branch}/members/{id}/edit",
+            get(crate::members::edit_pages::form).post(crate::members::edit_pages::save),
+        )
+        .route(
+            "/{branch}/members/{id}/history",
+            get(crate::members::edit_pages::history),
+        )
         .route("/{branch}/wall/{id}", get(crate::wall::pages::message))
         .route(
             "/{branch}/wall/{id}/moderate",

@@ -6,6 +6,7 @@
 mod account_cli;
 mod backup_cli;
 mod commands;
+mod demo_truth;
 mod desk_browser;
 mod fund_cli;
 mod import_cli;

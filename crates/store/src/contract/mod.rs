@@ -18,6 +18,7 @@ pub mod eactions;
 mod fund;
 mod hardship;
 mod member_data;
+mod member_edits;
 mod member_scoping;
 pub mod member_writes;
 mod members;
@@ -41,6 +42,7 @@ pub use eactions::*;
 pub use fund::*;
 pub use hardship::*;
 pub use member_data::*;
+pub use member_edits::*;
 pub use member_scoping::*;
 pub use members::*;
 pub use monitor::*;
@@ -586,6 +588,8 @@ macro_rules! for_each_contract_test {
         $m!(send_once_email_is_never_sent_twice);
         $m!(letters_are_logged_and_reminded_once);
         $m!(strikebreaking_reports_link_their_letters);
+        $m!(member_edits_are_checked_and_scoped);
+        $m!(email_changes_wait_for_their_link);
     };
 }
 

@@ -136,6 +136,25 @@ impl MemberDataStore for SqlStore {
         ))
     }
 
+    async fn email_change_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(BranchId, LinkState)> {
+        let mut conn = self.pool().acquire().await?;
+        super::member_edits::email_change_state_on(&mut conn, token_hash, now).await
+    }
+
+    async fn pending_email_change(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<PendingEmailChange>> {
+        let mut conn = self.pool().acquire().await?;
+        super::member_edits::pending_email_change_on(&mut conn, branch, member, now).await
+    }
+
     async fn consent_history(
         &self,
         branch: BranchId,
@@ -428,6 +447,18 @@ impl MemberDataWrites for SqlWork {
         Ok(())
     }
 
+    async fn request_email_change(&mut self, change: &NewEmailChange) -> StoreResult<()> {
+        super::member_edits::request_email_change_on(self.conn(), change).await
+    }
+
+    async fn confirm_email_change(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EmailChangeUse> {
+        super::member_edits::confirm_email_change_on(self.conn(), token_hash, now).await
+    }
+
     async fn erase_member(
         &mut self,
         branch: BranchId,
@@ -464,6 +495,12 @@ impl MemberDataWrites for SqlWork {
         report.sign_in_links = delete_rows(
             &mut *conn,
             "DELETE FROM magic_links WHERE member_id = $1",
+            id.0,
+        )
+        .await?;
+        delete_rows(
+            &mut *conn,
+            "DELETE FROM member_email_changes WHERE member_id = $1",
             id.0,
         )
         .await?;

@@ -6,11 +6,11 @@ use crate::members::{
     ImportLease, ImportOptions, ImportOutcome, ImportProgress, ImportRun, Member, MemberFilter,
     MemberStore, MemberWrites, Team,
 };
-use crate::{Page, PageRequest, StoreError, StoreResult};
+use crate::{AuditEntry, Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use picket_domain::members::import::{ColumnMap, ParsedFile};
-use picket_domain::members::{ContactPreferences, MemberDetails, MembershipNumber};
+use picket_domain::members::{ContactPreferences, MemberDetails, MemberField, MembershipNumber};
 use picket_domain::{BranchId, ImportRunId, MemberId, TeamId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -139,7 +139,7 @@ fn bind_all<'q>(
 }
 
 /// One member of the branch, on a connection or in the unit's transaction.
-async fn member_on(
+pub(super) async fn member_on(
     conn: &mut AnyConnection,
     branch: BranchId,
     id: MemberId,
@@ -272,6 +272,17 @@ impl MemberWrites for SqlWork {
         .map_err(|e| StoreError::conflict_on(e, "membership number"))?;
         let id = MemberId(id.ok_or(StoreError::NotFound)?);
         member_on(self.conn(), branch, id).await
+    }
+
+    async fn update_member(
+        &mut self,
+        branch: BranchId,
+        id: MemberId,
+        details: &MemberDetails,
+        team: Option<TeamId>,
+        actor: Option<UserId>,
+    ) -> StoreResult<Vec<MemberField>> {
+        super::member_edits::update_member_on(self.conn(), branch, id, details, team, actor).await
     }
 
     async fn link_member_user(
@@ -461,5 +472,15 @@ impl MemberStore for SqlStore {
     ) -> StoreResult<Vec<ImportRunId>> {
         self.sql_fail_abandoned_import_runs(owner, now, any_lease, reason)
             .await
+    }
+
+    async fn member_history(
+        &self,
+        branch: BranchId,
+        id: MemberId,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let mut conn = self.pool().acquire().await?;
+        super::member_edits::member_history_on(&mut conn, branch, id, limit).await
     }
 }

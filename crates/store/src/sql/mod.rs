@@ -19,6 +19,7 @@ mod events;
 mod fund;
 mod hardship;
 mod member_data;
+mod member_edits;
 mod members;
 mod members_import;
 mod monitor;

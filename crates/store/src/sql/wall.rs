@@ -7,7 +7,7 @@ use crate::wall::{
 };
 use crate::{Backend, Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use picket_domain::wall::{Pledge, SenderKind};
 use picket_domain::{BranchId, UserId, WallMessageId};
 use sqlx::any::AnyRow;
@@ -327,6 +327,25 @@ impl WallWrites for SqlWork {
         )
         .bind(done_at)
         .bind(who)
+        .bind(branch.0)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        super::found(&changed)
+    }
+
+    async fn set_wall_message_posted(
+        &mut self,
+        branch: BranchId,
+        id: WallMessageId,
+        posted: DateTime<Utc>,
+        moderated_after: chrono::Duration,
+    ) -> StoreResult<()> {
+        let changed = sqlx::query(
+            "UPDATE wall_messages SET created_at = $1,              moderated_at = CASE WHEN moderated_at IS NULL THEN NULL ELSE $2 END              WHERE branch_id = $3 AND id = $4",
+        )
+        .bind(to_secs(posted))
+        .bind(to_secs(posted + moderated_after))
         .bind(branch.0)
         .bind(id.0)
         .execute(self.conn())

@@ -51,7 +51,7 @@ pub struct ErrorDetail {
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
-        members::api::list, members::api::get),
+        members::api::list, members::api::get, members::api::edit),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
@@ -142,7 +142,10 @@ pub fn router() -> Router<AppState> {
         .route("/branches", get(account::api::list))
         .route("/branches/{branch}/users", get(account::api::users))
         .route("/branches/{branch}/members", get(members::api::list))
-        .route("/branches/{branch}/members/{id}", get(members::api::get))
+        .route(
+            "/branches/{branch}/members/{id}",
+            get(members::api::get).patch(members::api::edit),
+        )
         .route(
             "/branches/{branch}/wall",
             get(wall::api::list).post(wall::api::post),

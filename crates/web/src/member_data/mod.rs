@@ -4,6 +4,7 @@
 //! and consent choices.
 
 pub mod api;
+pub mod email_change;
 pub mod pages;
 pub mod staff_pages;
 pub mod subject_access;
@@ -209,8 +210,19 @@ pub fn session_cookie(state: &AppState, token: &str) -> String {
     )
 }
 
+/// What saving a member's own corrections came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnSaved {
+    /// Everything is saved.
+    Saved,
+    /// Everything else is saved; the new email address waits for the link sent to it.
+    ConfirmEmail,
+}
+
 /// Saves `member`'s corrections to their own record, made by `user` (the account linked to
-/// it), with the audit entry, as one unit. Another account's email is a conflict.
+/// it), with the audit entry, as one unit. A new email address is not used yet: the record
+/// keeps the old one and a link to confirm the new one is sent to it, in the same unit
+/// (see [`email_change`]). Removing the address, or changing only its case, needs no link.
 pub async fn save_own_details(
     state: &AppState,
     branch: &Branch,
@@ -218,21 +230,46 @@ pub async fn save_own_details(
     user: &CurrentUser,
     details: &OwnDetails,
     request_id: Option<String>,
-) -> AppResult<()> {
+) -> AppResult<OwnSaved> {
+    let current = member.details.email.as_ref();
+    let new_address = details
+        .email
+        .as_ref()
+        .filter(|new| current.is_none_or(|old| !old.as_str().eq_ignore_ascii_case(new.as_str())));
     let mut work = state.store.begin().await?;
-    work.update_own_details(branch.id, member.id, user.user.id, details)
+    let mut now = details.clone();
+    if new_address.is_some() {
+        now.email = current.cloned();
+    }
+    work.update_own_details(branch.id, member.id, user.user.id, &now)
         .await?;
     work.audit(NewAuditEntry {
         actor: Some(user.user.id),
         branch: Some(branch.id),
         action: "member.self.update".into(),
         subject: Some(format!("member:{}", member.id)),
-        request_id,
+        request_id: request_id.clone(),
         ..Default::default()
     })
     .await?;
+    if let Some(new) = new_address {
+        email_change::request(
+            state,
+            &mut *work,
+            branch,
+            member.id,
+            user.user.id,
+            new,
+            request_id,
+        )
+        .await?;
+    }
     work.commit().await?;
-    Ok(())
+    Ok(if new_address.is_some() {
+        OwnSaved::ConfirmEmail
+    } else {
+        OwnSaved::Saved
+    })
 }
 
 /// A member's corrections as typed (form or JSON).
@@ -253,7 +290,7 @@ pub struct OwnDetailsInput {
 }
 
 /// A checkbox: present with any value but "false"/"0"/"off" means ticked; JSON booleans work too.
-fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(crate) fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum Tick {

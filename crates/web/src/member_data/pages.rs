@@ -287,6 +287,10 @@ struct RecordPage {
     error: Option<String>,
     error_field: &'static str,
     saved: bool,
+    /// A new address waiting for its link, and until when the link works.
+    pending: Option<(String, String)>,
+    /// Just asked to confirm a new address.
+    confirm_sent: bool,
 }
 
 async fn record_page(
@@ -297,6 +301,16 @@ async fn record_page(
     member: &Member,
 ) -> AppResult<RecordPage> {
     let history = state.store.consent_history(branch.id, member.id).await?;
+    let pending = state
+        .store
+        .pending_email_change(branch.id, member.id, Utc::now())
+        .await?
+        .map(|p| {
+            (
+                p.new_email,
+                p.expires_at.format("%-d %B %Y at %H:%M").to_string(),
+            )
+        });
     let d = &member.details;
     Ok(RecordPage {
         layout: Layout::new("Your membership record", csrf, Some(user)),
@@ -325,6 +339,8 @@ async fn record_page(
         error: None,
         error_field: "",
         saved: false,
+        pending,
+        confirm_sent: false,
     })
 }
 
@@ -378,6 +394,7 @@ pub async fn record(
         .await?;
     let mut page = record_page(&state, &csrf, &user, branch, &member).await?;
     page.saved = q.saved.is_some();
+    page.confirm_sent = q.saved == Some(2);
     render(&page)
 }
 
@@ -401,8 +418,11 @@ pub async fn update(
         Err(e) => Err(e),
     };
     let (status, message, field) = match saved {
-        Ok(()) => {
+        Ok(crate::member_data::OwnSaved::Saved) => {
             return Ok(Redirect::to(&format!("/{}/me?saved=1", branch.slug)).into_response());
+        }
+        Ok(crate::member_data::OwnSaved::ConfirmEmail) => {
+            return Ok(Redirect::to(&format!("/{}/me?saved=2", branch.slug)).into_response());
         }
         Err(AppError::Invalid { field, message }) => {
             (StatusCode::UNPROCESSABLE_ENTITY, message, field)

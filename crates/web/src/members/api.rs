@@ -3,8 +3,11 @@
 //! and is audited.
 
 use crate::api::ErrorBody;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::extract::actor::Actor;
+use crate::extract::json::ApiJson;
 use crate::extract::{ApiUser, RequestId};
+use crate::members::edit::EditInput;
 use crate::members::{self, Search};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -177,4 +180,163 @@ pub async fn get(
     let why = members::reason(&access, q.reason.as_deref())?;
     let member = members::view(&state, &user, &access, id, why, request_id).await?;
     Ok(Json(MemberView::from(&member)))
+}
+
+/// Changes to a member record: only the fields given change; `null` or `""` clears an
+/// optional field. The reason is required and kept in the audit log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    /// Why the record is changed (required; kept in the audit log, so no personal details).
+    pub reason: String,
+    /// Membership number.
+    pub membership_number: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Email (takes effect at once: the union's records are the source).
+    #[serde(default, deserialize_with = "present")]
+    pub email: Option<Option<String>>,
+    /// Phone.
+    #[serde(default, deserialize_with = "present")]
+    pub phone: Option<Option<String>>,
+    /// Employer.
+    #[serde(default, deserialize_with = "present")]
+    pub employer: Option<Option<String>>,
+    /// Team id (`null` for none).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<Option<i64>>,
+    /// Workplace.
+    #[serde(default, deserialize_with = "present")]
+    pub workplace: Option<Option<String>>,
+    /// Job title.
+    #[serde(default, deserialize_with = "present")]
+    pub job_title: Option<Option<String>>,
+    /// Daily pay in pence.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub daily_pay_pence: Option<Option<i64>>,
+    /// Workplace rep.
+    pub rep: Option<bool>,
+    /// May be emailed.
+    pub contact_email: Option<bool>,
+    /// May be phoned or texted.
+    pub contact_phone: Option<bool>,
+    /// The consent wording agreed to.
+    #[serde(default, deserialize_with = "present")]
+    pub consent_wording: Option<Option<String>>,
+    /// When they agreed (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "present")]
+    pub consent_date: Option<Option<String>>,
+}
+
+/// A field given, even as `null` (`Some(None)`), as against one left out (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl MemberPatch {
+    /// The record as it is, with these changes, as the edit form would have it.
+    fn over(&self, member: &Member) -> EditInput {
+        let mut input = EditInput::of(member);
+        let set = |slot: &mut String, given: &Option<Option<String>>| {
+            if let Some(value) = given {
+                *slot = value.clone().unwrap_or_default();
+            }
+        };
+        if let Some(n) = &self.membership_number {
+            input.membership_number.clone_from(n);
+        }
+        if let Some(n) = &self.name {
+            input.name.clone_from(n);
+        }
+        set(&mut input.email, &self.email);
+        set(&mut input.phone, &self.phone);
+        set(&mut input.employer, &self.employer);
+        set(&mut input.workplace, &self.workplace);
+        set(&mut input.job_title, &self.job_title);
+        set(&mut input.consent_wording, &self.consent_wording);
+        set(&mut input.consent_date, &self.consent_date);
+        if let Some(team) = self.team_id {
+            input.team = team.map(|t| t.to_string()).unwrap_or_default();
+        }
+        if let Some(pay) = self.daily_pay_pence {
+            input.daily_pay = match pay {
+                Some(p) if p >= 0 => picket_domain::Pence::from_pence(p).decimal(),
+                Some(p) => p.to_string(),
+                None => String::new(),
+            };
+        }
+        if let Some(b) = self.rep {
+            input.rep = b;
+        }
+        if let Some(b) = self.contact_email {
+            input.contact_email = b;
+        }
+        if let Some(b) = self.contact_phone {
+            input.contact_phone = b;
+        }
+        input.reason.clone_from(&self.reason);
+        input
+    }
+}
+
+/// The record after an edit, and the fields it changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EditedMember {
+    /// The record as it is now.
+    pub member: MemberView,
+    /// The fields changed (none: the record already said that).
+    pub changed: Vec<String>,
+}
+
+/// Changes a member record (organisers of the branch): the fields given, with a reason.
+/// The change and its audit entry (the fields changed, never their values, and the reason)
+/// are written together. A field that fails its check is a 422 naming it.
+#[utoipa::path(patch, path = "/api/v1/branches/{branch}/members/{id}", operation_id = "editMember", tag = "members",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Member id")),
+    request_body(content = MemberPatch, example = json!({"reason": "moved team in the March restructure", "team_id": 3, "workplace": "Ashby House"})),
+    responses((status = 200, body = EditedMember), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn edit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(request_id): RequestId,
+    Path((slug, id)): Path<(String, MemberId)>,
+    ApiJson(body): ApiJson<MemberPatch>,
+) -> AppResult<Json<EditedMember>> {
+    let access = members::organiser_access(&state, &user, &slug).await?;
+    let member = state.store.member(access.branch.id, id).await?;
+    if member.erased_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let teams = state.store.teams(access.branch.id).await?;
+    let input = body.over(&member);
+    let checked = crate::members::edit::check(&input, &teams, chrono::Utc::now().date_naive())
+        .map_err(|problems| {
+            let first = &problems[0];
+            let field = match first.field {
+                "team" => "team_id",
+                "daily_pay" => "daily_pay_pence",
+                other => other,
+            };
+            AppError::invalid(field, first.message.clone())
+        })?;
+    let actor = Actor {
+        user: &user,
+        branch: &access.branch,
+        request_id,
+    };
+    let changed = crate::members::edit::apply(&state, &actor, id, &checked).await?;
+    let member = state.store.member(access.branch.id, id).await?;
+    Ok(Json(EditedMember {
+        member: MemberView::from(&member),
+        changed: changed.iter().map(|f| f.as_str().to_string()).collect(),
+    }))
 }

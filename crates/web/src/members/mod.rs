@@ -6,6 +6,8 @@
 //! the caller's view is "not found", so its existence does not leak.
 
 pub mod api;
+pub mod edit;
+pub mod edit_pages;
 pub mod import;
 pub mod import_pages;
 pub mod pages;

@@ -214,12 +214,18 @@ struct RecordPage {
     back: String,
     /// Organisers get the subject access export and erasure (`crate::member_data::staff_pages`).
     data_actions: bool,
+    /// The reason the record was opened for, as its links carry it.
+    reason: String,
+    /// After an edit: what it came to.
+    saved: Option<&'static str>,
 }
 
 /// `?reason=`
 #[derive(Debug, Deserialize, Default)]
 pub struct RecordQuery {
     reason: Option<String>,
+    /// `yes` or `none` after an edit.
+    saved: Option<String>,
 }
 
 fn field_views(m: &Member) -> Vec<FieldView> {
@@ -312,6 +318,12 @@ pub async fn record(
             urlencode(q.reason.as_deref().unwrap_or(""))
         ),
         data_actions: false,
+        reason: urlencode(q.reason.as_deref().unwrap_or("")),
+        saved: match q.saved.as_deref() {
+            Some("yes") => Some("Saved. The change is in the record's history with your reason."),
+            Some("none") => Some("Nothing was changed: the record already said that."),
+            _ => None,
+        },
     };
     let why = match (q.reason.as_deref(), &access.scope) {
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),

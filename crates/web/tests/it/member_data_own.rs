@@ -115,10 +115,31 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
         .unwrap();
     assert_eq!(saved.status(), 303);
     let html = client
-        .get(app.url("/northfield/me?saved=1"))
+        .get(app.url("/northfield/me?saved=2"))
         .body_text()
         .await;
     assert!(html.contains("Your changes are saved") && html.contains("07700 900123"));
+    // The new address waits for the link sent to it.
+    let record = app.store().member(branch.id, id).await.unwrap();
+    assert_eq!(record.details.email.unwrap().as_str(), "ana@example.org");
+    let sent = app.mailer.wait_for(2, StdDuration::from_secs(10)).await;
+    assert_eq!(sent[1].to, "ana.rees@example.org");
+    let change = token_in(&sent[1].text);
+    let page = client
+        .get(app.url(&format!("/northfield/me/confirm-email?token={change}")))
+        .body_text()
+        .await;
+    let form_csrf = extract_csrf(&page).unwrap();
+    let used = client
+        .post(app.url("/northfield/me/confirm-email"))
+        .form(&[
+            ("csrf_token", form_csrf.as_str()),
+            ("token", change.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 200);
     let record = app.store().member(branch.id, id).await.unwrap();
     assert_eq!(
         record.details.email.unwrap().as_str(),
@@ -167,6 +188,8 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
         "login.link",
         "member.self.view",
         "member.self.update",
+        "member.email.requested",
+        "member.email.confirmed",
         "member.subject_access",
     ] {
         assert!(about.contains(&action), "{action} missing from {about:?}");
