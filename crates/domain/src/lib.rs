@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod csv_safe;
+pub mod dates;
 pub mod disputes;
 pub mod ids;
 pub mod impact;

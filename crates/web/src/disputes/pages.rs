@@ -6,6 +6,7 @@
 //! ([`crate::disputes::desk_forms`]); a form that fails is shown again on the desk with the message and
 //! exactly what was typed.
 
+use crate::filters;
 use crate::disputes::api::as_of;
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, hundredths_text, DisputeView};
@@ -210,7 +211,7 @@ pub(super) fn kept(
     match error {
         AppError::Invalid { field, message } => Ok(Kept {
             form: form.into(),
-            error: message,
+            error: crate::words::plain(field, &message),
             field: field.into(),
             values,
         }),

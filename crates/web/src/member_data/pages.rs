@@ -2,6 +2,7 @@
 //! scanner's prefetch does not spend it), their record with the details they may correct and
 //! their consent choices, and the download of everything held about them.
 
+use crate::filters;
 use crate::account::tokens::hash_token;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
@@ -84,8 +85,8 @@ pub async fn request_link(
             page.sent = true;
             render(&page)
         }
-        Err(AppError::Invalid { message, .. }) => {
-            page.error = Some(message);
+        Err(AppError::Invalid { field, message }) => {
+            page.error = Some(crate::words::plain(field, &message));
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(AppError::TooManyRequests(message)) => {
@@ -405,7 +406,7 @@ pub async fn update(
             return Ok(Redirect::to(&format!("/{}/me?saved=1", branch.slug)).into_response());
         }
         Err(AppError::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
+            (StatusCode::UNPROCESSABLE_ENTITY, crate::words::plain(field, &message), field)
         }
         Err(AppError::Conflict(_)) => (
             StatusCode::CONFLICT,

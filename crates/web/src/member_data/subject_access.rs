@@ -6,6 +6,7 @@
 //! of sign-in links. Each export is audited (with the organiser's reason when an organiser
 //! makes it). Erasure and its audit entry are one unit of work; see `docs/SECURITY.md`.
 
+use crate::filters;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use askama::Template;

@@ -2,6 +2,7 @@
 //! export and the branch's audit log. Nothing is listed or shown until the reader says why;
 //! the reason goes into the audit entry of each search, view and export.
 
+use crate::filters;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfToken, CurrentUser, RequestId};
 use crate::members::{self, Access, Scope, Search};
@@ -166,8 +167,8 @@ pub async fn directory(
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),
         (given, _) => match members::reason(&access, given) {
             Ok(why) => why,
-            Err(AppError::Invalid { message, .. }) => {
-                page.error = Some(message);
+            Err(AppError::Invalid { field, message }) => {
+                page.error = Some(crate::words::plain(field, &message));
                 return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return Err(e),
@@ -280,7 +281,7 @@ fn field_views(m: &Member) -> Vec<FieldView> {
             value: or_dash(
                 d.contact
                     .consent_date
-                    .map(|x| x.format("%-d %B %Y").to_string()),
+                    .map(picket_domain::dates::long_date),
             ),
         },
     ]
@@ -317,8 +318,8 @@ pub async fn record(
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),
         (given, _) => match members::reason(&access, given) {
             Ok(why) => why,
-            Err(AppError::Invalid { message, .. }) => {
-                page.error = Some(message);
+            Err(AppError::Invalid { field, message }) => {
+                page.error = Some(crate::words::plain(field, &message));
                 return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return Err(e),
@@ -370,6 +371,8 @@ struct AuditPage {
     actor: String,
     action: String,
     entries: Page<AuditEntry>,
+    /// Each entry of `entries` in words, in the same order.
+    sentences: Vec<String>,
     note: Option<String>,
     carry: String,
 }
@@ -417,6 +420,14 @@ pub async fn audit(
             PageRequest::new(q.page.unwrap_or(1), 50),
         )
         .await?;
+    // The page is for organisers, who may read member records: names are shown.
+    let names =
+        super::audit_log::Names::load(&state, access.branch.id, &entries.items, true).await?;
+    let sentences = entries
+        .items
+        .iter()
+        .map(|e| super::audit_log::sentence(e, &names))
+        .collect();
     render(&AuditPage {
         layout: Layout::new(
             format!("Audit log · {}", access.branch.name),
@@ -433,6 +444,7 @@ pub async fn audit(
         actor: actor_text,
         action,
         entries,
+        sentences,
         note,
     })
 }

@@ -5,12 +5,14 @@
 
 mod account;
 mod account_sign_in;
+mod a11y_browser;
 mod api_fuzz;
 mod browser;
 mod caching;
 mod campaign;
 mod campaign_browser;
 mod campaign_ics;
+mod demo;
 mod disputes;
 mod disputes_api;
 mod disputes_edits_api;
@@ -34,3 +36,4 @@ mod wall_feed;
 mod wall_limits;
 mod wall_moderation_keys_browser;
 mod wall_public;
+mod words;
