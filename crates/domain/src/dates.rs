@@ -48,10 +48,13 @@ pub fn humanise_iso_dates(text: &str) -> String {
     while i + 10 <= bytes.len() {
         let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
         let digit_after = bytes.get(i + 10).is_some_and(u8::is_ascii_digit);
-        let shape = bytes[i..i + 10]
-            .iter()
-            .enumerate()
-            .all(|(k, b)| if k == 4 || k == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        let shape = bytes[i..i + 10].iter().enumerate().all(|(k, b)| {
+            if k == 4 || k == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
         if shape && !digit_before && !digit_after {
             if let Some(d) = crate::values::parse_iso_date(&text[i..i + 10]) {
                 out.push_str(&text[copied..i]);
@@ -102,7 +105,9 @@ mod tests {
     #[test]
     fn iso_dates_in_sentences_become_long_dates() {
         assert_eq!(
-            humanise_iso_dates("The action starts on 2026-12-07 but the mandate ended on 2026-06-30."),
+            humanise_iso_dates(
+                "The action starts on 2026-12-07 but the mandate ended on 2026-06-30."
+            ),
             "The action starts on 7 December 2026 but the mandate ended on 30 June 2026."
         );
         assert_eq!(humanise_iso_dates("2024-02-30 stays"), "2024-02-30 stays");

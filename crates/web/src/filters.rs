@@ -8,6 +8,8 @@
 //!
 //! Dates in the value of an `<input type=date>` and in `<time datetime>` stay ISO: write them
 //! there without a filter.
+//!
+//! askama calls every filter as a fallible function, so each returns a `Result`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::dates::{humanise_iso_dates, long_date, long_date_time, long_date_with_day};
@@ -47,28 +49,16 @@ impl<T: ShownDate + ?Sized> ShownDate for &T {
 }
 
 /// `{{ d|date }}`: "1 May 2024" (or "1 May 2024 at 14:05 UTC" for an instant).
-#[expect(
-    clippy::unnecessary_wraps,
-    reason = "askama calls every filter as a fallible function"
-)]
 pub fn date<T: ShownDate>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
     Ok(value.shown())
 }
 
 /// `{{ d|day_date }}`: "Wednesday 1 May 2024".
-#[expect(
-    clippy::unnecessary_wraps,
-    reason = "askama calls every filter as a fallible function"
-)]
 pub fn day_date<T: ShownDate>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
     Ok(value.shown_with_day())
 }
 
 /// `{{ text|dates }}`: the text with every ISO date in it written as "1 May 2024".
-#[expect(
-    clippy::unnecessary_wraps,
-    reason = "askama calls every filter as a fallible function"
-)]
 pub fn dates<T: std::fmt::Display>(text: T, _: &dyn askama::Values) -> askama::Result<String> {
     Ok(humanise_iso_dates(&text.to_string()))
 }

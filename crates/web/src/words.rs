@@ -31,7 +31,10 @@ const LABELS: &[(&str, &str)] = &[
     ("expires_days", "Works for"),
     ("file", "CSV file"),
     ("headcount", "Headcount"),
-    ("holidays_as_strike", "Bank holidays to count as strike days"),
+    (
+        "holidays_as_strike",
+        "Bank holidays to count as strike days",
+    ),
     ("ips", "Important public services"),
     ("kind", "Kind"),
     ("label", "What is counted"),
@@ -76,10 +79,10 @@ const LABELS: &[(&str, &str)] = &[
 
 /// The label of `field`, or its name in words when no form labels it.
 pub fn label(field: &str) -> String {
-    LABELS
-        .iter()
-        .find(|(name, _)| *name == field)
-        .map_or_else(|| capitalise(&field.replace('_', " ")), |(_, l)| (*l).to_string())
+    LABELS.iter().find(|(name, _)| *name == field).map_or_else(
+        || capitalise(&field.replace('_', " ")),
+        |(_, l)| (*l).to_string(),
+    )
 }
 
 /// `message` about `field` as a page shows it: the field's machine name at its start becomes
@@ -163,7 +166,10 @@ mod tests {
             plain("ballot_id", "ballot_id: choose a ballot"),
             "Ballot: choose a ballot."
         );
-        assert_eq!(plain("percent", "percent: at most 100"), "Percent giving that answer: at most 100.");
+        assert_eq!(
+            plain("percent", "percent: at most 100"),
+            "Percent giving that answer: at most 100."
+        );
     }
 
     #[test]
@@ -173,7 +179,10 @@ mod tests {
             "Choose a team from the list."
         );
         assert_eq!(
-            plain("new_password", "The two new passwords differ. Type the same one twice."),
+            plain(
+                "new_password",
+                "The two new passwords differ. Type the same one twice."
+            ),
             "The two new passwords differ. Type the same one twice."
         );
         // Words before a colon are not a field's name.
@@ -186,11 +195,17 @@ mod tests {
     #[test]
     fn dates_read_as_people_write_them() {
         assert_eq!(
-            plain("ends", "ends: the period ends (2024-05-01) before it starts (2024-05-03)"),
+            plain(
+                "ends",
+                "ends: the period ends (2024-05-01) before it starts (2024-05-03)"
+            ),
             "Last day: the period ends (1 May 2024) before it starts (3 May 2024)."
         );
         assert_eq!(
-            plain("starts", "starts: `1/5/24` is not a date: write it as YYYY-MM-DD, like 2025-01-06"),
+            plain(
+                "starts",
+                "starts: `1/5/24` is not a date: write it as YYYY-MM-DD, like 2025-01-06"
+            ),
             "First day: “1/5/24” is not a date: write it as YYYY-MM-DD, like 2025-01-06."
         );
     }

@@ -141,9 +141,11 @@ pub async fn change_password(
         Ok(ended) => {
             Ok(Redirect::to(&format!("/account/password?changed={ended}")).into_response())
         }
-        Err(AppError::Invalid { field, message }) => {
-            show_again(StatusCode::UNPROCESSABLE_ENTITY, field, crate::words::plain(field, &message))
-        }
+        Err(AppError::Invalid { field, message }) => show_again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            crate::words::plain(field, &message),
+        ),
         Err(e) => Err(e),
     }
 }

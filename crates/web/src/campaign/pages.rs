@@ -2,11 +2,11 @@
 //! live counters by Server-Sent Events, the strike calendar as iCalendar, and a printable A4
 //! poster with a QR code. Public, cached, and never anything about members.
 
-use crate::filters;
 use crate::cache::CachedPage;
 use crate::campaign::{Campaign, Counters, Snapshot};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfToken, CurrentUser};
+use crate::filters;
 use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;

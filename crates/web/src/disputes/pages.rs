@@ -6,7 +6,6 @@
 //! ([`crate::disputes::desk_forms`]); a form that fails is shown again on the desk with the message and
 //! exactly what was typed.
 
-use crate::filters;
 use crate::disputes::api::as_of;
 use crate::disputes::ops;
 use crate::disputes::view::{assemble, hundredths_text, DisputeView};
@@ -14,6 +13,7 @@ use crate::disputes::{names, DisputeInput};
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
 use crate::state::AppState;
 use askama::Template;

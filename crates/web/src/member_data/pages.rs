@@ -2,10 +2,10 @@
 //! scanner's prefetch does not spend it), their record with the details they may correct and
 //! their consent choices, and the download of everything held about them.
 
-use crate::filters;
 use crate::account::tokens::hash_token;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::member_data::subject_access::{self, Format, MemberView};
 use crate::member_data::{OwnDetailsInput, LINK_SENT};
 use crate::pages::{header_value, render, render_with_status, Layout};
@@ -405,9 +405,11 @@ pub async fn update(
         Ok(()) => {
             return Ok(Redirect::to(&format!("/{}/me?saved=1", branch.slug)).into_response());
         }
-        Err(AppError::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, crate::words::plain(field, &message), field)
-        }
+        Err(AppError::Invalid { field, message }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::words::plain(field, &message),
+            field,
+        ),
         Err(AppError::Conflict(_)) => (
             StatusCode::CONFLICT,
             "Another account uses that email address. Give a different one, or ask your \

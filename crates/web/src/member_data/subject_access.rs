@@ -6,8 +6,8 @@
 //! of sign-in links. Each export is audited (with the organiser's reason when an organiser
 //! makes it). Erasure and its audit entry are one unit of work; see `docs/SECURITY.md`.
 
-use crate::filters;
 use crate::error::{AppError, AppResult};
+use crate::filters;
 use crate::state::AppState;
 use askama::Template;
 use axum::http::header;

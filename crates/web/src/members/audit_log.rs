@@ -153,6 +153,14 @@ fn actor_words(entry: &AuditEntry, names: &Names) -> String {
             .cloned()
             .or_else(|| entry.actor_email.clone())
             .unwrap_or_else(|| format!("User {}", id.0)),
+        // The command line acts as nobody signed in, and says so in the detail.
+        None if entry
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("command line")) =>
+        {
+            "An administrator at the command line".to_string()
+        }
         None => "Someone not signed in".to_string(),
     }
 }
@@ -162,10 +170,7 @@ fn actor_words(entry: &AuditEntry, names: &Names) -> String {
 pub fn sentence(entry: &AuditEntry, names: &Names) -> String {
     let who = actor_words(entry, names);
     let what = subject_words(entry.subject.as_deref(), names);
-    let s = |text: &str| {
-        text.replace("{who}", &who)
-            .replace("{what}", &what)
-    };
+    let s = |text: &str| text.replace("{who}", &who).replace("{what}", &what);
     let known = match entry.action.as_str() {
         "member.view" => "{who} viewed the record of {what}",
         "member.search" => "{who} searched the member records",
@@ -306,8 +311,21 @@ mod tests {
             "dana@example.org viewed the record of member record 1"
         );
         assert_eq!(
-            sentence(&entry("dispute.picket.add", Some(7), Some("picket-location:4")), &n),
+            sentence(
+                &entry("dispute.picket.add", Some(7), Some("picket-location:4")),
+                &n
+            ),
             "dana@example.org added picket location 4"
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_named_as_such() {
+        let mut e = entry("user.add", None, Some("user:9"));
+        e.detail = Some("role rep (command line)".into());
+        assert_eq!(
+            sentence(&e, &names()),
+            "An administrator at the command line added user 9 to the branch"
         );
     }
 
@@ -332,24 +350,71 @@ mod tests {
     fn every_action_picket_records_has_its_own_sentence() {
         // Each code written by the web layer reads as a sentence, not as the fallback.
         for code in [
-            "member.view", "member.search", "member.export", "member.import", "member.erase",
-            "member.subject_access", "member.self.view", "member.self.update",
-            "member.link.sent", "member.link.refused", "member.link.throttled",
-            "member.link.password_account", "login.ok", "login.link", "login.failed",
-            "login.throttled", "user.add", "user.role", "user.sessions_end", "users.view",
-            "password.change", "password.change_refused", "password.reset", "token.create",
-            "token.revoke", "team.add", "team.reps", "branch.add", "dispute.create",
-            "dispute.edit", "dispute.timeline.add", "dispute.timeline.edit",
-            "dispute.party.add", "dispute.claim.add", "dispute.claim.status",
-            "dispute.rate.add", "dispute.picket.add", "dispute.picket.update",
-            "dispute.picket.delete", "ballot.create", "ballot.result", "ballot.question.add",
-            "ballot.step", "action.create", "action.holidays", "action.participation",
-            "wall.approve", "wall.reject", "wall.spam", "wall.feature", "wall.unfeature",
-            "wall.edit", "wall.followup.done", "wall.followup.reopen", "wall.queue.view",
-            "wall.pledges.view", "retention.run", "instance.backup", "instance.restore",
+            "member.view",
+            "member.search",
+            "member.export",
+            "member.import",
+            "member.erase",
+            "member.subject_access",
+            "member.self.view",
+            "member.self.update",
+            "member.link.sent",
+            "member.link.refused",
+            "member.link.throttled",
+            "member.link.password_account",
+            "login.ok",
+            "login.link",
+            "login.failed",
+            "login.throttled",
+            "user.add",
+            "user.role",
+            "user.sessions_end",
+            "users.view",
+            "password.change",
+            "password.change_refused",
+            "password.reset",
+            "token.create",
+            "token.revoke",
+            "team.add",
+            "team.reps",
+            "branch.add",
+            "dispute.create",
+            "dispute.edit",
+            "dispute.timeline.add",
+            "dispute.timeline.edit",
+            "dispute.party.add",
+            "dispute.claim.add",
+            "dispute.claim.status",
+            "dispute.rate.add",
+            "dispute.picket.add",
+            "dispute.picket.update",
+            "dispute.picket.delete",
+            "ballot.create",
+            "ballot.result",
+            "ballot.question.add",
+            "ballot.step",
+            "action.create",
+            "action.holidays",
+            "action.participation",
+            "wall.approve",
+            "wall.reject",
+            "wall.spam",
+            "wall.feature",
+            "wall.unfeature",
+            "wall.edit",
+            "wall.followup.done",
+            "wall.followup.reopen",
+            "wall.queue.view",
+            "wall.pledges.view",
+            "retention.run",
+            "instance.backup",
+            "instance.restore",
         ] {
             let text = sentence(&entry(code, Some(7), Some("member:1")), &names());
-            assert!(!text.contains(code) && !text.contains(": "), "{code}: {text}");
+            assert!(
+                !text.contains(code) && !text.contains(": "),
+                "{code}: {text}"
+            );
         }
     }
 }

@@ -2,9 +2,9 @@
 //! export and the branch's audit log. Nothing is listed or shown until the reader says why;
 //! the reason goes into the audit entry of each search, view and export.
 
-use crate::filters;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::members::{self, Access, Scope, Search};
 use crate::pages::{render, render_with_status, urlencode, Layout};
 use crate::state::AppState;
@@ -278,11 +278,7 @@ fn field_views(m: &Member) -> Vec<FieldView> {
         },
         FieldView {
             label: "Consent given on",
-            value: or_dash(
-                d.contact
-                    .consent_date
-                    .map(picket_domain::dates::long_date),
-            ),
+            value: or_dash(d.contact.consent_date.map(picket_domain::dates::long_date)),
         },
     ]
 }

@@ -300,9 +300,11 @@ pub async fn moderate(
 pub fn refusal(error: AppError) -> AppResult<(axum::http::StatusCode, String, &'static str)> {
     use axum::http::StatusCode;
     match error {
-        AppError::Invalid { field, message } => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::words::plain(field, &message), field))
-        }
+        AppError::Invalid { field, message } => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::words::plain(field, &message),
+            field,
+        )),
         AppError::Conflict(message) => Ok((StatusCode::CONFLICT, message, "message")),
         AppError::TooManyRequests(message) => Ok((StatusCode::TOO_MANY_REQUESTS, message, "")),
         other => Err(other),

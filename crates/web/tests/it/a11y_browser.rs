@@ -162,7 +162,10 @@ async fn the_keyboard_reaches_every_control_with_a_visible_focus_ring() {
     let c = &browser.client;
     c.set_window_size(1280, 900).await.unwrap();
     sign_in_as(&browser, &app, ORGANISER.0).await;
-    for path in ["/northfield/wall".to_string(), format!("/northfield/disputes/{dispute}/desk")] {
+    for path in [
+        "/northfield/wall".to_string(),
+        format!("/northfield/disputes/{dispute}/desk"),
+    ] {
         c.goto(&app.url(&path)).await.unwrap();
         let controls = c
             .execute(

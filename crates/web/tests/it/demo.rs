@@ -77,7 +77,10 @@ pub async fn seed() -> Demo {
     .await
     .unwrap();
     let mut member = 0;
-    for (i, name) in [MEMBER.1, "Ben Okafor", "Cath Doyle"].into_iter().enumerate() {
+    for (i, name) in [MEMBER.1, "Ben Okafor", "Cath Doyle"]
+        .into_iter()
+        .enumerate()
+    {
         let mut details = MemberDetails::new(format!("N{:05}", i + 1).parse().unwrap(), name);
         let email = if i == 0 {
             MEMBER.0.to_string()
@@ -118,15 +121,30 @@ pub async fn seed() -> Demo {
     );
     let d = format!("{base}/{dispute}");
     for (path, body) in [
-        ("claims", json!({"kind": "claim", "dated": "2023-05-01",
-            "summary": "A 10% recruitment and retention payment", "status": "tabled"})),
-        ("claims", json!({"kind": "offer", "dated": "2023-06-01",
-            "summary": "Two per cent, once", "status": "rejected"})),
-        ("parties", json!({"kind": "decision-maker", "name": "Chief Executive",
-            "detail": "Chief executive", "email": "chief@council.example"})),
-        ("rates", json!({"label": "service-user contacts", "per_worker_day": 10})),
-        ("timeline", json!({"dated": "2023-09-04", "kind": "meeting",
-            "title": "Talks with the director", "outcome": "No offer", "public": true})),
+        (
+            "claims",
+            json!({"kind": "claim", "dated": "2023-05-01",
+            "summary": "A 10% recruitment and retention payment", "status": "tabled"}),
+        ),
+        (
+            "claims",
+            json!({"kind": "offer", "dated": "2023-06-01",
+            "summary": "Two per cent, once", "status": "rejected"}),
+        ),
+        (
+            "parties",
+            json!({"kind": "decision-maker", "name": "Chief Executive",
+            "detail": "Chief executive", "email": "chief@council.example"}),
+        ),
+        (
+            "rates",
+            json!({"label": "service-user contacts", "per_worker_day": 10}),
+        ),
+        (
+            "timeline",
+            json!({"dated": "2023-09-04", "kind": "meeting",
+            "title": "Talks with the director", "outcome": "No offer", "public": true}),
+        ),
     ] {
         post_ok(&app, &token, &format!("{d}/{path}"), body).await;
     }
@@ -184,7 +202,12 @@ pub async fn seed() -> Demo {
 
     // The wall: two approved messages, two waiting (one with an offer to follow up).
     let mut message = 0;
-    for (n, approve, pledge) in [(1, true, false), (2, true, false), (3, false, true), (4, false, false)] {
+    for (n, approve, pledge) in [
+        (1, true, false),
+        (2, true, false),
+        (3, false, true),
+        (4, false, false),
+    ] {
         let submission = WallSubmission {
             name: format!("Supporter {n}"),
             kind: "resident".into(),
@@ -195,7 +218,12 @@ pub async fn seed() -> Demo {
             ..Default::default()
         };
         let posted = app
-            .wall_post(&branch, &submission, &format!("ip{n}"), approve.then_some(ORGANISER.0))
+            .wall_post(
+                &branch,
+                &submission,
+                &format!("ip{n}"),
+                approve.then_some(ORGANISER.0),
+            )
             .await;
         if approve {
             message = posted.0;

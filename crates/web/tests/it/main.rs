@@ -3,9 +3,9 @@
 //! backend `PICKET_TEST_BACKEND` selects. Helpers they share are in `support`; a new test
 //! file goes here as a module, not beside this directory, so the stack is linked once.
 
+mod a11y_browser;
 mod account;
 mod account_sign_in;
-mod a11y_browser;
 mod api_fuzz;
 mod browser;
 mod caching;

@@ -32,8 +32,18 @@ pub fn visible_text(html: &str) -> String {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Dates written in a style other than "1 May 2024": ISO (`2024-05-01`), a leading zero
@@ -79,14 +89,23 @@ pub fn odd_dates(text: &str) -> Vec<String> {
 
 #[test]
 fn the_scanner_finds_each_odd_style_and_passes_ours() {
-    assert!(odd_dates("Strike on 1 May 2024, 2 December 2026 and Wednesday 3 January 2024.").is_empty());
+    assert!(
+        odd_dates("Strike on 1 May 2024, 2 December 2026 and Wednesday 3 January 2024.").is_empty()
+    );
     assert_eq!(odd_dates("from 2024-09-07 on"), ["2024-09-07"]);
     assert_eq!(odd_dates("02 December 2026"), ["02 December"]);
     assert_eq!(odd_dates("2 Dec 2026"), ["2 Dec"]);
     assert_eq!(odd_dates("member 12 may"), Vec::<String>::new());
     let html = r#"<p>On <time datetime="2024-05-01">1 May 2024</time></p><input type="date" value="2024-05-01"><script>var d="2024-01-01"</script><textarea>2024-02-02</textarea>"#;
-    assert!(odd_dates(&visible_text(html)).is_empty(), "{}", visible_text(html));
-    assert_eq!(odd_dates(&visible_text("<td>2024-05-01</td>")), ["2024-05-01"]);
+    assert!(
+        odd_dates(&visible_text(html)).is_empty(),
+        "{}",
+        visible_text(html)
+    );
+    assert_eq!(
+        odd_dates(&visible_text("<td>2024-05-01</td>")),
+        ["2024-05-01"]
+    );
 }
 
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
@@ -154,11 +173,21 @@ async fn every_page_writes_dates_for_people() {
     .into();
     let mut problems = scan(&app, &app.client(), &public).await;
     problems.extend(scan(&app, &signed_in(&app, ORGANISER.0).await, &organiser).await);
-    let rep = [format!("{d}/desk"), "/northfield/members?reason=casework".into()];
+    let rep = [
+        format!("{d}/desk"),
+        "/northfield/members?reason=casework".into(),
+    ];
     problems.extend(scan(&app, &signed_in(&app, REP.0).await, &rep).await);
-    let own = ["/northfield/me".to_string(), "/northfield/me/data.html".into()];
+    let own = [
+        "/northfield/me".to_string(),
+        "/northfield/me/data.html".into(),
+    ];
     problems.extend(scan(&app, &signed_in(&app, MEMBER.0).await, &own).await);
-    assert!(problems.is_empty(), "dates not written as \"1 May 2024\":\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "dates not written as \"1 May 2024\":\n{}",
+        problems.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -213,17 +242,32 @@ async fn the_audit_log_reads_as_sentences_with_names() {
     let client = signed_in(&app, ORGANISER.0).await;
     let text = visible_text(&page(&app, &client, "/northfield/members/audit").await);
     assert!(
-        text.contains(&format!("{} viewed the record of {}", ORGANISER.1, MEMBER.1)),
+        text.contains(&format!(
+            "{} viewed the record of {}",
+            ORGANISER.1, MEMBER.1
+        )),
         "{text}"
     );
     assert!(
-        text.contains(&format!("{} started the dispute “Mental health social workers”", ORGANISER.1)),
+        text.contains(&format!(
+            "{} started the dispute “Mental health social workers”",
+            ORGANISER.1
+        )),
         "{text}"
     );
-    assert!(!text.contains("member.view") && !text.contains("member:"), "{text}");
+    assert!(
+        !text.contains("member.view") && !text.contains("member:"),
+        "{text}"
+    );
     // The filter still takes the codes.
-    let only_views =
-        visible_text(&page(&app, &client, "/northfield/members/audit?action=member.view").await);
+    let only_views = visible_text(
+        &page(
+            &app,
+            &client,
+            "/northfield/members/audit?action=member.view",
+        )
+        .await,
+    );
     assert!(only_views.contains("viewed the record of"), "{only_views}");
     assert!(!only_views.contains("started the dispute"), "{only_views}");
 }
@@ -233,7 +277,10 @@ async fn the_dashboard_leads_to_the_queue_and_the_offers() {
     let Demo { app, .. } = demo::seed().await;
     let organiser = signed_in(&app, ORGANISER.0).await;
     let html = page(&app, &organiser, "/dashboard").await;
-    assert!(html.contains("href=\"/northfield/wall/moderate\""), "{html}");
+    assert!(
+        html.contains("href=\"/northfield/wall/moderate\""),
+        "{html}"
+    );
     assert!(html.contains("href=\"/northfield/wall/pledges\""), "{html}");
     let text = visible_text(&html);
     assert!(text.contains("2 messages wait"), "{text}");
@@ -241,5 +288,8 @@ async fn the_dashboard_leads_to_the_queue_and_the_offers() {
     // A member is not shown what only organisers may open.
     let member = signed_in(&app, MEMBER.0).await;
     let html = page(&app, &member, "/dashboard").await;
-    assert!(!html.contains("/wall/moderate") && !html.contains("/wall/pledges"), "{html}");
+    assert!(
+        !html.contains("/wall/moderate") && !html.contains("/wall/pledges"),
+        "{html}"
+    );
 }
