@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod correspondence;
 pub mod csv_safe;
+pub mod dates;
 pub mod disputes;
 pub mod eactions;
 pub mod fund;

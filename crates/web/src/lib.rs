@@ -13,6 +13,7 @@ pub mod campaign;
 pub mod disputes;
 pub mod error;
 pub mod extract;
+pub mod filters;
 pub mod ical_text;
 pub mod member_data;
 pub mod members;
@@ -23,6 +24,7 @@ pub mod settings;
 pub mod state;
 pub mod throttle;
 pub mod wall;
+pub mod words;
 
 pub use app::App;
 pub use error::AppError;

@@ -174,7 +174,7 @@ pub async fn add_user(
             page.layout.csrf = csrf.0;
             page.form = form;
             page.form.password.clear();
-            page.error = Some(message);
+            page.error = Some(crate::words::plain(field, &message));
             page.error_field = field;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -304,7 +304,7 @@ pub async fn reset_password(
             branch.slug, target.id
         ))
         .into_response()),
-        Err(AppError::Invalid { message, .. }) => render_with_status(
+        Err(AppError::Invalid { field, message }) => render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ResetPasswordPage {
                 layout: Layout::new(
@@ -314,7 +314,7 @@ pub async fn reset_password(
                 ),
                 branch,
                 target,
-                error: Some(message),
+                error: Some(crate::words::plain(field, &message)),
             },
         ),
         Err(e) => Err(e),

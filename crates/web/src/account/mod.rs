@@ -24,7 +24,7 @@ pub const MAX_TOKEN_DAYS: u32 = 3650;
 
 /// "1 May 2024".
 pub fn day(t: DateTime<Utc>) -> String {
-    t.format("%-d %B %Y").to_string()
+    picket_domain::dates::long_date(t.date_naive())
 }
 
 /// Creates an API token for `user` named `name` that works for `days` days (or until revoked,

@@ -141,9 +141,11 @@ pub async fn change_password(
         Ok(ended) => {
             Ok(Redirect::to(&format!("/account/password?changed={ended}")).into_response())
         }
-        Err(AppError::Invalid { field, message }) => {
-            show_again(StatusCode::UNPROCESSABLE_ENTITY, field, message)
-        }
+        Err(AppError::Invalid { field, message }) => show_again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            crate::words::plain(field, &message),
+        ),
         Err(e) => Err(e),
     }
 }
@@ -285,7 +287,7 @@ pub async fn create(
         }
         Err(AppError::Invalid { field, message }) => {
             let mut page = tokens_page(&state, &csrf, &user).await?;
-            page.error = Some(message);
+            page.error = Some(crate::words::plain(field, &message));
             page.error_field = field;
             page.name = form.name;
             page.expires_days = form.expires_days.trim().to_string();

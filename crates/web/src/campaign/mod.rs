@@ -171,21 +171,9 @@ pub fn share_links(url: &str, title: &str, text: &str) -> ShareLinks {
 /// "2 to 6 October 2023", "30 October to 3 November 2023", "Monday 2 October 2023".
 pub fn range_text(starts: NaiveDate, ends: NaiveDate) -> String {
     if starts == ends {
-        starts.format("%A %-d %B %Y").to_string()
-    } else if (starts.year(), starts.month()) == (ends.year(), ends.month()) {
-        format!("{} to {}", starts.format("%-d"), ends.format("%-d %B %Y"))
-    } else if starts.year() == ends.year() {
-        format!(
-            "{} to {}",
-            starts.format("%-d %B"),
-            ends.format("%-d %B %Y")
-        )
+        picket_domain::dates::long_date_with_day(starts)
     } else {
-        format!(
-            "{} to {}",
-            starts.format("%-d %B %Y"),
-            ends.format("%-d %B %Y")
-        )
+        picket_domain::dates::date_range(starts, ends)
     }
 }
 

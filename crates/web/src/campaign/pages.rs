@@ -6,6 +6,7 @@ use crate::cache::CachedPage;
 use crate::campaign::{Campaign, Counters, Snapshot};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfToken, CurrentUser};
+use crate::filters;
 use crate::pages::Layout;
 use crate::state::AppState;
 use askama::Template;

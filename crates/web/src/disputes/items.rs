@@ -429,7 +429,7 @@ pub async fn update(
         ))
         .into_response()),
         Err(AppError::Invalid { field, message }) => {
-            let typed = Some((values, message, field));
+            let typed = Some((values, crate::words::plain(field, &message), field));
             let page = page(&state, &csrf, &user, branch.clone(), id, item, typed).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

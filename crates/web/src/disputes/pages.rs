@@ -13,6 +13,7 @@ use crate::disputes::{names, DisputeInput};
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
 use crate::state::AppState;
 use askama::Template;
@@ -210,7 +211,7 @@ pub(super) fn kept(
     match error {
         AppError::Invalid { field, message } => Ok(Kept {
             form: form.into(),
-            error: message,
+            error: crate::words::plain(field, &message),
             field: field.into(),
             values,
         }),

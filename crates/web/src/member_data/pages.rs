@@ -5,6 +5,7 @@
 use crate::account::tokens::hash_token;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::member_data::subject_access::{self, Format, MemberView};
 use crate::member_data::{OwnDetailsInput, LINK_SENT};
 use crate::pages::{header_value, render, render_with_status, Layout};
@@ -84,8 +85,8 @@ pub async fn request_link(
             page.sent = true;
             render(&page)
         }
-        Err(AppError::Invalid { message, .. }) => {
-            page.error = Some(message);
+        Err(AppError::Invalid { field, message }) => {
+            page.error = Some(crate::words::plain(field, &message));
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(AppError::TooManyRequests(message)) => {
@@ -424,9 +425,11 @@ pub async fn update(
         Ok(crate::member_data::OwnSaved::ConfirmEmail) => {
             return Ok(Redirect::to(&format!("/{}/me?saved=2", branch.slug)).into_response());
         }
-        Err(AppError::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
-        }
+        Err(AppError::Invalid { field, message }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::words::plain(field, &message),
+            field,
+        ),
         Err(AppError::Conflict(_)) => (
             StatusCode::CONFLICT,
             "Another account uses that email address. Give a different one, or ask your \

@@ -198,7 +198,7 @@ pub async fn erase(
             render(&page)
         }
         Err(AppError::Invalid { field, message }) => {
-            page.error = Some(message);
+            page.error = Some(crate::words::plain(field, &message));
             page.error_field = field;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

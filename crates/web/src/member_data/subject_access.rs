@@ -7,6 +7,7 @@
 //! makes it). Erasure and its audit entry are one unit of work; see `docs/SECURITY.md`.
 
 use crate::error::{AppError, AppResult};
+use crate::filters;
 use crate::state::AppState;
 use askama::Template;
 use axum::http::header;

@@ -116,7 +116,7 @@ pub async fn upload(
         ),
         Err(AppError::Invalid { field, message }) => {
             let mut page = import_page(&state, &csrf, &user, &access, mapping, dry_run);
-            page.error = Some(message);
+            page.error = Some(crate::words::plain(field, &message));
             page.error_field = field;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

@@ -6,6 +6,7 @@
 //! the caller's view is "not found", so its existence does not leak.
 
 pub mod api;
+pub mod audit_log;
 pub mod edit;
 pub mod edit_pages;
 pub mod import;

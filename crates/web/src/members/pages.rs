@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::members::{self, Access, Scope, Search};
 use crate::pages::{render, render_with_status, urlencode, Layout};
 use crate::state::AppState;
@@ -166,8 +167,8 @@ pub async fn directory(
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),
         (given, _) => match members::reason(&access, given) {
             Ok(why) => why,
-            Err(AppError::Invalid { message, .. }) => {
-                page.error = Some(message);
+            Err(AppError::Invalid { field, message }) => {
+                page.error = Some(crate::words::plain(field, &message));
                 return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return Err(e),
@@ -283,11 +284,7 @@ fn field_views(m: &Member) -> Vec<FieldView> {
         },
         FieldView {
             label: "Consent given on",
-            value: or_dash(
-                d.contact
-                    .consent_date
-                    .map(|x| x.format("%-d %B %Y").to_string()),
-            ),
+            value: or_dash(d.contact.consent_date.map(picket_domain::dates::long_date)),
         },
     ]
 }
@@ -329,8 +326,8 @@ pub async fn record(
         (None, Scope::Branch | Scope::Teams(_)) => return render(&page),
         (given, _) => match members::reason(&access, given) {
             Ok(why) => why,
-            Err(AppError::Invalid { message, .. }) => {
-                page.error = Some(message);
+            Err(AppError::Invalid { field, message }) => {
+                page.error = Some(crate::words::plain(field, &message));
                 return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return Err(e),
@@ -382,6 +379,8 @@ struct AuditPage {
     actor: String,
     action: String,
     entries: Page<AuditEntry>,
+    /// Each entry of `entries` in words, in the same order.
+    sentences: Vec<String>,
     note: Option<String>,
     carry: String,
 }
@@ -429,6 +428,14 @@ pub async fn audit(
             PageRequest::new(q.page.unwrap_or(1), 50),
         )
         .await?;
+    // The page is for organisers, who may read member records: names are shown.
+    let names =
+        super::audit_log::Names::load(&state, access.branch.id, &entries.items, true).await?;
+    let sentences = entries
+        .items
+        .iter()
+        .map(|e| super::audit_log::sentence(e, &names))
+        .collect();
     render(&AuditPage {
         layout: Layout::new(
             format!("Audit log · {}", access.branch.name),
@@ -445,6 +452,7 @@ pub async fn audit(
         actor: actor_text,
         action,
         entries,
+        sentences,
         note,
     })
 }

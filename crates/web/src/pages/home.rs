@@ -40,6 +40,10 @@ struct DashboardBranch {
     division: &'static str,
     role: Role,
     can_manage_users: bool,
+    /// For moderators: wall messages waiting in the moderation queue.
+    waiting: Option<u64>,
+    /// For organisers: offers made on the wall and not yet followed up.
+    offers: Option<u64>,
 }
 
 #[derive(Template)]
@@ -51,18 +55,34 @@ struct Dashboard {
 }
 
 /// GET /dashboard
-pub async fn dashboard(csrf: CsrfToken, user: CurrentUser) -> AppResult<Response> {
-    let branches = user
-        .memberships
-        .iter()
-        .map(|m| DashboardBranch {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    let mut branches = Vec::with_capacity(user.memberships.len());
+    for m in &user.memberships {
+        let organiser = m.role.at_least(Role::Organiser);
+        let (waiting, offers) = if organiser {
+            let counts = state.store.wall_counts(m.branch.id).await?;
+            let open = state
+                .store
+                .wall_pledges(m.branch.id, true, picket_store::PageRequest::new(1, 1))
+                .await?;
+            (Some(counts.pending), Some(open.total))
+        } else {
+            (None, None)
+        };
+        branches.push(DashboardBranch {
             slug: m.branch.slug.clone(),
             name: m.branch.name.clone(),
             division: m.branch.division.label(),
             role: m.role,
-            can_manage_users: m.role.at_least(Role::Organiser),
-        })
-        .collect();
+            can_manage_users: organiser,
+            waiting,
+            offers,
+        });
+    }
     render(&Dashboard {
         layout: Layout::new("Dashboard", &csrf, Some(&user)),
         name: user.user.display_name.clone(),

@@ -108,7 +108,10 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             user: None,
         },
         status: status.as_u16(),
-        message: info.message,
+        message: match info.field {
+            Some(field) => crate::words::plain(field, &info.message),
+            None => info.message,
+        },
     };
     let mut rendered = match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

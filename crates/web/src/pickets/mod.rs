@@ -182,7 +182,7 @@ pub async fn add(
             Ok(back(&branch, id, &format!("p{pid}")))
         }
         Err(AppError::Invalid { field, message }) => {
-            let failed = Failed::Add(form, message, field);
+            let failed = Failed::Add(form, crate::words::plain(field, &message), field);
             let page = page(&state, &csrf, &user, branch, dispute, failed).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -227,7 +227,7 @@ pub async fn change(
             Ok(back(&branch, id, &format!("p{location}")))
         }
         Err(AppError::Invalid { field, message }) => {
-            let failed = Failed::Edit(location, form, message, field);
+            let failed = Failed::Edit(location, form, crate::words::plain(field, &message), field);
             let page = page(&state, &csrf, &user, branch, dispute, failed).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

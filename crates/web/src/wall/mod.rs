@@ -127,7 +127,7 @@ async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
         organisation: m.organisation.clone(),
         kind: m.kind.label(),
         message: m.message.clone(),
-        date: m.created_at.format("%-d %B %Y").to_string(),
+        date: picket_domain::dates::long_date(m.created_at.date_naive()),
         url: format!("/{}/wall/{}", a.slug, m.id),
     });
     Ok(())
@@ -300,9 +300,11 @@ pub async fn moderate(
 pub fn refusal(error: AppError) -> AppResult<(axum::http::StatusCode, String, &'static str)> {
     use axum::http::StatusCode;
     match error {
-        AppError::Invalid { field, message } => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, message, field))
-        }
+        AppError::Invalid { field, message } => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::words::plain(field, &message),
+            field,
+        )),
         AppError::Conflict(message) => Ok((StatusCode::CONFLICT, message, "message")),
         AppError::TooManyRequests(message) => Ok((StatusCode::TOO_MANY_REQUESTS, message, "")),
         other => Err(other),

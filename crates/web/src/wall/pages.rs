@@ -55,7 +55,7 @@ impl MessageView {
             kind: m.kind.label(),
             message: m.message.clone(),
             featured: m.featured,
-            date: m.created_at.format("%-d %B %Y").to_string(),
+            date: picket_domain::dates::long_date(m.created_at.date_naive()),
             pledge: None,
             email: None,
             status: m.status.as_str(),

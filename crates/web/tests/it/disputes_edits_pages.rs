@@ -116,7 +116,7 @@ async fn a_party_is_edited_with_the_form_kept_on_error_and_deleted() {
         .await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
-    assert!(html.contains("email:"), "the message names the field");
+    assert!(html.contains("Email:"), "the message names the field");
     assert!(
         html.contains("value=\"not-an-email\""),
         "what was typed is kept"
@@ -210,7 +210,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
     let res = d.post(&period, &period, &typed).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
-    assert!(html.contains("called_out:"));
+    assert!(html.contains("Members called out: “fifteen” is not a whole number."));
     assert!(html.contains("value=\"fifteen\"") && html.contains("value=\"2023-10-13\""));
     let res = d
         .post(

@@ -3,6 +3,7 @@
 //! backend `PICKET_TEST_BACKEND` selects. Helpers they share are in `support`; a new test
 //! file goes here as a module, not beside this directory, so the stack is linked once.
 
+mod a11y_browser;
 mod account;
 mod account_sign_in;
 mod api_fuzz;
@@ -11,6 +12,7 @@ mod caching;
 mod campaign;
 mod campaign_browser;
 mod campaign_ics;
+mod demo;
 mod disputes;
 mod disputes_api;
 mod disputes_edits_api;
@@ -38,3 +40,4 @@ mod wall_feed;
 mod wall_limits;
 mod wall_moderation_keys_browser;
 mod wall_public;
+mod words;

@@ -248,7 +248,7 @@ async fn a_rep_sees_only_their_team_and_the_audit_log_shows_it() {
     assert!(ask.contains("Why are you looking?") && !ask.contains("Ana Duty"));
     let bad = get(&rep_client, "/north/members?reason=curiosity").await;
     assert_eq!(bad.status(), 422);
-    assert!(bad.text().await.unwrap().contains("choose a reason"));
+    assert!(bad.text().await.unwrap().contains("Choose a reason"));
     let list = get(&rep_client, "/north/members?reason=casework").await;
     assert_eq!(list.status(), 200);
     let html = list.text().await.unwrap();
@@ -369,9 +369,9 @@ async fn a_rep_sees_only_their_team_and_the_audit_log_shows_it() {
         audit.contains("member.search") && audit.contains("reason=casework"),
         "{audit}"
     );
-    assert!(audit.contains(&format!("member:{ana}")));
+    assert!(audit.contains("viewed the record of Ana Duty"), "{audit}");
     assert!(
-        !audit.contains("<code>member.export</code>"),
+        !audit.contains("exported the member records"),
         "filtered to the rep"
     );
 
@@ -444,7 +444,7 @@ async fn bad_files_are_explained_and_change_nothing() {
     assert_eq!(missing.status(), 422);
     let html = missing.text().await.unwrap();
     assert!(
-        html.contains("no column for the required field `membership_number`"),
+        html.contains("No column for the required field “membership_number”"),
         "{html}"
     );
     assert!(
