@@ -11,6 +11,7 @@ use crate::disputes::view::{assemble, PeriodView, Warning};
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
 use crate::state::AppState;
 use askama::Template;
