@@ -118,7 +118,10 @@ async fn a_period_with_warnings_stays_private_until_an_organiser_confirms_each_w
         "not in the feed"
     );
     let (_, public) = s.get(&s.base()).await;
-    assert!(!public.contains("December 2026"), "not on the public page");
+    assert!(
+        !public.contains("7 to 11 December 2026"),
+        "not on the public page"
+    );
 
     let period = s.periods().await[0]["period"]["id"].as_i64().unwrap();
     let publish = format!("{}/periods/{period}/publish", s.base());
@@ -163,6 +166,11 @@ async fn a_period_with_warnings_stays_private_until_an_organiser_confirms_each_w
     assert!(location(&res).contains("done=published"));
     assert_eq!(s.periods().await[0]["public"], json!(true));
     assert!(s.public_feed().await.contains("20261207"), "now public");
+    let (_, public) = s.get(&s.base()).await;
+    assert!(
+        public.contains("7 to 11 December 2026"),
+        "on the public page"
+    );
     let entries = s
         .app
         .store()
