@@ -12,26 +12,20 @@ use crate::disputes::publish;
 use crate::disputes::view::{assemble, PeriodView};
 use crate::extract::caller::{Member, Organiser, Rep};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use picket_domain::{BranchId, DisputeId, ParticipationId, PeriodId};
+use picket_domain::{DisputeId, ParticipationId, PeriodId};
 
 async fn period_view(
     state: &AppState,
-    branch: BranchId,
+    branch: &picket_store::Branch,
     dispute: DisputeId,
     period: PeriodId,
 ) -> AppResult<PeriodView> {
-    let today = chrono::Utc::now().date_naive();
-    assemble(state, branch, dispute, today, false)
-        .await?
-        .periods
-        .into_iter()
-        .find(|p| p.period.id == period)
-        .ok_or(AppError::NotFound)
+    publish::current(state, branch, dispute, period).await
 }
 
 /// A dispute's periods of action with notice deadlines, mandate checks, warnings, strike
@@ -68,7 +62,7 @@ pub async fn create_period(
     ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<(StatusCode, Json<PeriodView>)> {
     let period = ops::add_period(&state, &c.actor(), id, &body.into()).await?;
-    let view = period_view(&state, c.branch.id, id, period.id).await?;
+    let view = period_view(&state, &c.branch, id, period.id).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -87,7 +81,7 @@ pub async fn update_period(
     ApiJson(body): ApiJson<PeriodBody>,
 ) -> AppResult<Json<PeriodView>> {
     edits::update_period(&state, &c.actor(), id, period, &body.into()).await?;
-    Ok(Json(period_view(&state, c.branch.id, id, period).await?))
+    Ok(Json(period_view(&state, &c.branch, id, period).await?))
 }
 
 /// Delete a period of action with its participation records (organisers).
@@ -119,7 +113,7 @@ pub async fn mark_holiday(
     Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, true).await?;
-    Ok(Json(period_view(&state, c.branch.id, id, period).await?))
+    Ok(Json(period_view(&state, &c.branch, id, period).await?))
 }
 
 /// Stop counting a bank holiday inside the period as a strike day (organisers); answers with
@@ -136,7 +130,7 @@ pub async fn unmark_holiday(
     Path((_slug, id, period, date)): Path<(String, DisputeId, PeriodId, String)>,
 ) -> AppResult<Json<PeriodView>> {
     edits::set_strike_holiday(&state, &c.actor(), id, period, &date, false).await?;
-    Ok(Json(period_view(&state, c.branch.id, id, period).await?))
+    Ok(Json(period_view(&state, &c.branch, id, period).await?))
 }
 
 /// Record how many members took part, on a strike day of the period or (no day) over the

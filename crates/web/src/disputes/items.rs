@@ -499,7 +499,7 @@ struct DeletePage {
 
 /// A record in a line, for the question before deleting it.
 fn describe(view: &crate::disputes::view::DisputeView, item: Item) -> AppResult<String> {
-    let day = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    let day = picket_domain::dates::long_date;
     let found = match item {
         Item::Party(i) => view
             .parties
@@ -534,10 +534,9 @@ fn describe(view: &crate::disputes::view::DisputeView, item: Item) -> AppResult<
             .map(|q| q.question.clone()),
         Item::Period(i) => view.periods.iter().find(|p| p.period.id == i).map(|p| {
             format!(
-                "{} from {} to {}",
+                "{}: {}",
                 p.period.kind.label(),
-                day(p.period.starts),
-                day(p.period.ends)
+                picket_domain::dates::date_range(p.period.starts, p.period.ends)
             )
         }),
         Item::Participation(i) => view

@@ -18,7 +18,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use picket_domain::disputes::Named;
 use picket_domain::{DisputeId, PeriodId, Role};
 use picket_store::Branch;
@@ -114,11 +114,6 @@ pub async fn withdraw(
     current(state, actor.branch, dispute, period).await
 }
 
-/// A day for people: "7 December 2026".
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
 #[derive(Template)]
 #[template(path = "disputes/publish.html")]
 struct PublishPage {
@@ -150,10 +145,9 @@ async fn page(
             Some(user),
         ),
         dates: format!(
-            "{} from {} to {}",
+            "{}: {}",
             view.period.kind.label(),
-            day(view.period.starts),
-            day(view.period.ends)
+            picket_domain::dates::date_range(view.period.starts, view.period.ends)
         ),
         codes: codes(&view.warnings).join(","),
         branch,

@@ -304,7 +304,7 @@ async fn deleting_a_period_asks_first_and_says_what_was_deleted() {
     let (status, question) = s.get(&delete).await;
     assert_eq!(status, 200);
     assert!(question.contains("Delete a period of action?"));
-    assert!(question.contains("Strike from 7 December 2026 to 11 December 2026"));
+    assert!(question.contains("Strike: 7 to 11 December 2026"));
 
     let res = s.post(&delete, &delete, &[("confirm", "yes")]).await;
     assert_eq!(res.status(), 303);
