@@ -262,7 +262,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/desk",
-            get(crate::disputes::pages::desk),
+            get(crate::disputes::rooms::desk),
+        )
+        .route(
+            "/{branch}/disputes/{id}/action",
+            get(crate::disputes::rooms::action),
+        )
+        .route(
+            "/{branch}/disputes/{id}/impact",
+            get(crate::disputes::rooms::impact),
         )
         .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}",
@@ -286,7 +294,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/timeline",
-            axum::routing::post(crate::disputes::desk_forms::timeline),
+            get(crate::disputes::rooms::timeline).post(crate::disputes::desk_forms::timeline),
         )
         .route(
             "/{branch}/disputes/{id}/timeline-edit",
@@ -294,7 +302,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/parties",
-            axum::routing::post(crate::disputes::desk_forms::parties),
+            get(crate::disputes::rooms::parties).post(crate::disputes::desk_forms::parties),
         )
         .route(
             "/{branch}/disputes/{id}/claims",
@@ -310,7 +318,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/ballots",
-            axum::routing::post(crate::disputes::desk_forms::ballots),
+            get(crate::disputes::rooms::ballots).post(crate::disputes::desk_forms::ballots),
         )
         .route(
             "/{branch}/disputes/{id}/result",

@@ -115,25 +115,35 @@ async fn no_page_has_a_serious_accessibility_fault() {
     problems.extend(check(c, &app, &axe, "member", &own).await);
 
     sign_in_as(&browser, &app, REP.0).await;
-    let rep: Vec<String> = vec![
-        "/dashboard".into(),
-        format!("{d}/desk"),
-        "/northfield/members?reason=casework".into(),
-    ];
+    let rooms = || {
+        picket_web::disputes::rooms::ROOMS
+            .iter()
+            .map(|(path, _)| format!("{d}/{path}"))
+    };
+    let rep: Vec<String> = ["/dashboard".to_string()]
+        .into_iter()
+        .chain(rooms())
+        .chain(["/northfield/members?reason=casework".into()])
+        .collect();
     problems.extend(check(c, &app, &axe, "rep", &rep).await);
 
     sign_in_as(&browser, &app, ORGANISER.0).await;
-    let organiser: Vec<String> = vec![
-        "/dashboard".into(),
+    let organiser: Vec<String> = [
+        "/dashboard".to_string(),
         "/account".into(),
         "/account/password".into(),
         "/account/tokens".into(),
         "/admin".into(),
         "/northfield/admin/users".into(),
         "/northfield/disputes".into(),
-        format!("{d}/desk"),
+    ]
+    .into_iter()
+    .chain(rooms())
+    .chain([
         format!("{d}/pickets"),
         format!("{d}/items/ballot/1"),
+        format!("{d}/periods/1/publish"),
+        format!("{d}/items/period/1/delete"),
         "/northfield/members".into(),
         "/northfield/members?reason=casework".into(),
         format!("/northfield/members/{member}?reason=casework"),
@@ -144,7 +154,8 @@ async fn no_page_has_a_serious_accessibility_fault() {
         "/northfield/members/import".into(),
         "/northfield/wall/moderate".into(),
         "/northfield/wall/pledges".into(),
-    ];
+    ])
+    .collect();
     problems.extend(check(c, &app, &axe, "organiser", &organiser).await);
     browser.close().await;
     assert!(
@@ -165,6 +176,7 @@ async fn the_keyboard_reaches_every_control_with_a_visible_focus_ring() {
     for path in [
         "/northfield/wall".to_string(),
         format!("/northfield/disputes/{dispute}/desk"),
+        format!("/northfield/disputes/{dispute}/action"),
     ] {
         c.goto(&app.url(&path)).await.unwrap();
         let controls = c
