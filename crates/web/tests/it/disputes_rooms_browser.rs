@@ -12,9 +12,9 @@ use picket_test_support::{Browser, TEST_PASSWORD};
 use picket_web::disputes::rooms::ROOMS;
 use std::time::Duration;
 
-/// What does not fit a phone's screen on the open page: the page scrolling sideways, an
-/// element whose right edge is past the screen's, a word broken across two lines, a rule that
-/// breaks words anywhere.
+/// What does not fit a phone's screen on the open page: the page or a box in it scrolling
+/// sideways, an element whose right edge shows past the screen's, a word broken across two
+/// lines, a rule that breaks words anywhere.
 async fn misfits(c: &Client) -> Vec<String> {
     let found = c
         .execute(
@@ -26,15 +26,30 @@ async fn misfits(c: &Client) -> Vec<String> {
             if (vw !== 390) out.push('the screen is ' + vw + ' px wide, not 390');
             if (document.documentElement.scrollWidth > vw)
               out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px');
+            // How far right an element shows: its box, cut by any ancestor that clips.
+            const shown = e => {
+              let right = e.getBoundingClientRect().right;
+              for (let a = e.parentElement; a; a = a.parentElement) {
+                if (getComputedStyle(a).overflowX !== 'visible')
+                  right = Math.min(right, a.getBoundingClientRect().right);
+              }
+              return right;
+            };
             for (const e of document.querySelectorAll('body *')) {
               const r = e.getBoundingClientRect();
               if (r.width === 0 && r.height === 0) continue;
-              if (r.right > vw + 0.5) out.push(name(e) + ' reaches ' + Math.round(r.right) + ' px');
-              if (getComputedStyle(e).wordBreak === 'break-all') out.push(name(e) + ' breaks words anywhere');
+              const s = getComputedStyle(e);
+              if (shown(e) > vw + 0.5) out.push(name(e) + ' reaches ' + Math.round(r.right) + ' px');
+              if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && e.scrollWidth > e.clientWidth + 1)
+                out.push(name(e) + ' scrolls sideways: ' + e.scrollWidth + ' px in ' + e.clientWidth);
+              if (s.wordBreak === 'break-all') out.push(name(e) + ' breaks words anywhere');
             }
             const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
             while (walk.nextNode()) {
               const t = walk.currentNode;
+              // Text for screen readers only (a box of a pixel or less) is never seen.
+              const box = t.parentElement.getBoundingClientRect();
+              if (box.width <= 1 || box.height <= 1 || box.right < 0) continue;
               const words = /[\p{L}\p{N}]{2,}/gu;
               let m;
               while ((m = words.exec(t.textContent))) {
@@ -70,11 +85,15 @@ async fn open_details(c: &Client) {
 }
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait()
+    let found = c
+        .wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css} on {:?}: {e}", c.current_url().await))
+        .await;
+    match found {
+        Ok(e) => e,
+        Err(e) => panic!("no {css} on {:?}: {e}", c.current_url().await),
+    }
 }
 
 #[tokio::test]
