@@ -100,7 +100,11 @@ pub async fn todo(
         .filter(|p| p.period.notice_received.is_none())
         .map(|p| Due {
             on: p.notice.notice_received_by,
-            what: format!("Notice of the {}", period_words(p).to_lowercase()),
+            what: format!(
+                "Notice of the {} {}",
+                p.period.kind.label().to_lowercase(),
+                date_range(p.period.starts, p.period.ends)
+            ),
             link: format!("{action}#period-{}", p.period.id),
         })
         .collect();

@@ -18,6 +18,7 @@ mod disputes_api;
 mod disputes_edits_api;
 mod disputes_edits_pages;
 mod disputes_publication;
+mod disputes_rooms;
 mod disputes_rooms_browser;
 mod http;
 mod input_rules;
