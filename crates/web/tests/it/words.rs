@@ -278,6 +278,18 @@ async fn the_audit_log_reads_as_sentences_with_names() {
     );
     assert!(only_views.contains("viewed the record of"), "{only_views}");
     assert!(!only_views.contains("started the dispute"), "{only_views}");
+    // … and names the chosen kind in words, with no code among the choices a person reads.
+    let html = page(
+        &app,
+        &client,
+        "/northfield/members/audit?action=member.view",
+    )
+    .await;
+    assert!(
+        html.contains(r#"<option value="member.view" selected>Member records viewed</option>"#),
+        "{html}"
+    );
+    assert!(!visible_text(&html).contains("member.view"), "{html}");
 }
 
 #[tokio::test]
