@@ -18,6 +18,8 @@ mod disputes_api;
 mod disputes_edits_api;
 mod disputes_edits_pages;
 mod disputes_publication;
+mod eactions_desk;
+mod eactions_public;
 mod http;
 mod input_rules;
 mod member_data_browser;
