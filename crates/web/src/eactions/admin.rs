@@ -3,8 +3,8 @@
 //! branch may look; organisers change. A form that fails is shown again with the message and
 //! what was typed.
 
-use crate::error::AppResult;
 use crate::eactions::ops::{self, CampaignBody, ReplyBody, TargetBody};
+use crate::error::AppResult;
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::filters;
@@ -115,7 +115,11 @@ fn named<T: Named + Copy + 'static>() -> Vec<(&'static str, &'static str)> {
 
 async fn list_page(state: &AppState, desk: Desk) -> AppResult<ListPage> {
     let mut rows = Vec::new();
-    for e in state.store.eactions(desk.branch.id, desk.dispute.id).await? {
+    for e in state
+        .store
+        .eactions(desk.branch.id, desk.dispute.id)
+        .await?
+    {
         let counts = state
             .store
             .signature_counts(desk.branch.id, desk.dispute.id, e.id)
@@ -178,7 +182,10 @@ fn whole(field: &'static str, value: &str) -> AppResult<u32> {
     match value.trim() {
         "" => Ok(0),
         v => v.parse().map_err(|_| {
-            crate::error::AppError::invalid(field, format!("{field}: write a whole number, like 30"))
+            crate::error::AppError::invalid(
+                field,
+                format!("{field}: write a whole number, like 30"),
+            )
         }),
     }
 }
@@ -364,16 +371,19 @@ pub async fn add_target(
 ) -> AppResult<Response> {
     let desk = Desk::open(&state, csrf, user, &slug, id, true, rid).await?;
     let mut body = form.typed;
-    body.party_id = form.party_id.trim().parse().ok().map(picket_domain::PartyId);
+    body.party_id = form
+        .party_id
+        .trim()
+        .parse()
+        .ok()
+        .map(picket_domain::PartyId);
     match ops::add_target(&state, &desk.actor(), id, eaction, &body).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "{}/actions/{eaction}/manage?done=target",
             desk.base()
         ))
         .into_response()),
-        Err(error) => {
-            manage_refused(&state, desk, eaction, error, |p| p.target_form = body).await
-        }
+        Err(error) => manage_refused(&state, desk, eaction, error, |p| p.target_form = body).await,
     }
 }
 

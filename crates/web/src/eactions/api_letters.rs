@@ -92,7 +92,9 @@ pub async fn letters(
     state.store.dispute(c.branch.id, id).await?;
     let today = today();
     let all = state.store.letters(c.branch.id, id).await?;
-    Ok(Json(all.iter().map(|l| LetterView::new(l, today)).collect()))
+    Ok(Json(
+        all.iter().map(|l| LetterView::new(l, today)).collect(),
+    ))
 }
 
 /// Record a letter (organisers). A reply-by date before the day it was sent is refused.
@@ -164,7 +166,9 @@ pub async fn overdue(
 ) -> AppResult<Json<Vec<LetterView>>> {
     let today = today();
     let all = state.store.overdue_letters(c.branch.id, today).await?;
-    Ok(Json(all.iter().map(|l| LetterView::new(l, today)).collect()))
+    Ok(Json(
+        all.iter().map(|l| LetterView::new(l, today)).collect(),
+    ))
 }
 
 /// One stretch of Regulation 7.
@@ -338,9 +342,9 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route(
             &format!("{d}/eactions/{{eaction}}/signatures"),
-            get(e::signatures).post(e::sign_one).layer(
-                axum::extract::DefaultBodyLimit::max(super::SIGN_BODY_LIMIT),
-            ),
+            get(e::signatures)
+                .post(e::sign_one)
+                .layer(axum::extract::DefaultBodyLimit::max(super::SIGN_BODY_LIMIT)),
         )
         .route(&format!("{d}/eactions/{{eaction}}/public"), get(e::public))
         .route(&format!("{d}/letters"), get(letters).post(add_letter))
@@ -348,6 +352,12 @@ pub fn routes() -> axum::Router<AppState> {
         .route(&format!("{d}/letters/{{letter}}/timeline"), post(timeline))
         .route("/branches/{branch}/letters/overdue", get(overdue))
         .route(&format!("{d}/reports"), get(reports).post(add_report))
-        .route(&format!("{d}/reports/{{report}}/outcome"), post(set_outcome))
-        .route(&format!("{d}/reports/{{report}}/letters"), post(link_letter))
+        .route(
+            &format!("{d}/reports/{{report}}/outcome"),
+            post(set_outcome),
+        )
+        .route(
+            &format!("{d}/reports/{{report}}/letters"),
+            post(link_letter),
+        )
 }

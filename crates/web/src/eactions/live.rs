@@ -128,12 +128,8 @@ pub async fn events(
     });
     let stream = futures::stream::once(async move { first })
         .chain(later)
-        .filter_map(|e| async move {
-            Event::default()
-                .event("counters")
-                .json_data(e)
-                .ok()
-                .map(Ok)
-        });
+        .filter_map(
+            |e| async move { Event::default().event("counters").json_data(e).ok().map(Ok) },
+        );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -203,7 +203,8 @@ impl Signed {
 }
 
 /// The message for a closed campaign.
-pub const CLOSED: &str = "This campaign has closed and takes no more signatures. Thank you for wanting to sign.";
+pub const CLOSED: &str =
+    "This campaign has closed and takes no more signatures. Thank you for wanting to sign.";
 
 /// Checks and writes one supporter's signature; returns once the commit holding it is done.
 /// Nothing is stored when anything typed is refused, the campaign is closed, or `ip` has
@@ -329,7 +330,10 @@ pub fn page_routes() -> axum::Router<AppState> {
                 .post(public::post)
                 .layer(DefaultBodyLimit::max(SIGN_BODY_LIMIT)),
         )
-        .route(&format!("{d}/actions/{{eaction}}/events"), get(live::events))
+        .route(
+            &format!("{d}/actions/{{eaction}}/events"),
+            get(live::events),
+        )
         .route(
             &format!("{d}/actions/{{eaction}}/manage"),
             get(admin::manage),
@@ -364,7 +368,10 @@ pub fn page_routes() -> axum::Router<AppState> {
                 .post(public::confirm)
                 .layer(DefaultBodyLimit::max(SIGN_BODY_LIMIT)),
         )
-        .route(&format!("{d}/letters"), get(letters::list).post(letters::add))
+        .route(
+            &format!("{d}/letters"),
+            get(letters::list).post(letters::add),
+        )
         .route(
             &format!("{d}/letters/{{letter}}/status"),
             post(letters::set_status),
@@ -374,7 +381,10 @@ pub fn page_routes() -> axum::Router<AppState> {
             post(letters::timeline),
         )
         .route("/{branch}/letters/overdue", get(letters::overdue))
-        .route(&format!("{d}/monitor"), get(monitor::page).post(monitor::add))
+        .route(
+            &format!("{d}/monitor"),
+            get(monitor::page).post(monitor::add),
+        )
         .route(
             &format!("{d}/monitor/{{report}}/outcome"),
             post(monitor::set_outcome),

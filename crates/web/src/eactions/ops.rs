@@ -98,7 +98,11 @@ pub async fn set_open(
     let mut work = state.store.begin().await?;
     work.set_eaction_open(actor.branch.id, dispute, id, open)
         .await?;
-    let action = if open { "eaction.open" } else { "eaction.close" };
+    let action = if open {
+        "eaction.open"
+    } else {
+        "eaction.close"
+    };
     work.audit(actor.entry(action, format!("eaction:{id}")))
         .await?;
     work.commit().await?;

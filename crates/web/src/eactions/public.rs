@@ -2,8 +2,8 @@
 //! replied, the live count, and the sign form; and the page a confirmation link opens.
 //! No supporter's name or address is ever shown here.
 
-use crate::error::AppResult;
 use crate::eactions::{public_campaign, sign, PublicCampaign, SignInput, Signed};
+use crate::error::AppResult;
 use crate::extract::{CsrfToken, CurrentUser};
 use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
@@ -147,7 +147,11 @@ async fn public_page(
         .await?;
     let now = chrono::Utc::now();
     Ok(PublicPage {
-        layout: Layout::new(format!("{} · {}", c.eaction.title, c.branch.name), csrf, user),
+        layout: Layout::new(
+            format!("{} · {}", c.eaction.title, c.branch.name),
+            csrf,
+            user,
+        ),
         branch_name: c.branch.name.clone(),
         branch_slug: c.branch.slug.clone(),
         dispute_title: c.dispute.title.clone(),

@@ -473,9 +473,7 @@ pub async fn events(
     let branch = state.store.branch_by_slug(&slug).await?;
     let receiver = state.live_events.subscribe();
     let stream = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(move |event| {
-        let wanted = event
-            .ok()
-            .and_then(|e| e.wall_of(branch.id).cloned());
+        let wanted = event.ok().and_then(|e| e.wall_of(branch.id).cloned());
         async move {
             wanted
                 .and_then(|e| {
