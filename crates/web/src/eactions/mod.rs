@@ -37,12 +37,15 @@ pub const SIGN_BODY_LIMIT: usize = 16 * 1024;
 /// How long a campaign read for the public is used before it is read again.
 const CAMPAIGN_FRESH: Duration = Duration::from_secs(2);
 
+/// A campaign as a public address names it: branch slug, dispute, campaign.
+type CampaignKey = (String, DisputeId, EactionId);
+
 /// What e-actions keep per process.
 #[derive(Default)]
 pub struct EactionsState {
     writer: tokio::sync::OnceCell<SignatureWriter>,
     limiter: Mutex<HashMap<String, (i64, u64)>>,
-    campaigns: Mutex<HashMap<(String, DisputeId, EactionId), (Instant, Arc<PublicCampaign>)>>,
+    campaigns: Mutex<HashMap<CampaignKey, (Instant, Arc<PublicCampaign>)>>,
     /// Campaigns whose live count someone in this process is watching.
     pub(crate) watched: Mutex<HashMap<EactionId, live::Watched>>,
 }
