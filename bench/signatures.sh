@@ -31,11 +31,13 @@ trap cleanup EXIT
 
 echo "==> building the benchmark ($PROFILE)"
 if [[ "$PROFILE" == release ]]; then
-    cargo build --release -q -p picket-test-support --example sign_burst -p picket-cli
+    cargo build --release -q -p picket-test-support --example sign_burst
+    cargo build --release -q -p picket-cli
     BIN="$CARGO_TARGET_DIR/release/examples/sign_burst"
     PICKET="$CARGO_TARGET_DIR/release/picket"
 else
-    cargo build -q -p picket-test-support --example sign_burst -p picket-cli
+    cargo build -q -p picket-test-support --example sign_burst
+    cargo build -q -p picket-cli
     BIN="$CARGO_TARGET_DIR/debug/examples/sign_burst"
     PICKET="$CARGO_TARGET_DIR/debug/picket"
 fi
