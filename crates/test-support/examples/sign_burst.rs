@@ -314,9 +314,8 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
     let store = open(db).await?;
     let (_, dispute, eaction) = prepared(&store).await?;
     let before = stored(&store).await?;
-    let url = format!(
-        "{server}/api/v1/branches/burst/disputes/{dispute}/eactions/{eaction}/signatures"
-    );
+    let url =
+        format!("{server}/api/v1/branches/burst/disputes/{dispute}/eactions/{eaction}/signatures");
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()?;
@@ -373,7 +372,10 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
         task.await?;
     }
     let secs = start.elapsed().as_secs_f64();
-    let (acked, refused) = (acked.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
+    let (acked, refused) = (
+        acked.load(Ordering::Relaxed),
+        refused.load(Ordering::Relaxed),
+    );
     let total = stored(&store).await? - before;
     println!(
         "| {} | {clients} | {:.0} | {acked} acknowledged, {refused} refused, {total} stored |",

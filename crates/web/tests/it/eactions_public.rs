@@ -404,3 +404,35 @@ async fn signing_is_limited_per_address_and_in_size() {
     assert_eq!(status, 413);
     assert_eq!(count(&app, dispute, eaction).await, 2);
 }
+
+#[tokio::test]
+async fn the_page_says_how_long_a_target_has_not_replied() {
+    let app = TestApp::spawn().await;
+    let (_, dispute, eaction) = campaign(&app, json!({})).await;
+    let opened = chrono::Utc::now().date_naive() - chrono::Duration::days(12);
+    sqlx::query("UPDATE eactions SET opened_on = $1 WHERE id = $2")
+        .bind(opened.to_string())
+        .bind(eaction)
+        .execute(app.db.store.pool())
+        .await
+        .unwrap();
+    let page = app
+        .client()
+        .get(app.url(&format!("/northfield/disputes/{dispute}/actions/{eaction}")))
+        .body_text()
+        .await;
+    assert!(
+        page.contains("The Chief Executive has not replied after 12 days."),
+        "{page}"
+    );
+    let (_, view) = app
+        .public_api()
+        .get(&format!(
+            "/api/v1/branches/northfield/disputes/{dispute}/eactions/{eaction}/public"
+        ))
+        .await;
+    assert_eq!(
+        view["targets"][0]["no_reply"],
+        "The Chief Executive has not replied after 12 days."
+    );
+}
