@@ -4,7 +4,7 @@
 //! what was typed.
 
 use crate::eactions::ops::{self, CampaignBody, ReplyBody, TargetBody};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::filters;
@@ -90,6 +90,51 @@ impl Desk {
     }
 }
 
+/// A page with a form that can be shown again with a refusal's message.
+pub trait Refused {
+    /// Shows `message` about `field`.
+    fn refused(&mut self, message: String, field: &'static str);
+}
+
+/// A refused form's page again: the refusal's status and message, and what was typed (put
+/// back by `keep`). Errors that are not a refusal pass through.
+pub async fn shown_again<P: Template + Refused>(
+    error: AppError,
+    page: impl std::future::Future<Output = AppResult<P>>,
+    keep: impl FnOnce(&mut P),
+) -> AppResult<Response> {
+    let (status, message, field) = crate::wall::refusal(error)?;
+    let mut page = page.await?;
+    keep(&mut page);
+    page.refused(message, field);
+    render_with_status(status, &page)
+}
+
+/// Implements [`Refused`] for pages with `error` and `error_field`.
+macro_rules! refused {
+    ($($page:ty),*) => {$(
+        impl $crate::eactions::admin::Refused for $page {
+            fn refused(&mut self, message: String, field: &'static str) {
+                self.error = Some(message);
+                self.error_field = field;
+            }
+        }
+    )*};
+}
+pub(crate) use refused;
+
+/// A named kind's values and labels, for a select.
+pub fn named<T: Named + Copy + 'static>() -> Vec<(&'static str, &'static str)> {
+    T::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
+}
+
+/// `?done=` after a change.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    /// What was done.
+    pub done: Option<String>,
+}
+
 /// A campaign in the list.
 struct Row {
     e: Eaction,
@@ -109,9 +154,7 @@ struct ListPage {
     error_field: &'static str,
 }
 
-fn named<T: Named + Copy + 'static>() -> Vec<(&'static str, &'static str)> {
-    T::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
-}
+refused!(ListPage, ManagePage);
 
 async fn list_page(state: &AppState, desk: Desk) -> AppResult<ListPage> {
     let mut rows = Vec::new();
@@ -219,14 +262,7 @@ pub async fn create(
     .await;
     match done {
         Ok(e) => Ok(Redirect::to(&format!("{}/actions/{e}/manage", desk.base())).into_response()),
-        Err(error) => {
-            let (status, message, field) = crate::wall::refusal(error)?;
-            let mut page = list_page(&state, desk).await?;
-            page.form = body;
-            page.error = Some(message);
-            page.error_field = field;
-            render_with_status(status, &page)
-        }
+        Err(error) => shown_again(error, list_page(&state, desk), |p| p.form = body).await,
     }
 }
 
@@ -280,12 +316,6 @@ async fn manage_page(state: &AppState, desk: Desk, id: EactionId) -> AppResult<M
         error: None,
         error_field: "",
     })
-}
-
-/// `?done=` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// GET /{branch}/disputes/{id}/actions/{eaction}/manage
@@ -345,21 +375,6 @@ pub struct TargetForm {
     typed: TargetBody,
 }
 
-async fn manage_refused(
-    state: &AppState,
-    desk: Desk,
-    eaction: EactionId,
-    error: crate::error::AppError,
-    keep: impl FnOnce(&mut ManagePage),
-) -> AppResult<Response> {
-    let (status, message, field) = crate::wall::refusal(error)?;
-    let mut page = manage_page(state, desk, eaction).await?;
-    keep(&mut page);
-    page.error = Some(message);
-    page.error_field = field;
-    render_with_status(status, &page)
-}
-
 /// POST …/actions/{eaction}/targets
 pub async fn add_target(
     State(state): State<AppState>,
@@ -383,7 +398,12 @@ pub async fn add_target(
             desk.base()
         ))
         .into_response()),
-        Err(error) => manage_refused(&state, desk, eaction, error, |p| p.target_form = body).await,
+        Err(error) => {
+            shown_again(error, manage_page(&state, desk, eaction), |p| {
+                p.target_form = body
+            })
+            .await
+        }
     }
 }
 
@@ -422,7 +442,7 @@ pub async fn reply(
         ))
         .into_response()),
         Err(error) => {
-            manage_refused(&state, desk, eaction, error, |p| {
+            shown_again(error, manage_page(&state, desk, eaction), |p| {
                 p.reply_form = form;
                 p.reply_to = Some(target);
             })

@@ -3,7 +3,7 @@
 //! public timeline; and the branch's overdue list. Members of the branch read; organisers
 //! write. Never public.
 
-use crate::eactions::admin::Desk;
+use crate::eactions::admin::{named, refused, shown_again, Desk, Done};
 use crate::eactions::ops::{self, LetterBody};
 use crate::error::AppResult;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
@@ -43,6 +43,8 @@ impl Shown {
     }
 }
 
+refused!(LettersPage);
+
 #[derive(Template)]
 #[template(path = "eactions/letters.html")]
 struct LettersPage {
@@ -56,10 +58,6 @@ struct LettersPage {
     notice: Option<&'static str>,
     error: Option<String>,
     error_field: &'static str,
-}
-
-fn named<T: Named + Copy + 'static>() -> Vec<(&'static str, &'static str)> {
-    T::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
 }
 
 async fn letters_page(state: &AppState, desk: Desk) -> AppResult<LettersPage> {
@@ -88,12 +86,6 @@ async fn letters_page(state: &AppState, desk: Desk) -> AppResult<LettersPage> {
         error: None,
         error_field: "",
     })
-}
-
-/// `?done=` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// GET /{branch}/disputes/{id}/letters
@@ -133,14 +125,7 @@ pub async fn add(
     .await;
     match done {
         Ok(_) => Ok(Redirect::to(&format!("{}/letters?done=added", desk.base())).into_response()),
-        Err(error) => {
-            let (status, message, field) = crate::wall::refusal(error)?;
-            let mut page = letters_page(&state, desk).await?;
-            page.form = form;
-            page.error = Some(message);
-            page.error_field = field;
-            render_with_status(status, &page)
-        }
+        Err(error) => shown_again(error, letters_page(&state, desk), |p| p.form = form).await,
     }
 }
 

@@ -3,12 +3,12 @@
 //! the law table says about Regulation 7 from the day the branch learned of it: facts with
 //! dates, not a verdict. Members read; organisers write.
 
-use crate::eactions::admin::Desk;
+use crate::eactions::admin::{named, refused, shown_again, Desk, Done};
 use crate::eactions::ops::{self, ReportBody};
 use crate::error::AppResult;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::filters;
-use crate::pages::{render, render_with_status, Layout};
+use crate::pages::{render, Layout};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -49,6 +49,8 @@ pub async fn shown(state: &AppState, desk: &Desk) -> AppResult<Vec<Shown>> {
     Ok(out)
 }
 
+refused!(MonitorPage);
+
 #[derive(Template)]
 #[template(path = "eactions/monitor.html")]
 struct MonitorPage {
@@ -71,21 +73,12 @@ async fn monitor_page(state: &AppState, desk: Desk) -> AppResult<MonitorPage> {
         desk,
         reports,
         letters,
-        outcomes: Outcome::ALL
-            .iter()
-            .map(|o| (o.as_str(), o.label()))
-            .collect(),
+        outcomes: named::<Outcome>(),
         form: ReportBody::default(),
         notice: None,
         error: None,
         error_field: "",
     })
-}
-
-/// `?done=` after a change.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// GET /{branch}/disputes/{id}/monitor
@@ -127,14 +120,7 @@ pub async fn add(
         Ok(r) => {
             Ok(Redirect::to(&format!("{}/monitor?done=added#r{r}", desk.base())).into_response())
         }
-        Err(error) => {
-            let (status, message, field) = crate::wall::refusal(error)?;
-            let mut page = monitor_page(&state, desk).await?;
-            page.form = form;
-            page.error = Some(message);
-            page.error_field = field;
-            render_with_status(status, &page)
-        }
+        Err(error) => shown_again(error, monitor_page(&state, desk), |p| p.form = form).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! replied, the live count, and the sign form; and the page a confirmation link opens.
 //! No supporter's name or address is ever shown here.
 
+use crate::eactions::admin::{refused, shown_again};
 use crate::eactions::{public_campaign, sign, PublicCampaign, SignInput, Signed};
 use crate::error::AppResult;
 use crate::extract::{CsrfToken, CurrentUser};
@@ -135,6 +136,8 @@ struct PublicPage {
     error_field: &'static str,
 }
 
+refused!(PublicPage);
+
 async fn public_page(
     state: &AppState,
     csrf: &CsrfToken,
@@ -212,24 +215,20 @@ pub async fn post(
         // A robot filled the hidden box: it is thanked, and nothing is stored.
         Ok(Signed::Counted)
     };
-    let (status, message, field) = match outcome {
-        Ok(done) => {
-            return Ok(Redirect::to(&format!(
-                "/{}/disputes/{}/actions/{}?done={}#sign",
-                c.branch.slug,
-                c.dispute.id,
-                c.eaction.id,
-                done.code()
-            ))
-            .into_response())
+    match outcome {
+        Ok(done) => Ok(Redirect::to(&format!(
+            "/{}/disputes/{}/actions/{}?done={}#sign",
+            c.branch.slug,
+            c.dispute.id,
+            c.eaction.id,
+            done.code()
+        ))
+        .into_response()),
+        Err(error) => {
+            let page = public_page(&state, &csrf, user.as_ref(), &c);
+            shown_again(error, page, |p| p.form = form.input).await
         }
-        Err(error) => crate::wall::refusal(error)?,
-    };
-    let mut page = public_page(&state, &csrf, user.as_ref(), &c).await?;
-    page.form = form.input;
-    page.error = Some(message);
-    page.error_field = field;
-    render_with_status(status, &page)
+    }
 }
 
 #[derive(Template)]
