@@ -40,8 +40,9 @@ pub struct Shared {
     pub hasher: PasswordHasher,
     /// The instance's key for hashing client addresses, read from the store once.
     pub ip_key: Arc<tokio::sync::OnceCell<String>>,
-    /// Newly approved wall messages, for open wall pages (Server-Sent Events).
-    pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
+    /// What open live pages hear (Server-Sent Events): newly approved wall messages and
+    /// campaigns' new signature counts.
+    pub live_events: tokio::sync::broadcast::Sender<crate::wall::LiveEvent>,
     /// The public wall as anonymous visitors see it, rendered once.
     pub wall_cache: Arc<crate::wall::cache::WallCache>,
     /// Calendar and law overrides from settings.
@@ -50,6 +51,8 @@ pub struct Shared {
     pub import_runs: crate::members::import::ImportRuns,
     /// Public campaign pages, computed once every few seconds per process.
     pub campaign_cache: Arc<crate::campaign::CampaignCache>,
+    /// E-actions' signature writer, sign-form limits, cached campaigns and watched counts.
+    pub eactions: Arc<crate::eactions::EactionsState>,
 }
 
 impl AppState {
@@ -67,7 +70,8 @@ impl AppState {
             settings: Arc::new(settings),
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
-            wall_events: tokio::sync::broadcast::channel(256).0,
+            live_events: tokio::sync::broadcast::channel(256).0,
+            eactions: Arc::default(),
             wall_cache: Arc::default(),
             campaign_cache: Arc::default(),
             law: Arc::new(LawConfig {

@@ -3,7 +3,7 @@
 
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
-use crate::{account, disputes, member_data, members, wall};
+use crate::{account, disputes, eactions, member_data, members, wall};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -51,10 +51,17 @@ pub struct ErrorDetail {
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
-        members::api::list, members::api::get, members::api::edit),
+        members::api::list, members::api::get, members::api::edit,
+        eactions::api::list, eactions::api::create, eactions::api::get_one, eactions::api::set_open,
+        eactions::api::add_target, eactions::api::remove_target, eactions::api::reply, eactions::api::signatures,
+        eactions::api::public, eactions::api::sign_one,
+        eactions::api_letters::letters, eactions::api_letters::add_letter, eactions::api_letters::set_status,
+        eactions::api_letters::timeline, eactions::api_letters::overdue,
+        eactions::api_letters::reports, eactions::api_letters::add_report, eactions::api_letters::set_outcome,
+        eactions::api_letters::link_letter),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"))
 )]
 pub struct ApiDoc;
 
@@ -155,6 +162,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(wall::api::moderate),
         )
         .merge(disputes::api::routes())
+        .merge(eactions::api_letters::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

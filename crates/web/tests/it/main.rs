@@ -20,6 +20,8 @@ mod disputes_edits_pages;
 mod disputes_publication;
 mod disputes_rooms;
 mod disputes_rooms_browser;
+mod eactions_desk;
+mod eactions_public;
 mod http;
 mod input_rules;
 mod member_data_browser;
