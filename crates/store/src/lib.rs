@@ -7,6 +7,7 @@
 //! backend crates supply only what differs: connection setup, migrations and locking.
 
 pub mod archive;
+pub mod bargaining;
 mod audit;
 mod auth;
 #[cfg(feature = "contract")]
@@ -37,6 +38,7 @@ mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
+pub use bargaining::{BargainingStore, BargainingWrites};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
 pub use correspondence::{CorrespondenceStore, CorrespondenceWrites};
 pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
@@ -79,6 +81,7 @@ pub trait Store:
     + OutboxStore
     + WallStore
     + DisputeStore
+    + BargainingStore
     + MemberStore
     + MemberDataStore
     + PicketStore
@@ -128,7 +131,7 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, CorrespondenceStore, CorrespondenceWrites,
+        AuditStore, AuthStore, AuthWrites, BargainingStore, BargainingWrites, CorrespondenceStore, CorrespondenceWrites,
         DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore, DisputeWrites,
         EactionStore, EactionWrites, EventStore, FundStore, FundWrites, HardshipStore,
         HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, MonitorStore,
