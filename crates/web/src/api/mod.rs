@@ -51,6 +51,8 @@ pub struct ErrorDetail {
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
+        disputes::api_unit::get_teams, disputes::api_unit::set_teams, disputes::api_unit::set_called_out,
+        disputes::api_unit::set_entitled,
         members::api::list, members::api::get, members::api::edit),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
@@ -155,6 +157,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(wall::api::moderate),
         )
         .merge(disputes::api::routes())
+        .merge(disputes::api_unit::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

@@ -11,6 +11,7 @@ pub mod api_ballots;
 mod api_bodies;
 pub mod api_periods;
 pub mod api_records;
+pub mod api_unit;
 mod ballot_input;
 pub mod desk_forms;
 pub mod edits;
@@ -19,6 +20,7 @@ pub mod items;
 pub mod ops;
 pub mod pages;
 pub mod publish;
+pub mod unit;
 pub mod view;
 
 use crate::error::{AppError, AppResult};
