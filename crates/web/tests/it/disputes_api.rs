@@ -404,7 +404,7 @@ async fn bodies_take_typed_values_and_a_wrong_type_names_its_field() {
         ),
         (
             "parties",
-            json!({"kind": "team", "name": "Duty", "headcount": "11"}),
+            json!({"kind": "decision-maker", "name": "Duty", "headcount": "11"}),
             "headcount",
         ),
     ] {

@@ -18,6 +18,7 @@ mod disputes_api;
 mod disputes_edits_api;
 mod disputes_edits_pages;
 mod disputes_publication;
+mod disputes_unit;
 mod http;
 mod input_rules;
 mod member_data_browser;

@@ -430,7 +430,7 @@ async fn nul_control_and_direction_characters_are_refused_everywhere_text_comes_
         ),
         (
             format!("{d}/parties"),
-            json!({"kind": "team", "name": "Team\u{202E}A"}),
+            json!({"kind": "decision-maker", "name": "Team\u{202E}A"}),
             "name",
             "U+202E",
         ),
