@@ -52,11 +52,13 @@ impl HandFigure {
             .filter(|n| *n <= MAX_FIGURE)
             .ok_or_else(|| FigureError {
                 field: "figure",
-                message: if value.starts_with('-') {
+                message: if value.is_empty() {
+                    "give the number of members, e.g. 15".into()
+                } else if value.starts_with('-') {
                     "a number of members cannot be negative: give a whole number from 0, e.g. 15"
                         .into()
                 } else {
-                    format!("give the number of members as a whole number from 0 to {MAX_FIGURE}, e.g. 15")
+                    format!("`{value}` is not a whole number")
                 },
             })?;
         let reason = reason.trim();

@@ -5,7 +5,6 @@
 
 use picket_domain::members::MemberDetails;
 use picket_domain::{BranchId, DisputeId, MemberId, PeriodId, Role, TeamId};
-use picket_store::prelude::*;
 use picket_store::{AuditFilter, PageRequest};
 use picket_test_support::{Api, TestApp};
 use serde_json::{json, Value};
@@ -306,7 +305,7 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
     let form = format!("{}/periods/{pid}", b.page());
     for (figure, reason, field, words) in [
         ("-3", "members not yet imported", "figure", "cannot be negative"),
-        ("15", "", "reason", "Say why the figure is typed"),
+        ("15", "", "reason", "say why the figure is typed"),
         ("lots", "x", "figure", "whole number"),
     ] {
         let (status, body) = b
