@@ -215,16 +215,15 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
         };
         work.add_event(branch.id, id, &new).await?;
     }
-    let teams: Vec<_> = state
-        .store
-        .teams(branch.id)
-        .await?
-        .into_iter()
-        .filter(|t| DISPUTE_TEAMS.contains(&t.name.as_str()))
-        .map(|t| t.id)
-        .collect();
-    if teams.len() != DISPUTE_TEAMS.len() {
-        return Err(anyhow!("the demo's dispute teams are not among the branch's teams"));
+    // The branch's teams (made here if the demo's members were not added first).
+    let existing = state.store.teams(branch.id).await?;
+    let mut teams = Vec::new();
+    for name in DISPUTE_TEAMS {
+        let team = match existing.iter().find(|t| t.name == *name) {
+            Some(t) => t.id,
+            None => work.create_team(branch.id, name, None).await?.id,
+        };
+        teams.push(team);
     }
     work.set_dispute_teams(branch.id, id, &teams).await?;
     work.add_rate(branch.id, id, "service-user contacts", 1000)
