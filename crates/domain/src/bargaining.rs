@@ -150,7 +150,11 @@ mod tests {
         assert_eq!(ok.reason, "members not yet imported");
         let negative = HandFigure::parse("-3", "x").unwrap_err();
         assert_eq!(negative.field, "figure");
-        assert!(negative.message.contains("negative"), "{}", negative.message);
+        assert!(
+            negative.message.contains("negative"),
+            "{}",
+            negative.message
+        );
         assert_eq!(HandFigure::parse("lots", "x").unwrap_err().field, "figure");
         assert_eq!(HandFigure::parse("12", "  ").unwrap_err().field, "reason");
         assert_eq!(

@@ -7,9 +7,9 @@
 //! backend crates supply only what differs: connection setup, migrations and locking.
 
 pub mod archive;
-pub mod bargaining;
 mod audit;
 mod auth;
+pub mod bargaining;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod correspondence;
@@ -38,8 +38,8 @@ mod unit;
 pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
-pub use bargaining::{BargainingStore, BargainingWrites};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
+pub use bargaining::{BargainingStore, BargainingWrites};
 pub use correspondence::{CorrespondenceStore, CorrespondenceWrites};
 pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
@@ -131,12 +131,13 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, BargainingStore, BargainingWrites, CorrespondenceStore, CorrespondenceWrites,
-        DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore, DisputeWrites,
-        EactionStore, EactionWrites, EventStore, FundStore, FundWrites, HardshipStore,
-        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, MonitorStore,
-        MonitorWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
-        ShiftStore, ShiftWrites, Store, StrikeDayStore, StrikeDayWrites, StrikePayStore,
-        StrikePayWrites, TurnoutStore, TurnoutWrites, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, BargainingStore, BargainingWrites, CorrespondenceStore,
+        CorrespondenceWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore,
+        DisputeWrites, EactionStore, EactionWrites, EventStore, FundStore, FundWrites,
+        HardshipStore, HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore,
+        MemberWrites, MonitorStore, MonitorWrites, OutboxStore, PicketStore, PicketWrites,
+        RetentionStore, RetentionWrites, ShiftStore, ShiftWrites, Store, StrikeDayStore,
+        StrikeDayWrites, StrikePayStore, StrikePayWrites, TurnoutStore, TurnoutWrites, UnitOfWork,
+        WallStore, WallWrites,
     };
 }

@@ -79,7 +79,10 @@ pub async fn the_bargaining_unit_counts_members_in_the_disputes_teams(store: Arc
         Some(d("2024-05-01")),
         Some(d("2024-05-01"))
     ));
-    assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::Refused(_))),
+        "{refused:?}"
+    );
 
     let change = unit!(store, |w| w.set_dispute_teams(a, dispute, &[south, north])).unwrap();
     assert_eq!(change.added, ["North", "South"]);
@@ -117,8 +120,15 @@ pub async fn the_bargaining_unit_counts_members_in_the_disputes_teams(store: Arc
     assert_eq!(members[2].team_id, south);
 
     // Another branch's team is refused and nothing changes.
-    let refused = unit!(store, |w| w.set_dispute_teams(a, dispute, &[duty, elsewhere]));
-    assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+    let refused = unit!(store, |w| w.set_dispute_teams(
+        a,
+        dispute,
+        &[duty, elsewhere]
+    ));
+    assert!(
+        matches!(refused, Err(StoreError::Refused(_))),
+        "{refused:?}"
+    );
     assert_eq!(counts("2024-02-01").await.len(), 2);
 
     // A period counted on its first day; a hand figure wins, with its reason; cleared, counted.
@@ -163,7 +173,9 @@ pub async fn the_bargaining_unit_counts_members_in_the_disputes_teams(store: Arc
         store.action_period(a, dispute, period.id).await.unwrap(),
         typed
     );
-    unit!(store, |w| w.set_called_out_figure(a, dispute, period.id, None)).unwrap();
+    unit!(store, |w| w
+        .set_called_out_figure(a, dispute, period.id, None))
+    .unwrap();
 
     // A ballot counted on its opening day.
     let ballot = unit!(store, |w| w.create_ballot(
@@ -196,7 +208,10 @@ pub async fn the_bargaining_unit_counts_members_in_the_disputes_teams(store: Arc
 
     // Taking North off the unit changes the counts.
     let change = unit!(store, |w| w.set_dispute_teams(a, dispute, &[south, duty])).unwrap();
-    assert_eq!((change.added, change.removed), (vec!["Duty".to_string()], vec!["North".to_string()]));
+    assert_eq!(
+        (change.added, change.removed),
+        (vec!["Duty".to_string()], vec!["North".to_string()])
+    );
     assert_eq!(
         store
             .action_period(a, dispute, period.id)
@@ -217,9 +232,16 @@ pub async fn the_bargaining_unit_counts_members_in_the_disputes_teams(store: Arc
     ));
     for r in [
         unit!(store, |w| w.set_dispute_teams(b, dispute, &[elsewhere])).map(|_| ()),
-        unit!(store, |w| w.set_called_out_figure(b, dispute, period.id, Some(&hand)))
-            .map(|_| ()),
-        unit!(store, |w| w.set_entitled_figure(b, dispute, ballot.id, None)).map(|_| ()),
+        unit!(store, |w| w.set_called_out_figure(
+            b,
+            dispute,
+            period.id,
+            Some(&hand)
+        ))
+        .map(|_| ()),
+        unit!(store, |w| w
+            .set_entitled_figure(b, dispute, ballot.id, None))
+        .map(|_| ()),
         unit!(store, |w| w.set_membership_dates(b, ids[0], None, None)),
     ] {
         assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");

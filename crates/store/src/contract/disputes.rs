@@ -9,10 +9,10 @@ use crate::disputes::{
 use crate::prelude::*;
 use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
-use picket_domain::bargaining::HandFigure;
 use picket_domain::{BallotStepId, BranchId, DisputeId, Division, Nation};
 use std::sync::Arc;
 

@@ -89,7 +89,12 @@ pub(crate) async fn strike_setup(
     }
     let duty = match made.iter().find(|(n, _)| n == "Duty Team") {
         Some((_, id)) => *id,
-        None => create_team(&**store, b, "Duty Team", None).await.unwrap().id,
+        None => {
+            create_team(&**store, b, "Duty Team", None)
+                .await
+                .unwrap()
+                .id
+        }
     };
     unit!(store, |w| w.set_dispute_teams(b, dispute, &[duty])).unwrap();
     (b, dispute, period, ids)

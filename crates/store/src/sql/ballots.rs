@@ -1,8 +1,8 @@
 //! Ballots with their steps and survey questions, and periods of industrial action. Every
 //! statement names the branch and the dispute (a step or question through its ballot's).
 
-use super::decode::{count32, date, found_id, from_secs, is_set, named, opt_date};
 use super::bargaining::unit_count;
+use super::decode::{count32, date, found_id, from_secs, is_set, named, opt_date};
 use super::{corrupt, SqlStore};
 use crate::disputes::{
     ActionPeriod, Ballot, BallotResult, BallotStep, NewActionPeriod, NewBallot, Publication,
@@ -45,12 +45,7 @@ fn period_columns() -> String {
 
 /// The figure to use from a row's hand figure (`hand`, with its reason `reason`) and its
 /// count, counted on `day`.
-fn figure_of(
-    row: &AnyRow,
-    hand: &str,
-    reason: &str,
-    day: NaiveDate,
-) -> StoreResult<(u32, Basis)> {
+fn figure_of(row: &AnyRow, hand: &str, reason: &str, day: NaiveDate) -> StoreResult<(u32, Basis)> {
     let reason: Option<String> = row.try_get(reason)?;
     let hand = match reason {
         Some(reason) => Some(HandFigure {
@@ -114,8 +109,7 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
 fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
     let holidays: String = row.try_get("holidays_as_strike")?;
     let starts = date(row, "starts")?;
-    let (called_out, called_out_basis) =
-        figure_of(row, "called_out", "called_out_reason", starts)?;
+    let (called_out, called_out_basis) = figure_of(row, "called_out", "called_out_reason", starts)?;
     Ok(ActionPeriod {
         id: PeriodId(row.try_get("id")?),
         dispute_id: DisputeId(row.try_get("dispute_id")?),

@@ -5,9 +5,7 @@
 use super::ballots::{ballot_on, hand_binds, period_on};
 use super::members::team_from_row;
 use super::{to_secs, SqlStore, SqlWork};
-use crate::bargaining::{
-    BargainingStore, BargainingWrites, TeamsChange, UnitMember, UnitTeam,
-};
+use crate::bargaining::{BargainingStore, BargainingWrites, TeamsChange, UnitMember, UnitTeam};
 use crate::disputes::{ActionPeriod, Ballot};
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;

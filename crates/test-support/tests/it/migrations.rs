@@ -146,7 +146,9 @@ async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
     .await
     .unwrap();
 
-    picket_store::sql::migrate(store.pool(), full).await.unwrap();
+    picket_store::sql::migrate(store.pool(), full)
+        .await
+        .unwrap();
 
     let teams: Vec<String> = store
         .teams(branch)

@@ -307,7 +307,9 @@ pub struct UnitQuery {
 
 fn notice(done: Option<&str>) -> Option<&'static str> {
     match done? {
-        "teams" => Some("Saved the dispute's teams. Figures counted from member records follow them."),
+        "teams" => {
+            Some("Saved the dispute's teams. Figures counted from member records follow them.")
+        }
         "figure" => Some("Saved the figure."),
         "counted" => Some("The figure is now counted from member records."),
         _ => None,
@@ -554,11 +556,10 @@ pub async fn teams(
         request_id,
     };
     let outcome = async {
-        let team: TeamId = form
-            .team_id
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("team_id", "team_id: choose a team from the list"))?;
+        let team: TeamId =
+            form.team_id.trim().parse().map_err(|_| {
+                AppError::invalid("team_id", "team_id: choose a team from the list")
+            })?;
         let mut teams: Vec<TeamId> = state
             .store
             .unit_teams(branch.id, id, chrono::Utc::now().date_naive())
@@ -576,12 +577,14 @@ pub async fn teams(
                 ))
             }
         }
-        set_teams(&state, &actor, id, &teams).await.map_err(|e| match e {
-            AppError::Invalid { message, .. } => {
-                AppError::invalid("team_id", message.replacen("teams:", "team_id:", 1))
-            }
-            other => other,
-        })?;
+        set_teams(&state, &actor, id, &teams)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid { message, .. } => {
+                    AppError::invalid("team_id", message.replacen("teams:", "team_id:", 1))
+                }
+                other => other,
+            })?;
         Ok("teams")
     }
     .await;
@@ -591,7 +594,15 @@ pub async fn teams(
         csrf: &csrf,
         user: &user,
     };
-    answer(&viewer, branch.clone(), id, &form.as_of, ("teams", typed), outcome).await
+    answer(
+        &viewer,
+        branch.clone(),
+        id,
+        &form.as_of,
+        ("teams", typed),
+        outcome,
+    )
+    .await
 }
 
 /// POST /{branch}/disputes/{id}/unit/periods/{period}
@@ -624,7 +635,15 @@ pub async fn period_figure(
         csrf: &csrf,
         user: &user,
     };
-    answer(&viewer, branch.clone(), id, &form.as_of, (&name, typed), outcome).await
+    answer(
+        &viewer,
+        branch.clone(),
+        id,
+        &form.as_of,
+        (&name, typed),
+        outcome,
+    )
+    .await
 }
 
 /// POST /{branch}/disputes/{id}/unit/ballots/{ballot}
@@ -657,7 +676,15 @@ pub async fn ballot_figure(
         csrf: &csrf,
         user: &user,
     };
-    answer(&viewer, branch.clone(), id, &form.as_of, (&name, typed), outcome).await
+    answer(
+        &viewer,
+        branch.clone(),
+        id,
+        &form.as_of,
+        (&name, typed),
+        outcome,
+    )
+    .await
 }
 
 /// The bargaining unit's page routes.

@@ -187,7 +187,10 @@ async fn the_page_chooses_branch_teams_counts_members_on_a_day_and_lists_them_af
     let (status, page) = b.get(&org, &format!("{}?as_of=2024-02-01", b.page())).await;
     assert_eq!(status, 200);
     assert!(page.contains("Bargaining unit"), "{page}");
-    assert!(page.contains("3</span> members on 1 February 2024"), "{page}");
+    assert!(
+        page.contains("3</span> members on 1 February 2024"),
+        "{page}"
+    );
     assert!(
         page.contains("<strong>4</strong> members in these teams on 1 February 2024"),
         "{page}"
@@ -217,7 +220,10 @@ async fn the_page_chooses_branch_teams_counts_members_on_a_day_and_lists_them_af
         );
     }
     assert!(!listed.contains("Noor Castellano"), "Noor left on 1 March");
-    assert!(!listed.contains("Dee Ekwueme"), "Duty is not in the dispute");
+    assert!(
+        !listed.contains("Dee Ekwueme"),
+        "Duty is not in the dispute"
+    );
     let read = b.audit("dispute.unit.members").await;
     assert_eq!(
         read,
@@ -225,9 +231,7 @@ async fn the_page_chooses_branch_teams_counts_members_on_a_day_and_lists_them_af
             "reason=organising; as_of=2024-03-01; results=3".to_string()
         )]
     );
-    let (status, _) = b
-        .get(&org, &format!("{}?reason=nonsense", b.page()))
-        .await;
+    let (status, _) = b.get(&org, &format!("{}?reason=nonsense", b.page())).await;
     assert_eq!(status, 422);
     assert_eq!(b.audit("dispute.unit.members").await.len(), 1);
 
@@ -304,7 +308,12 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
     let org = b.signed_in("org@example.org").await;
     let form = format!("{}/periods/{pid}", b.page());
     for (figure, reason, field, words) in [
-        ("-3", "members not yet imported", "figure", "cannot be negative"),
+        (
+            "-3",
+            "members not yet imported",
+            "figure",
+            "cannot be negative",
+        ),
         ("15", "", "reason", "say why the figure is typed"),
         ("lots", "x", "figure", "whole number"),
     ] {
@@ -314,7 +323,9 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
         assert_eq!(status, 422, "{figure}/{reason}: {body}");
         assert!(body.contains(words), "{words}: {body}");
         assert!(
-            body.contains(&format!("id=\"period-{pid}-{field}\" name=\"{field}\" type=\"text\"")),
+            body.contains(&format!(
+                "id=\"period-{pid}-{field}\" name=\"{field}\" type=\"text\""
+            )),
             "{body}"
         );
         assert!(
@@ -336,7 +347,9 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
     assert_eq!(stored().await.called_out, 15);
     assert_eq!(
         b.audit("action.called_out").await,
-        [Some("15 typed by hand: members not yet imported".to_string())]
+        [Some(
+            "15 typed by hand: members not yet imported".to_string()
+        )]
     );
     let (_, page) = b.get(&org, &b.page()).await;
     assert!(
@@ -346,7 +359,10 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
     let (_, desk) = b
         .get(&org, &format!("/northfield/disputes/{}/desk", b.dispute))
         .await;
-    assert!(desk.contains("typed by hand: members not yet imported"), "the desk says which");
+    assert!(
+        desk.contains("typed by hand: members not yet imported"),
+        "the desk says which"
+    );
 
     let (status, _) = b.post(&org, &form, &[("count", "on")]).await;
     assert_eq!(status, 303);
@@ -363,7 +379,10 @@ async fn hand_figures_need_a_reason_and_the_desk_uses_whichever_applies() {
         .await;
     assert_eq!(status, 201, "{ballot}");
     let ballots = b.app.store().ballots(b.branch, b.id()).await.unwrap();
-    assert_eq!(ballots[0].entitled, 3, "Ned, Noor and Sam on 1 December 2023");
+    assert_eq!(
+        ballots[0].entitled, 3,
+        "Ned, Noor and Sam on 1 December 2023"
+    );
     let (status, body) = b
         .post(
             &org,
@@ -408,7 +427,10 @@ async fn the_api_sets_teams_and_figures_and_refuses_bad_input() {
     assert_eq!(unit["teams"][1]["members"], 3);
     assert_eq!(unit["total"], 4);
     let (status, bad) = b.api.get(&format!("{teams}?as_of=soon")).await;
-    assert_eq!((status, bad["error"]["field"].as_str()), (422, Some("as_of")));
+    assert_eq!(
+        (status, bad["error"]["field"].as_str()),
+        (422, Some("as_of"))
+    );
 
     let (_, period) = b
         .api
@@ -430,7 +452,10 @@ async fn the_api_sets_teams_and_figures_and_refuses_bad_input() {
         assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
         assert_eq!(answer["error"]["code"], "validation");
     }
-    assert!(b.audit("action.called_out").await.is_empty(), "nothing stored");
+    assert!(
+        b.audit("action.called_out").await.is_empty(),
+        "nothing stored"
+    );
     let (status, figure) = put(
         called_out.clone(),
         json!({"figure": 12, "reason": "members not yet imported"}),
@@ -442,7 +467,13 @@ async fn the_api_sets_teams_and_figures_and_refuses_bad_input() {
     assert_eq!(figure["counted"], 4);
     let (status, figure) = put(called_out.clone(), json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!((figure["figure"].as_u64(), figure["basis"]["source"].as_str()), (Some(4), Some("counted")));
+    assert_eq!(
+        (
+            figure["figure"].as_u64(),
+            figure["basis"]["source"].as_str()
+        ),
+        (Some(4), Some("counted"))
+    );
 
     let (_, ballot) = b
         .api
@@ -452,14 +483,22 @@ async fn the_api_sets_teams_and_figures_and_refuses_bad_input() {
                     "closed": "2024-02-29"}),
         )
         .await;
-    let entitled = b.api_path(&format!("/ballots/{}/entitled", ballot["ballot"]["id"].as_i64().unwrap_or_else(|| ballot["id"].as_i64().unwrap())));
+    let entitled = b.api_path(&format!(
+        "/ballots/{}/entitled",
+        ballot["ballot"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| ballot["id"].as_i64().unwrap())
+    ));
     let (status, figure) = put(
         entitled,
         json!({"figure": 19, "reason": "members not yet imported"}),
     )
     .await;
     assert_eq!(status, 200, "{figure}");
-    assert_eq!((figure["figure"].as_u64(), figure["counted"].as_u64()), (Some(19), Some(4)));
+    assert_eq!(
+        (figure["figure"].as_u64(), figure["counted"].as_u64()),
+        (Some(19), Some(4))
+    );
 
     // Only organisers change the unit; another branch's dispute is not found.
     let rep = b.app.api(&b.app.api_token("rep@example.org").await);

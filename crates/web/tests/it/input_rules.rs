@@ -143,8 +143,7 @@ async fn dates_are_yyyy_mm_dd_exactly_wherever_they_are_typed() {
             "{bad}: {}",
             answer.1
         );
-        let period =
-            json!({"kind": "strike", "starts": "2025-01-06", "ends": bad, "called_out": 5, "called_out_reason": "members not yet imported"});
+        let period = json!({"kind": "strike", "starts": "2025-01-06", "ends": bad, "called_out": 5, "called_out_reason": "members not yet imported"});
         let answer = api.post(&format!("{d}/action-periods"), &period).await;
         assert_eq!(field(&answer), (422, "ends".into()), "{bad}: {}", answer.1);
         let encoded = bad.replace('+', "%2B").replace('/', "%2F");
