@@ -21,6 +21,7 @@ pub mod ops;
 pub mod pages;
 pub mod publish;
 pub mod unit;
+pub mod unit_ops;
 pub mod view;
 
 use crate::error::{AppError, AppResult};
