@@ -2,14 +2,15 @@
 //! an archive that dropped one, or a restore the ledger's triggers refused, fails the test.
 
 use chrono::NaiveDate;
-use picket_domain::disputes::{ActionKind, PartyKind};
+use picket_domain::bargaining::HandFigure;
+use picket_domain::disputes::ActionKind;
 use picket_domain::fund::hardship::NewHardshipApplication;
 use picket_domain::fund::strike_pay::{PayPolicy, PayRate};
 use picket_domain::fund::{DonationMethod, DonorKind, NewDonation, Restriction};
 use picket_domain::members::MemberDetails;
 use picket_domain::strike_days::{DaySource, DayStatus};
 use picket_domain::{BranchId, Pence};
-use picket_store::disputes::{NewActionPeriod, NewParty};
+use picket_store::disputes::NewActionPeriod;
 use picket_store::prelude::*;
 use picket_store::strike_days::{DayEntry, NewReleaseRequest};
 
@@ -38,20 +39,6 @@ fn d(n: u32) -> NaiveDate {
 pub async fn add_fund_records(store: &dyn Store, branch: BranchId) {
     let dispute = store.disputes(branch).await.unwrap()[0].id;
     let mut w = store.begin().await.unwrap();
-    w.add_party(
-        branch,
-        dispute,
-        &NewParty {
-            kind: PartyKind::Team,
-            name: "Fund test team".into(),
-            detail: String::new(),
-            email: None,
-            address: None,
-            headcount: None,
-        },
-    )
-    .await
-    .unwrap();
     let period = w
         .create_action_period(
             branch,
@@ -62,7 +49,7 @@ pub async fn add_fund_records(store: &dyn Store, branch: BranchId) {
                 starts: d(13),
                 ends: d(14),
                 teams: String::new(),
-                called_out: 1,
+                called_out: Some(HandFigure::new(1, "members not yet imported")),
                 notice_received: None,
                 holidays_as_strike: Vec::new(),
             },
@@ -71,6 +58,9 @@ pub async fn add_fund_records(store: &dyn Store, branch: BranchId) {
         .unwrap()
         .id;
     let team = w.create_team(branch, "Fund test team", None).await.unwrap();
+    w.set_dispute_teams(branch, dispute, &[team.id])
+        .await
+        .unwrap();
     let mut details = MemberDetails::new("FUND-1".parse().unwrap(), "Fund Striker");
     details.daily_pay_pence = Some(12_000);
     let member = w

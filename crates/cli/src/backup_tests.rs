@@ -189,6 +189,7 @@ async fn a_round_trip_keeps_every_row() {
         "strikebreaking_letters",
         "eaction_deliveries",
         "member_email_changes",
+        "dispute_teams",
     ] {
         assert!(
             !before.rows.get(table).is_none_or(Vec::is_empty),
@@ -228,6 +229,8 @@ async fn a_round_trip_keeps_every_row() {
     };
     assert!(position("branches") < position("memberships"));
     assert!(position("users") < position("memberships"));
+    assert!(position("teams") < position("dispute_teams"));
+    assert!(position("disputes") < position("dispute_teams"));
     assert!(position("disputes") < position("ballots"));
     assert!(position("picket_locations") < position("picket_entrances"));
     assert!(position("picket_entrances") < position("picket_shifts"));

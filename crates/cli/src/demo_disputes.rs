@@ -6,6 +6,7 @@
 //! 2024 the count is the strikers' 61 (the Spring bank holiday not counted).
 
 use anyhow::{anyhow, Context};
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{
     ActionKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
@@ -55,28 +56,19 @@ const PARTIES: &[(PartyKind, &str, &str, &str, Option<u32>)] = &[
         "scrutiny@northfield-council.example",
         None,
     ),
-    (
-        PartyKind::Team,
-        "Mental Health Team North",
-        "Northfield Civic Centre",
-        "",
-        Some(11),
-    ),
-    (
-        PartyKind::Team,
-        "Mental Health Team South",
-        "Southbank Resource Centre",
-        "",
-        Some(11),
-    ),
-    (
-        PartyKind::Team,
-        "Approved Mental Health Professionals service",
-        "Borough-wide",
-        "",
-        Some(5),
-    ),
 ];
+
+/// The dispute's teams: the branch's teams (see [`crate::demo_members::DEMO_TEAMS`]) whose
+/// members are called out.
+pub const DISPUTE_TEAMS: &[&str] = &[
+    "Community Mental Health North",
+    "Community Mental Health South",
+];
+
+/// Why the demo's figures are typed by hand: the seeds' figures are the real dispute's, and
+/// the demo's invented member records are not its members.
+pub const HAND_REASON: &str =
+    "members not yet imported: the demo's member records are invented, the figures are the dispute's own";
 
 /// (date, kind, title, outcome, public)
 const TIMELINE: &[(&str, EventKind, &str, &str, bool)] = &[
@@ -223,6 +215,17 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
         };
         work.add_event(branch.id, id, &new).await?;
     }
+    // The branch's teams (made here if the demo's members were not added first).
+    let existing = state.store.teams(branch.id).await?;
+    let mut teams = Vec::new();
+    for name in DISPUTE_TEAMS {
+        let team = match existing.iter().find(|t| t.name == *name) {
+            Some(t) => t.id,
+            None => work.create_team(branch.id, name, None).await?.id,
+        };
+        teams.push(team);
+    }
+    work.set_dispute_teams(branch.id, id, &teams).await?;
     work.add_rate(branch.id, id, "service-user contacts", 1000)
         .await?;
     let mut ballots = Vec::new();
@@ -233,6 +236,7 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
             opened: (*opened).into(),
             closed: (*closed).into(),
             entitled: (*entitled).into(),
+            entitled_reason: HAND_REASON.into(),
             cast: (*cast).into(),
             yes: (*yes).into(),
             no: (*no).into(),
@@ -257,8 +261,8 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
             kind: ActionKind::Strike,
             starts: day(starts)?,
             ends: day(ends)?,
-            teams: "Mental Health Teams North and South, AMHP service".into(),
-            called_out: *called_out,
+            teams: DISPUTE_TEAMS.join(", "),
+            called_out: Some(HandFigure::new(*called_out, HAND_REASON)),
             notice_received: Some(day(notice)?),
             holidays_as_strike: Vec::new(),
         };

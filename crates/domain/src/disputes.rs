@@ -80,28 +80,25 @@ impl Named for DisputeStatus {
     }
 }
 
-/// A party to a dispute.
+/// A party to a dispute. (The teams in the bargaining unit are the branch's teams: see
+/// [`crate::bargaining`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartyKind {
     /// A person who decides for the employer (a later target of letters).
     DecisionMaker,
-    /// A team or workplace in the bargaining unit.
-    Team,
 }
 
 impl Named for PartyKind {
-    const ALL: &'static [Self] = &[Self::DecisionMaker, Self::Team];
+    const ALL: &'static [Self] = &[Self::DecisionMaker];
     fn as_str(self) -> &'static str {
         match self {
             Self::DecisionMaker => "decision-maker",
-            Self::Team => "team",
         }
     }
     fn label(self) -> &'static str {
         match self {
             Self::DecisionMaker => "Decision-maker",
-            Self::Team => "Team or workplace",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing here performs IO. Values are parsed once at the edge (`Email`, `Slug`, `Role` …)
 //! and carried as validated types from then on.
 
+pub mod bargaining;
 pub mod calendar;
 pub mod correspondence;
 pub mod csv_safe;

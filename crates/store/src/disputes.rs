@@ -8,6 +8,7 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use picket_domain::bargaining::{Basis, HandFigure};
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
@@ -200,8 +201,11 @@ pub struct Ballot {
     pub opened: NaiveDate,
     /// Closing day.
     pub closed: NaiveDate,
-    /// Members entitled to vote.
+    /// Members entitled to vote: the hand figure where one is given, else those counted from
+    /// the member records in the dispute's teams on the opening day.
     pub entitled: u32,
+    /// Where `entitled` comes from.
+    pub entitled_basis: Basis,
     /// Important public services category, if most are engaged in one.
     pub ips: Option<IpsCategory>,
     /// At a devolved Welsh public authority.
@@ -236,8 +240,8 @@ pub struct NewBallot {
     pub opened: NaiveDate,
     /// Closing day.
     pub closed: NaiveDate,
-    /// Entitled to vote.
-    pub entitled: u32,
+    /// Entitled to vote, typed by hand with its reason (none: counted from member records).
+    pub entitled: Option<HandFigure>,
     /// IPS category.
     pub ips: Option<IpsCategory>,
     /// Welsh devolved authority.
@@ -301,8 +305,11 @@ pub struct ActionPeriod {
     pub ends: NaiveDate,
     /// Teams called out, in words.
     pub teams: String,
-    /// How many members are called out.
+    /// How many members are called out: the hand figure where one is given, else those
+    /// counted from the member records in the dispute's teams on the first day.
     pub called_out: u32,
+    /// Where `called_out` comes from.
+    pub called_out_basis: Basis,
     /// The day the employer received notice.
     pub notice_received: Option<NaiveDate>,
     /// Bank holidays in the period the branch counts as strike days.
@@ -338,8 +345,8 @@ pub struct NewActionPeriod {
     pub ends: NaiveDate,
     /// Teams called out.
     pub teams: String,
-    /// Number called out.
-    pub called_out: u32,
+    /// Number called out, typed by hand with its reason (none: counted from member records).
+    pub called_out: Option<HandFigure>,
     /// Notice received.
     pub notice_received: Option<NaiveDate>,
     /// Holidays counted as strike days.

@@ -9,6 +9,7 @@
 pub mod archive;
 mod audit;
 mod auth;
+pub mod bargaining;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod correspondence;
@@ -38,6 +39,7 @@ pub mod wall;
 
 pub use audit::{AuditFilter, AuditStore};
 pub use auth::{Attempt, AttemptLimit, AttemptTicket, AuthStore, AuthWrites};
+pub use bargaining::{BargainingStore, BargainingWrites};
 pub use correspondence::{CorrespondenceStore, CorrespondenceWrites};
 pub use directory::{DirectoryStore, DirectoryWrites, NewBranchUser};
 pub use dispute_edits::DisputeEditWrites;
@@ -79,6 +81,7 @@ pub trait Store:
     + OutboxStore
     + WallStore
     + DisputeStore
+    + BargainingStore
     + MemberStore
     + MemberDataStore
     + PicketStore
@@ -128,12 +131,13 @@ impl Backend {
 /// The traits a caller needs in scope to use a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        AuditStore, AuthStore, AuthWrites, CorrespondenceStore, CorrespondenceWrites,
-        DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore, DisputeWrites,
-        EactionStore, EactionWrites, EventStore, FundStore, FundWrites, HardshipStore,
-        HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore, MemberWrites, MonitorStore,
-        MonitorWrites, OutboxStore, PicketStore, PicketWrites, RetentionStore, RetentionWrites,
-        ShiftStore, ShiftWrites, Store, StrikeDayStore, StrikeDayWrites, StrikePayStore,
-        StrikePayWrites, TurnoutStore, TurnoutWrites, UnitOfWork, WallStore, WallWrites,
+        AuditStore, AuthStore, AuthWrites, BargainingStore, BargainingWrites, CorrespondenceStore,
+        CorrespondenceWrites, DirectoryStore, DirectoryWrites, DisputeEditWrites, DisputeStore,
+        DisputeWrites, EactionStore, EactionWrites, EventStore, FundStore, FundWrites,
+        HardshipStore, HardshipWrites, MemberDataStore, MemberDataWrites, MemberStore,
+        MemberWrites, MonitorStore, MonitorWrites, OutboxStore, PicketStore, PicketWrites,
+        RetentionStore, RetentionWrites, ShiftStore, ShiftWrites, Store, StrikeDayStore,
+        StrikeDayWrites, StrikePayStore, StrikePayWrites, TurnoutStore, TurnoutWrites, UnitOfWork,
+        WallStore, WallWrites,
     };
 }

@@ -24,6 +24,7 @@
 //! one key is sent once.
 
 use crate::auth::AuthWrites;
+use crate::bargaining::BargainingWrites;
 use crate::correspondence::CorrespondenceWrites;
 use crate::directory::DirectoryWrites;
 use crate::dispute_edits::DisputeEditWrites;
@@ -54,6 +55,7 @@ pub trait UnitOfWork:
     + PicketWrites
     + DisputeWrites
     + DisputeEditWrites
+    + BargainingWrites
     + FundWrites
     + HardshipWrites
     + MemberWrites

@@ -9,6 +9,7 @@ use crate::disputes::{
 use crate::prelude::*;
 use crate::StoreError;
 use chrono::NaiveDate;
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
@@ -36,7 +37,7 @@ fn ballot(title: &str, steps: &[&str]) -> NewBallot {
         title: title.into(),
         opened: d("2023-08-01"),
         closed: d("2023-08-31"),
-        entitled: 19,
+        entitled: Some(HandFigure::new(19, "members not yet imported")),
         ips: None,
         welsh_devolved: false,
         extension_agreed: false,
@@ -60,7 +61,7 @@ fn period(ballot_id: Option<BallotId>, starts: &str, ends: &str) -> NewActionPer
         starts: d(starts),
         ends: d(ends),
         teams: "All teams".into(),
-        called_out: 20,
+        called_out: Some(HandFigure::new(20, "members not yet imported")),
         notice_received: None,
         holidays_as_strike: Vec::new(),
     }
@@ -96,7 +97,6 @@ pub async fn dispute_records_are_edited_and_deleted(store: Arc<dyn Store>) {
 
     let p = unit!(store, |w| w.add_party(b, id, &party("A. Person"))).unwrap();
     let mut changed = party("B. Person");
-    changed.kind = PartyKind::Team;
     changed.email = None;
     changed.headcount = Some(12);
     unit!(store, |w| w.update_party(b, id, p, &changed)).unwrap();
@@ -215,7 +215,7 @@ pub async fn dispute_records_are_edited_and_deleted(store: Arc<dyn Store>) {
     ))
     .unwrap();
     let mut longer = period(Some(made.id), "2024-05-13", "2024-06-01");
-    longer.called_out = 18;
+    longer.called_out = Some(HandFigure::new(18, "members not yet imported"));
     longer.holidays_as_strike = vec![d("2024-05-27")];
     let got = unit!(store, |w| w.update_period(b, id, ap.id, &longer)).unwrap();
     assert_eq!(

@@ -11,6 +11,7 @@ use crate::disputes::{
 use crate::prelude::*;
 use crate::StoreError;
 use chrono::NaiveDate;
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
@@ -71,7 +72,7 @@ fn ballot() -> NewBallot {
         title: "Strike ballot".into(),
         opened: d("2023-08-01"),
         closed: d("2023-08-31"),
-        entitled: 19,
+        entitled: Some(HandFigure::new(19, "members not yet imported")),
         ips: None,
         welsh_devolved: false,
         extension_agreed: false,
@@ -92,7 +93,7 @@ fn period(ballot_id: Option<picket_domain::BallotId>) -> NewActionPeriod {
         starts: d("2024-05-13"),
         ends: d("2024-05-17"),
         teams: "All teams".into(),
-        called_out: 20,
+        called_out: Some(HandFigure::new(20, "members not yet imported")),
         notice_received: None,
         holidays_as_strike: Vec::new(),
     }

@@ -9,6 +9,7 @@ use crate::disputes::{
 use crate::prelude::*;
 use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, PartyKind,
 };
@@ -72,17 +73,20 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
     assert_eq!(store.disputes(b.id).await.unwrap().len(), 1);
     assert_eq!(store.dispute(b.id, id).await.unwrap(), edited);
 
-    let team = NewParty {
-        kind: PartyKind::Team,
-        name: "Mental Health Team North".into(),
-        detail: "North office".into(),
-        email: None,
+    let chief = NewParty {
+        kind: PartyKind::DecisionMaker,
+        name: "Chief Executive".into(),
+        detail: "Council".into(),
+        email: Some("chief@council.example".into()),
         address: None,
-        headcount: Some(11),
+        headcount: None,
     };
-    let party = unit!(store, |w| w.add_party(b.id, id, &team)).unwrap();
+    let party = unit!(store, |w| w.add_party(b.id, id, &chief)).unwrap();
     let parties = store.parties(b.id, id).await.unwrap();
-    assert_eq!((parties[0].id, parties[0].headcount), (party, Some(11)));
+    assert_eq!(
+        (parties[0].id, parties[0].email.as_deref()),
+        (party, Some("chief@council.example"))
+    );
 
     let offer = NewClaim {
         kind: ClaimKind::Offer,
@@ -148,7 +152,7 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
         title: "Strike ballot".into(),
         opened: d("2023-08-01"),
         closed: d("2023-08-31"),
-        entitled: 19,
+        entitled: Some(HandFigure::new(19, "members not yet imported")),
         ips: None,
         welsh_devolved: false,
         extension_agreed: false,
@@ -215,7 +219,7 @@ pub async fn disputes_keep_their_records(store: Arc<dyn Store>) {
         starts: d("2024-05-13"),
         ends: d("2024-06-01"),
         teams: "All three teams".into(),
-        called_out: 20,
+        called_out: Some(HandFigure::new(20, "members not yet imported")),
         notice_received: Some(d("2024-04-29")),
         holidays_as_strike: vec![d("2024-05-27")],
     };

@@ -140,12 +140,6 @@ pub async fn eactions_are_kept_with_their_targets(store: Arc<dyn Store>) {
         &party(PartyKind::DecisionMaker, "Dr Jo Bloggs")
     ))
     .unwrap();
-    let team = unit!(store, |w| w.add_party(
-        branch,
-        dispute,
-        &party(PartyKind::Team, "Team A")
-    ))
-    .unwrap();
     let elsewhere = unit!(store, |w| w.add_party(
         branch,
         other,
@@ -153,7 +147,7 @@ pub async fn eactions_are_kept_with_their_targets(store: Arc<dyn Store>) {
     ))
     .unwrap();
     let from_party = unit!(store, |w| w.add_party_target(branch, dispute, eaction, ceo)).unwrap();
-    for (what, party) in [("a team", team), ("another dispute's", elsewhere)] {
+    for (what, party) in [("another dispute's", elsewhere)] {
         let r = unit!(store, |w| w
             .add_party_target(branch, dispute, eaction, party));
         assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 mod auth;
+mod bargaining;
 pub mod correspondence;
 pub mod directory_writes;
 mod dispute_edits;
@@ -33,6 +34,7 @@ mod unit;
 mod wall;
 
 pub use auth::*;
+pub use bargaining::*;
 pub use correspondence::*;
 pub use directory_writes::Setup;
 pub use dispute_edits::*;
@@ -590,6 +592,7 @@ macro_rules! for_each_contract_test {
         $m!(strikebreaking_reports_link_their_letters);
         $m!(member_edits_are_checked_and_scoped);
         $m!(email_changes_wait_for_their_link);
+        $m!(the_bargaining_unit_counts_members_in_the_disputes_teams);
     };
 }
 

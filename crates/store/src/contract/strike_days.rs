@@ -3,12 +3,13 @@
 use crate::contract::disputes::unit;
 use crate::contract::member_writes::{create_member, create_team};
 use crate::contract::Setup;
-use crate::disputes::{NewActionPeriod, NewDispute, NewParty};
+use crate::disputes::{NewActionPeriod, NewDispute};
 use crate::prelude::*;
 use crate::strike_days::{DayEntry, NewReleaseRequest, ReleaseDecision};
 use crate::StoreError;
 use chrono::NaiveDate;
-use picket_domain::disputes::{ActionKind, DisputeStatus, PartyKind};
+use picket_domain::bargaining::HandFigure;
+use picket_domain::disputes::{ActionKind, DisputeStatus};
 use picket_domain::members::MemberDetails;
 use picket_domain::strike_days::{DayOutcome, DaySource, DayStatus};
 use picket_domain::{BranchId, DisputeId, Division, MemberId, Nation, PeriodId};
@@ -19,7 +20,7 @@ fn d(n: u32) -> NaiveDate {
 }
 
 /// A dispute with a period of action from 13 to 17 May 2024 calling out `teams` (text), the
-/// dispute's team party "Duty Team", and members: one per team name given in `members`
+/// branch's team "Duty Team" as the dispute's team, and members: one per team name given in `members`
 /// (`None` for no team).
 pub(crate) async fn strike_setup(
     store: &Arc<dyn Store>,
@@ -44,19 +45,6 @@ pub(crate) async fn strike_setup(
     ))
     .unwrap()
     .id;
-    unit!(store, |w| w.add_party(
-        b,
-        dispute,
-        &NewParty {
-            kind: PartyKind::Team,
-            name: "Duty Team".into(),
-            detail: String::new(),
-            email: None,
-            address: None,
-            headcount: Some(6),
-        }
-    ))
-    .unwrap();
     let period = unit!(store, |w| w.create_action_period(
         b,
         dispute,
@@ -66,7 +54,7 @@ pub(crate) async fn strike_setup(
             starts: d(13),
             ends: d(17),
             teams: teams.into(),
-            called_out: 6,
+            called_out: Some(HandFigure::new(6, "members not yet imported")),
             notice_received: None,
             holidays_as_strike: Vec::new(),
         }
@@ -99,6 +87,16 @@ pub(crate) async fn strike_setup(
                 .id,
         );
     }
+    let duty = match made.iter().find(|(n, _)| n == "Duty Team") {
+        Some((_, id)) => *id,
+        None => {
+            create_team(&**store, b, "Duty Team", None)
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    unit!(store, |w| w.set_dispute_teams(b, dispute, &[duty])).unwrap();
     (b, dispute, period, ids)
 }
 

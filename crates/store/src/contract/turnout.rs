@@ -20,7 +20,7 @@ fn ballot(kind: BallotKind) -> NewBallot {
         title: "Strike ballot".into(),
         opened: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
         closed: NaiveDate::from_ymd_opt(2026, 2, 2).unwrap(),
-        entitled: 4,
+        entitled: None,
         ips: None,
         welsh_devolved: false,
         extension_agreed: false,

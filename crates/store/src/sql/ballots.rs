@@ -1,6 +1,7 @@
 //! Ballots with their steps and survey questions, and periods of industrial action. Every
 //! statement names the branch and the dispute (a step or question through its ballot's).
 
+use super::bargaining::unit_count;
 use super::decode::{count32, date, found_id, from_secs, is_set, named, opt_date};
 use super::{corrupt, SqlStore};
 use crate::disputes::{
@@ -9,17 +10,64 @@ use crate::disputes::{
 };
 use crate::{StoreError, StoreResult};
 use chrono::NaiveDate;
+use picket_domain::bargaining::{self, Basis, HandFigure};
 use picket_domain::disputes::{ActionKind, BallotKind, Named};
 use picket_domain::law::IpsCategory;
 use picket_domain::{BallotId, BallotStepId, BranchId, DisputeId, PeriodId, QuestionId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
-const BALLOT: &str = "id, dispute_id, kind, title, opened, closed, entitled, ips, welsh_devolved, \
-    extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer";
+/// A ballot's columns, with the members entitled to vote counted from the member records in
+/// the dispute's teams on its opening day.
+fn ballot_columns() -> String {
+    format!(
+        "id, dispute_id, kind, title, opened, closed, entitled, entitled_reason, \
+         {} AS counted, ips, welsh_devolved, extension_agreed, cast_votes, yes_votes, no_votes, \
+         spoiled, result_to_employer",
+        unit_count("ballots.branch_id", "ballots.dispute_id", "ballots.opened")
+    )
+}
 
-const PERIOD: &str = "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, \
-    notice_received, holidays_as_strike, published_despite, published_at, published_by";
+/// A period's columns, with the members called out counted from the member records in the
+/// dispute's teams on its first day.
+fn period_columns() -> String {
+    format!(
+        "id, dispute_id, ballot_id, kind, starts, ends, teams, called_out, called_out_reason, \
+         {} AS counted, notice_received, holidays_as_strike, published_despite, published_at, \
+         published_by",
+        unit_count(
+            "action_periods.branch_id",
+            "action_periods.dispute_id",
+            "action_periods.starts"
+        )
+    )
+}
+
+/// The figure to use from a row's hand figure (`hand`, with its reason `reason`) and its
+/// count, counted on `day`.
+fn figure_of(row: &AnyRow, hand: &str, reason: &str, day: NaiveDate) -> StoreResult<(u32, Basis)> {
+    let reason: Option<String> = row.try_get(reason)?;
+    let hand = match reason {
+        Some(reason) => Some(HandFigure {
+            value: count32(row, hand)?,
+            reason,
+        }),
+        None => None,
+    };
+    Ok(bargaining::figure(
+        hand.as_ref(),
+        count32(row, "counted")?,
+        day,
+    ))
+}
+
+/// The hand figure's value and reason to bind (none: 0 and no reason, so it is counted).
+pub(super) fn hand_binds(hand: Option<&HandFigure>) -> (i64, Option<String>) {
+    match hand {
+        Some(h) => (i64::from(h.value), Some(h.reason.clone())),
+        None => (0, None),
+    }
+}
 
 /// Of a ballot's steps or questions: those of ballot `$3` of dispute `$2` in branch `$1`.
 const OF_BALLOT: &str = "branch_id = $1 AND ballot_id = $3 AND ballot_id IN \
@@ -37,14 +85,17 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
         }),
         None => None,
     };
+    let opened = date(row, "opened")?;
+    let (entitled, entitled_basis) = figure_of(row, "entitled", "entitled_reason", opened)?;
     Ok(Ballot {
         id: BallotId(row.try_get("id")?),
         dispute_id: DisputeId(row.try_get("dispute_id")?),
         kind: named::<BallotKind>(row, "kind")?,
         title: row.try_get("title")?,
-        opened: date(row, "opened")?,
+        opened,
         closed: date(row, "closed")?,
-        entitled: count32(row, "entitled")?,
+        entitled,
+        entitled_basis,
         ips: ips
             .map(|s| s.parse::<IpsCategory>().map_err(|_| corrupt("ips", &s)))
             .transpose()?,
@@ -57,15 +108,18 @@ fn ballot_row(row: &AnyRow) -> StoreResult<Ballot> {
 
 fn period_row(row: &AnyRow) -> StoreResult<ActionPeriod> {
     let holidays: String = row.try_get("holidays_as_strike")?;
+    let starts = date(row, "starts")?;
+    let (called_out, called_out_basis) = figure_of(row, "called_out", "called_out_reason", starts)?;
     Ok(ActionPeriod {
         id: PeriodId(row.try_get("id")?),
         dispute_id: DisputeId(row.try_get("dispute_id")?),
         ballot_id: row.try_get::<Option<i64>, _>("ballot_id")?.map(BallotId),
         kind: named::<ActionKind>(row, "kind")?,
-        starts: date(row, "starts")?,
+        starts,
         ends: date(row, "ends")?,
         teams: row.try_get("teams")?,
-        called_out: count32(row, "called_out")?,
+        called_out,
+        called_out_basis,
         notice_received: opt_date(row, "notice_received")?,
         holidays_as_strike: holidays
             .split(',')
@@ -115,7 +169,8 @@ pub(super) async fn ballot_on<'e, E: sqlx::Executor<'e, Database = Any>>(
     id: BallotId,
 ) -> StoreResult<Ballot> {
     let row = sqlx::query(&format!(
-        "SELECT {BALLOT} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3"
+        "SELECT {} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
+        ballot_columns()
     ))
     .bind(branch.0)
     .bind(dispute.0)
@@ -134,7 +189,8 @@ pub(super) async fn period_on<'e, E: sqlx::Executor<'e, Database = Any>>(
     id: PeriodId,
 ) -> StoreResult<ActionPeriod> {
     let row = sqlx::query(&format!(
-        "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 AND id = $3"
+        "SELECT {} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
+        period_columns()
     ))
     .bind(branch.0)
     .bind(dispute.0)
@@ -178,8 +234,9 @@ pub(super) async fn create_ballot(
     let [cast, yes, no, spoiled] = result_binds(new.result);
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ballots (branch_id, dispute_id, kind, title, opened, closed, entitled, ips, \
-         welsh_devolved, extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer) \
-         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
+         welsh_devolved, extension_agreed, cast_votes, yes_votes, no_votes, spoiled, result_to_employer, \
+         entitled_reason) \
+         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 \
          FROM disputes WHERE branch_id = $1 AND id = $2 RETURNING id",
     )
     .bind(branch.0)
@@ -188,7 +245,7 @@ pub(super) async fn create_ballot(
     .bind(&new.title)
     .bind(new.opened.to_string())
     .bind(new.closed.to_string())
-    .bind(i64::from(new.entitled))
+    .bind(hand_binds(new.entitled.as_ref()).0)
     .bind(new.ips.map(|i| i.as_str()))
     .bind(i64::from(new.welsh_devolved))
     .bind(i64::from(new.extension_agreed))
@@ -197,6 +254,7 @@ pub(super) async fn create_ballot(
     .bind(no)
     .bind(spoiled)
     .bind(new.result_to_employer.map(|d| d.to_string()))
+    .bind(hand_binds(new.entitled.as_ref()).1)
     .fetch_optional(&mut *conn)
     .await?;
     let id = found_id(id, BallotId)?;
@@ -211,7 +269,8 @@ pub(super) async fn ballots(
     dispute: DisputeId,
 ) -> StoreResult<Vec<Ballot>> {
     let rows = sqlx::query(&format!(
-        "SELECT {BALLOT} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 ORDER BY opened, id"
+        "SELECT {} FROM ballots WHERE branch_id = $1 AND dispute_id = $2 ORDER BY opened, id",
+        ballot_columns()
     ))
     .bind(branch.0)
     .bind(dispute.0)
@@ -313,8 +372,8 @@ pub(super) async fn create_action_period(
     // The dispute, and the ballot when one is named, are checked by the statement.
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO action_periods (branch_id, dispute_id, ballot_id, kind, starts, ends, teams, \
-         called_out, notice_received, holidays_as_strike) \
-         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $9, $10 FROM disputes \
+         called_out, called_out_reason, notice_received, holidays_as_strike) \
+         SELECT branch_id, id, $3, $4, $5, $6, $7, $8, $11, $9, $10 FROM disputes \
          WHERE branch_id = $1 AND id = $2 AND ($3 IS NULL OR EXISTS \
          (SELECT 1 FROM ballots WHERE branch_id = $1 AND dispute_id = $2 AND id = $3)) \
          RETURNING id",
@@ -326,9 +385,10 @@ pub(super) async fn create_action_period(
     .bind(new.starts.to_string())
     .bind(new.ends.to_string())
     .bind(&new.teams)
-    .bind(i64::from(new.called_out))
+    .bind(hand_binds(new.called_out.as_ref()).0)
     .bind(new.notice_received.map(|d| d.to_string()))
     .bind(holidays_text(&new.holidays_as_strike))
+    .bind(hand_binds(new.called_out.as_ref()).1)
     .fetch_optional(&mut *conn)
     .await?;
     let id = found_id(id, PeriodId)?;
@@ -341,7 +401,8 @@ pub(super) async fn action_periods(
     dispute: DisputeId,
 ) -> StoreResult<Vec<ActionPeriod>> {
     let rows = sqlx::query(&format!(
-        "SELECT {PERIOD} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 ORDER BY starts, id"
+        "SELECT {} FROM action_periods WHERE branch_id = $1 AND dispute_id = $2 ORDER BY starts, id",
+        period_columns()
     ))
     .bind(branch.0)
     .bind(dispute.0)

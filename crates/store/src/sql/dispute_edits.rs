@@ -182,14 +182,14 @@ impl DisputeEditWrites for SqlWork {
         let updated = sqlx::query(
             "UPDATE ballots SET kind = $1, title = $2, opened = $3, closed = $4, entitled = $5, \
              ips = $6, welsh_devolved = $7, extension_agreed = $8, cast_votes = $9, yes_votes = $10, \
-             no_votes = $11, spoiled = $12, result_to_employer = $13 \
+             no_votes = $11, spoiled = $12, result_to_employer = $13, entitled_reason = $17 \
              WHERE branch_id = $14 AND dispute_id = $15 AND id = $16",
         )
         .bind(new.kind.as_str())
         .bind(&new.title)
         .bind(new.opened.to_string())
         .bind(new.closed.to_string())
-        .bind(i64::from(new.entitled))
+        .bind(super::ballots::hand_binds(new.entitled.as_ref()).0)
         .bind(new.ips.map(|i| i.as_str()))
         .bind(i64::from(new.welsh_devolved))
         .bind(i64::from(new.extension_agreed))
@@ -201,6 +201,7 @@ impl DisputeEditWrites for SqlWork {
         .bind(branch.0)
         .bind(dispute.0)
         .bind(id.0)
+        .bind(super::ballots::hand_binds(new.entitled.as_ref()).1)
         .execute(self.conn())
         .await?;
         super::found(&updated)?;
@@ -292,7 +293,7 @@ impl DisputeEditWrites for SqlWork {
         // The ballot it names, if any, must be the dispute's: checked by the statement.
         let done = sqlx::query(
             "UPDATE action_periods SET ballot_id = $1, kind = $2, starts = $3, ends = $4, teams = $5, \
-             called_out = $6, notice_received = $7, holidays_as_strike = $8, \
+             called_out = $6, notice_received = $7, holidays_as_strike = $8, called_out_reason = $12, \
              published_despite = NULL, published_at = NULL, published_by = NULL \
              WHERE branch_id = $9 AND dispute_id = $10 AND id = $11 AND ($1 IS NULL OR EXISTS \
              (SELECT 1 FROM ballots WHERE branch_id = $9 AND dispute_id = $10 AND id = $1))",
@@ -302,12 +303,13 @@ impl DisputeEditWrites for SqlWork {
         .bind(new.starts.to_string())
         .bind(new.ends.to_string())
         .bind(&new.teams)
-        .bind(i64::from(new.called_out))
+        .bind(super::ballots::hand_binds(new.called_out.as_ref()).0)
         .bind(new.notice_received.map(|d| d.to_string()))
         .bind(holidays_text(&new.holidays_as_strike))
         .bind(branch.0)
         .bind(dispute.0)
         .bind(id.0)
+        .bind(super::ballots::hand_binds(new.called_out.as_ref()).1)
         .execute(self.conn())
         .await?;
         super::found(&done)?;

@@ -65,7 +65,7 @@ pub(super) fn member_from_row(row: &AnyRow) -> StoreResult<Member> {
     })
 }
 
-fn team_from_row(row: &AnyRow) -> StoreResult<Team> {
+pub(super) fn team_from_row(row: &AnyRow) -> StoreResult<Team> {
     Ok(Team {
         id: TeamId(row.try_get("id")?),
         branch_id: BranchId(row.try_get("branch_id")?),

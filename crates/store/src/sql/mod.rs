@@ -8,6 +8,7 @@ mod archive;
 mod audit;
 mod auth;
 mod ballots;
+mod bargaining;
 mod correspondence;
 mod decode;
 mod directory;

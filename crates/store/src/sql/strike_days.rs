@@ -64,13 +64,7 @@ async fn record_on(
             day_words(ends)
         )));
     }
-    let dispute_teams: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM dispute_parties WHERE branch_id = $1 AND dispute_id = $2 AND kind = 'team'",
-    )
-    .bind(branch.0)
-    .bind(dispute.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    let dispute_teams = super::bargaining::unit_team_names(conn, branch, dispute).await?;
     let members: BTreeSet<MemberId> = entries.iter().map(|e| e.member).collect();
     let mut not_called = 0_usize;
     for member in &members {

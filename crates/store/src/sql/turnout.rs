@@ -1,6 +1,10 @@
 //! The turnout drive.
 
+use super::bargaining::member_on;
 use super::{from_secs, to_secs, SqlStore, SqlWork};
+
+/// The opening day of ballot `$2`: members are counted as they were then.
+const OPENED: &str = "(SELECT opened FROM ballots WHERE id = $2)";
 use crate::turnout::{
     ChaseList, ReminderTurn, TeamTurnout, ToChase, TurnoutSettings, TurnoutStore, TurnoutWrites,
     DEFAULT_REMINDER_DAYS,
@@ -55,9 +59,10 @@ impl TurnoutStore for SqlStore {
              CAST(SUM(CASE WHEN r.paper_arrived_at IS NOT NULL OR r.voted_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS paper_arrived \
              FROM members m LEFT JOIN teams t ON t.id = m.team_id \
              LEFT JOIN turnout_reports r ON r.member_id = m.id AND r.ballot_id = $2 \
-             WHERE m.branch_id = $1 AND m.erased_at IS NULL{} \
+             WHERE m.branch_id = $1 AND {}{} \
              GROUP BY m.team_id, t.name, t.workplace \
              ORDER BY CASE WHEN t.name IS NULL THEN 1 ELSE 0 END, lower(t.name)",
+            member_on("m", OPENED),
             team_filter(teams, 3)
         );
         let mut q = sqlx::query(&sql).bind(branch.0).bind(ballot.0);
@@ -99,8 +104,9 @@ impl TurnoutStore for SqlStore {
              CASE WHEN r.paper_arrived_at IS NOT NULL THEN 1 ELSE 0 END AS arrived \
              FROM members m LEFT JOIN teams t ON t.id = m.team_id \
              LEFT JOIN turnout_reports r ON r.member_id = m.id AND r.ballot_id = $2 \
-             WHERE m.branch_id = $1 AND m.erased_at IS NULL AND ({which}){} \
+             WHERE m.branch_id = $1 AND {} AND ({which}){} \
              ORDER BY CASE WHEN t.name IS NULL THEN 1 ELSE 0 END, lower(t.name), lower(m.name), m.id",
+            member_on("m", OPENED),
             team_filter(teams, 3)
         );
         let mut q = sqlx::query(&sql).bind(branch.0).bind(ballot.0);

@@ -48,3 +48,151 @@ async fn migrating_twice_is_harmless_and_a_newer_schema_is_refused() {
         Ok(_) => panic!("a database from a newer Picket was accepted"),
     }
 }
+
+/// Migration 0017 over a database of the old kind: a dispute's free-text teams become the
+/// branch's teams of the same name (compared without regard to case, made where the branch
+/// had none, once for the branch), the free-text team parties go, decision-makers stay, and
+/// figures typed before keep their value as hand figures with the reason saying so.
+#[tokio::test]
+async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
+    use picket_domain::bargaining::{Basis, MIGRATED_REASON};
+    use picket_domain::disputes::DisputeStatus;
+    use picket_domain::members::MemberDetails;
+    use picket_domain::{Division, Nation};
+    use picket_store::contract::Setup;
+    use picket_store::disputes::NewDispute;
+    use picket_store::prelude::*;
+    use sqlx::migrate::Migrator;
+
+    let (url, _dir) = fresh_url().await;
+    let (store, full) = match test_backend() {
+        Backend::Sqlite => (
+            picket_store_sqlite::open(&url, 2).await.unwrap(),
+            &picket_store_sqlite::MIGRATOR,
+        ),
+        Backend::Postgres => (
+            picket_store_postgres::open(&url, 2).await.unwrap(),
+            &picket_store_postgres::MIGRATOR,
+        ),
+    };
+    let before = Migrator {
+        migrations: std::borrow::Cow::Owned(
+            full.iter().filter(|m| m.version < 17).cloned().collect(),
+        ),
+        ..Migrator::DEFAULT
+    };
+    picket_store::sql::migrate(store.pool(), &before)
+        .await
+        .unwrap();
+
+    let branch = store
+        .setup_branch(&"old".parse().unwrap(), "Old", Division::EnglandAndWales)
+        .await
+        .unwrap()
+        .id;
+    let mut w = store.begin().await.unwrap();
+    let north = w
+        .create_team(branch, "Community Mental Health North", None)
+        .await
+        .unwrap();
+    let member = MemberDetails::new("M1".parse().unwrap(), "Ana");
+    w.create_member(branch, &member, Some(north.id))
+        .await
+        .unwrap();
+    let new = NewDispute {
+        title: "Pay".into(),
+        employer: "A council".into(),
+        nation: Nation::England,
+        status: DisputeStatus::InAction,
+        summary: String::new(),
+    };
+    let first = w.create_dispute(branch, &new).await.unwrap().id;
+    let second = w.create_dispute(branch, &new).await.unwrap().id;
+    w.commit().await.unwrap();
+    for (dispute, kind, name) in [
+        (first, "team", " community mental health NORTH "),
+        (first, "team", "AMHP Service"),
+        (first, "decision-maker", "Chief Executive"),
+        (second, "team", "amhp service"),
+    ] {
+        sqlx::query(
+            "INSERT INTO dispute_parties (branch_id, dispute_id, kind, name, detail, headcount) \
+             VALUES ($1, $2, $3, $4, 'Borough-wide', 5)",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(kind)
+        .bind(name)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO ballots (branch_id, dispute_id, kind, title, opened, closed, entitled) \
+         VALUES ($1, $2, 'statutory', 'Strike ballot', '2023-08-07', '2023-08-31', 19)",
+    )
+    .bind(branch.0)
+    .bind(first.0)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO action_periods (branch_id, dispute_id, kind, starts, ends, teams, called_out) \
+         VALUES ($1, $2, 'strike', '2023-10-04', '2023-10-04', '', 15)",
+    )
+    .bind(branch.0)
+    .bind(first.0)
+    .execute(store.pool())
+    .await
+    .unwrap();
+
+    picket_store::sql::migrate(store.pool(), full)
+        .await
+        .unwrap();
+
+    let teams: Vec<String> = store
+        .teams(branch)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        teams,
+        ["AMHP Service", "Community Mental Health North"],
+        "the existing team is reused and the missing one made once"
+    );
+    let day = "2024-01-01".parse().unwrap();
+    let unit = |d| {
+        let store = store.clone();
+        async move {
+            store
+                .unit_teams(branch, d, day)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.team.name, t.members))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        unit(first).await,
+        [
+            ("AMHP Service".to_string(), 0),
+            ("Community Mental Health North".to_string(), 1)
+        ]
+    );
+    assert_eq!(unit(second).await, [("AMHP Service".to_string(), 0)]);
+    let parties = store.parties(branch, first).await.unwrap();
+    assert_eq!(
+        parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["Chief Executive"]
+    );
+    let hand = Basis::Hand {
+        reason: MIGRATED_REASON.into(),
+    };
+    let ballot = &store.ballots(branch, first).await.unwrap()[0];
+    assert_eq!((ballot.entitled, &ballot.entitled_basis), (19, &hand));
+    let period = &store.action_periods(branch, first).await.unwrap()[0];
+    assert_eq!((period.called_out, &period.called_out_basis), (15, &hand));
+}

@@ -51,14 +51,16 @@ pub struct ErrorDetail {
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
-        members::api::list, members::api::get, members::api::edit,
         eactions::api::list, eactions::api::create, eactions::api::get_one, eactions::api::set_open,
         eactions::api::add_target, eactions::api::remove_target, eactions::api::reply, eactions::api::signatures,
         eactions::api::public, eactions::api::sign_one,
         eactions::api_letters::letters, eactions::api_letters::add_letter, eactions::api_letters::set_status,
         eactions::api_letters::timeline, eactions::api_letters::overdue,
         eactions::api_letters::reports, eactions::api_letters::add_report, eactions::api_letters::set_outcome,
-        eactions::api_letters::link_letter),
+        eactions::api_letters::link_letter,
+        disputes::api_unit::get_teams, disputes::api_unit::set_teams, disputes::api_unit::set_called_out,
+        disputes::api_unit::set_entitled,
+        members::api::list, members::api::get, members::api::edit),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"))
@@ -163,6 +165,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(disputes::api::routes())
         .merge(eactions::api_letters::routes())
+        .merge(disputes::api_unit::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

@@ -54,7 +54,7 @@ pub async fn ballots(
 /// Create a ballot; statutory ballots get their steps checklist (organisers).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/ballots", operation_id = "createBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
+    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "entitled_reason": "members not yet imported", "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 201, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -74,7 +74,7 @@ pub async fn create_ballot(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/ballots/{ballot}", operation_id = "updateBallot", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("ballot" = i64, Path, description = "Ballot id")),
-    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
+    request_body(content = BallotBody, example = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "entitled_reason": "members not yet imported", "cast": 20, "yes": 18, "no": 2, "spoiled": 0, "result_to_employer": "2024-03-11", "welsh_devolved": false, "extension_agreed": false})),
     responses((status = 200, body = BallotView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -161,8 +161,11 @@ pub struct BallotBody {
     pub opened: String,
     /// Closing day, YYYY-MM-DD.
     pub closed: String,
-    /// Members entitled to vote.
+    /// Members entitled to vote, typed by hand (absent: counted from the member records in the
+    /// dispute's teams on the opening day).
     pub entitled: Option<u32>,
+    /// Why the number entitled is typed by hand (required with `entitled`).
+    pub entitled_reason: Option<String>,
     /// Votes cast.
     pub cast: Option<u32>,
     /// Yes votes.
@@ -189,6 +192,7 @@ impl From<BallotBody> for BallotForm {
             opened: b.opened,
             closed: b.closed,
             entitled: text(b.entitled),
+            entitled_reason: b.entitled_reason.unwrap_or_default(),
             cast: text(b.cast),
             yes: text(b.yes),
             no: text(b.no),
@@ -267,8 +271,11 @@ pub struct PeriodBody {
     pub ends: String,
     /// Teams called out.
     pub teams: String,
-    /// How many members are called out.
+    /// How many members are called out, typed by hand (absent: counted from the member records
+    /// in the dispute's teams on the first day).
     pub called_out: Option<u32>,
+    /// Why the number called out is typed by hand (required with `called_out`).
+    pub called_out_reason: Option<String>,
     /// The day the employer received notice, YYYY-MM-DD (absent: not yet).
     pub notice_received: Option<String>,
     /// Bank holidays in the period to count as strike days, each YYYY-MM-DD.
@@ -284,6 +291,7 @@ impl From<PeriodBody> for PeriodInput {
             ends: b.ends,
             teams: b.teams,
             called_out: text(b.called_out),
+            called_out_reason: b.called_out_reason.unwrap_or_default(),
             notice_received: b.notice_received.unwrap_or_default(),
             holidays_as_strike: b.holidays_as_strike.join(","),
         }

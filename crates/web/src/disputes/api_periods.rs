@@ -51,7 +51,7 @@ pub async fn periods(
 /// Add a period of action (organisers); answers with its deadlines, checks and counts.
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods", operation_id = "createActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id")),
-    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 201, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -70,7 +70,7 @@ pub async fn create_period(
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/action-periods/{period}", operation_id = "updateActionPeriod", tag = "disputes",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"),
            ("period" = i64, Path, description = "Period id")),
-    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "notice_received": "2024-04-10", "holidays_as_strike": []})),
+    request_body(content = PeriodBody, example = json!({"kind": "strike", "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team", "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-04-10", "holidays_as_strike": []})),
     responses((status = 200, body = PeriodView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

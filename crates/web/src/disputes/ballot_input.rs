@@ -1,7 +1,9 @@
 //! Ballots as typed: the ballot with its optional result, a result entered later, and a
 //! survey question. The law engine checks the figures whatever the kind of ballot.
 
-use super::{date, flag, hundredths, law_error, number, one_of, optional_date, required};
+use super::{
+    date, flag, hand_figure, hundredths, law_error, number, one_of, optional_date, required,
+};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use picket_domain::disputes::BallotKind;
@@ -22,8 +24,11 @@ pub struct BallotForm {
     pub opened: String,
     /// Closing day, YYYY-MM-DD.
     pub closed: String,
-    /// Members entitled to vote.
+    /// Members entitled to vote, typed by hand (empty: counted from the member records in
+    /// the dispute's teams on the opening day).
     pub entitled: String,
+    /// Why the number entitled is typed by hand.
+    pub entitled_reason: String,
     /// Votes cast (empty until the result).
     pub cast: String,
     /// Yes votes.
@@ -78,13 +83,18 @@ fn result_of(cast: &str, yes: &str, no: &str, spoiled: &str) -> AppResult<Option
     }))
 }
 
-/// The law engine's input for a ballot and a result.
-pub fn law_input(nation: Nation, new: &NewBallot, result: BallotResult) -> BallotInput {
+/// The law engine's input for a ballot with `entitled` members entitled to vote and a result.
+pub fn law_input(
+    nation: Nation,
+    new: &NewBallot,
+    entitled: u32,
+    result: BallotResult,
+) -> BallotInput {
     BallotInput {
         nation,
         opened: new.opened,
         closed: new.closed,
-        entitled: new.entitled,
+        entitled,
         cast: result.cast,
         yes: result.yes,
         no: result.no,
@@ -109,7 +119,10 @@ impl BallotForm {
             title: required("title", &self.title, 200)?,
             opened: date("opened", &self.opened)?,
             closed: date("closed", &self.closed)?,
-            entitled: number("entitled", &self.entitled)?,
+            entitled: hand_figure(
+                ("entitled", &self.entitled),
+                ("entitled_reason", &self.entitled_reason),
+            )?,
             ips,
             welsh_devolved: self.welsh_devolved,
             extension_agreed: self.extension_agreed,
@@ -124,8 +137,14 @@ impl BallotForm {
             no: 0,
             spoiled: 0,
         });
+        // A count from member records is known once the ballot is stored; until then the
+        // figures are checked against the votes cast, and the desk checks them with the count.
+        let entitled = new
+            .entitled
+            .as_ref()
+            .map_or(figures.cast.max(1), |h| h.value);
         let assessment = picket_domain::law::assess_ballot(
-            &law_input(nation, &new, figures),
+            &law_input(nation, &new, entitled, figures),
             &LawOverrides::default(),
         )
         .map_err(law_error)?;
@@ -211,7 +230,7 @@ impl ResultInput {
             title: ballot.title.clone(),
             opened: ballot.opened,
             closed: ballot.closed,
-            entitled: ballot.entitled,
+            entitled: ballot.entitled_basis.hand(ballot.entitled),
             ips: ballot.ips,
             welsh_devolved: ballot.welsh_devolved,
             extension_agreed: ballot.extension_agreed,
@@ -220,7 +239,7 @@ impl ResultInput {
             steps: Vec::new(),
         };
         picket_domain::law::assess_ballot(
-            &law_input(nation, &new, result),
+            &law_input(nation, &new, ballot.entitled, result),
             &LawOverrides::default(),
         )
         .map_err(law_error)?;

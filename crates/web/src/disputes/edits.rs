@@ -311,7 +311,7 @@ pub async fn set_strike_holiday(
             starts: p.starts,
             ends: p.ends,
             teams: p.teams.clone(),
-            called_out: p.called_out,
+            called_out: p.called_out_basis.hand(p.called_out),
             notice_received: p.notice_received,
             holidays_as_strike: holidays.clone(),
         };

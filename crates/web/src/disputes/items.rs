@@ -20,6 +20,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use picket_domain::bargaining::Basis;
 use picket_domain::disputes::Named;
 use picket_domain::{DisputeId, Role};
 use picket_store::Branch;
@@ -93,6 +94,21 @@ fn done(slug: &str, id: DisputeId, what: Record, done: &str) -> Redirect {
     Redirect::to(&format!("{}?done={done}", room.url(slug, id)))
 }
 
+/// A hand figure's value as the edit form shows it (empty when counted).
+fn hand_value(basis: &Basis, value: u32) -> String {
+    basis
+        .hand(value)
+        .map_or_else(String::new, |h| h.value.to_string())
+}
+
+/// A hand figure's reason as the edit form shows it (empty when counted).
+fn hand_reason(basis: &Basis) -> String {
+    match basis {
+        Basis::Hand { reason } => reason.clone(),
+        Basis::Counted { .. } => String::new(),
+    }
+}
+
 /// The form's fields for a kind of record, empty.
 fn blank(what: Record, ballots: &[(String, String)]) -> Vec<Field> {
     let n = desk_names();
@@ -132,7 +148,16 @@ fn blank(what: Record, ballots: &[(String, String)]) -> Vec<Field> {
             f("title", "Title", "text"),
             f("opened", "Opened", "date"),
             f("closed", "Closed", "date"),
-            f("entitled", "Entitled to vote", "text"),
+            f(
+                "entitled",
+                "Entitled to vote, typed by hand (empty: counted from member records)",
+                "text",
+            ),
+            f(
+                "entitled_reason",
+                "Why typed by hand (e.g. members not yet imported)",
+                "text",
+            ),
             f("cast", "Votes cast (empty until the result)", "text"),
             f("yes", "Yes", "text"),
             f("no", "No", "text"),
@@ -165,7 +190,16 @@ fn blank(what: Record, ballots: &[(String, String)]) -> Vec<Field> {
                 f("starts", "First day", "date"),
                 f("ends", "Last day", "date"),
                 f("teams", "Teams called out", "text"),
-                f("called_out", "Members called out", "text"),
+                f(
+                    "called_out",
+                    "Members called out, typed by hand (empty: counted from member records)",
+                    "text",
+                ),
+                f(
+                    "called_out_reason",
+                    "Why typed by hand (e.g. members not yet imported)",
+                    "text",
+                ),
                 f(
                     "notice_received",
                     "Notice received by the employer on",
@@ -258,7 +292,8 @@ async fn stored(
                 ("title", b.title.clone()),
                 ("opened", b.opened.to_string()),
                 ("closed", b.closed.to_string()),
-                ("entitled", b.entitled.to_string()),
+                ("entitled", hand_value(&b.entitled_basis, b.entitled)),
+                ("entitled_reason", hand_reason(&b.entitled_basis)),
                 ("cast", opt(r.map(|r| r.cast))),
                 ("yes", opt(r.map(|r| r.yes))),
                 ("no", opt(r.map(|r| r.no))),
@@ -280,7 +315,8 @@ async fn stored(
                 ("starts", p.starts.to_string()),
                 ("ends", p.ends.to_string()),
                 ("teams", p.teams.clone()),
-                ("called_out", p.called_out.to_string()),
+                ("called_out", hand_value(&p.called_out_basis, p.called_out)),
+                ("called_out_reason", hand_reason(&p.called_out_basis)),
                 ("notice_received", opt(p.notice_received)),
                 ("holidays_as_strike", holidays.join(", ")),
             ]

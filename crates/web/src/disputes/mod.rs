@@ -11,6 +11,7 @@ pub mod api_ballots;
 mod api_bodies;
 pub mod api_periods;
 pub mod api_records;
+pub mod api_unit;
 mod ballot_input;
 pub mod desk_forms;
 pub mod edits;
@@ -21,10 +22,13 @@ pub mod overview;
 pub mod pages;
 pub mod publish;
 pub mod rooms;
+pub mod unit;
+pub mod unit_ops;
 pub mod view;
 
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
+use picket_domain::bargaining::HandFigure;
 use picket_domain::disputes::{ActionKind, ClaimKind, ClaimStatus, EventKind, Named};
 use picket_domain::law::LawError;
 use picket_domain::text::{self, TextError, TextKind};
@@ -344,8 +348,11 @@ pub struct PeriodInput {
     pub ends: String,
     /// Teams called out.
     pub teams: String,
-    /// How many members are called out.
+    /// How many members are called out, typed by hand (empty: counted from the member
+    /// records in the dispute's teams on the first day).
     pub called_out: String,
+    /// Why the number called out is typed by hand.
+    pub called_out_reason: String,
     /// The day the employer received notice, YYYY-MM-DD (empty: not yet).
     pub notice_received: String,
     /// Bank holidays in the period to count as strike days, YYYY-MM-DD separated by commas.
@@ -381,11 +388,34 @@ impl PeriodInput {
             starts,
             ends,
             teams: optional_text("teams", &self.teams, 500)?,
-            called_out: number("called_out", &self.called_out)?,
+            called_out: hand_figure(
+                ("called_out", &self.called_out),
+                ("called_out_reason", &self.called_out_reason),
+            )?,
             notice_received: optional_date("notice_received", &self.notice_received)?,
             holidays_as_strike,
         })
     }
+}
+
+/// A figure typed by hand with its reason, as (field, text) each: none when both are empty
+/// (the figure is then counted from member records); a figure without a reason, or a reason
+/// without a figure, is refused under the field at fault.
+pub fn hand_figure(
+    (field, value): (&'static str, &str),
+    (reason_field, reason): (&'static str, &str),
+) -> AppResult<Option<HandFigure>> {
+    if value.trim().is_empty() && reason.trim().is_empty() {
+        return Ok(None);
+    }
+    HandFigure::parse(value, reason).map(Some).map_err(|e| {
+        let at = if e.field == "figure" {
+            field
+        } else {
+            reason_field
+        };
+        AppError::invalid(at, format!("{at}: {}", e.message))
+    })
 }
 
 /// Every value of a named set as (stored name, label), for a form's select.

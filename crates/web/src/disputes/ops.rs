@@ -269,7 +269,6 @@ pub async fn set_period_holidays(
         kind: p.kind.as_str().into(),
         starts: p.starts.to_string(),
         ends: p.ends.to_string(),
-        called_out: p.called_out.to_string(),
         holidays_as_strike: holidays.into(),
         ..PeriodInput::default()
     };

@@ -35,6 +35,7 @@ pub const ROOMS: &[(&str, &str)] = &[
     ("timeline", "Timeline"),
     ("parties", "Parties and claims"),
     ("impact", "Impact"),
+    ("unit", "Bargaining unit"),
 ];
 
 /// A link of the rooms navigation.

@@ -182,7 +182,7 @@ pub fn assess(law: &LawConfig, dispute: &Dispute, ballot: &Ballot) -> Option<Bal
         return None;
     }
     assess_ballot(
-        &law_input(dispute.nation, &as_new(ballot), result),
+        &law_input(dispute.nation, &as_new(ballot), ballot.entitled, result),
         &law.overrides,
     )
     .ok()
@@ -194,7 +194,7 @@ fn as_new(b: &Ballot) -> NewBallot {
         title: b.title.clone(),
         opened: b.opened,
         closed: b.closed,
-        entitled: b.entitled,
+        entitled: b.entitled_basis.hand(b.entitled),
         ips: b.ips,
         welsh_devolved: b.welsh_devolved,
         extension_agreed: b.extension_agreed,
@@ -306,7 +306,7 @@ fn check_against(
         extension_agreed: b.extension_agreed,
         shorter_notice_agreed: false,
     };
-    let input = law_input(dispute.nation, &as_new(b), result);
+    let input = law_input(dispute.nation, &as_new(b), b.entitled, result);
     match action_check(&input, &plan, &law.overrides) {
         Ok(check) => {
             let inside = !check.warnings.iter().any(|w| {

@@ -29,6 +29,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 ))
             }
         };
+        // serde would read a struct from an array of its fields in order; a body is an object.
+        if !value.is_object() && !fields::<T>().is_empty() {
+            return Err(AppError::invalid(
+                "body",
+                "body: send a JSON object of named fields",
+            ));
+        }
         serde_path_to_error::deserialize(value)
             .map(ApiJson)
             .map_err(|e| {

@@ -119,7 +119,7 @@ pub struct Search {
 }
 
 /// Records a read of member data: an access, not a change, so it is written on its own.
-async fn record(
+pub(crate) async fn record(
     state: &AppState,
     user: &CurrentUser,
     access: &Access,

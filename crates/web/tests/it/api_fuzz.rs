@@ -138,7 +138,7 @@ async fn seed(app: &TestApp) -> Seeded {
     )
     .await;
     let ballot_body = json!({"kind": "statutory", "title": "Strike ballot",
-        "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "cast": 20,
+        "opened": "2024-02-12", "closed": "2024-03-08", "entitled": 22, "entitled_reason": "members not yet imported", "cast": 20,
         "yes": 20, "no": 0, "result_to_employer": "2024-03-11"});
     let ballot_id = id(
         &post_ok(&api, &format!("{d}/ballots"), ballot_body.clone()).await,
@@ -158,7 +158,7 @@ async fn seed(app: &TestApp) -> Seeded {
             &api,
             &format!("{d}/ballots"),
             json!({"kind": "survey", "title": "Caseload survey", "opened": "2024-01-02",
-                   "closed": "2024-01-09", "entitled": 22}),
+                   "closed": "2024-01-09", "entitled": 22, "entitled_reason": "members not yet imported"}),
         )
         .await,
         "/ballot/id",
@@ -181,7 +181,7 @@ async fn seed(app: &TestApp) -> Seeded {
     let doomed_question = question("Would you strike?").await;
     let period_body = json!({"kind": "strike", "ballot_id": ballot_id,
         "starts": "2024-04-29", "ends": "2024-05-10", "teams": "Duty team",
-        "called_out": 15, "notice_received": "2024-04-10"});
+        "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-04-10"});
     let period = id(
         &post_ok(&api, &format!("{d}/action-periods"), period_body.clone()).await,
         "/period/id",

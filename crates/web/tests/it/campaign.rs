@@ -128,7 +128,10 @@ async fn seeded() -> Seeded {
                 starts,
                 ends,
                 teams: "Adult mental health".into(),
-                called_out: 20,
+                called_out: Some(picket_domain::bargaining::HandFigure::new(
+                    20,
+                    "members not yet imported"
+                )),
                 notice_received: None,
                 holidays_as_strike: Vec::new(),
             },

@@ -47,7 +47,10 @@ async fn calendar_for(title: &str, claim: &str) -> (serde_json::Value, String) {
                 starts: starts.parse().unwrap(),
                 ends: ends.parse().unwrap(),
                 teams: "Duty".into(),
-                called_out: 10,
+                called_out: Some(picket_domain::bargaining::HandFigure::new(
+                    10,
+                    "members not yet imported"
+                )),
                 notice_received: None,
                 holidays_as_strike: Vec::new(),
             },

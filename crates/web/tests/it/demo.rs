@@ -154,7 +154,7 @@ pub async fn seed() -> Demo {
             &token,
             &format!("{d}/ballots"),
             json!({"kind": "statutory", "title": "Strike ballot", "opened": "2024-02-12",
-                   "closed": "2024-03-08", "entitled": 19, "cast": 15, "yes": 14, "no": 1,
+                   "closed": "2024-03-08", "entitled": 19, "entitled_reason": "members not yet imported", "cast": 15, "yes": 14, "no": 1,
                    "result_to_employer": "2024-03-11"}),
         )
         .await,
@@ -166,7 +166,7 @@ pub async fn seed() -> Demo {
             &token,
             &format!("{d}/ballots"),
             json!({"kind": "survey", "title": "Caseload survey", "opened": "2024-01-02",
-                   "closed": "2024-01-09", "entitled": 19}),
+                   "closed": "2024-01-09", "entitled": 19, "entitled_reason": "members not yet imported"}),
         )
         .await,
         "/ballot/id",
@@ -187,7 +187,7 @@ pub async fn seed() -> Demo {
             &format!("{d}/action-periods"),
             json!({"kind": "strike", "ballot_id": ballot, "starts": "2024-04-15",
                    "ends": "2024-04-26", "teams": "Community Mental Health North",
-                   "called_out": 15, "notice_received": "2024-03-25"}),
+                   "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-03-25"}),
         )
         .await,
         "/period/id",

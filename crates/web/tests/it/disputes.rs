@@ -120,6 +120,7 @@ async fn a_dispute_and_its_timeline_are_made_by_form_and_the_public_page_shows_o
             ("opened", "2023-08-07"),
             ("closed", "2023-08-31"),
             ("entitled", "19"),
+            ("entitled_reason", "members not yet imported"),
             ("cast", "25"),
             ("yes", "25"),
             ("no", "0"),
@@ -271,6 +272,7 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
             ("opened", "2024-02-12"),
             ("closed", "2024-03-08"),
             ("entitled", "22"),
+            ("entitled_reason", "members not yet imported"),
             ("cast", "20"),
             ("yes", "20"),
             ("no", "0"),
@@ -293,6 +295,7 @@ async fn the_desk_shows_cumulative_strike_days_with_the_rule_and_the_next_notice
                 ("starts", starts),
                 ("ends", ends),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
                 ("holidays_as_strike", holidays),
             ],
         )
@@ -411,6 +414,7 @@ async fn each_desk_form_keeps_what_was_typed_when_it_fails() {
             ("opened", "2023-05-02"),
             ("closed", "2023-05-12"),
             ("entitled", "20"),
+            ("entitled_reason", "members not yet imported"),
         ],
     )
     .await;

@@ -35,7 +35,7 @@ async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
         .post(
             &url,
             &json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-                    "closed": "2023-08-31", "entitled": 19, "cast": 15, "yes": 15, "no": 0,
+                    "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported", "cast": 15, "yes": 15, "no": 0,
                     "result_to_employer": "2023-09-01"}),
         )
         .await;
@@ -54,27 +54,27 @@ async fn a_ballot_is_assessed_and_bad_figures_name_their_field() {
     for (body, field) in [
         (
             json!({"kind": "statutory", "title": "x", "opened": "2023-08-07", "closed": "2023-08-31",
-                "entitled": 19, "cast": 20, "yes": 20, "no": 0}),
+                "entitled": 19, "entitled_reason": "members not yet imported", "cast": 20, "yes": 20, "no": 0}),
             "cast",
         ),
         (
             json!({"kind": "statutory", "title": "x", "opened": "2023-08-07", "closed": "2023-08-01",
-                "entitled": 19}),
+                "entitled": 19, "entitled_reason": "members not yet imported"}),
             "closed",
         ),
         (
             json!({"kind": "statutory", "title": "x", "opened": "2023-08-07", "closed": "2023-08-31",
-                "entitled": 19, "cast": 15, "yes": 10, "no": 3, "spoiled": 1}),
+                "entitled": 19, "entitled_reason": "members not yet imported", "cast": 15, "yes": 10, "no": 3, "spoiled": 1}),
             "cast",
         ),
         (
             json!({"kind": "statutory", "title": "x", "opened": "1990-08-07", "closed": "2023-08-31",
-                "entitled": 19}),
+                "entitled": 19, "entitled_reason": "members not yet imported"}),
             "opened",
         ),
         (
             json!({"kind": "referendum", "title": "x", "opened": "2023-08-07", "closed": "2023-08-31",
-                "entitled": 19}),
+                "entitled": 19, "entitled_reason": "members not yet imported"}),
             "kind",
         ),
     ] {
@@ -103,7 +103,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &format!("/api/v1/branches/northfield/disputes/{id}/ballots"),
             &json!({"kind": "statutory", "title": "Re-ballot", "opened": "2024-02-12",
-                    "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 20, "no": 0,
+                    "closed": "2024-03-08", "entitled": 22, "entitled_reason": "members not yet imported", "cast": 20, "yes": 20, "no": 0,
                     "result_to_employer": "2024-03-11"}),
         )
         .await;
@@ -113,7 +113,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26",
-                    "called_out": 15, "notice_received": "2024-03-28"}),
+                    "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-03-28"}),
         )
         .await;
     assert_eq!(first["days"], 10);
@@ -126,7 +126,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-06-01",
-                    "called_out": 15, "notice_received": "2024-05-06",
+                    "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-05-06",
                     "holidays_as_strike": ["2024-05-27"]}),
         )
         .await;
@@ -151,7 +151,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-09-16", "ends": "2024-09-20",
-                    "called_out": 15, "notice_received": "2024-08-30"}),
+                    "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-08-30"}),
         )
         .await;
     assert_eq!(third["inside_mandate"], false, "{third}");
@@ -168,7 +168,7 @@ async fn periods_carry_notice_deadlines_warnings_and_cumulative_strike_days() {
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-05-17",
-                    "called_out": 15, "holidays_as_strike": ["2024-05-14"]}),
+                    "called_out": 15, "called_out_reason": "members not yet imported", "holidays_as_strike": ["2024-05-14"]}),
         )
         .await;
     assert_eq!(status, 422);
@@ -226,7 +226,7 @@ async fn steps_are_marked_done_and_claims_change_status() {
         .post(
             &format!("/api/v1/branches/northfield/disputes/{id}/ballots"),
             &json!({"kind": "statutory", "title": "Ballot", "opened": "2023-08-07",
-                    "closed": "2023-08-31", "entitled": 19}),
+                    "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported"}),
         )
         .await;
     assert!(
@@ -307,7 +307,7 @@ async fn one_off_holidays_from_settings_change_the_strike_day_count() {
     let (_, period) = api
         .post(
             &format!("/api/v1/branches/northfield/disputes/{id}/action-periods"),
-            &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15}),
+            &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15, "called_out_reason": "members not yet imported"}),
         )
         .await;
     assert_eq!(
@@ -359,12 +359,12 @@ async fn bodies_take_typed_values_and_a_wrong_type_names_its_field() {
     let (app, api, id) = setup().await;
     let base = format!("/api/v1/branches/northfield/disputes/{id}");
     let period = json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-05-17",
-                        "called_out": 15, "notice_received": "2024-04-26"});
+                        "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-04-26"});
     let (status, made) = api.post(&format!("{base}/action-periods"), &period).await;
     assert_eq!(status, 201, "{made}");
     let entry = json!({"dated": "2024-01-15", "kind": "meeting", "title": "Talks"});
     let ballot = json!({"kind": "survey", "title": "Survey", "opened": "2024-01-08",
-                        "closed": "2024-01-19", "entitled": 20});
+                        "closed": "2024-01-19", "entitled": 20, "entitled_reason": "members not yet imported"});
     let with = |body: &Value, key: &str, value: Value| {
         let mut body = body.clone();
         body[key] = value;
@@ -404,7 +404,7 @@ async fn bodies_take_typed_values_and_a_wrong_type_names_its_field() {
         ),
         (
             "parties",
-            json!({"kind": "team", "name": "Duty", "headcount": "11"}),
+            json!({"kind": "decision-maker", "name": "Duty", "headcount": "11"}),
             "headcount",
         ),
     ] {

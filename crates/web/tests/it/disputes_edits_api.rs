@@ -230,7 +230,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
         .created(
             "/ballots",
             json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-                   "closed": "2023-08-31", "entitled": 19, "cast": 15, "yes": 15, "no": 0,
+                   "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported", "cast": 15, "yes": 15, "no": 0,
                    "result_to_employer": "2023-09-01"}),
         )
         .await;
@@ -240,7 +240,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
             Method::PUT,
             &format!("/ballots/{ballot}"),
             json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-                   "closed": "2023-08-31", "entitled": 19, "cast": 9, "yes": 9, "no": 0,
+                   "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported", "cast": 9, "yes": 9, "no": 0,
                    "result_to_employer": "2023-09-01"}),
         )
         .await;
@@ -251,7 +251,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
         Method::PUT,
         &format!("/ballots/{ballot}"),
         json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-               "closed": "2023-08-31", "entitled": 19, "cast": 25, "yes": 25, "no": 0}),
+               "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported", "cast": 25, "yes": 25, "no": 0}),
         "cast",
     )
     .await;
@@ -276,14 +276,14 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
     let period = api
         .created(
             "/action-periods",
-            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-19", "called_out": 15}),
+            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-19", "called_out": 15, "called_out_reason": "members not yet imported"}),
         )
         .await;
     let (status, view) = api
         .send(
             Method::PUT,
             &format!("/action-periods/{period}"),
-            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 12,
+            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 12, "called_out_reason": "members not yet imported",
                    "ballot_id": ballot}),
         )
         .await;
@@ -294,7 +294,7 @@ async fn ballots_questions_and_periods_are_edited_and_deleted() {
     api.refused(
         Method::PUT,
         &format!("/action-periods/{period}"),
-        json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-01", "called_out": 12}),
+        json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-01", "called_out": 12, "called_out_reason": "members not yet imported"}),
         "ends",
     )
     .await;
@@ -322,7 +322,7 @@ async fn a_bank_holiday_is_marked_and_unmarked_as_a_strike_day() {
     let period = api
         .created(
             "/action-periods",
-            json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-06-01", "called_out": 10}),
+            json!({"kind": "strike", "starts": "2024-05-13", "ends": "2024-06-01", "called_out": 10, "called_out_reason": "members not yet imported"}),
         )
         .await;
     let holiday = format!("/action-periods/{period}/strike-holidays/2024-05-27");
@@ -369,7 +369,7 @@ async fn participation_records_change_the_striker_days_and_say_so() {
     let period = api
         .created(
             "/action-periods",
-            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-19", "called_out": 20}),
+            json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-19", "called_out": 20, "called_out_reason": "members not yet imported"}),
         )
         .await;
     let north = api.app.store().branch_by_slug("northfield").await.unwrap();

@@ -178,6 +178,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
                 ("opened", "2023-08-07"),
                 ("closed", "2023-08-31"),
                 ("entitled", "19"),
+                ("entitled_reason", "members not yet imported"),
                 ("cast", "15"),
                 ("yes", "15"),
                 ("no", "0"),
@@ -195,6 +196,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
                 ("starts", "2023-10-02"),
                 ("ends", "2023-10-06"),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
             ],
         )
         .await;
@@ -223,6 +225,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
                 ("starts", "2023-10-02"),
                 ("ends", "2023-10-13"),
                 ("called_out", "12"),
+                ("called_out_reason", "members not yet imported"),
             ],
         )
         .await;
@@ -243,6 +246,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
                 ("opened", "2023-08-07"),
                 ("closed", "2023-08-31"),
                 ("entitled", "19"),
+                ("entitled_reason", "members not yet imported"),
                 ("cast", "9"),
                 ("yes", "9"),
                 ("no", "0"),
@@ -270,6 +274,7 @@ async fn a_rep_records_participation_from_the_action_room() {
                 ("starts", "2023-10-02"),
                 ("ends", "2023-10-10"),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
             ],
         )
         .await;

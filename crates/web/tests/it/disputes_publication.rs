@@ -103,6 +103,7 @@ async fn a_period_with_warnings_stays_private_until_an_organiser_confirms_each_w
                 ("starts", "2026-12-07"),
                 ("ends", "2026-12-11"),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
                 ("notice_received", "2026-12-01"),
             ],
         )
@@ -198,7 +199,7 @@ async fn a_period_with_warnings_stays_private_until_an_organiser_confirms_each_w
                 s.id
             ),
             &json!({"kind": "strike", "starts": "2026-12-07", "ends": "2026-12-10",
-                    "called_out": 15, "notice_received": "2026-12-01"}),
+                    "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2026-12-01"}),
         )
         .await;
     assert_eq!(status, 200, "{view}");
@@ -218,7 +219,7 @@ async fn the_api_publishes_only_what_names_every_warning_and_can_take_it_back() 
         .post(
             &format!("/api/v1/branches/northfield/disputes/{}/ballots", s.id),
             &json!({"kind": "statutory", "title": "Re-ballot", "opened": "2024-02-12",
-                    "closed": "2024-03-08", "entitled": 22, "cast": 20, "yes": 20, "no": 0,
+                    "closed": "2024-03-08", "entitled": 22, "entitled_reason": "members not yet imported", "cast": 20, "yes": 20, "no": 0,
                     "result_to_employer": "2024-03-11"}),
         )
         .await;
@@ -228,7 +229,7 @@ async fn the_api_publishes_only_what_names_every_warning_and_can_take_it_back() 
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-04-15", "ends": "2024-04-26",
-                    "called_out": 15, "notice_received": "2024-03-28"}),
+                    "called_out": 15, "called_out_reason": "members not yet imported", "notice_received": "2024-03-28"}),
         )
         .await;
     assert_eq!(status, 201);
@@ -241,7 +242,7 @@ async fn the_api_publishes_only_what_names_every_warning_and_can_take_it_back() 
         .post(
             &periods,
             &json!({"kind": "strike", "starts": "2024-09-16", "ends": "2024-09-20",
-                    "called_out": 15}),
+                    "called_out": 15, "called_out_reason": "members not yet imported"}),
         )
         .await;
     assert_eq!(status, 201);
@@ -287,7 +288,7 @@ async fn deleting_a_period_asks_first_and_says_what_was_deleted() {
                 s.id
             ),
             &json!({"kind": "strike", "starts": "2026-12-07", "ends": "2026-12-11",
-                    "called_out": 15}),
+                    "called_out": 15, "called_out_reason": "members not yet imported"}),
         )
         .await;
     assert_eq!(status, 201);
@@ -335,7 +336,7 @@ async fn impact_honours_as_of_and_gives_the_seeds_figures() {
             .api
             .post(
                 &format!("{d}/action-periods"),
-                &json!({"kind": "strike", "starts": starts, "ends": ends, "called_out": 15}),
+                &json!({"kind": "strike", "starts": starts, "ends": ends, "called_out": 15, "called_out_reason": "members not yet imported"}),
             )
             .await;
         assert_eq!(status, 201, "{body}");

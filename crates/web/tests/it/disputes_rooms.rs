@@ -173,6 +173,7 @@ async fn the_overview_lists_what_needs_doing_and_the_next_deadlines() {
                 ("opened", "2024-02-12"),
                 ("closed", "2024-03-08"),
                 ("entitled", "19"),
+                ("entitled_reason", "members not yet imported"),
                 ("cast", "15"),
                 ("yes", "14"),
                 ("no", "1"),
@@ -190,6 +191,7 @@ async fn the_overview_lists_what_needs_doing_and_the_next_deadlines() {
                 ("starts", "2024-04-15"),
                 ("ends", "2024-04-26"),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
             ],
         )
         .await;
@@ -232,6 +234,7 @@ async fn the_overview_lists_what_needs_doing_and_the_next_deadlines() {
                 ("starts", "2024-04-15"),
                 ("ends", "2024-04-26"),
                 ("called_out", "15"),
+                ("called_out_reason", "members not yet imported"),
                 ("notice_received", "2024-03-25"),
             ],
         )

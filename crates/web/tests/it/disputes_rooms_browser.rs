@@ -244,9 +244,12 @@ async fn the_branch_secretary_runs_the_desk_from_a_phone() {
         )
         .await;
     browser
+        .type_into(Locator::Id("periods-called_out"), "15")
+        .await;
+    browser
         .type_into(
-            Locator::Id("periods-called_out"),
-            &format!("15{}", Key::Enter),
+            Locator::Id("periods-called_out_reason"),
+            &format!("members not yet imported{}", Key::Enter),
         )
         .await;
 

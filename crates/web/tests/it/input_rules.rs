@@ -38,7 +38,7 @@ async fn each_ballot_figure_is_refused_under_its_own_name() {
     let ballots = format!("/api/v1/branches/alpha/disputes/{id}/ballots");
     let ballot = |figures: Value| {
         let mut body = json!({"kind": "statutory", "title": "Strike ballot", "opened": "2023-08-07",
-                              "closed": "2023-08-31", "entitled": 200});
+                              "closed": "2023-08-31", "entitled": 200, "entitled_reason": "members not yet imported"});
         for (k, v) in figures.as_object().unwrap() {
             body[k] = v.clone();
         }
@@ -135,7 +135,7 @@ async fn dates_are_yyyy_mm_dd_exactly_wherever_they_are_typed() {
         let message = answer.1["error"]["message"].as_str().unwrap_or("");
         assert!(message.contains("YYYY-MM-DD"), "{message}");
         let ballot = json!({"kind": "consultative", "title": "B", "opened": bad,
-                            "closed": "2025-01-31", "entitled": 10});
+                            "closed": "2025-01-31", "entitled": 10, "entitled_reason": "members not yet imported"});
         let answer = api.post(&format!("{d}/ballots"), &ballot).await;
         assert_eq!(
             field(&answer),
@@ -143,8 +143,7 @@ async fn dates_are_yyyy_mm_dd_exactly_wherever_they_are_typed() {
             "{bad}: {}",
             answer.1
         );
-        let period =
-            json!({"kind": "strike", "starts": "2025-01-06", "ends": bad, "called_out": 5});
+        let period = json!({"kind": "strike", "starts": "2025-01-06", "ends": bad, "called_out": 5, "called_out_reason": "members not yet imported"});
         let answer = api.post(&format!("{d}/action-periods"), &period).await;
         assert_eq!(field(&answer), (422, "ends".into()), "{bad}: {}", answer.1);
         let encoded = bad.replace('+', "%2B").replace('/', "%2F");

@@ -20,6 +20,7 @@ mod disputes_edits_pages;
 mod disputes_publication;
 mod disputes_rooms;
 mod disputes_rooms_browser;
+mod disputes_unit;
 mod eactions_desk;
 mod eactions_public;
 mod http;

@@ -136,7 +136,7 @@ fn dispute_records(dispute: i64, survey: i64) -> Vec<(String, Value, Vec<&'stati
         ),
         (
             format!("{d}/ballots"),
-            json!({"kind": "consultative", "title": "Ballot", "opened": "2023-08-07", "closed": "2023-08-31", "entitled": 19}),
+            json!({"kind": "consultative", "title": "Ballot", "opened": "2023-08-07", "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported"}),
             vec!["title"],
         ),
         (
@@ -146,7 +146,7 @@ fn dispute_records(dispute: i64, survey: i64) -> Vec<(String, Value, Vec<&'stati
         ),
         (
             format!("{d}/action-periods"),
-            json!({"kind": "asos", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15, "teams": "North"}),
+            json!({"kind": "asos", "starts": "2024-04-15", "ends": "2024-04-26", "called_out": 15, "called_out_reason": "members not yet imported", "teams": "North"}),
             vec!["teams"],
         ),
     ]
@@ -397,7 +397,7 @@ async fn nul_control_and_direction_characters_are_refused_everywhere_text_comes_
     let (status, survey) = api
         .post(
             &ballots,
-            &json!({"kind": "survey", "title": "Survey", "opened": "2023-08-07", "closed": "2023-08-31", "entitled": 19}),
+            &json!({"kind": "survey", "title": "Survey", "opened": "2023-08-07", "closed": "2023-08-31", "entitled": 19, "entitled_reason": "members not yet imported"}),
         )
         .await;
     assert_eq!(status, 201, "{survey}");
@@ -430,7 +430,7 @@ async fn nul_control_and_direction_characters_are_refused_everywhere_text_comes_
         ),
         (
             format!("{d}/parties"),
-            json!({"kind": "team", "name": "Team\u{202E}A"}),
+            json!({"kind": "decision-maker", "name": "Team\u{202E}A"}),
             "name",
             "U+202E",
         ),

@@ -106,7 +106,7 @@ const DICTIONARIES: [(&str, &[&str]); 12] = [
             "closed",
         ],
     ),
-    ("party_kinds", &["decision-maker", "team"]),
+    ("party_kinds", &["decision-maker"]),
     ("claim_kinds", &["claim", "offer"]),
     (
         "claim_statuses",
