@@ -14,6 +14,7 @@ pub mod disputes;
 pub mod error;
 pub mod extract;
 pub mod filters;
+pub mod fund;
 pub mod ical_text;
 pub mod member_data;
 pub mod members;

@@ -292,6 +292,10 @@ struct RecordPage {
     pending: Option<(String, String)>,
     /// Just asked to confirm a new address.
     confirm_sent: bool,
+    /// Their strike days and strike pay.
+    strike: crate::fund::reports::OwnStrikePay,
+    /// The statuses a member may declare.
+    strike_statuses: Vec<(&'static str, &'static str)>,
 }
 
 async fn record_page(
@@ -313,6 +317,7 @@ async fn record_page(
             )
         });
     let d = &member.details;
+    let branch_id = branch.id;
     Ok(RecordPage {
         layout: Layout::new("Your membership record", csrf, Some(user)),
         branch,
@@ -342,6 +347,8 @@ async fn record_page(
         saved: false,
         pending,
         confirm_sent: false,
+        strike: crate::fund::reports::own(state, branch_id, member.id).await?,
+        strike_statuses: crate::fund::participation::status_choices(),
     })
 }
 

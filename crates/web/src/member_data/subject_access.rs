@@ -45,6 +45,8 @@ pub struct SubjectAccess {
     pub wall_messages: Vec<WallTrace>,
     /// Sign-in links asked for: times only (the links themselves are never kept).
     pub sign_in_links: Vec<MagicLinkRecord>,
+    /// Strike days recorded and the strike pay statement.
+    pub strike_pay: crate::fund::reports::OwnStrikePay,
 }
 
 /// The branch holding the record.
@@ -225,6 +227,7 @@ pub async fn export(
         audit_by_member: records.audit_by.iter().map(AuditView::of).collect(),
         wall_messages: records.wall_messages,
         sign_in_links: records.sign_in_links,
+        strike_pay: crate::fund::reports::own(state, branch.id, id).await?,
     })
 }
 
