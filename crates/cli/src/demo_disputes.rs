@@ -257,7 +257,7 @@ pub async fn seed(state: &AppState, branch: &Branch) -> anyhow::Result<DisputeId
             kind: ActionKind::Strike,
             starts: day(starts)?,
             ends: day(ends)?,
-            teams: "Mental Health Teams North and South, AMHP service".into(),
+            teams: "Community Mental Health North, Community Mental Health South".into(),
             called_out: *called_out,
             notice_received: Some(day(notice)?),
             holidays_as_strike: Vec::new(),
