@@ -64,17 +64,26 @@ struct IndexPage {
     held: Pence,
     disputes: Vec<Dispute>,
     does_money: bool,
+    sees_fund: bool,
 }
 
-/// GET /{branch}/fund: balances, and the way to everything else (treasurer, organisers).
+/// GET /{branch}/fund: balances, and the way to everything else (treasurer, organisers);
+/// for a rep, the way to each dispute's strike days and release requests only.
 pub async fn index(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
-    let access = fund::access(&state, &user, &slug).await?.must_see()?;
-    let accounts = state.store.fund_accounts(access.branch.id).await?;
+    let access = fund::access(&state, &user, &slug).await?;
+    if access.role == picket_domain::Role::Member {
+        return Err(crate::error::AppError::Forbidden);
+    }
+    let accounts = if access.sees_fund() {
+        state.store.fund_accounts(access.branch.id).await?
+    } else {
+        Vec::new()
+    };
     render(&IndexPage {
         layout: Layout::new(
             format!("Strike fund · {}", access.branch.name),
@@ -87,6 +96,7 @@ pub async fn index(
         accounts: rows(accounts),
         disputes: state.store.disputes(access.branch.id).await?,
         does_money: access.does_money(),
+        sees_fund: access.sees_fund(),
     })
 }
 

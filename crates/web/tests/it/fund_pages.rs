@@ -84,11 +84,24 @@ async fn a_rep_enters_a_day_a_member_declares_theirs_and_the_rep_settles_the_con
     let html = rep.get(f.app.url(&grid)).body_text().await;
     assert!(html.contains("None: every member"), "{html}");
 
-    // A member cannot open the grid; a rep cannot open the fund.
+    // A member cannot open the grid; a rep sees the way to the strike days, not the money.
     let member = f.session("member@example.org").await;
     let r = member.get(f.app.url(&grid)).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    let r = rep.get(f.app.url("/northfield/fund")).send().await.unwrap();
+    let r = member
+        .get(f.app.url("/northfield/fund"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let html = rep.get(f.app.url("/northfield/fund")).body_text().await;
+    assert!(html.contains("Who struck on which day"), "{html}");
+    assert!(!html.contains("Balances") && !html.contains("Strike pay policy"));
+    let r = rep
+        .get(f.app.url("/northfield/fund/donations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 }
 
