@@ -575,9 +575,11 @@ pub async fn declare(
     ))
 }
 
-/// POST /{branch}/me/strike-days: the signed-in member declares one of their days.
+/// POST /{branch}/me/strike-days: the signed-in member declares one of their days; a
+/// refusal shows their page again with the message and what they typed.
 pub async fn declare_own(
     State(state): State<AppState>,
+    csrf: CsrfToken,
     user: CurrentUser,
     RequestId(request_id): RequestId,
     Path(slug): Path<String>,
@@ -594,6 +596,17 @@ pub async fn declare_own(
         branch: &access.branch,
         request_id,
     };
-    declare(&state, &actor, member.id, &form).await?;
-    Ok(Redirect::to(&format!("/{}/me?saved=1#strike-days", access.branch.slug)).into_response())
+    match declare(&state, &actor, member.id, &form).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/me?saved=1#strike-days", access.branch.slug))
+                .into_response(),
+        ),
+        Err(e) => {
+            let (status, message) = fund::donations::refusal(e)?;
+            crate::member_data::pages::strike_day_refused(
+                &state, &csrf, &user, &slug, status, message, form,
+            )
+            .await
+        }
+    }
 }

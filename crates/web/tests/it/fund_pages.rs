@@ -50,8 +50,22 @@ async fn a_rep_enters_a_day_a_member_declares_theirs_and_the_rep_settles_the_con
         .await;
     assert_eq!(refused.status(), 404);
 
-    // Ben says he worked that day: a conflict for the rep.
+    // Ben says he worked that day: a conflict for the rep. A day that is no strike day is
+    // refused on his page, with what he typed kept.
     let ben = f.session("other@example.org").await;
+    let refused = f
+        .form(
+            &ben,
+            "/northfield/me",
+            "/northfield/me/strike-days",
+            &[("day", "2024-06-03"), ("status", "sick")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("3 June 2024 is not a strike day"), "{html}");
+    assert!(html.contains(r#"value="2024-06-03""#));
+    assert!(html.contains(r#"value="sick" selected"#));
     let declared = f
         .form(
             &ben,
