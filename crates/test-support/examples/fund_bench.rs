@@ -132,11 +132,14 @@ async fn main() -> anyhow::Result<()> {
             });
         }
     }
+    // A tenth of the members to a unit of work.
     let started = Instant::now();
-    let mut w = store.begin().await?;
-    w.record_strike_days(branch.id, dispute, period, DaySource::Rep, &entries, None)
-        .await?;
-    w.commit().await?;
+    for chunk in entries.chunks(members * 10) {
+        let mut w = store.begin().await?;
+        w.record_strike_days(branch.id, dispute, period, DaySource::Rep, chunk, None)
+            .await?;
+        w.commit().await?;
+    }
     let recording = started.elapsed();
 
     let started = Instant::now();

@@ -21,6 +21,10 @@ use picket_domain::{
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Pay run lines written by one statement (seven values each, well under either engine's
+/// limit on bound values).
+const LINES_PER_INSERT: usize = 500;
+
 fn day_words(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
 }
@@ -207,22 +211,44 @@ impl StrikePayWrites for SqlWork {
         .bind(to_secs(Utc::now()))
         .fetch_one(&mut *conn)
         .await?;
-        for m in &pay {
-            for d in &m.days {
-                sqlx::query(
-                    "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(branch.0)
-                .bind(run)
-                .bind(m.member.0)
-                .bind(date_text(Some(d.day)))
-                .bind(d.status.map(|s| s.as_str()))
-                .bind(d.amount.pence())
-                .bind(&d.working)
-                .execute(&mut *conn)
-                .await?;
+        // Written LINES_PER_INSERT rows to a statement: a run over thousands of members and
+        // a hundred days is hundreds of statements, not hundreds of thousands.
+        let rows: Vec<(MemberId, &picket_domain::fund::strike_pay::PayDay)> = pay
+            .iter()
+            .flat_map(|m| m.days.iter().map(move |d| (m.member, d)))
+            .collect();
+        for chunk in rows.chunks(LINES_PER_INSERT) {
+            let mut sql = String::from(
+                "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let n = i * 7;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7
+                ));
             }
+            let mut query = sqlx::query(&sql);
+            for (member, d) in chunk {
+                query = query
+                    .bind(branch.0)
+                    .bind(run)
+                    .bind(member.0)
+                    .bind(date_text(Some(d.day)))
+                    .bind(d.status.map(|s| s.as_str()))
+                    .bind(d.amount.pence())
+                    .bind(d.working.as_str());
+            }
+            query.execute(&mut *conn).await?;
         }
         Ok(PayRunId(run))
     }
