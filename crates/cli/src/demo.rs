@@ -140,5 +140,6 @@ pub async fn seed(state: &AppState) -> anyhow::Result<picket_domain::DisputeId> 
     crate::demo_campaign::seed(state, &branch, dispute).await?;
     crate::demo_pickets::seed(state, &branch, dispute).await?;
     crate::demo_eactions::seed(state, &branch, dispute).await?;
+    crate::demo_fund::seed(state, &branch, dispute).await?;
     Ok(dispute)
 }

@@ -14,6 +14,7 @@ mod demo;
 mod demo_campaign;
 mod demo_disputes;
 mod demo_eactions;
+mod demo_fund;
 mod demo_members;
 mod demo_pickets;
 mod demo_wall;

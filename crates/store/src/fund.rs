@@ -88,6 +88,23 @@ pub struct FundTransaction {
     pub lines: Vec<FundLine>,
 }
 
+/// One line of an account's statement, with the balance after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementLine {
+    /// The transaction.
+    pub transaction_id: FundTransactionId,
+    /// The day the money moved.
+    pub day: NaiveDate,
+    /// Why it was made.
+    pub kind: TransactionKind,
+    /// What it was.
+    pub memo: String,
+    /// Signed pence on this account: debit positive, credit negative.
+    pub amount: Pence,
+    /// The account's balance (debits positive) once this line was posted.
+    pub balance_after: Pence,
+}
+
 /// A recorded donation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Donation {
@@ -156,6 +173,14 @@ pub trait FundStore: Send + Sync {
         after: Option<FundTransactionId>,
         limit: u32,
     ) -> StoreResult<Vec<FundTransaction>>;
+    /// A page of an account's lines, newest first, each with the balance after it: the
+    /// balance is worked back from the kept one, never by adding up history.
+    async fn fund_statement(
+        &self,
+        branch: BranchId,
+        account: FundAccountId,
+        page: crate::PageRequest,
+    ) -> StoreResult<crate::Page<StatementLine>>;
     /// How many transactions the branch's ledger holds.
     async fn fund_transaction_count(&self, branch: BranchId) -> StoreResult<u64>;
     /// The branch's donations, newest first.

@@ -63,6 +63,62 @@ pub struct PayRun {
     pub lines: Vec<PayRunLine>,
 }
 
+/// A day an approved run pays a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidDay {
+    /// The day.
+    pub day: NaiveDate,
+    /// What the branch pays for it.
+    pub amount: Pence,
+    /// The run that approved it.
+    pub run_id: PayRunId,
+}
+
+/// A payment of strike pay to a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StrikePayPayment {
+    /// Its id.
+    pub id: PaymentId,
+    /// The member paid.
+    pub member_id: MemberId,
+    /// How much.
+    pub amount: Pence,
+    /// The day it was paid.
+    pub paid_on: NaiveDate,
+    /// Its ledger transaction.
+    pub transaction_id: FundTransactionId,
+}
+
+/// One member's strike pay: every day approved, every payment, and what is still owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StrikePayStatement {
+    /// The member.
+    pub member_id: MemberId,
+    /// The days approved runs pay, by day.
+    pub days: Vec<PaidDay>,
+    /// The payments made, by day.
+    pub payments: Vec<StrikePayPayment>,
+    /// Approved pay in all.
+    pub due: Pence,
+    /// Paid in all.
+    pub paid: Pence,
+    /// Still owed.
+    pub owed: Pence,
+}
+
+/// What one member is owed: approved pay less payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberOwed {
+    /// The member.
+    pub member_id: MemberId,
+    /// Approved pay in all.
+    pub due: Pence,
+    /// Paid in all.
+    pub paid: Pence,
+    /// Still owed.
+    pub owed: Pence,
+}
+
 /// Reading strike pay.
 #[async_trait]
 pub trait StrikePayStore: Send + Sync {
@@ -76,6 +132,17 @@ pub trait StrikePayStore: Send + Sync {
     async fn pay_run(&self, branch: BranchId, id: PayRunId) -> StoreResult<PayRun>;
     /// What a member is owed: approved pay less payments.
     async fn strike_pay_owed(&self, branch: BranchId, member: MemberId) -> StoreResult<Pence>;
+    /// A dispute's runs, newest first, without their lines.
+    async fn pay_runs(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<PayRun>>;
+    /// One member's strike pay statement.
+    async fn strike_pay_statement(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<StrikePayStatement>;
+    /// Every member with approved strike pay, by member: what each was due, was paid and
+    /// is still owed.
+    async fn strike_pay_balances(&self, branch: BranchId) -> StoreResult<Vec<MemberOwed>>;
 }
 
 /// Changing strike pay, within a [`UnitOfWork`](crate::UnitOfWork).

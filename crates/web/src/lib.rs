@@ -15,6 +15,7 @@ pub mod eactions;
 pub mod error;
 pub mod extract;
 pub mod filters;
+pub mod fund;
 pub mod ical_text;
 pub mod member_data;
 pub mod members;

@@ -196,3 +196,114 @@ pub async fn strike_pay_runs_pay_each_day_once(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
 }
+
+/// The reads the fund's pages use: a dispute's runs, a member's statement, every member's
+/// balance, and an account's statement a page at a time with the balance after each line.
+pub async fn strike_pay_statements_and_account_statements_add_up(store: Arc<dyn Store>) {
+    let (b, dispute, period, m) =
+        strike_setup(&store, "pay-s", "", &[Some("Duty Team"), Some("Duty Team")]).await;
+    let policy = PayPolicy::new(
+        PayRate::Flat { daily: p(3_000) },
+        [DayStatus::OnStrike].into_iter().collect(),
+        None,
+    )
+    .unwrap();
+    unit!(store, |w| w.set_pay_policy(b, dispute, &policy, None)).unwrap();
+    let days: Vec<DayEntry> = [13, 14, 15]
+        .iter()
+        .flat_map(|n| {
+            m.iter().map(move |member| DayEntry {
+                member: *member,
+                day: d(*n),
+                status: DayStatus::OnStrike,
+            })
+        })
+        .collect();
+    unit!(store, |w| w.record_strike_days(
+        b,
+        dispute,
+        period,
+        DaySource::Rep,
+        &days,
+        None
+    ))
+    .unwrap();
+    let first = unit!(store, |w| w.create_pay_run(b, dispute, d(13), d(14), None)).unwrap();
+    unit!(store, |w| w.approve_pay_run(b, first, d(20), None)).unwrap();
+    let second = unit!(store, |w| w.create_pay_run(b, dispute, d(13), d(17), None)).unwrap();
+    let runs = store.pay_runs(b, dispute).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![second, first],
+        "newest first"
+    );
+    assert!(runs.iter().all(|r| r.lines.is_empty()));
+    assert_eq!(runs[0].total, p(6_000), "only the 15th is left to pay");
+    unit!(store, |w| w.approve_pay_run(b, second, d(21), None)).unwrap();
+    unit!(store, |w| w.pay_strike_pay(
+        b,
+        m[0],
+        p(4_000),
+        d(22),
+        "bank",
+        None
+    ))
+    .unwrap();
+    unit!(store, |w| w.pay_strike_pay(
+        b,
+        m[0],
+        p(1_000),
+        d(23),
+        "cash",
+        None
+    ))
+    .unwrap();
+
+    let statement = store.strike_pay_statement(b, m[0]).await.unwrap();
+    assert_eq!(statement.days.len(), 3);
+    assert_eq!(statement.days[2].run_id, second);
+    assert_eq!(statement.payments.len(), 2);
+    assert_eq!(
+        (statement.due, statement.paid, statement.owed),
+        (p(9_000), p(5_000), p(4_000))
+    );
+    let balances = store.strike_pay_balances(b).await.unwrap();
+    assert_eq!(balances.len(), 2);
+    let other = balances.iter().find(|x| x.member_id == m[1]).unwrap();
+    assert_eq!(
+        (other.due, other.paid, other.owed),
+        (p(9_000), p(0), p(9_000))
+    );
+
+    // The liability account: two credits (the runs), two debits (the payments).
+    let owed = store
+        .fund_account_by_code(b, "strike-pay-owed")
+        .await
+        .unwrap();
+    let page = store
+        .fund_statement(b, owed.id, crate::PageRequest::new(1, 3))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 4);
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.items[0].balance_after, owed.balance, "newest first");
+    assert_eq!(page.items[0].amount, p(1_000));
+    let older = store
+        .fund_statement(b, owed.id, crate::PageRequest::new(2, 3))
+        .await
+        .unwrap();
+    assert_eq!(older.items.len(), 1);
+    assert_eq!(older.items[0].amount, Pence::from_pence(-12_000));
+    assert_eq!(older.items[0].balance_after, Pence::from_pence(-12_000));
+    for pair in page.items.windows(2) {
+        assert_eq!(
+            pair[1].balance_after.pence(),
+            pair[0].balance_after.pence() - pair[0].amount.pence()
+        );
+    }
+    assert_eq!(
+        page.items[2].balance_after.pence() - page.items[2].amount.pence(),
+        older.items[0].balance_after.pence()
+    );
+    assert_ledger_adds_up(&*store, b).await;
+}

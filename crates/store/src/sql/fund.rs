@@ -4,7 +4,7 @@ use super::decode::{date, date_text, flag, is_set, named};
 use super::{count, from_secs, to_secs, SqlStore, SqlWork};
 use crate::fund::{
     Donation, FundAccount, FundLine, FundStore, FundTransaction, FundWrites, NamedDonor,
-    NewFundAccount, RaisedSoFar,
+    NewFundAccount, RaisedSoFar, StatementLine,
 };
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
@@ -437,6 +437,67 @@ impl FundStore for SqlStore {
             .collect::<StoreResult<Vec<_>>>()?;
         attach_lines(&mut conn, branch, &mut out).await?;
         Ok(out)
+    }
+
+    async fn fund_statement(
+        &self,
+        branch: BranchId,
+        account: FundAccountId,
+        page: crate::PageRequest,
+    ) -> StoreResult<crate::Page<StatementLine>> {
+        let mut conn = self.pool().acquire().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM fund_accounts WHERE branch_id = $1 AND id = $2"
+        ))
+        .bind(branch.0)
+        .bind(account.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let held = account_from_row(&row)?;
+        let rows = sqlx::query(
+            "SELECT l.id AS line_id, l.amount_pence, t.id, t.day, t.kind, t.memo FROM fund_lines l \
+             JOIN fund_transactions t ON t.id = l.transaction_id \
+             WHERE l.branch_id = $1 AND l.account_id = $2 ORDER BY l.id DESC LIMIT $3 OFFSET $4",
+        )
+        .bind(branch.0)
+        .bind(account.0)
+        .bind(i64::from(page.per_page))
+        .bind(page.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut balance = held.balance.pence();
+        if let Some(first) = rows.first() {
+            let newest: i64 = first.try_get("line_id")?;
+            let later: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_lines \
+                 WHERE account_id = $1 AND id > $2",
+            )
+            .bind(account.0)
+            .bind(newest)
+            .fetch_one(&mut *conn)
+            .await?;
+            balance -= later;
+        }
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let amount: i64 = r.try_get("amount_pence")?;
+            items.push(StatementLine {
+                transaction_id: FundTransactionId(r.try_get("id")?),
+                day: date(r, "day")?,
+                kind: named(r, "kind")?,
+                memo: r.try_get("memo")?,
+                amount: Pence::from_pence(amount),
+                balance_after: Pence::from_pence(balance),
+            });
+            balance -= amount;
+        }
+        Ok(crate::Page {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total: held.line_count,
+        })
     }
 
     async fn fund_transaction_count(&self, branch: BranchId) -> StoreResult<u64> {

@@ -4,7 +4,10 @@ use super::decode::{date, date_text, named};
 use super::fund::{post_on, standard_account_on};
 use super::strike_days::group_days;
 use super::{from_secs, to_secs, SqlStore, SqlWork, TurnSpace};
-use crate::strike_pay::{PayRun, PayRunLine, PayRunStatus, StrikePayStore, StrikePayWrites};
+use crate::strike_pay::{
+    MemberOwed, PaidDay, PayRun, PayRunLine, PayRunStatus, StrikePayPayment, StrikePayStatement,
+    StrikePayStore, StrikePayWrites,
+};
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
@@ -17,6 +20,10 @@ use picket_domain::{
 };
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Pay run lines written by one statement (seven values each, well under either engine's
+/// limit on bound values).
+const LINES_PER_INSERT: usize = 500;
 
 fn day_words(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
@@ -60,6 +67,31 @@ async fn owed_on(
     .fetch_one(&mut *conn)
     .await?;
     Ok(Pence::from_pence(due - paid))
+}
+
+const RUN_COLUMNS: &str = "id, dispute_id, first_day, last_day, status, total_pence, approved_by, \
+     approved_at, transaction_id";
+
+fn run_from_row(row: &sqlx::any::AnyRow, lines: Vec<PayRunLine>) -> StoreResult<PayRun> {
+    let status: String = row.try_get("status")?;
+    Ok(PayRun {
+        id: PayRunId(row.try_get("id")?),
+        dispute_id: DisputeId(row.try_get("dispute_id")?),
+        first_day: date(row, "first_day")?,
+        last_day: date(row, "last_day")?,
+        status: if status == "approved" {
+            PayRunStatus::Approved
+        } else {
+            PayRunStatus::Draft
+        },
+        total: Pence::from_pence(row.try_get("total_pence")?),
+        approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(UserId),
+        approved_at: row.try_get::<Option<i64>, _>("approved_at")?.map(from_secs),
+        transaction_id: row
+            .try_get::<Option<i64>, _>("transaction_id")?
+            .map(FundTransactionId),
+        lines,
+    })
 }
 
 #[async_trait]
@@ -179,22 +211,44 @@ impl StrikePayWrites for SqlWork {
         .bind(to_secs(Utc::now()))
         .fetch_one(&mut *conn)
         .await?;
-        for m in &pay {
-            for d in &m.days {
-                sqlx::query(
-                    "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(branch.0)
-                .bind(run)
-                .bind(m.member.0)
-                .bind(date_text(Some(d.day)))
-                .bind(d.status.map(|s| s.as_str()))
-                .bind(d.amount.pence())
-                .bind(&d.working)
-                .execute(&mut *conn)
-                .await?;
+        // Written LINES_PER_INSERT rows to a statement: a run over thousands of members and
+        // a hundred days is hundreds of statements, not hundreds of thousands.
+        let rows: Vec<(MemberId, &picket_domain::fund::strike_pay::PayDay)> = pay
+            .iter()
+            .flat_map(|m| m.days.iter().map(move |d| (m.member, d)))
+            .collect();
+        for chunk in rows.chunks(LINES_PER_INSERT) {
+            let mut sql = String::from(
+                "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let n = i * 7;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7
+                ));
             }
+            let mut query = sqlx::query(&sql);
+            for (member, d) in chunk {
+                query = query
+                    .bind(branch.0)
+                    .bind(run)
+                    .bind(member.0)
+                    .bind(date_text(Some(d.day)))
+                    .bind(d.status.map(|s| s.as_str()))
+                    .bind(d.amount.pence())
+                    .bind(d.working.as_str());
+            }
+            query.execute(&mut *conn).await?;
         }
         Ok(PayRunId(run))
     }
@@ -356,10 +410,9 @@ impl StrikePayStore for SqlStore {
     }
 
     async fn pay_run(&self, branch: BranchId, id: PayRunId) -> StoreResult<PayRun> {
-        let row = sqlx::query(
-            "SELECT id, dispute_id, first_day, last_day, status, total_pence, approved_by, approved_at, \
-             transaction_id FROM strike_pay_runs WHERE branch_id = $1 AND id = $2",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {RUN_COLUMNS} FROM strike_pay_runs WHERE branch_id = $1 AND id = $2"
+        ))
         .bind(branch.0)
         .bind(id.0)
         .fetch_optional(self.pool())
@@ -387,29 +440,104 @@ impl StrikePayStore for SqlStore {
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-        let status: String = row.try_get("status")?;
-        Ok(PayRun {
-            id: PayRunId(row.try_get("id")?),
-            dispute_id: DisputeId(row.try_get("dispute_id")?),
-            first_day: date(&row, "first_day")?,
-            last_day: date(&row, "last_day")?,
-            status: if status == "approved" {
-                PayRunStatus::Approved
-            } else {
-                PayRunStatus::Draft
-            },
-            total: Pence::from_pence(row.try_get("total_pence")?),
-            approved_by: row.try_get::<Option<i64>, _>("approved_by")?.map(UserId),
-            approved_at: row.try_get::<Option<i64>, _>("approved_at")?.map(from_secs),
-            transaction_id: row
-                .try_get::<Option<i64>, _>("transaction_id")?
-                .map(FundTransactionId),
-            lines,
-        })
+        run_from_row(&row, lines)
     }
 
     async fn strike_pay_owed(&self, branch: BranchId, member: MemberId) -> StoreResult<Pence> {
         let mut conn = self.pool().acquire().await?;
         owed_on(&mut conn, branch, member).await
+    }
+
+    async fn pay_runs(&self, branch: BranchId, dispute: DisputeId) -> StoreResult<Vec<PayRun>> {
+        sqlx::query(&format!(
+            "SELECT {RUN_COLUMNS} FROM strike_pay_runs WHERE branch_id = $1 AND dispute_id = $2 \
+             ORDER BY id DESC"
+        ))
+        .bind(branch.0)
+        .bind(dispute.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| run_from_row(row, Vec::new()))
+        .collect()
+    }
+
+    async fn strike_pay_statement(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<StrikePayStatement> {
+        let days = sqlx::query(
+            "SELECT day, amount_pence, run_id FROM strike_pay_days \
+             WHERE branch_id = $1 AND member_id = $2 ORDER BY day",
+        )
+        .bind(branch.0)
+        .bind(member.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PaidDay {
+                day: date(r, "day")?,
+                amount: Pence::from_pence(r.try_get("amount_pence")?),
+                run_id: PayRunId(r.try_get("run_id")?),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let payments = sqlx::query(
+            "SELECT id, member_id, amount_pence, paid_on, transaction_id FROM strike_pay_payments \
+             WHERE branch_id = $1 AND member_id = $2 ORDER BY paid_on, id",
+        )
+        .bind(branch.0)
+        .bind(member.0)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StrikePayPayment {
+                id: PaymentId(r.try_get("id")?),
+                member_id: MemberId(r.try_get("member_id")?),
+                amount: Pence::from_pence(r.try_get("amount_pence")?),
+                paid_on: date(r, "paid_on")?,
+                transaction_id: FundTransactionId(r.try_get("transaction_id")?),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let due: i64 = days.iter().map(|d| d.amount.pence()).sum();
+        let paid: i64 = payments.iter().map(|p| p.amount.pence()).sum();
+        Ok(StrikePayStatement {
+            member_id: member,
+            days,
+            payments,
+            due: Pence::from_pence(due),
+            paid: Pence::from_pence(paid),
+            owed: Pence::from_pence(due - paid),
+        })
+    }
+
+    async fn strike_pay_balances(&self, branch: BranchId) -> StoreResult<Vec<MemberOwed>> {
+        let rows = sqlx::query(
+            "SELECT d.member_id, d.due, CAST(COALESCE(p.paid, 0) AS BIGINT) AS paid FROM \
+             (SELECT member_id, CAST(SUM(amount_pence) AS BIGINT) AS due FROM strike_pay_days \
+              WHERE branch_id = $1 GROUP BY member_id) d \
+             LEFT JOIN (SELECT member_id, CAST(SUM(amount_pence) AS BIGINT) AS paid \
+              FROM strike_pay_payments WHERE branch_id = $1 GROUP BY member_id) p \
+             ON p.member_id = d.member_id ORDER BY d.member_id",
+        )
+        .bind(branch.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let due: i64 = r.try_get("due")?;
+                let paid: i64 = r.try_get("paid")?;
+                Ok(MemberOwed {
+                    member_id: MemberId(r.try_get("member_id")?),
+                    due: Pence::from_pence(due),
+                    paid: Pence::from_pence(paid),
+                    owed: Pence::from_pence(due - paid),
+                })
+            })
+            .collect()
     }
 }

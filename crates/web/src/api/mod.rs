@@ -3,7 +3,7 @@
 
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
-use crate::{account, disputes, eactions, member_data, members, wall};
+use crate::{account, disputes, eactions, fund, member_data, members, wall};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -60,10 +60,16 @@ pub struct ErrorDetail {
         eactions::api_letters::link_letter,
         disputes::api_unit::get_teams, disputes::api_unit::set_teams, disputes::api_unit::set_called_out,
         disputes::api_unit::set_entitled,
-        members::api::list, members::api::get, members::api::edit),
+        members::api::list, members::api::get, members::api::edit,
+        fund::api::accounts, fund::api::statement, fund::api::list_donations, fund::api::add_donation, fund::api::summary,
+        fund::api::list_hardship, fund::api::add_hardship, fund::api::decide_hardship, fund::api::pay_hardship,
+        fund::api::strike_days, fund::api::record_strike_days, fund::api::list_releases, fund::api::add_release, fund::api::decide_release,
+        fund::api::my_strike_pay, fund::api::declare,
+        fund::api_pay::policy, fund::api_pay::set_policy, fund::api_pay::runs, fund::api_pay::create_run, fund::api_pay::run,
+        fund::api_pay::approve, fund::api_pay::owed, fund::api_pay::pay, fund::api_pay::payment_file),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"), (name = "fund", description = "The strike fund: a double-entry ledger in pence, donations, participation per member, strike pay and hardship grants. The treasurer posts money; organisers see it; members see their own."))
 )]
 pub struct ApiDoc;
 
@@ -166,6 +172,7 @@ pub fn router() -> Router<AppState> {
         .merge(disputes::api::routes())
         .merge(eactions::api_letters::routes())
         .merge(disputes::api_unit::routes())
+        .merge(fund::api_pay::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

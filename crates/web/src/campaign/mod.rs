@@ -130,6 +130,8 @@ pub struct Campaign {
     pub timeline: Vec<TimelineEvent>,
     /// Where the pickets are.
     pub pickets: Vec<PicketLocation>,
+    /// The donations' total, naming only donors who agreed to be named.
+    pub raised: picket_store::fund::RaisedSoFar,
     /// The page's absolute address.
     pub url: String,
     /// Share links.
@@ -339,6 +341,7 @@ pub async fn campaign(
         months: months(&view.periods, today),
         actions,
         pickets: state.store.picket_locations(branch.id, id).await?,
+        raised: state.store.raised_so_far(branch.id).await?,
         timeline: view.timeline,
         dispute: view.dispute,
         claim,

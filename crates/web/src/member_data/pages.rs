@@ -292,6 +292,13 @@ struct RecordPage {
     pending: Option<(String, String)>,
     /// Just asked to confirm a new address.
     confirm_sent: bool,
+    /// Their strike days and strike pay.
+    strike: crate::fund::reports::OwnStrikePay,
+    /// The statuses a member may declare.
+    strike_statuses: Vec<(&'static str, &'static str)>,
+    /// A refused declaration of a strike day, and what was typed.
+    strike_error: Option<String>,
+    strike_form: crate::fund::participation::DeclareInput,
 }
 
 async fn record_page(
@@ -313,6 +320,7 @@ async fn record_page(
             )
         });
     let d = &member.details;
+    let branch_id = branch.id;
     Ok(RecordPage {
         layout: Layout::new("Your membership record", csrf, Some(user)),
         branch,
@@ -342,6 +350,10 @@ async fn record_page(
         saved: false,
         pending,
         confirm_sent: false,
+        strike: crate::fund::reports::own(state, branch_id, member.id).await?,
+        strike_statuses: crate::fund::participation::status_choices(),
+        strike_error: None,
+        strike_form: crate::fund::participation::DeclareInput::default(),
     })
 }
 
@@ -469,4 +481,22 @@ pub async fn download(
     )
     .await?;
     subject_access::download(&data, format)
+}
+
+/// The member's page again after a refused declaration of a strike day: the message, and
+/// what they typed kept.
+pub async fn strike_day_refused(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &CurrentUser,
+    slug: &str,
+    status: StatusCode,
+    message: String,
+    typed: crate::fund::participation::DeclareInput,
+) -> AppResult<Response> {
+    let (branch, member) = own_record(state, user, slug).await?;
+    let mut page = record_page(state, csrf, user, branch, &member).await?;
+    page.strike_error = Some(message);
+    page.strike_form = typed;
+    render_with_status(status, &page)
 }

@@ -48,6 +48,8 @@ pub struct SubjectAccess {
     pub sign_in_links: Vec<MagicLinkRecord>,
     /// A change of email address the member asked for and has not confirmed yet.
     pub pending_email_change: Option<PendingEmailView>,
+    /// Strike days recorded and the strike pay statement.
+    pub strike_pay: crate::fund::reports::OwnStrikePay,
 }
 
 /// An email change waiting for its link (the link itself is never kept).
@@ -269,6 +271,7 @@ pub async fn export(
             asked_at: p.created_at,
             expires_at: p.expires_at,
         }),
+        strike_pay: crate::fund::reports::own(state, branch.id, id).await?,
     })
 }
 

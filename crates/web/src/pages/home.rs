@@ -44,6 +44,9 @@ struct DashboardBranch {
     waiting: Option<u64>,
     /// For organisers: offers made on the wall and not yet followed up.
     offers: Option<u64>,
+    /// The strike fund's link: the fund for the treasurer and organisers, strike days for
+    /// reps.
+    fund: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -81,6 +84,11 @@ pub async fn dashboard(
             can_manage_users: organiser,
             waiting,
             offers,
+            fund: match m.role {
+                Role::Member => None,
+                Role::Rep => Some("Strike days and release requests"),
+                _ => Some("Strike fund"),
+            },
         });
     }
     render(&Dashboard {
