@@ -49,12 +49,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 if [[ -n "${PICKET_BIN:-}" ]]; then
     PICKET="$PICKET_BIN"
+    echo "==> $PICKET"
 else
     echo "==> building picket (release)"
     cargo build --release -q -p picket-cli
     PICKET="$CARGO_TARGET_DIR/release/picket"
+    echo "==> $PICKET ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 fi
-echo "==> $PICKET ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 
 printf '    %8s %9s %9s %9s %9s %9s %9s %9s %9s\n' streams connected received \
     "idle MB" "open MB" "after MB" "KB/strm" "p99 s" "max s"
