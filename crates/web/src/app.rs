@@ -107,18 +107,13 @@ impl App {
         )));
         tracing::info!(addr = %self.local_addr(), backend = self.state.store.backend().as_str(), "Picket is listening");
         let router = router(self.state.clone());
-        let result = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        crate::server::serve(self.listener, router, shutdown).await;
         let _ = stop_tx.send(true);
         for task in background {
             let _ = task.await;
         }
         tracing::info!("Picket stopped");
-        result
+        Ok(())
     }
 }
 

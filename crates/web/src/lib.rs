@@ -22,6 +22,7 @@ pub mod members;
 pub mod pages;
 pub mod pickets;
 pub mod security;
+pub mod server;
 pub mod settings;
 pub mod state;
 pub mod throttle;

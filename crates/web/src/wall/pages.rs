@@ -460,6 +460,9 @@ pub async fn moderate(
 
 /// GET /{branch}/wall/events: newly approved messages as Server-Sent Events (`event: message`,
 /// JSON data). Without JavaScript the wall simply shows them on the next load.
+///
+/// A viral wall holds thousands of these open at once, so each keeps only its receiver and
+/// the branch's id, waiting inside the response body itself (no boxed future per stream).
 pub async fn events(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -469,21 +472,29 @@ pub async fn events(
     >,
 > {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    use futures::StreamExt;
-    let branch = state.store.branch_by_slug(&slug).await?;
+    use tokio::sync::broadcast::error::RecvError;
+    let branch = state.store.branch_by_slug(&slug).await?.id;
     let receiver = state.live_events.subscribe();
-    let stream = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(move |event| {
-        let wanted = event.ok().and_then(|e| e.wall_of(branch.id).cloned());
-        async move {
-            wanted
-                .and_then(|e| {
-                    Event::default()
+    let stream = futures::stream::unfold(receiver, move |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(live) => {
+                    // Another wall's message or a campaign's count is not this page's.
+                    let Some(e) = live.wall_of(branch) else {
+                        continue;
+                    };
+                    let event = Event::default()
                         .event("message")
                         .id(e.id.to_string())
-                        .json_data(&e)
-                        .ok()
-                })
-                .map(Ok)
+                        .json_data(e);
+                    if let Ok(event) = event {
+                        return Some((Ok(event), receiver));
+                    }
+                }
+                // Messages this page fell behind on: it shows them on the next load.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return None,
+            }
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))

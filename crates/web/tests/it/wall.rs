@@ -419,6 +419,57 @@ async fn approvals_are_streamed_to_open_walls_as_server_sent_events() {
     );
 }
 
+#[tokio::test]
+async fn a_walls_stream_carries_its_own_branchs_approvals_only() {
+    let app = app().await;
+    let north = app.branch("northfield").await;
+    let south = app.branch("southgate").await;
+    app.user(&north, "org@example.org", Role::Organiser).await;
+    app.user(&south, "south@example.org", Role::Organiser).await;
+    let http = reqwest::Client::new();
+    let missing = http
+        .get(app.url("/nowhere/wall/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let mut events = http
+        .get(app.url("/southgate/wall/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), 200);
+
+    // Northfield's approval is broadcast first, then Southgate's.
+    for (slug, email, message) in [
+        ("northfield", "org@example.org", "Northfield solidarity"),
+        ("southgate", "south@example.org", "Southgate solidarity"),
+    ] {
+        let path = format!("/api/v1/branches/{slug}/wall");
+        let body = serde_json::json!({"name": "Ana", "kind": "resident", "message": message});
+        let (_, r) = app.public_api().post(&path, &body).await;
+        let id = r["id"].as_i64().unwrap();
+        let token = app.api_token(email).await;
+        let approve = serde_json::json!({ "action": "approve" });
+        let (status, _) = app
+            .api(&token)
+            .post(&format!("{path}/{id}/moderation"), &approve)
+            .await;
+        assert_eq!(status, 200);
+    }
+    let mut received = String::new();
+    while !received.contains("Southgate solidarity") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), events.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("stream open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!received.contains("Northfield solidarity"), "{received}");
+    assert_eq!(received.matches("event: message").count(), 1, "{received}");
+}
+
 /// The details of the audited retention runs, newest first.
 async fn retention_runs(app: &TestApp) -> Vec<Option<String>> {
     app.store()
