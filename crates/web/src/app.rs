@@ -374,6 +374,7 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/wall/{id}/moderate",
             axum::routing::post(crate::wall::pages::moderate),
         )
+        .merge(crate::pickets::page_routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn(crate::extract::nul::refuse_nul))
         .layer(from_fn(pages::render_errors));
