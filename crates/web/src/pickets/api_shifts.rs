@@ -262,7 +262,7 @@ pub async fn warnings(
 ) -> AppResult<Json<Vec<SupervisorWarning>>> {
     let dispute = state.store.dispute(c.branch.id, id).await?;
     let shifts = state.store.picket_shifts(c.branch.id, id, None, None).await?;
-    Ok(Json(supervisor_warnings(&state, &dispute, &shifts, Utc::now())))
+    Ok(Json(supervisor_warnings(&state, &dispute, &shifts)))
 }
 
 /// Attendance on one day at one site.

@@ -230,17 +230,16 @@ pub struct SupervisorWarning {
     pub provision: String,
 }
 
-/// The warnings for the shifts (not cancelled, not over) that have no supervisor on a day
-/// the law engine requires one.
+/// The warnings for the shifts (not cancelled) that have no supervisor on a day the law
+/// engine requires one.
 pub fn supervisor_warnings(
     state: &AppState,
     dispute: &Dispute,
     shifts: &[Shift],
-    now: DateTime<Utc>,
 ) -> Vec<SupervisorWarning> {
     shifts
         .iter()
-        .filter(|s| s.cancelled_at.is_none() && s.supervisor.is_none() && s.ends_at > now)
+        .filter(|s| s.cancelled_at.is_none() && s.supervisor.is_none())
         .filter_map(|s| {
             let rule = supervisor_rule(dispute.nation, s.times.day, &state.law.overrides).ok()?;
             let message = rule.warning_without_one()?;

@@ -116,7 +116,7 @@ pub async fn rota_page(
         }
     }
     let warnings = if is_organiser {
-        supervisor_warnings(state, &dispute, &shifts, now)
+        supervisor_warnings(state, &dispute, &shifts)
     } else {
         Vec::new()
     };
