@@ -8,7 +8,9 @@ use crate::error::AppResult;
 use crate::extract::caller::{Member, Organiser, Rep};
 use crate::pickets::common::{supervisor_warnings, ShiftView, SupervisorWarning};
 use crate::pickets::on_the_day::set_supervisor;
-use crate::pickets::shifts::{add_shift, cancel_shift, move_shift, plan_shifts, Added, PlanForm, ShiftForm};
+use crate::pickets::shifts::{
+    add_shift, cancel_shift, move_shift, plan_shifts, Added, PlanForm, ShiftForm,
+};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -50,7 +52,9 @@ pub async fn list(
     let to = day("to", q.to.as_deref())?;
     let now = Utc::now();
     let shifts = state.store.picket_shifts(c.branch.id, id, from, to).await?;
-    Ok(Json(shifts.iter().map(|s| ShiftView::new(s, now)).collect()))
+    Ok(Json(
+        shifts.iter().map(|s| ShiftView::new(s, now)).collect(),
+    ))
 }
 
 /// A shift to add.
@@ -76,7 +80,11 @@ pub struct ShiftBody {
 }
 
 fn flag(b: bool) -> String {
-    if b { "on".into() } else { String::new() }
+    if b {
+        "on".into()
+    } else {
+        String::new()
+    }
 }
 
 /// Add a shift (organisers). A capacity above the guide number is allowed and answered with
@@ -261,7 +269,10 @@ pub async fn warnings(
     Path((_slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Json<Vec<SupervisorWarning>>> {
     let dispute = state.store.dispute(c.branch.id, id).await?;
-    let shifts = state.store.picket_shifts(c.branch.id, id, None, None).await?;
+    let shifts = state
+        .store
+        .picket_shifts(c.branch.id, id, None, None)
+        .await?;
     Ok(Json(supervisor_warnings(&state, &dispute, &shifts)))
 }
 

@@ -84,7 +84,15 @@ pub async fn cancel_mine(
     let entry = c
         .actor()
         .entry("picket.signup.cancel", format!("picket-signup:{place}"));
-    cancel_place(&state, &c.branch, &dispute, place, Some(member.id), Some(entry)).await?;
+    cancel_place(
+        &state,
+        &c.branch,
+        &dispute,
+        place,
+        Some(member.id),
+        Some(entry),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

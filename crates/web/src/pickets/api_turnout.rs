@@ -5,7 +5,10 @@ use crate::api::ErrorBody;
 use crate::disputes::api::ApiJson;
 use crate::error::{AppError, AppResult};
 use crate::extract::caller::{Member, Organiser, Rep};
-use crate::pickets::turnout::{chase_list, drive_ballot, report, send_reminders, set_reminder_days, standing, Reminded, Standing};
+use crate::pickets::turnout::{
+    chase_list, drive_ballot, report, send_reminders, set_reminder_days, standing, Reminded,
+    Standing,
+};
 use crate::pickets::turnout_pages::parse_list;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -31,7 +34,9 @@ pub async fn get_standing(
 ) -> AppResult<Json<Standing>> {
     let dispute = state.store.dispute(c.branch.id, id).await?;
     let b = drive_ballot(&state, &c.branch, id, ballot).await?;
-    Ok(Json(standing(&state, &c.user, &c.branch, &dispute, &b).await?))
+    Ok(Json(
+        standing(&state, &c.user, &c.branch, &dispute, &b).await?,
+    ))
 }
 
 /// What a member says.
@@ -54,9 +59,8 @@ pub async fn post_report(
     ApiJson(body): ApiJson<ReportBody>,
 ) -> AppResult<StatusCode> {
     let b = drive_ballot(&state, &c.branch, id, ballot).await?;
-    let what = TurnoutReport::parse(&body.report).ok_or_else(|| {
-        AppError::invalid("report", "Say paper_arrived or voted.")
-    })?;
+    let what = TurnoutReport::parse(&body.report)
+        .ok_or_else(|| AppError::invalid("report", "Say paper_arrived or voted."))?;
     report(&state, &c.actor(), &b, what).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -124,7 +128,9 @@ pub async fn remind(
 ) -> AppResult<Json<Reminded>> {
     let dispute = state.store.dispute(c.branch.id, id).await?;
     let b = drive_ballot(&state, &c.branch, id, ballot).await?;
-    Ok(Json(send_reminders(&state, &c.actor(), &dispute, &b).await?))
+    Ok(Json(
+        send_reminders(&state, &c.actor(), &dispute, &b).await?,
+    ))
 }
 
 /// How often reminders may go.
@@ -147,7 +153,13 @@ pub async fn settings(
     ApiJson(body): ApiJson<ReminderSettings>,
 ) -> AppResult<Json<ReminderSettings>> {
     let b = drive_ballot(&state, &c.branch, id, ballot).await?;
-    let days = set_reminder_days(&state, &c.actor(), &b, &body.reminder_every_days.to_string()).await?;
+    let days = set_reminder_days(
+        &state,
+        &c.actor(),
+        &b,
+        &body.reminder_every_days.to_string(),
+    )
+    .await?;
     Ok(Json(ReminderSettings {
         reminder_every_days: days,
     }))

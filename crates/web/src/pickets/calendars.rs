@@ -114,7 +114,11 @@ pub async fn private_feed(
         events.push(feed_shift(&state, &branch, s, &titles[&s.dispute_id]));
     }
     let name = format!("{}: my picket shifts", branch.name);
-    Ok(respond(&headers, "private, no-store", feed(&name, &host(&state), &events)))
+    Ok(respond(
+        &headers,
+        "private, no-store",
+        feed(&name, &host(&state), &events),
+    ))
 }
 
 #[derive(Template)]
@@ -133,7 +137,9 @@ async fn calendar_page(
     slug: &str,
     reset: bool,
 ) -> AppResult<Response> {
-    let branch = user.branch_access(&*state.store, slug, Role::Member).await?;
+    let branch = user
+        .branch_access(&*state.store, slug, Role::Member)
+        .await?;
     let member = crate::pickets::common::own_member(state, &branch, user).await?;
     let address = match member {
         Some(m) => Some(private_address(state, &branch, m.id).await?),
@@ -166,7 +172,9 @@ pub async fn reset(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    let branch = user.branch_access(&*state.store, &slug, Role::Member).await?;
+    let branch = user
+        .branch_access(&*state.store, &slug, Role::Member)
+        .await?;
     let member = require_member(&state, &branch, &user).await?;
     let actor = Actor {
         user: &user,

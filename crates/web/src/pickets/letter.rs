@@ -11,7 +11,9 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use picket_domain::pickets::supervisor::{authorisation_letter, supervisor_rule, AuthorisationLetter, LetterInput};
+use picket_domain::pickets::supervisor::{
+    authorisation_letter, supervisor_rule, AuthorisationLetter, LetterInput,
+};
 use picket_domain::{DisputeId, PicketShiftId, Role};
 use picket_store::NewAuditEntry;
 
@@ -33,8 +35,7 @@ pub async fn letter(
     let stored = state.store.picket_shift(branch.id, id, shift).await?;
     let supervisor = stored.supervisor.ok_or_else(|| {
         AppError::Conflict(
-            "No supervisor is named for this shift yet: name one on the shift's page first."
-                .into(),
+            "No supervisor is named for this shift yet: name one on the shift's page first.".into(),
         )
     })?;
     let member = state.store.member(branch.id, supervisor).await?;

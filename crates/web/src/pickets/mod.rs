@@ -310,7 +310,10 @@ pub fn api_routes() -> axum::Router<AppState> {
     const D: &str = "/branches/{branch}/disputes/{id}/pickets";
     const B: &str = "/branches/{branch}/disputes/{id}/ballots/{ballot}/turnout";
     axum::Router::new()
-        .route(&format!("{D}/sites"), get(sites::api_list).post(sites::api_add))
+        .route(
+            &format!("{D}/sites"),
+            get(sites::api_list).post(sites::api_add),
+        )
         .route(&format!("{D}/sites/{{site}}"), put(sites::api_update))
         .route(
             &format!("{D}/shifts"),

@@ -4,9 +4,9 @@
 //! its unit. Attendance per day and site is on its own page.
 
 use crate::error::{AppError, AppResult};
-use crate::filters;
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::pages::{render_with_status, Layout};
 use crate::pickets::common::{dispute_for, optional_id, ShiftView};
 use crate::state::AppState;
@@ -59,7 +59,11 @@ pub async fn mark(
     let mut work = state.store.begin().await?;
     work.mark_present(actor.branch.id, dispute, place, present, Utc::now())
         .await?;
-    let action = if present { "picket.present" } else { "picket.absent" };
+    let action = if present {
+        "picket.present"
+    } else {
+        "picket.absent"
+    };
     work.audit(actor.entry(action, format!("picket-signup:{place}")))
         .await?;
     work.commit().await?;
@@ -148,7 +152,16 @@ async fn shift_page(
 ) -> AppResult<Response> {
     let (branch, dispute) = dispute_for(state, user, slug, id, Role::Rep).await?;
     let stored: Shift = state.store.picket_shift(branch.id, id, shift).await?;
-    let list = places(state, user, &branch, id, shift, request_id, "the on-the-day list").await?;
+    let list = places(
+        state,
+        user,
+        &branch,
+        id,
+        shift,
+        request_id,
+        "the on-the-day list",
+    )
+    .await?;
     let rows: Vec<PlaceRow> = list
         .iter()
         .map(|p| PlaceRow {
@@ -257,11 +270,16 @@ pub async fn act(
     let done = match (form.action.as_str(), place) {
         ("present", Some(p)) => mark(&state, &actor, id, p, true).await,
         ("absent", Some(p)) => mark(&state, &actor, id, p, false).await,
-        ("walk_up", _) => walk_up(&state, &actor, id, shift, &form.name).await.map(|_| ()),
+        ("walk_up", _) => walk_up(&state, &actor, id, shift, &form.name)
+            .await
+            .map(|_| ()),
         ("supervisor", _) => {
             set_supervisor(&state, &actor, id, shift, form.supervisor.map(MemberId)).await
         }
-        _ => Err(AppError::invalid("action", "Choose what to do from the page's buttons.")),
+        _ => Err(AppError::invalid(
+            "action",
+            "Choose what to do from the page's buttons.",
+        )),
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -298,7 +316,11 @@ pub async fn attendance(
     render_with_status(
         StatusCode::OK,
         &AttendancePage {
-            layout: Layout::new(format!("Picket attendance · {}", dispute.title), &csrf, Some(&user)),
+            layout: Layout::new(
+                format!("Picket attendance · {}", dispute.title),
+                &csrf,
+                Some(&user),
+            ),
             branch,
             dispute,
             rows,

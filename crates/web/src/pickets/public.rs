@@ -95,7 +95,15 @@ pub async fn join_form(
     Path((slug, id)): Path<(String, DisputeId)>,
 ) -> AppResult<Response> {
     let (branch, dispute) = public_dispute(&state, &slug, id).await?;
-    page(&state, &csrf, branch, dispute, JoinForm::default(), Ok(None)).await
+    page(
+        &state,
+        &csrf,
+        branch,
+        dispute,
+        JoinForm::default(),
+        Ok(None),
+    )
+    .await
 }
 
 /// Counts one public sign-up from `ip` against the hourly limit.

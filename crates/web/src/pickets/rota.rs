@@ -7,8 +7,12 @@ use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
 use crate::pages::{render_with_status, Layout};
-use crate::pickets::common::{dispute_for, own_member, supervisor_warnings, ShiftView, SupervisorWarning};
-use crate::pickets::shifts::{add_shift, cancel_shift, capacity_warning, plan_shifts, Added, PlanForm, ShiftForm};
+use crate::pickets::common::{
+    dispute_for, own_member, supervisor_warnings, ShiftView, SupervisorWarning,
+};
+use crate::pickets::shifts::{
+    add_shift, cancel_shift, capacity_warning, plan_shifts, Added, PlanForm, ShiftForm,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -106,11 +110,18 @@ pub async fn rota_page(
     let mut mine: HashMap<PicketShiftId, &'static str> = HashMap::new();
     if let Some(m) = &member {
         for s in state.store.member_shifts(branch.id, m.id, today).await? {
-            let places = state.store.shift_signups(branch.id, s.dispute_id, s.id).await?;
+            let places = state
+                .store
+                .shift_signups(branch.id, s.dispute_id, s.id)
+                .await?;
             if let Some(p) = places.iter().find(|p| p.member_id == Some(m.id)) {
                 mine.insert(
                     s.id,
-                    if p.status == SignupStatus::Waiting { "waiting" } else { "taken" },
+                    if p.status == SignupStatus::Waiting {
+                        "waiting"
+                    } else {
+                        "taken"
+                    },
                 );
             }
         }
@@ -125,7 +136,11 @@ pub async fn rota_page(
         .map(|s| RotaRow {
             shift: ShiftView::new(s, now),
             mine: mine.get(&s.id).copied().unwrap_or(""),
-            warning: if is_organiser { capacity_warning(state, &dispute, s) } else { None },
+            warning: if is_organiser {
+                capacity_warning(state, &dispute, s)
+            } else {
+                None
+            },
         })
         .collect();
     let (mut entrances, mut periods) = (Vec::new(), Vec::new());
@@ -294,7 +309,11 @@ pub async fn plan(
             notice: Some(format!(
                 "{} shift{} added.",
                 added.ids.len(),
-                if added.ids.len() == 1 { " was" } else { "s were" }
+                if added.ids.len() == 1 {
+                    " was"
+                } else {
+                    "s were"
+                }
             )),
             added: Some(added),
             ..Shown::default()
@@ -324,7 +343,11 @@ pub async fn cancel(
         Ok(told) => Shown {
             notice: Some(format!(
                 "The shift was cancelled; {told} {} emailed.",
-                if told == 1 { "person was" } else { "people were" }
+                if told == 1 {
+                    "person was"
+                } else {
+                    "people were"
+                }
             )),
             ..Shown::default()
         },

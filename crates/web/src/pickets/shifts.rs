@@ -225,10 +225,9 @@ pub async fn plan_shifts(
         .action_period(actor.branch.id, dispute.id, PeriodId(period))
         .await
         .map_err(|e| match e {
-            picket_store::StoreError::NotFound => AppError::invalid(
-                "period",
-                "Choose one of this dispute's periods of action.",
-            ),
+            picket_store::StoreError::NotFound => {
+                AppError::invalid("period", "Choose one of this dispute's periods of action.")
+            }
             other => other.into(),
         })?;
     let mut entrances: Vec<PicketEntranceId> = Vec::new();
@@ -288,7 +287,12 @@ pub async fn plan_shifts(
         skipped: planned
             .skipped
             .iter()
-            .map(|(day, why)| format!("{}: {why}", picket_domain::pickets::shifts::date_words(*day)))
+            .map(|(day, why)| {
+                format!(
+                    "{}: {why}",
+                    picket_domain::pickets::shifts::date_words(*day)
+                )
+            })
             .collect(),
     })
 }
@@ -305,7 +309,9 @@ pub async fn cancel_shift(
         .picket_shift(actor.branch.id, dispute.id, id)
         .await?;
     if shift.cancelled_at.is_some() {
-        return Err(AppError::Conflict("This shift is already cancelled.".into()));
+        return Err(AppError::Conflict(
+            "This shift is already cancelled.".into(),
+        ));
     }
     let links = links(state).await?;
     let mut work = state.store.begin().await?;

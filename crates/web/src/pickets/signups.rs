@@ -109,7 +109,14 @@ pub async fn sign_up(
         SignUpOutcome::Refused { reason } => return Ok(Err(reason)),
     };
     if let Some(to) = joining.email {
-        let email = confirmation(&links, branch, dispute, &stored, (joining.name, to), (id, place));
+        let email = confirmation(
+            &links,
+            branch,
+            dispute,
+            &stored,
+            (joining.name, to),
+            (id, place),
+        );
         picket_jobs::queue_email(&mut *work, &email, Some(format!("picket-signup:{id}")), 5)
             .await
             .map_err(mail_error)?;
@@ -131,7 +138,11 @@ pub async fn member_sign_up(
     waiting_list: bool,
 ) -> AppResult<SignedUp> {
     let member = require_member(state, actor.branch, actor.user).await?;
-    let email = member.details.email.as_ref().map(|e| e.as_str().to_string());
+    let email = member
+        .details
+        .email
+        .as_ref()
+        .map(|e| e.as_str().to_string());
     let joining = Joining {
         shift,
         who: Who::Member(member.id),
@@ -139,8 +150,7 @@ pub async fn member_sign_up(
         email: email.as_deref(),
         waiting_list,
     };
-    sign_up(state, actor.branch, dispute, joining, Some(actor))
-    .await
+    sign_up(state, actor.branch, dispute, joining, Some(actor)).await
 }
 
 /// A supporter's sign-up: checked, then stored.
@@ -160,8 +170,7 @@ pub async fn supporter_sign_up(
         email: email.as_deref(),
         waiting_list,
     };
-    sign_up(state, branch, dispute, joining, None)
-    .await
+    sign_up(state, branch, dispute, joining, None).await
 }
 
 /// Cancels a place (only `member`'s, when given) and moves the first on the waiting list up,
@@ -184,9 +193,16 @@ pub async fn cancel_place(
             .store
             .picket_shift(branch.id, dispute.id, done.shift_id)
             .await?;
-        queue_promotion(&mut *work, &links, &branch.slug, &dispute.title, &shift, promoted)
-            .await
-            .map_err(mail_error)?;
+        queue_promotion(
+            &mut *work,
+            &links,
+            &branch.slug,
+            &dispute.title,
+            &shift,
+            promoted,
+        )
+        .await
+        .map_err(mail_error)?;
     }
     if let Some(entry) = audit {
         work.audit(entry).await?;
@@ -287,7 +303,15 @@ pub async fn leave(
         request_id,
     };
     let entry = actor.entry("picket.signup.cancel", format!("picket-signup:{place}"));
-    cancel_place(&state, &branch, &dispute, place, Some(member.id), Some(entry)).await?;
+    cancel_place(
+        &state,
+        &branch,
+        &dispute,
+        place,
+        Some(member.id),
+        Some(entry),
+    )
+    .await?;
     let shown = Shown {
         notice: Some("Your place was cancelled. Thank you for letting us know.".into()),
         ..Shown::default()

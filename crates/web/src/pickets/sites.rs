@@ -176,7 +176,11 @@ async fn page(
         }
     }
     Ok(SitesPage {
-        layout: Layout::new(format!("Picket sites · {}", dispute.title), csrf, Some(user)),
+        layout: Layout::new(
+            format!("Picket sites · {}", dispute.title),
+            csrf,
+            Some(user),
+        ),
         branch,
         dispute,
         rows,
@@ -218,7 +222,9 @@ pub async fn save(
         None => add_site(&state, &actor, id, &form.form).await.map(|_| ()),
     };
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/{}/disputes/{id}/pickets/sites", branch.slug)).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/{}/disputes/{id}/pickets/sites", branch.slug)).into_response(),
+        ),
         Err(AppError::Invalid { field, message }) => {
             let failed = Some((site, form.form, crate::words::plain(field, &message), field));
             let page = page(&state, &csrf, &user, branch, dispute, failed).await?;
@@ -313,7 +319,10 @@ pub async fn api_add(
     state.store.dispute(c.branch.id, id).await?;
     let site = add_site(&state, &c.actor(), id, &body).await?;
     let sites = state.store.picket_sites(c.branch.id, id).await?;
-    let site = sites.iter().find(|s| s.id == site).ok_or(AppError::NotFound)?;
+    let site = sites
+        .iter()
+        .find(|s| s.id == site)
+        .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(SiteView::from(site))))
 }
 
@@ -333,6 +342,9 @@ pub async fn api_update(
 ) -> AppResult<Json<SiteView>> {
     update_site(&state, &c.actor(), id, site, &body).await?;
     let sites = state.store.picket_sites(c.branch.id, id).await?;
-    let site = sites.iter().find(|s| s.id == site).ok_or(AppError::NotFound)?;
+    let site = sites
+        .iter()
+        .find(|s| s.id == site)
+        .ok_or(AppError::NotFound)?;
     Ok(Json(SiteView::from(site)))
 }

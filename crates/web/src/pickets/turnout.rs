@@ -65,7 +65,9 @@ pub async fn teams_in_view(
     if organiser {
         Ok(None)
     } else {
-        Ok(Some(state.store.rep_team_ids(branch.id, user.user.id).await?))
+        Ok(Some(
+            state.store.rep_team_ids(branch.id, user.user.id).await?,
+        ))
     }
 }
 
@@ -291,7 +293,12 @@ pub async fn send_reminders(
                 picket_domain::dates::long_date(b.closed)
             ),
         );
-        let key = format!("turnout-reminder:{}:{}:{}", b.id, p.member_id, now.timestamp());
+        let key = format!(
+            "turnout-reminder:{}:{}:{}",
+            b.id,
+            p.member_id,
+            now.timestamp()
+        );
         picket_jobs::queue_email(&mut *work, &email, Some(key), 5)
             .await
             .map_err(mail_error)?;

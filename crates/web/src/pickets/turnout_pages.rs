@@ -4,12 +4,14 @@
 //! often it may go.
 
 use crate::error::{AppError, AppResult};
-use crate::filters;
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
+use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
 use crate::pickets::common::{dispute_for, own_member};
-use crate::pickets::turnout::{chase_list, drive_ballot, report, send_reminders, set_reminder_days, standing, Standing};
+use crate::pickets::turnout::{
+    chase_list, drive_ballot, report, send_reminders, set_reminder_days, standing, Standing,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -143,16 +145,14 @@ pub async fn act(
         request_id,
     };
     let done = match form.action.as_str() {
-        "remind" => send_reminders(&state, &actor, &dispute, &b)
-            .await
-            .map(|r| {
-                format!(
-                    "{} reminder email{} queued; {} without an email address to ring instead.",
-                    r.queued,
-                    if r.queued == 1 { " was" } else { "s were" },
-                    r.without_email
-                )
-            }),
+        "remind" => send_reminders(&state, &actor, &dispute, &b).await.map(|r| {
+            format!(
+                "{} reminder email{} queued; {} without an email address to ring instead.",
+                r.queued,
+                if r.queued == 1 { " was" } else { "s were" },
+                r.without_email
+            )
+        }),
         "settings" => set_reminder_days(&state, &actor, &b, &form.reminder_every_days)
             .await
             .map(|d| format!("Reminders may now go at most once every {d} days.")),
@@ -160,15 +160,30 @@ pub async fn act(
             Some(what) => report(&state, &actor, &b, what)
                 .await
                 .map(|()| "Thank you: that is noted. Picket never asks how you voted.".into()),
-            None => Err(AppError::invalid("action", "Choose one of the page's buttons.")),
+            None => Err(AppError::invalid(
+                "action",
+                "Choose one of the page's buttons.",
+            )),
         },
     };
     match done {
         Ok(notice) => {
-            turnout_page(&state, &csrf, &user, (&slug, id, ballot), Some(notice), None).await
+            turnout_page(
+                &state,
+                &csrf,
+                &user,
+                (&slug, id, ballot),
+                Some(notice),
+                None,
+            )
+            .await
         }
         Err(AppError::Invalid { field, message }) => {
-            let failed = Some((crate::words::plain(field, &message), field, form.reminder_every_days));
+            let failed = Some((
+                crate::words::plain(field, &message),
+                field,
+                form.reminder_every_days,
+            ));
             turnout_page(&state, &csrf, &user, (&slug, id, ballot), None, failed).await
         }
         Err(AppError::Conflict(message)) => {

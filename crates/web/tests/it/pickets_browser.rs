@@ -30,10 +30,16 @@ async fn signing_up_works_on_a_phone() {
 
     c.goto(&l.app.url(&l.page("/join"))).await.unwrap();
     fits(c, "the public sign-up page").await;
-    browser.click(Locator::Css(&format!("input[name=shift][value='{shift}']"))).await;
+    browser
+        .click(Locator::Css(&format!("input[name=shift][value='{shift}']")))
+        .await;
     browser.type_into(Locator::Id("name"), "Sam Okafor").await;
-    browser.type_into(Locator::Id("phone"), "07700 900456").await;
-    browser.click(Locator::Css("#join button[type=submit]")).await;
+    browser
+        .type_into(Locator::Id("phone"), "07700 900456")
+        .await;
+    browser
+        .click(Locator::Css("#join button[type=submit]"))
+        .await;
     let joined = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -46,7 +52,9 @@ async fn signing_up_works_on_a_phone() {
     assert!(joined.contains("You have a place"), "{joined}");
     fits(c, "the page after signing up").await;
 
-    browser.sign_in(&l.app.url("/login"), "ana@example.org", TEST_PASSWORD).await;
+    browser
+        .sign_in(&l.app.url("/login"), "ana@example.org", TEST_PASSWORD)
+        .await;
     c.goto(&l.app.url(&l.page("/shifts"))).await.unwrap();
     fits(c, "the rota").await;
     browser

@@ -31,19 +31,32 @@ async fn burst(waiting_list: bool) -> (Vec<(u16, serde_json::Value)>, u32, u32) 
     for t in tasks {
         out.push(t.await.unwrap());
     }
-    let stored = l.app.store().picket_shift(l.branch.id, l.dispute, shift).await.unwrap();
+    let stored = l
+        .app
+        .store()
+        .picket_shift(l.branch.id, l.dispute, shift)
+        .await
+        .unwrap();
     (out, stored.taken, stored.waiting)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn hundreds_of_concurrent_sign_ups_take_exactly_the_capacity() {
     let (answers, taken, waiting) = burst(false).await;
-    let places = answers.iter().filter(|(s, b)| *s == 201 && b["place"] == "taken").count();
+    let places = answers
+        .iter()
+        .filter(|(s, b)| *s == 201 && b["place"] == "taken")
+        .count();
     let full = answers
         .iter()
         .filter(|(s, b)| *s == 409 && b["error"]["code"] == "shift_full")
         .count();
-    assert_eq!(places, 6, "{:?}", answers.iter().find(|(s, _)| *s != 201 && *s != 409));
+    assert_eq!(
+        places,
+        6,
+        "{:?}",
+        answers.iter().find(|(s, _)| *s != 201 && *s != 409)
+    );
     assert_eq!(full, REQUESTS - 6);
     assert_eq!((taken, waiting), (6, 0));
 }
@@ -51,8 +64,14 @@ async fn hundreds_of_concurrent_sign_ups_take_exactly_the_capacity() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_rest_wait_in_line_when_they_ask_to() {
     let (answers, taken, waiting) = burst(true).await;
-    let places = answers.iter().filter(|(_, b)| b["place"] == "taken").count();
-    let waits = answers.iter().filter(|(_, b)| b["place"] == "waiting").count();
+    let places = answers
+        .iter()
+        .filter(|(_, b)| b["place"] == "taken")
+        .count();
+    let waits = answers
+        .iter()
+        .filter(|(_, b)| b["place"] == "waiting")
+        .count();
     assert_eq!((places, waits), (6, REQUESTS - 6));
     assert_eq!((taken, waiting as usize), (6, REQUESTS - 6));
 }

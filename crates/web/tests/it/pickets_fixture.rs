@@ -7,9 +7,7 @@ use picket_domain::disputes::DisputeStatus;
 use picket_domain::members::MemberDetails;
 use picket_domain::pickets::shifts::ShiftTimes;
 use picket_domain::pickets::sites::SiteDetails;
-use picket_domain::{
-    DisputeId, MemberId, Nation, PicketEntranceId, PicketShiftId, Role,
-};
+use picket_domain::{DisputeId, MemberId, Nation, PicketEntranceId, PicketShiftId, Role};
 use picket_store::contract::member_writes;
 use picket_store::disputes::NewDispute;
 use picket_store::shifts::NewShift;
@@ -41,7 +39,14 @@ pub fn at(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()
 }
 
-async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email: &str, team: Option<picket_domain::TeamId>) -> MemberId {
+async fn member(
+    app: &TestApp,
+    branch: &Branch,
+    number: &str,
+    name: &str,
+    email: &str,
+    team: Option<picket_domain::TeamId>,
+) -> MemberId {
     let store = app.store();
     let mut details = MemberDetails::new(number.parse().unwrap(), name);
     details.email = Some(email.parse().unwrap());
@@ -59,8 +64,21 @@ async fn member(app: &TestApp, branch: &Branch, number: &str, name: &str, email:
 }
 
 /// Adds a member of `team` with no login.
-pub async fn team_member(line: &Line, number: &str, name: &str, team: picket_domain::TeamId) -> MemberId {
-    member(&line.app, &line.branch, number, name, &format!("{}@example.org", number.to_lowercase()), Some(team)).await
+pub async fn team_member(
+    line: &Line,
+    number: &str,
+    name: &str,
+    team: picket_domain::TeamId,
+) -> MemberId {
+    member(
+        &line.app,
+        &line.branch,
+        number,
+        name,
+        &format!("{}@example.org", number.to_lowercase()),
+        Some(team),
+    )
+    .await
 }
 
 /// The line, with the settings adjusted by `adjust`.
@@ -94,10 +112,8 @@ pub async fn line_with(adjust: impl FnOnce(&mut picket_web::Settings)) -> Line {
         &["Front", "Car park"],
     )
     .unwrap();
-    picket_test_support::in_unit!(store, |w| w.add_picket_site(
-        branch.id, dispute, &details
-    ))
-    .unwrap();
+    picket_test_support::in_unit!(store, |w| w.add_picket_site(branch.id, dispute, &details))
+        .unwrap();
     let sites = store.picket_sites(branch.id, dispute).await.unwrap();
     let e = &sites[0].entrances;
     Line {
@@ -148,7 +164,10 @@ impl Line {
 
     /// `/api/v1/branches/north/disputes/{id}/pickets` followed by `rest`.
     pub fn api(&self, rest: &str) -> String {
-        format!("/api/v1/branches/north/disputes/{}/pickets{rest}", self.dispute)
+        format!(
+            "/api/v1/branches/north/disputes/{}/pickets{rest}",
+            self.dispute
+        )
     }
 
     /// A browser-like client signed in as `email`.
@@ -188,7 +207,11 @@ impl Line {
         };
         self.app
             .store()
-            .audit_search(self.branch.id, &filter, picket_store::PageRequest::new(1, 1))
+            .audit_search(
+                self.branch.id,
+                &filter,
+                picket_store::PageRequest::new(1, 1),
+            )
             .await
             .unwrap()
             .total
@@ -200,7 +223,10 @@ impl Line {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let sent = self.app.mailer.sent();
-            if let Some(m) = sent.iter().find(|m| m.to == to && m.subject.contains(subject)) {
+            if let Some(m) = sent
+                .iter()
+                .find(|m| m.to == to && m.subject.contains(subject))
+            {
                 return m.clone();
             }
             assert!(

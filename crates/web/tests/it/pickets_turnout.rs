@@ -48,12 +48,20 @@ async fn reps_see_their_teams_against_the_thresholds_and_who_to_chase() {
         .await
         .unwrap();
     let mut duty_members = Vec::new();
-    for (n, name) in [("D1", "Dee One"), ("D2", "Dee Two"), ("D3", "Dee Three"), ("D4", "Dee Four")] {
+    for (n, name) in [
+        ("D1", "Dee One"),
+        ("D2", "Dee Two"),
+        ("D3", "Dee Three"),
+        ("D4", "Dee Four"),
+    ] {
         duty_members.push(team_member(&l, n, name, duty.id).await);
     }
     team_member(&l, "X1", "Nia Night", night.id).await;
     let b = ballot(&l, BallotKind::Statutory).await;
-    for (member, what) in [(duty_members[0], TurnoutReport::PaperArrived), (duty_members[1], TurnoutReport::Voted)] {
+    for (member, what) in [
+        (duty_members[0], TurnoutReport::PaperArrived),
+        (duty_members[1], TurnoutReport::Voted),
+    ] {
         picket_test_support::in_unit!(store, |w| w.report_turnout(
             l.branch.id,
             b.id,
@@ -63,11 +71,18 @@ async fn reps_see_their_teams_against_the_thresholds_and_who_to_chase() {
         ))
         .unwrap();
     }
-    let base = format!("/api/v1/branches/north/disputes/{}/ballots/{}/turnout", l.dispute, b.id);
+    let base = format!(
+        "/api/v1/branches/north/disputes/{}/ballots/{}/turnout",
+        l.dispute, b.id
+    );
     let ana = l.app.api(&l.app.api_token("ana@example.org").await);
-    let (s, e) = ana.post(&format!("{base}/report"), &json!({"report": "yes"})).await;
+    let (s, e) = ana
+        .post(&format!("{base}/report"), &json!({"report": "yes"}))
+        .await;
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("report")));
-    let (s, _) = ana.post(&format!("{base}/report"), &json!({"report": "voted"})).await;
+    let (s, _) = ana
+        .post(&format!("{base}/report"), &json!({"report": "voted"}))
+        .await;
     assert_eq!(s, 204);
     let (s, _) = ana.get(&base).await;
     assert_eq!(s, 403, "members do not see the teams");
@@ -89,40 +104,87 @@ async fn reps_see_their_teams_against_the_thresholds_and_who_to_chase() {
 
     let searched = l.audited("member.search").await;
     let (_, chase) = rep_api.get(&format!("{base}/chase")).await;
-    let names: Vec<&str> = chase.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = chase
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names.len(), 3, "{chase}");
     assert!(!names.contains(&"Dee Two") && !names.contains(&"Nia Night"));
     assert_eq!(chase[0]["phone"], "07700 900123");
-    let (_, papers) = rep_api.get(&format!("{base}/chase?list=paper_not_arrived")).await;
+    let (_, papers) = rep_api
+        .get(&format!("{base}/chase?list=paper_not_arrived"))
+        .await;
     assert_eq!(papers.as_array().unwrap().len(), 2, "{papers}");
-    assert_eq!(l.audited("member.search").await, searched + 2, "each list read is audited");
+    assert_eq!(
+        l.audited("member.search").await,
+        searched + 2,
+        "each list read is audited"
+    );
 
     let org = l.app.api(&l.app.api_token("org@example.org").await);
-    let (s, e) = org.call(reqwest::Method::PUT, &format!("{base}/settings"), &json!({"reminder_every_days": 0})).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reminder_every_days")));
-    let (s, _) = org.call(reqwest::Method::PUT, &format!("{base}/settings"), &json!({"reminder_every_days": 5})).await;
+    let (s, e) = org
+        .call(
+            reqwest::Method::PUT,
+            &format!("{base}/settings"),
+            &json!({"reminder_every_days": 0}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("reminder_every_days"))
+    );
+    let (s, _) = org
+        .call(
+            reqwest::Method::PUT,
+            &format!("{base}/settings"),
+            &json!({"reminder_every_days": 5}),
+        )
+        .await;
     assert_eq!(s, 200);
     let (s, sent) = rep_api.post(&format!("{base}/reminders"), &json!({})).await;
     assert_eq!(s, 403, "organisers send reminders: {sent}");
     let (s, sent) = org.post(&format!("{base}/reminders"), &json!({})).await;
     assert_eq!(s, 200, "{sent}");
-    assert_eq!(sent["queued"], 5, "Ben, three of the duty team and the night team: {sent}");
+    assert_eq!(
+        sent["queued"], 5,
+        "Ben, three of the duty team and the night team: {sent}"
+    );
     let (s, e) = org.post(&format!("{base}/reminders"), &json!({})).await;
     assert_eq!(s, 409);
-    assert!(e["error"]["message"].as_str().unwrap().contains("less than 5 days ago"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("less than 5 days ago"),
+        "{e}"
+    );
     let mail = l.mail_to("d3@example.org", "Have you voted?").await;
     assert!(mail.text.contains("Dee Three") && !mail.text.to_lowercase().contains("how you voted"));
-    assert!(l.mail_to("ben@example.org", "Have you voted?").await.text.contains("Ben Okafor"));
+    assert!(l
+        .mail_to("ben@example.org", "Have you voted?")
+        .await
+        .text
+        .contains("Ben Okafor"));
 
     // The page: the member's buttons, the rep's table and lists.
     let client = l.signed_in("rep@example.org").await;
     let page = format!("/north/disputes/{}/ballots/{}/turnout", l.dispute, b.id);
     let html = client.get(l.app.url(&page)).body_text().await;
-    assert!(html.contains("Duty team") && !html.contains("Night team"), "{html}");
-    let chase_page = client.get(l.app.url(&format!("{page}/chase?list=not_voted"))).body_text().await;
+    assert!(
+        html.contains("Duty team") && !html.contains("Night team"),
+        "{html}"
+    );
+    let chase_page = client
+        .get(l.app.url(&format!("{page}/chase?list=not_voted")))
+        .body_text()
+        .await;
     assert!(chase_page.contains("Dee Three") && chase_page.contains("tel:07700"));
     let me = l.signed_in("ben@example.org").await;
-    let r = l.form(&me, &page, &page, &[("action", "paper_arrived")]).await;
+    let r = l
+        .form(&me, &page, &page, &[("action", "paper_arrived")])
+        .await;
     let html = r.text().await.unwrap();
     assert!(html.contains("You said your paper arrived"), "{html}");
 }
@@ -133,8 +195,14 @@ async fn the_drive_is_for_statutory_ballots_only() {
     let b = ballot(&l, BallotKind::Consultative).await;
     let rep = l.app.api(&l.app.api_token("rep@example.org").await);
     let (s, e) = rep
-        .get(&format!("/api/v1/branches/north/disputes/{}/ballots/{}/turnout", l.dispute, b.id))
+        .get(&format!(
+            "/api/v1/branches/north/disputes/{}/ballots/{}/turnout",
+            l.dispute, b.id
+        ))
         .await;
     assert_eq!(s, 409);
-    assert!(e["error"]["message"].as_str().unwrap().contains("statutory"));
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("statutory"));
 }
