@@ -104,14 +104,16 @@ pub async fn private_feed(
     }
     let from = today() - Duration::days(30);
     let shifts = state.store.member_shifts(branch.id, member, from).await?;
-    let mut titles = std::collections::HashMap::new();
+    let mut titles: std::collections::HashMap<DisputeId, String> = Default::default();
     let mut events = Vec::new();
     for s in &shifts {
-        if !titles.contains_key(&s.dispute_id) {
-            let d = state.store.dispute(branch.id, s.dispute_id).await?;
-            titles.insert(s.dispute_id, d.title);
-        }
-        events.push(feed_shift(&state, &branch, s, &titles[&s.dispute_id]));
+        let title = match titles.entry(s.dispute_id) {
+            std::collections::hash_map::Entry::Occupied(t) => t.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(state.store.dispute(branch.id, s.dispute_id).await?.title)
+            }
+        };
+        events.push(feed_shift(&state, &branch, s, title));
     }
     let name = format!("{}: my picket shifts", branch.name);
     Ok(respond(
