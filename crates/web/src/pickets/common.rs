@@ -80,6 +80,20 @@ pub async fn require_member(
     })
 }
 
+/// Whether the user is at least `role` in the branch (instance admins are).
+pub fn at_least(user: &CurrentUser, branch: &Branch, role: Role) -> bool {
+    user.is_admin() || user.role_in(&branch.slug).is_some_and(|r| r.at_least(role))
+}
+
+/// The status of a page shown again with a message (422), or shown plainly (200).
+pub fn page_status(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// A shift refusal as a validation error naming its field.
 pub fn shift_error(e: ShiftError) -> AppError {
     AppError::invalid(e.field, e.message)

@@ -179,18 +179,13 @@ async fn shift_page(
         })
         .collect();
     let present = rows.iter().filter(|r| r.present).count();
-    let role = user.role_in(&branch.slug);
-    let is_organiser = user.is_admin() || role.is_some_and(|r| r.at_least(Role::Organiser));
+    let is_organiser = crate::pickets::common::at_least(user, &branch, Role::Organiser);
     let rule = supervisor_rule(dispute.nation, stored.times.day, &state.law.overrides).ok();
     let (error, field, walk_up_name) = match failed {
         Some((message, field, typed)) => (Some(message), field, typed),
         None => (None, "", String::new()),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pickets::common::page_status(&error);
     render_with_status(
         status,
         &ShiftPage {

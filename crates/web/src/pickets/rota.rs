@@ -16,7 +16,6 @@ use crate::pickets::shifts::{
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use picket_domain::disputes::ActionKind;
@@ -97,9 +96,8 @@ pub async fn rota_page(
     shown: Shown,
 ) -> AppResult<Response> {
     let (branch, dispute) = dispute_for(state, user, slug, id, Role::Member).await?;
-    let role = user.role_in(&branch.slug);
-    let is_organiser = user.is_admin() || role.is_some_and(|r| r.at_least(Role::Organiser));
-    let is_rep = is_organiser || role.is_some_and(|r| r.at_least(Role::Rep));
+    let is_organiser = crate::pickets::common::at_least(user, &branch, Role::Organiser);
+    let is_rep = crate::pickets::common::at_least(user, &branch, Role::Rep);
     let now = Utc::now();
     let today = crate::pickets::common::today();
     let shifts = state
@@ -182,11 +180,7 @@ pub async fn rota_page(
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pickets::common::page_status(&error);
     render_with_status(
         status,
         &RotaPage {

@@ -58,11 +58,7 @@ pub async fn teams_in_view(
     user: &CurrentUser,
     branch: &Branch,
 ) -> AppResult<Option<Vec<TeamId>>> {
-    let organiser = user.is_admin()
-        || user
-            .role_in(&branch.slug)
-            .is_some_and(|r| r.at_least(Role::Organiser));
-    if organiser {
+    if crate::pickets::common::at_least(user, branch, Role::Organiser) {
         Ok(None)
     } else {
         Ok(Some(

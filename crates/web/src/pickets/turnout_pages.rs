@@ -15,7 +15,6 @@ use crate::pickets::turnout::{
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use picket_domain::turnout::TurnoutReport;
 use picket_domain::{BallotId, DisputeId, Role};
@@ -61,9 +60,8 @@ async fn turnout_page(
         Some(m) => state.store.own_turnout(branch.id, b.id, m.id).await?,
         None => (false, false),
     };
-    let role = user.role_in(&branch.slug);
-    let is_organiser = user.is_admin() || role.is_some_and(|r| r.at_least(Role::Organiser));
-    let is_rep = is_organiser || role.is_some_and(|r| r.at_least(Role::Rep));
+    let is_organiser = crate::pickets::common::at_least(user, &branch, Role::Organiser);
+    let is_rep = crate::pickets::common::at_least(user, &branch, Role::Rep);
     let standing = if is_rep {
         Some(standing(state, user, &branch, &dispute, &b).await?)
     } else {
@@ -74,11 +72,7 @@ async fn turnout_page(
         Some((m, f, typed)) => (Some(m), f, typed),
         None => (None, "", settings.reminder_every_days.to_string()),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pickets::common::page_status(&error);
     render_with_status(
         status,
         &TurnoutPage {
