@@ -40,6 +40,9 @@ pub struct Shared {
     pub hasher: PasswordHasher,
     /// The instance's key for hashing client addresses, read from the store once.
     pub ip_key: Arc<tokio::sync::OnceCell<String>>,
+    /// The instance's secret for picket links (cancel links, calendar addresses), read from
+    /// the store once.
+    pub picket_link_secret: Arc<tokio::sync::OnceCell<String>>,
     /// Newly approved wall messages, for open wall pages (Server-Sent Events).
     pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
     /// The public wall as anonymous visitors see it, rendered once.
@@ -67,6 +70,7 @@ impl AppState {
             settings: Arc::new(settings),
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
+            picket_link_secret: Arc::new(tokio::sync::OnceCell::new()),
             wall_events: tokio::sync::broadcast::channel(256).0,
             wall_cache: Arc::default(),
             campaign_cache: Arc::default(),

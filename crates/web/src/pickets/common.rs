@@ -109,14 +109,16 @@ pub fn site_error(e: PicketError) -> AppError {
     AppError::invalid(e.field, e.message)
 }
 
-/// The links picket email carries.
+/// The links picket email carries (the secret read from the store once per process).
 pub async fn links(state: &AppState) -> AppResult<Links> {
-    let secret = link_secret(&*state.store)
+    let secret = state
+        .picket_link_secret
+        .get_or_try_init(|| link_secret(&*state.store))
         .await
         .map_err(|e| AppError::Internal(format!("the picket link secret: {e:#}")))?;
     Ok(Links {
         public_url: state.settings.public_base().to_string(),
-        secret,
+        secret: secret.clone(),
     })
 }
 
