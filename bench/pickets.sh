@@ -10,8 +10,11 @@
 # of each engine, adds a shift of CAPACITY places open to supporters through the API, and fires
 # the sign-ups through the public API (`POST …/pickets/shifts/{id}/supporters`), each with its
 # own name and email, from CLIENTS threads of a Python client holding one keep-alive connection
-# each. The public form's per-address limit is raised for the run (all traffic comes from
-# 127.0.0.1). PROFILE=dev builds without optimisation; the default is release. PostgreSQL is the
+# each. Each request comes as from its own address (`X-Forwarded-For`, with
+# `server.trust_proxy_headers` on, as behind a reverse proxy), so the public form's per-address
+# limit is counted as it would be for real supporters; SAME_ADDRESS=1 sends them all from one
+# address instead (the limit is raised for the run either way, and then every request takes
+# its turn at that one address's counter). PROFILE=dev builds without optimisation; the default is release. PostgreSQL is the
 # server at PICKET_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), where
 # a database is made for the run and dropped after. Traffic goes to 127.0.0.1 only.
 set -euo pipefail
@@ -55,11 +58,11 @@ run_engine() { # backend
         db="sqlite://$WORK/bench.db"
     else
         PG_DB="picket_pickets_bench_$$"
-        psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
+        PGOPTIONS="-c client_min_messages=warning" psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
         db="${PG_URL%/*}/$PG_DB"
     fi
     port=$(free_port)
-    PICKET_PICKETS__SIGNUPS_PER_IP_PER_HOUR=1000000 PICKET_LOG__LEVEL=warn \
+    PICKET_PICKETS__SIGNUPS_PER_IP_PER_HOUR=1000000 PICKET_LOG__LEVEL=warn PICKET_SERVER__TRUST_PROXY_HEADERS=true \
         "$PICKET" demo --addr "127.0.0.1:$port" --database-url "$db" >"$WORK/demo-$backend.log" 2>&1 &
     PICKET_PID=$!
     for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
@@ -77,9 +80,9 @@ run_engine() { # backend
         -d "{\"entrance\":$entrance,\"day\":\"$day\",\"starts\":\"18:00\",\"ends\":\"19:30\",\"capacity\":$CAPACITY,\"open_to_supporters\":true}" \
         "$base/disputes/$dispute/pickets/shifts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ids"][0])')
     python3 - "$backend" "$port" "/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
-        "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" <<'EOF'
+        "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "${SAME_ADDRESS:-0}" <<'EOF'
 import http.client, json, sys, threading, time, urllib.request
-backend, port, path, n, clients, capacity, token, list_url, shift = sys.argv[1:]
+backend, port, path, n, clients, capacity, token, list_url, shift, same = sys.argv[1:]
 n, clients, capacity, port, shift = int(n), int(clients), int(capacity), int(port), int(shift)
 lock = threading.Lock()
 next_i = [0]
@@ -95,7 +98,8 @@ def worker():
             next_i[0] += 1
         body = json.dumps({"name": f"Bench supporter {i}", "email": f"bench{i}@example.org"})
         t0 = time.perf_counter()
-        conn.request("POST", path, body, {"content-type": "application/json"})
+        address = "192.0.2.1" if same == "1" else f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+        conn.request("POST", path, body, {"content-type": "application/json", "x-forwarded-for": address})
         r = conn.getresponse()
         data = r.read()
         dt = time.perf_counter() - t0
