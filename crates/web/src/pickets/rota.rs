@@ -59,6 +59,8 @@ struct RotaPage {
     entrances: Vec<EntranceChoice>,
     periods: Vec<PeriodChoice>,
     warnings: Vec<SupervisorWarning>,
+    /// The dispute's statutory ballots, for their turnout drives.
+    ballots: Vec<(i64, String)>,
     guide: String,
     shift_form: ShiftForm,
     plan_form: PlanForm,
@@ -170,6 +172,14 @@ pub async fn rota_page(
             };
         }
     }
+    let ballots = state
+        .store
+        .ballots(branch.id, dispute.id)
+        .await?
+        .into_iter()
+        .filter(|b| b.kind == picket_domain::disputes::BallotKind::Statutory)
+        .map(|b| (b.id.0, b.title))
+        .collect();
     let (failed, error, field) = match shown.failed {
         Some((which, message, field)) => (which, Some(message), field),
         None => ("", None, ""),
@@ -194,6 +204,7 @@ pub async fn rota_page(
             entrances,
             periods,
             warnings,
+            ballots,
             guide,
             shift_form: shown.shift_form,
             plan_form: shown.plan_form,

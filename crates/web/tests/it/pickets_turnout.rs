@@ -168,9 +168,11 @@ async fn reps_see_their_teams_against_the_thresholds_and_who_to_chase() {
         .text
         .contains("Ben Okafor"));
 
-    // The page: the member's buttons, the rep's table and lists.
+    // The page, linked from the rota: the member's buttons, the rep's table and lists.
     let client = l.signed_in("rep@example.org").await;
     let page = format!("/north/disputes/{}/ballots/{}/turnout", l.dispute, b.id);
+    let rota = client.get(l.app.url(&l.page("/shifts"))).body_text().await;
+    assert!(rota.contains(&format!("href=\"{page}\"")), "{rota}");
     let html = client.get(l.app.url(&page)).body_text().await;
     assert!(
         html.contains("Duty team") && !html.contains("Night team"),
