@@ -8,6 +8,10 @@
 //! sign_burst burst URL CLIENTS                            signs until killed, printing "acked N"
 //! sign_burst count URL                                    signatures stored
 //! sign_burst dropdb URL                                   drops a PostgreSQL database made by prepare
+//! sign_burst http DB_URL SERVER SECONDS CLIENTS            signs over the public HTTP API of a
+//!                                                          `picket serve` at SERVER (prepared
+//!                                                          database); prints a table row
+//! sign_burst http-burst DB_URL SERVER CLIENTS              the same until killed, printing "acked N"
 //! ```
 
 use anyhow::{bail, Context};
@@ -74,6 +78,11 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             Ok(())
         }
+        "http" => {
+            let seconds: u64 = arg(3).parse().unwrap_or(5);
+            http(arg(1), arg(2), Some(seconds), arg(4).parse().unwrap_or(64)).await
+        }
+        "http-burst" => http(arg(1), arg(2), None, arg(3).parse().unwrap_or(64)).await,
         other => bail!("unknown command `{other}`: see the comment at the top of sign_burst.rs"),
     }
 }
@@ -295,4 +304,86 @@ async fn burst(url: &str, clients: usize) -> anyhow::Result<()> {
         writeln!(out, "acked {}", acked.load(Ordering::Relaxed))?;
         out.flush()?;
     }
+}
+
+/// `clients` HTTP clients sign the prepared campaign through the public API of the server at
+/// `server` (`http://127.0.0.1:PORT`): each answer is sent only after the commit that holds
+/// the signature. For `seconds`, then a table row with the rate and the database's count; or,
+/// without `seconds`, until killed, printing how many were acknowledged every 20 ms.
+async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let (_, dispute, eaction) = prepared(&store).await?;
+    let before = stored(&store).await?;
+    let url =
+        format!("{server}/api/v1/branches/burst/disputes/{dispute}/eactions/{eaction}/signatures");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let acked = Arc::new(AtomicU64::new(0));
+    let refused = Arc::new(AtomicU64::new(0));
+    let next = Arc::new(AtomicU64::new(u64::from(std::process::id()) << 32));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url, acked, refused, next) = (
+            client.clone(),
+            url.clone(),
+            acked.clone(),
+            refused.clone(),
+            next.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            while seconds.is_none_or(|s| start.elapsed() < Duration::from_secs(s)) {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                let body = format!(
+                    r#"{{"name":"Supporter {n}","email":"s{n}@example.org","postcode":"M1 1AE","consent":{}}}"#,
+                    n % 2 == 0
+                );
+                let sent = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
+                        acked.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        if seconds.is_none() {
+                            // The server is gone: wait for the kill rather than spin.
+                            tokio::time::sleep(Duration::from_millis(5)).await;
+                        }
+                    }
+                }
+            }
+        }));
+    }
+    let Some(_) = seconds else {
+        let mut out = std::io::stdout();
+        loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            writeln!(out, "acked {}", acked.load(Ordering::Relaxed))?;
+            out.flush()?;
+        }
+    };
+    for task in tasks {
+        task.await?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let (acked, refused) = (
+        acked.load(Ordering::Relaxed),
+        refused.load(Ordering::Relaxed),
+    );
+    let total = stored(&store).await? - before;
+    println!(
+        "| {} | {clients} | {:.0} | {acked} acknowledged, {refused} refused, {total} stored |",
+        store.backend().as_str(),
+        acked as f64 / secs,
+    );
+    if total < i64::try_from(acked)? {
+        bail!("stored {total} but acknowledged {acked}");
+    }
+    Ok(())
 }

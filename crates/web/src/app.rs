@@ -57,7 +57,7 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves, then finishes requests in flight. Runs the outbox
-    /// worker alongside when `worker.in_server` is set.
+    /// worker and the e-actions desk loop alongside when `worker.in_server` is set.
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -74,6 +74,15 @@ impl App {
             background.push(tokio::spawn(worker.run(async move {
                 let _ = rx.wait_for(|stop| *stop).await;
             })));
+            // The desk's timed work beside it: campaign letters and overdue reminders.
+            let mut rx = stop_rx.clone();
+            background.push(tokio::spawn(picket_jobs::eactions::desk_loop(
+                self.state.store.clone(),
+                DESK_EVERY,
+                async move {
+                    let _ = rx.wait_for(|stop| *stop).await;
+                },
+            )));
         }
         // Imports a stopped process left running are failed before the first request.
         if let Err(e) = crate::members::import::fail_abandoned(&self.state).await {
@@ -121,6 +130,10 @@ pub fn worker_config(settings: &Settings) -> WorkerConfig {
         ..WorkerConfig::default()
     }
 }
+
+/// How often `picket serve` queues campaign letters and looks for overdue replies (with
+/// `worker.in_server`).
+const DESK_EVERY: Duration = Duration::from_secs(60);
 
 /// How often `picket serve` applies retention.
 const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
@@ -262,7 +275,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/desk",
-            get(crate::disputes::pages::desk),
+            get(crate::disputes::rooms::desk),
+        )
+        .route(
+            "/{branch}/disputes/{id}/action",
+            get(crate::disputes::rooms::action),
+        )
+        .route(
+            "/{branch}/disputes/{id}/impact",
+            get(crate::disputes::rooms::impact),
         )
         .route(
             "/{branch}/disputes/{id}/items/{kind}/{item}",
@@ -286,7 +307,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/timeline",
-            axum::routing::post(crate::disputes::desk_forms::timeline),
+            get(crate::disputes::rooms::timeline).post(crate::disputes::desk_forms::timeline),
         )
         .route(
             "/{branch}/disputes/{id}/timeline-edit",
@@ -294,7 +315,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/parties",
-            axum::routing::post(crate::disputes::desk_forms::parties),
+            get(crate::disputes::rooms::parties).post(crate::disputes::desk_forms::parties),
         )
         .route(
             "/{branch}/disputes/{id}/claims",
@@ -310,7 +331,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/{branch}/disputes/{id}/ballots",
-            axum::routing::post(crate::disputes::desk_forms::ballots),
+            get(crate::disputes::rooms::ballots).post(crate::disputes::desk_forms::ballots),
         )
         .route(
             "/{branch}/disputes/{id}/result",
@@ -369,6 +390,7 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/members/{id}/history",
             get(crate::members::edit_pages::history),
         )
+        .merge(crate::eactions::page_routes())
         .route("/{branch}/wall/{id}", get(crate::wall::pages::message))
         .route(
             "/{branch}/wall/{id}/moderate",

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod cache;
 pub mod campaign;
 pub mod disputes;
+pub mod eactions;
 pub mod error;
 pub mod extract;
 pub mod filters;

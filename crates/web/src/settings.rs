@@ -34,6 +34,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The public solidarity wall.
     pub wall: WallSettings,
+    /// E-actions and petitions.
+    pub eactions: EactionSettings,
     /// Members' own access: sign-in links by email and the consent wording they agree to.
     pub self_service: SelfServiceSettings,
     /// Member records and their import.
@@ -80,6 +82,15 @@ impl WallSettings {
             min_fill_secs: self.min_fill_secs,
         }
     }
+}
+
+/// E-actions and petitions: the public sign form's limit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EactionSettings {
+    /// Signatures accepted from one client address per hour, across every campaign (one
+    /// office or phone network can hold many supporters).
+    pub signatures_per_ip_per_hour: u64,
 }
 
 /// Members' own access by emailed sign-in links.
@@ -278,6 +289,9 @@ impl Default for Settings {
                 retention_days: None,
                 email_on_approval: true,
             },
+            eactions: EactionSettings {
+                signatures_per_ip_per_hour: 60,
+            },
             self_service: SelfServiceSettings {
                 link_minutes: 30,
                 links_per_email_per_hour: 3,
@@ -463,6 +477,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "worker",
     "log",
     "wall",
+    "eactions",
     "self_service",
     "members",
     "pickets",

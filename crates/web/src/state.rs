@@ -43,8 +43,9 @@ pub struct Shared {
     /// The instance's secret for picket links (cancel links, calendar addresses), read from
     /// the store once.
     pub picket_link_secret: Arc<tokio::sync::OnceCell<String>>,
-    /// Newly approved wall messages, for open wall pages (Server-Sent Events).
-    pub wall_events: tokio::sync::broadcast::Sender<crate::wall::WallEvent>,
+    /// What open live pages hear (Server-Sent Events): newly approved wall messages and
+    /// campaigns' new signature counts.
+    pub live_events: tokio::sync::broadcast::Sender<crate::wall::LiveEvent>,
     /// The public wall as anonymous visitors see it, rendered once.
     pub wall_cache: Arc<crate::wall::cache::WallCache>,
     /// Calendar and law overrides from settings.
@@ -53,6 +54,8 @@ pub struct Shared {
     pub import_runs: crate::members::import::ImportRuns,
     /// Public campaign pages, computed once every few seconds per process.
     pub campaign_cache: Arc<crate::campaign::CampaignCache>,
+    /// E-actions' signature writer, sign-form limits, cached campaigns and watched counts.
+    pub eactions: Arc<crate::eactions::EactionsState>,
 }
 
 impl AppState {
@@ -71,7 +74,8 @@ impl AppState {
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
             picket_link_secret: Arc::new(tokio::sync::OnceCell::new()),
-            wall_events: tokio::sync::broadcast::channel(256).0,
+            live_events: tokio::sync::broadcast::channel(256).0,
+            eactions: Arc::default(),
             wall_cache: Arc::default(),
             campaign_cache: Arc::default(),
             law: Arc::new(LawConfig {

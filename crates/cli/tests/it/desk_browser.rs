@@ -1,8 +1,8 @@
 //! The dispute desk in Debian's Chromium, on a phone-width window, over the demo's dispute
 //! (the seeds' dates and figures) served by `picket demo` on the backend under test: an
 //! organiser signs in, sees the days on strike so far, the mandate's last day and the next
-//! notice deadline each with its working, and a form with a wrong field comes back with the
-//! message and everything typed.
+//! notice deadline on the desk's overview, each with its working one tap away, and a form of the
+//! action room with a wrong field comes back with the message and everything typed.
 
 use crate::support::picket;
 use fantoccini::{Client, Locator};
@@ -104,6 +104,12 @@ async fn an_organiser_reads_the_desk_figures_with_their_working_and_a_bad_form_k
         .await
         .unwrap();
     assert_eq!(text(c, "#days-so-far .figure-value").await, "37");
+    // The working is one tap away.
+    for figure in ["days-so-far", "mandate", "next-notice"] {
+        browser
+            .click(Locator::Css(&format!("#{figure} summary")))
+            .await;
+    }
     let working = text(c, "#days-so-far .working").await;
     assert!(
         working.contains("10 (15 April 2024 to 26 April 2024)"),
@@ -135,7 +141,15 @@ async fn an_organiser_reads_the_desk_figures_with_their_working_and_a_bad_form_k
         .unwrap();
     assert_eq!(fits, serde_json::json!(true), "the desk fits 390px");
 
-    // A period with a wrong number comes back with the message and what was typed.
+    // A period with a wrong number, added in the action room, comes back with the message and
+    // what was typed.
+    browser
+        .click(Locator::Css(".rooms a[href*='/action']"))
+        .await;
+    c.wait()
+        .for_element(Locator::Css(".rooms a[aria-current=page][href*='/action']"))
+        .await
+        .unwrap();
     let summary = c.find(Locator::Css("#periods-form summary")).await.unwrap();
     c.execute(
         "arguments[0].scrollIntoView({block: 'center'});",

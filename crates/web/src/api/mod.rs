@@ -3,7 +3,7 @@
 
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
-use crate::{account, disputes, member_data, members, pickets, wall};
+use crate::{account, disputes, eactions, member_data, members, pickets, wall};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -58,10 +58,17 @@ pub struct ErrorDetail {
         pickets::api_signups::member, pickets::api_signups::cancel_mine, pickets::api_signups::supporter,
         pickets::api_signups::list, pickets::api_signups::presence, pickets::api_signups::add_walk_up,
         pickets::api_turnout::get_standing, pickets::api_turnout::post_report, pickets::api_turnout::chase,
-        pickets::api_turnout::remind, pickets::api_turnout::settings),
+        pickets::api_turnout::remind, pickets::api_turnout::settings,
+        eactions::api::list, eactions::api::create, eactions::api::get_one, eactions::api::set_open,
+        eactions::api::add_target, eactions::api::remove_target, eactions::api::reply, eactions::api::signatures,
+        eactions::api::public, eactions::api::sign_one,
+        eactions::api_letters::letters, eactions::api_letters::add_letter, eactions::api_letters::set_status,
+        eactions::api_letters::timeline, eactions::api_letters::overdue,
+        eactions::api_letters::reports, eactions::api_letters::add_report, eactions::api_letters::set_outcome,
+        eactions::api_letters::link_letter),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "pickets", description = "Picket sites, shifts and places: capacity is never exceeded; refusals carry their own code"), (name = "turnout", description = "The turnout drive for a statutory ballot: what members say, never how they voted"))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"), (name = "pickets", description = "Picket sites, shifts and places: capacity is never exceeded; refusals carry their own code"), (name = "turnout", description = "The turnout drive for a statutory ballot: what members say, never how they voted"))
 )]
 pub struct ApiDoc;
 
@@ -163,6 +170,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(disputes::api::routes())
         .merge(crate::pickets::api_routes())
+        .merge(eactions::api_letters::routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(axum::middleware::from_fn(crate::extract::nul::refuse_nul))
         .layer(axum::middleware::from_fn(render_errors))

@@ -135,14 +135,14 @@ pub async fn counters(
         state: AppState,
         branch: Branch,
         id: DisputeId,
-        events: tokio::sync::broadcast::Receiver<crate::wall::WallEvent>,
+        events: tokio::sync::broadcast::Receiver<crate::wall::LiveEvent>,
         tick: tokio::time::Interval,
         last: Option<Counters>,
     }
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let watch = Watch {
-        events: state.wall_events.subscribe(),
+        events: state.live_events.subscribe(),
         state,
         branch,
         id,
@@ -154,7 +154,7 @@ pub async fn counters(
             if w.last.is_some() {
                 tokio::select! {
                     event = w.events.recv() => match event {
-                        Ok(e) if e.branch != w.branch.id => continue,
+                        Ok(e) if e.wall_of(w.branch.id).is_none() => continue,
                         Err(RecvError::Closed) => return None,
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                     },

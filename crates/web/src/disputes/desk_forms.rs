@@ -1,11 +1,13 @@
 //! The dispute desk's forms, one handler each: `POST /{branch}/disputes/{id}/{form}`. Each
 //! reads its own form, makes its change through the operations the API shares, and goes back
-//! to the desk; a form that fails is shown again on the desk with the message and exactly
-//! what was typed. Organisers use every form; reps record participation.
+//! to the room the form lives in ([`Room::of_form`]); a form that fails is shown again in that
+//! room with the message and exactly what was typed. Organisers use every form; reps record
+//! participation.
 
 use crate::disputes::edits::{self, ParticipationInput};
 use crate::disputes::ops;
-use crate::disputes::pages::{as_typed, desk_page, kept};
+use crate::disputes::pages::{as_typed, kept};
+use crate::disputes::rooms::{page, Open, Room};
 use crate::disputes::{
     BallotForm, ClaimInput, DisputeInput, EventInput, PartyInput, PeriodInput, QuestionInput,
     RateInput, ResultInput,
@@ -75,8 +77,8 @@ impl DeskPost {
         }
     }
 
-    /// Back to the desk at the form's section once saved; or the desk again with the message
-    /// and what was typed when a field is wrong.
+    /// Back to the top of the form's room, where the notice says what happened, once saved; or the room again with the message and
+    /// what was typed when a field is wrong.
     async fn finish<T: Serialize>(
         &self,
         state: &AppState,
@@ -85,16 +87,20 @@ impl DeskPost {
         typed: &T,
         result: AppResult<()>,
     ) -> AppResult<Response> {
+        let room = Room::of_form(form);
         match result {
-            Ok(()) => Ok(Redirect::to(&format!(
-                "/{}/disputes/{}/desk?done=saved#{form}",
-                branch.slug, self.id
-            ))
-            .into_response()),
+            Ok(()) => Ok(
+                Redirect::to(&format!("{}?done=saved", room.url(&branch.slug, self.id)))
+                    .into_response(),
+            ),
             Err(e) => {
                 let kept = kept(form, as_typed(typed), e)?;
-                let page =
-                    desk_page(state, &self.csrf, &self.user, branch, self.id, None, kept).await?;
+                let open = Open {
+                    room,
+                    day: None,
+                    kept,
+                };
+                let page = page(state, &self.csrf, &self.user, branch, self.id, open).await?;
                 render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
         }
@@ -205,8 +211,9 @@ pub async fn periods(
                 "period-private"
             };
             Ok(Redirect::to(&format!(
-                "/{}/disputes/{}/desk?done={done}&period={}#periods",
-                branch.slug, post.id, period.id
+                "{}?done={done}&period={}",
+                Room::Action.url(&branch.slug, post.id),
+                period.id
             ))
             .into_response())
         }

@@ -1,4 +1,4 @@
-//! Editing and deleting one of a dispute's records from the desk (organisers): a page with the
+//! Editing and deleting one of a dispute's records from the desk's rooms (organisers): a page with the
 //! record's form, filled from what is stored, shown again with the message and exactly what
 //! was typed when a field is wrong, and a button to delete it. Survey questions and
 //! participation records are only deleted (participation by reps too).
@@ -8,6 +8,7 @@
 
 use crate::disputes::edits::{self, Item, Record};
 use crate::disputes::pages::{desk_names, input};
+use crate::disputes::rooms::Room;
 use crate::disputes::view::assemble;
 use crate::disputes::{BallotForm, ClaimInput, EventInput, PartyInput, PeriodInput, RateInput};
 use crate::error::{AppError, AppResult};
@@ -77,19 +78,19 @@ struct ItemPage {
     fields: Vec<Field>,
     error: Option<String>,
     bad: String,
-    section: &'static str,
+    back: String,
 }
 
-/// The desk section a kind of record is listed in.
-fn section(what: Record) -> &'static str {
-    match what {
-        Record::Party => "parties",
-        Record::Claim => "claims",
-        Record::Event => "timeline",
-        Record::Rate => "impact",
-        Record::Ballot | Record::Question => "ballots",
-        Record::Period | Record::Participation => "periods",
-    }
+/// The desk room a kind of record is listed in, at its section.
+fn back(slug: &str, id: DisputeId, what: Record) -> String {
+    let (room, section) = Room::of_record(what);
+    format!("{}#{section}", room.url(slug, id))
+}
+
+/// The desk room a kind of record is listed in, saying what happened (`done`).
+fn done(slug: &str, id: DisputeId, what: Record, done: &str) -> Redirect {
+    let (room, _) = Room::of_record(what);
+    Redirect::to(&format!("{}?done={done}", room.url(slug, id)))
 }
 
 /// The form's fields for a kind of record, empty.
@@ -329,7 +330,6 @@ async fn page(
     }
     Ok(ItemPage {
         layout: Layout::new(format!("{heading} · {}", d.title), csrf, Some(user)),
-        branch,
         dispute_id: dispute,
         dispute_title: d.title,
         kind: what.as_str(),
@@ -338,7 +338,8 @@ async fn page(
         fields,
         error,
         bad,
-        section: section(what),
+        back: back(&branch.slug, dispute, what),
+        branch,
     })
 }
 
@@ -422,12 +423,7 @@ pub async fn update(
         request_id,
     };
     match save(&state, &actor, id, item, &values).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/{}/disputes/{id}/desk?done=saved#{}",
-            branch.slug,
-            section(what)
-        ))
-        .into_response()),
+        Ok(()) => Ok(done(&branch.slug, id, what, "saved").into_response()),
         Err(AppError::Invalid { field, message }) => {
             let typed = Some((values, crate::words::plain(field, &message), field));
             let page = page(&state, &csrf, &user, branch.clone(), id, item, typed).await?;
@@ -464,13 +460,8 @@ pub async fn delete(
         request_id,
     };
     edits::delete(&state, &actor, id, what.item(item)).await?;
-    Ok(Redirect::to(&format!(
-        "/{}/disputes/{id}/desk?done=deleted-{}#{}",
-        branch.slug,
-        what.as_str(),
-        section(what)
-    ))
-    .into_response())
+    let deleted = format!("deleted-{}", what.as_str());
+    Ok(done(&branch.slug, id, what, &deleted).into_response())
 }
 
 /// Who may delete a kind of record: organisers, and reps for participation records.
@@ -494,7 +485,7 @@ struct DeletePage {
     what: &'static str,
     described: String,
     consequence: &'static str,
-    section: &'static str,
+    back: String,
 }
 
 /// A record in a line, for the question before deleting it.
@@ -578,7 +569,6 @@ pub async fn delete_form(
             &csrf,
             Some(&user),
         ),
-        branch,
         dispute_id: id,
         dispute_title: view.dispute.title.clone(),
         kind: what.as_str(),
@@ -586,6 +576,7 @@ pub async fn delete_form(
         what: what_words(what),
         described,
         consequence,
-        section: section(what),
+        back: back(&branch.slug, id, what),
+        branch,
     })
 }

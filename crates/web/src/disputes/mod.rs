@@ -17,8 +17,10 @@ pub mod edits;
 pub mod impact;
 pub mod items;
 pub mod ops;
+pub mod overview;
 pub mod pages;
 pub mod publish;
+pub mod rooms;
 pub mod view;
 
 use crate::error::{AppError, AppResult};

@@ -1,34 +1,33 @@
-//! Disputes' pages: the branch's list with a form to open a dispute and the dispute desk (its
-//! dashboard with every form an organiser needs). The public page of a dispute is the
+//! Disputes' pages: the branch's list with a form to open a dispute, and what the desk's rooms
+//! ([`crate::disputes::rooms`]) share: a failed form's message and what was typed, the select
+//! lists, and the sentence saying what a change did. The public page of a dispute is the
 //! campaign page (`crate::campaign::pages`).
 //!
 //! The desk's forms post to `/{branch}/disputes/{id}/{form}`, one handler each
-//! ([`crate::disputes::desk_forms`]); a form that fails is shown again on the desk with the message and
-//! exactly what was typed.
+//! ([`crate::disputes::desk_forms`]); a form that fails is shown again in its room with the
+//! message and exactly what was typed.
 
-use crate::disputes::api::as_of;
 use crate::disputes::ops;
-use crate::disputes::view::{assemble, hundredths_text, DisputeView};
+use crate::disputes::view::hundredths_text;
 use crate::disputes::{names, DisputeInput};
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
 use crate::extract::{CsrfForm, CsrfToken, CurrentUser, RequestId};
-use crate::filters;
 use crate::pages::{render, render_with_status, Layout};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use picket_domain::disputes::{
     ActionKind, BallotKind, ClaimKind, ClaimStatus, DisputeStatus, EventKind, Named, PartyKind,
 };
 use picket_domain::law::IpsCategory;
-use picket_domain::{DisputeId, Nation, Role, TimelineEntryId};
+use picket_domain::{Nation, Role, TimelineEntryId};
 use picket_store::disputes::Dispute;
 use picket_store::Branch;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -123,11 +122,6 @@ impl Choices {
 /// The select lists of the desk's forms, for the record pages.
 pub(super) fn desk_names() -> Choices {
     Choices::new()
-}
-
-/// Label of a stored name, for templates.
-fn label<T: Named>(value: T) -> &'static str {
-    value.label()
 }
 
 #[derive(Template)]
@@ -248,19 +242,6 @@ pub async fn create(
     }
 }
 
-#[derive(Template)]
-#[template(path = "disputes/desk.html")]
-pub(super) struct DeskPage {
-    layout: Layout,
-    branch: Branch,
-    view: DisputeView,
-    can_edit: bool,
-    can_record: bool,
-    choices: Choices,
-    kept: Kept,
-    notice: Option<Notice>,
-}
-
 /// What the desk says after a change: what happened, in words.
 pub struct Notice {
     /// The sentence.
@@ -272,7 +253,7 @@ pub struct Notice {
 }
 
 /// The desk's sentence for `?done=` after a change (a fixed list: nothing typed is echoed).
-fn notice(done: &str, period: Option<i64>, base: &str) -> Option<Notice> {
+pub(super) fn notice(done: &str, period: Option<i64>, base: &str) -> Option<Notice> {
     let ok = |text: &str| {
         Some(Notice {
             text: text.to_string(),
@@ -301,77 +282,6 @@ fn notice(done: &str, period: Option<i64>, base: &str) -> Option<Notice> {
         "deleted-participation" => deleted("the participation record"),
         _ => None,
     }
-}
-
-impl DeskPage {
-    fn status_label(&self) -> &'static str {
-        label(self.view.dispute.status)
-    }
-}
-
-/// `?as_of=`, and `?done=` (with `&period=`) after a change, on the desk.
-#[derive(Debug, Deserialize)]
-pub struct DeskQuery {
-    as_of: Option<String>,
-    done: Option<String>,
-    period: Option<i64>,
-}
-
-pub(super) async fn desk_page(
-    state: &AppState,
-    csrf: &CsrfToken,
-    user: &CurrentUser,
-    branch: Branch,
-    id: DisputeId,
-    day: Option<&str>,
-    kept: Kept,
-) -> AppResult<DeskPage> {
-    let day = as_of(day)?;
-    let view = assemble(state, branch.id, id, day, false).await?;
-    let can_edit = user
-        .role_in(&branch.slug)
-        .is_some_and(|r| r.at_least(Role::Organiser))
-        || user.is_admin();
-    let can_record = user
-        .role_in(&branch.slug)
-        .is_some_and(|r| r.at_least(Role::Rep))
-        || user.is_admin();
-    Ok(DeskPage {
-        layout: Layout::new(view.dispute.title.clone(), csrf, Some(user)),
-        branch,
-        view,
-        can_edit,
-        can_record,
-        choices: Choices::new(),
-        kept,
-        notice: None,
-    })
-}
-
-/// GET /{branch}/disputes/{id}/desk: the dispute's dashboard (members; organisers edit).
-pub async fn desk(
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path((slug, id)): Path<(String, DisputeId)>,
-    Query(q): Query<DeskQuery>,
-) -> AppResult<Response> {
-    let branch = user
-        .branch_access(&*state.store, &slug, Role::Member)
-        .await?;
-    let mut page = desk_page(
-        &state,
-        &csrf,
-        &user,
-        branch,
-        id,
-        q.as_of.as_deref(),
-        Kept::default(),
-    )
-    .await?;
-    let base = format!("/{}/disputes/{id}", page.branch.slug);
-    page.notice = q.done.as_deref().and_then(|d| notice(d, q.period, &base));
-    render(&page)
 }
 
 /// Hundredths as a decimal, for templates.

@@ -7,6 +7,7 @@
 //! `POST /{branch}/disputes/{id}/periods/{period}/withdraw`, and the API's
 //! `…/action-periods/{period}/publication`.
 
+use crate::disputes::rooms::Room;
 use crate::disputes::view::{assemble, PeriodView, Warning};
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
@@ -213,13 +214,13 @@ pub async fn confirm(
     } else {
         Err(AppError::invalid(
             "confirm",
-            "Tick the box to confirm you have read every warning, or go back to the desk.",
+            "Tick the box to confirm you have read every warning, or keep the period private.",
         ))
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/{}/disputes/{id}/desk?done=published#periods",
-            branch.slug
+            "{}?done=published",
+            Room::Action.url(&branch.slug, id)
         ))
         .into_response()),
         Err(AppError::Invalid { message, .. }) => {
@@ -248,8 +249,8 @@ pub async fn take_back(
     };
     withdraw(&state, &actor, id, period).await?;
     Ok(Redirect::to(&format!(
-        "/{}/disputes/{id}/desk?done=withdrawn#periods",
-        branch.slug
+        "{}?done=withdrawn",
+        Room::Action.url(&branch.slug, id)
     ))
     .into_response())
 }

@@ -8,6 +8,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::filters;
+use crate::members::audit_log::{sentence, Names};
 use crate::state::AppState;
 use askama::Template;
 use axum::http::header;
@@ -45,6 +46,19 @@ pub struct SubjectAccess {
     pub wall_messages: Vec<WallTrace>,
     /// Sign-in links asked for: times only (the links themselves are never kept).
     pub sign_in_links: Vec<MagicLinkRecord>,
+    /// A change of email address the member asked for and has not confirmed yet.
+    pub pending_email_change: Option<PendingEmailView>,
+}
+
+/// An email change waiting for its link (the link itself is never kept).
+#[derive(Debug, Serialize)]
+pub struct PendingEmailView {
+    /// The address the member asked to use.
+    pub new_email: String,
+    /// When they asked.
+    pub asked_at: DateTime<Utc>,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The branch holding the record.
@@ -151,6 +165,8 @@ pub struct RoleView {
 /// An audit entry. Actors are named by account id only: other people's addresses are theirs.
 #[derive(Debug, Serialize)]
 pub struct AuditView {
+    /// The entry in words, as the branch's audit log says it (accounts by number).
+    pub said: String,
     /// When.
     pub at: DateTime<Utc>,
     /// Who acted (`user:ID`), if anyone was signed in.
@@ -164,8 +180,9 @@ pub struct AuditView {
 }
 
 impl AuditView {
-    fn of(entry: &AuditEntry) -> Self {
+    fn of(entry: &AuditEntry, names: &Names) -> Self {
         AuditView {
+            said: sentence(entry, names),
             at: entry.at,
             actor: entry.actor.map(|a| format!("user:{a}")),
             action: entry.action.clone(),
@@ -198,6 +215,20 @@ pub async fn export(
         })
         .await?;
     let records = state.store.subject_records(branch.id, id).await?;
+    let pending = state
+        .store
+        .pending_email_change(branch.id, id, Utc::now())
+        .await?;
+    // Words for the entries: accounts by number (never their addresses), this record by name.
+    let mut names = Names::default();
+    for e in records.audit_about.iter().chain(&records.audit_by) {
+        if let Some(a) = e.actor {
+            names.users.insert(a.0, format!("Account {}", a.0));
+        }
+    }
+    names
+        .subjects
+        .insert(format!("member:{id}"), member.details.name.clone());
     Ok(SubjectAccess {
         generated_at: Utc::now(),
         branch: BranchView {
@@ -221,10 +252,23 @@ pub async fn export(
                 role: m.role.to_string(),
             })
             .collect(),
-        audit_about_member: records.audit_about.iter().map(AuditView::of).collect(),
-        audit_by_member: records.audit_by.iter().map(AuditView::of).collect(),
+        audit_about_member: records
+            .audit_about
+            .iter()
+            .map(|e| AuditView::of(e, &names))
+            .collect(),
+        audit_by_member: records
+            .audit_by
+            .iter()
+            .map(|e| AuditView::of(e, &names))
+            .collect(),
         wall_messages: records.wall_messages,
         sign_in_links: records.sign_in_links,
+        pending_email_change: pending.map(|p| PendingEmailView {
+            new_email: p.new_email,
+            asked_at: p.created_at,
+            expires_at: p.expires_at,
+        }),
     })
 }
 

@@ -378,6 +378,10 @@ struct AuditPage {
     branch_name: String,
     actor: String,
     action: String,
+    /// The kinds of entry to choose from, and whether `action` is one of them.
+    filters: &'static [(&'static str, &'static str)],
+    known_filter: bool,
+    action_label: String,
     entries: Page<AuditEntry>,
     /// Each entry of `entries` in words, in the same order.
     sentences: Vec<String>,
@@ -450,6 +454,9 @@ pub async fn audit(
             urlencode(&action)
         ),
         actor: actor_text,
+        filters: super::audit_log::FILTERS,
+        known_filter: super::audit_log::FILTERS.iter().any(|(p, _)| *p == action),
+        action_label: super::audit_log::filter_label(&action),
         action,
         entries,
         sentences,

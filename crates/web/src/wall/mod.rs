@@ -45,6 +45,26 @@ pub struct WallEvent {
     pub url: String,
 }
 
+/// What open live pages hear: a newly approved wall message, or a campaign's new count. One
+/// broadcast carries both, fed by [`forward_events`].
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// A wall message was approved.
+    Wall(WallEvent),
+    /// A campaign's count of signatures changed.
+    Count(crate::eactions::live::CountEvent),
+}
+
+impl LiveEvent {
+    /// The wall message, when this is one approved on `branch`'s wall.
+    pub fn wall_of(&self, branch: picket_domain::BranchId) -> Option<&WallEvent> {
+        match self {
+            LiveEvent::Wall(e) if e.branch == branch => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// How long a stamped wall form stays valid.
 const STAMP_HOURS: i64 = 6;
 
@@ -84,6 +104,8 @@ pub const WALL_APPROVED: &str = "wall.approved";
 
 /// Turns `wall.approved` events from every process into [`WallEvent`]s for this process's
 /// open wall pages: one database read per event per process, however many pages are open.
+/// Campaigns' `eaction.signed` events become their new counts the same way
+/// ([`crate::eactions::live`]).
 pub async fn forward_events(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     use tokio::sync::broadcast::error::RecvError;
     let mut events = state.store.subscribe();
@@ -97,6 +119,9 @@ pub async fn forward_events(state: AppState, mut stop: tokio::sync::watch::Recei
                 if let Err(e) = forward_one(&state, &event.payload).await {
                     tracing::warn!(error = %e, "could not forward a wall event");
                 }
+            }
+            Ok(event) if event.topic == picket_store::signing::SIGNED => {
+                crate::eactions::live::count_changed(&state, &event.payload);
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {}
             Err(RecvError::Closed) => break,
@@ -120,7 +145,7 @@ async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
         return Ok(());
     }
     // Nobody listening is fine: the page shows it on the next load.
-    let _ = state.wall_events.send(WallEvent {
+    let _ = state.live_events.send(LiveEvent::Wall(WallEvent {
         branch,
         id: m.id,
         name: m.name.clone(),
@@ -129,7 +154,7 @@ async fn forward_one(state: &AppState, payload: &str) -> AppResult<()> {
         message: m.message.clone(),
         date: picket_domain::dates::long_date(m.created_at.date_naive()),
         url: format!("/{}/wall/{}", a.slug, m.id),
-    });
+    }));
     Ok(())
 }
 

@@ -471,9 +471,9 @@ pub async fn events(
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures::StreamExt;
     let branch = state.store.branch_by_slug(&slug).await?;
-    let receiver = state.wall_events.subscribe();
+    let receiver = state.live_events.subscribe();
     let stream = tokio_stream::wrappers::BroadcastStream::new(receiver).filter_map(move |event| {
-        let wanted = event.ok().filter(|e| e.branch == branch.id);
+        let wanted = event.ok().and_then(|e| e.wall_of(branch.id).cloned());
         async move {
             wanted
                 .and_then(|e| {

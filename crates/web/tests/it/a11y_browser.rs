@@ -82,6 +82,39 @@ async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str) {
         .await;
 }
 
+/// A campaign with a target, a signature and a reply, an overdue letter and a strike-breaking
+/// report linked to it, on the demo's dispute; returns the campaign's id.
+async fn eactions_of(app: &TestApp, dispute: i64) -> i64 {
+    let api = app.api(&app.api_token(ORGANISER.0).await);
+    let d = format!("/api/v1/branches/northfield/disputes/{dispute}");
+    let body = serde_json::json!({"kind": "email", "title": "Write to the Chief Executive", "subject": "Safe caseloads",
+        "body": "Dear Chief Executive,\n\n{own_words}\n\n{name}", "delivery": "count-only", "own_words_max": 300, "open": true});
+    let (_, e) = api.post(&format!("{d}/eactions"), &body).await;
+    let eaction = e["id"].as_i64().expect("a campaign");
+    let (_, t) = api
+        .post(
+            &format!("{d}/eactions/{eaction}/targets"),
+            &serde_json::json!({"name": "Dr Jo Bloggs", "role": "Chief Executive"}),
+        )
+        .await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    api.call(
+        reqwest::Method::PUT,
+        &format!("{d}/eactions/{eaction}/targets/{}/reply", t["id"]),
+        &serde_json::json!({"received_on": today, "summary": "Declines to meet"}),
+    )
+    .await;
+    app.public_api().post(&format!("{d}/eactions/{eaction}/signatures"), &serde_json::json!({"name": "Ana Rees", "email": "ana.rees@example.org", "postcode": "M1 1AE"})).await;
+    let (_, l) = api.post(&format!("{d}/letters"), &serde_json::json!({"direction": "sent", "counterpart": "Swift Staffing Ltd", "subject": "Covering strikers' work", "channel": "registered-post", "sent_on": "2024-05-03", "reply_by": "2024-05-17"})).await;
+    let (_, r) = api.post(&format!("{d}/reports"), &serde_json::json!({"who": "Swift Staffing Ltd", "service": "Duty rota", "learned_on": "2024-05-02"})).await;
+    api.post(
+        &format!("{d}/reports/{}/letters", r["id"]),
+        &serde_json::json!({"letter_id": l["id"]}),
+    )
+    .await;
+    eaction
+}
+
 #[tokio::test]
 async fn no_page_has_a_serious_accessibility_fault() {
     let axe = axe_source();
@@ -93,6 +126,7 @@ async fn no_page_has_a_serious_accessibility_fault() {
         ..
     } = demo::seed().await;
     let d = format!("/northfield/disputes/{dispute}");
+    let eaction = eactions_of(&app, dispute).await;
     let browser = Browser::start().await;
     let c = &browser.client;
 
@@ -106,6 +140,7 @@ async fn no_page_has_a_serious_accessibility_fault() {
         format!("/northfield/wall/{message}"),
         "/northfield/embed/wall".into(),
         "/northfield/me/login".into(),
+        format!("{d}/actions/{eaction}"),
         "/nowhere-at-all".into(),
     ];
     let mut problems = check(c, &app, &axe, "visitor", &public).await;
@@ -115,25 +150,35 @@ async fn no_page_has_a_serious_accessibility_fault() {
     problems.extend(check(c, &app, &axe, "member", &own).await);
 
     sign_in_as(&browser, &app, REP.0).await;
-    let rep: Vec<String> = vec![
-        "/dashboard".into(),
-        format!("{d}/desk"),
-        "/northfield/members?reason=casework".into(),
-    ];
+    let rooms = || {
+        picket_web::disputes::rooms::ROOMS
+            .iter()
+            .map(|(path, _)| format!("{d}/{path}"))
+    };
+    let rep: Vec<String> = ["/dashboard".to_string()]
+        .into_iter()
+        .chain(rooms())
+        .chain(["/northfield/members?reason=casework".into()])
+        .collect();
     problems.extend(check(c, &app, &axe, "rep", &rep).await);
 
     sign_in_as(&browser, &app, ORGANISER.0).await;
-    let organiser: Vec<String> = vec![
-        "/dashboard".into(),
+    let organiser: Vec<String> = [
+        "/dashboard".to_string(),
         "/account".into(),
         "/account/password".into(),
         "/account/tokens".into(),
         "/admin".into(),
         "/northfield/admin/users".into(),
         "/northfield/disputes".into(),
-        format!("{d}/desk"),
+    ]
+    .into_iter()
+    .chain(rooms())
+    .chain([
         format!("{d}/pickets"),
         format!("{d}/items/ballot/1"),
+        format!("{d}/periods/1/publish"),
+        format!("{d}/items/period/1/delete"),
         "/northfield/members".into(),
         "/northfield/members?reason=casework".into(),
         format!("/northfield/members/{member}?reason=casework"),
@@ -144,7 +189,14 @@ async fn no_page_has_a_serious_accessibility_fault() {
         "/northfield/members/import".into(),
         "/northfield/wall/moderate".into(),
         "/northfield/wall/pledges".into(),
-    ];
+        format!("{d}/actions"),
+        format!("{d}/actions/{eaction}/manage"),
+        format!("{d}/actions/{eaction}/handin"),
+        format!("{d}/letters"),
+        format!("{d}/monitor"),
+        "/northfield/letters/overdue".into(),
+    ])
+    .collect();
     problems.extend(check(c, &app, &axe, "organiser", &organiser).await);
     browser.close().await;
     assert!(
@@ -165,6 +217,7 @@ async fn the_keyboard_reaches_every_control_with_a_visible_focus_ring() {
     for path in [
         "/northfield/wall".to_string(),
         format!("/northfield/disputes/{dispute}/desk"),
+        format!("/northfield/disputes/{dispute}/action"),
     ] {
         c.goto(&app.url(&path)).await.unwrap();
         let controls = c

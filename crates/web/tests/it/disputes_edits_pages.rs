@@ -1,6 +1,7 @@
 //! Editing and deleting a dispute's records by form: each record's page is filled from what
 //! is stored, comes back with the message and what was typed when a field is wrong, saves
-//! and deletes (organisers only); reps record participation from the desk.
+//! and deletes (organisers only), each going back to the desk's room that lists it; reps record
+//! participation from the action room.
 
 use picket_domain::Role;
 use picket_test_support::{BodyText, TestApp};
@@ -60,13 +61,14 @@ impl Desk {
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
-    async fn desk(&self) -> String {
-        self.get(&format!("{}/desk", self.base)).await.1
+    /// The desk's room at `path` (`action`, `ballots`, `parties`…).
+    async fn room(&self, path: &str) -> String {
+        self.get(&format!("{}/{path}", self.base)).await.1
     }
 
-    /// The first "Edit or delete" link to `/items/{kind}/…` on the desk.
-    async fn edit_link(&self, kind: &str) -> String {
-        let html = self.desk().await;
+    /// The first "Edit or delete" link to `/items/{kind}/…` in the room at `path`.
+    async fn edit_link(&self, path: &str, kind: &str) -> String {
+        let html = self.room(path).await;
         let marker = format!("{}/items/{kind}/", self.base);
         let start = html
             .find(&marker)
@@ -93,7 +95,7 @@ async fn a_party_is_edited_with_the_form_kept_on_error_and_deleted() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let item = d.edit_link("party").await;
+    let item = d.edit_link("parties", "party").await;
     let (status, html) = d.get(&item).await;
     assert_eq!(status, 200);
     assert!(
@@ -140,8 +142,8 @@ async fn a_party_is_edited_with_the_form_kept_on_error_and_deleted() {
     assert!(res.headers()["location"]
         .to_str()
         .unwrap()
-        .ends_with("#parties"));
-    let html = d.desk().await;
+        .ends_with("/parties?done=saved"));
+    let html = d.room("parties").await;
     assert!(html.contains("B. Interim") && !html.contains("A. Chief"));
 
     // Someone who is only a member may not open or post the form.
@@ -152,12 +154,12 @@ async fn a_party_is_edited_with_the_form_kept_on_error_and_deleted() {
 
     let res = d.post(&item, &format!("{item}/delete"), &[]).await;
     assert_eq!(res.status(), 303, "asked first");
-    assert!(d.desk().await.contains("B. Interim"));
+    assert!(d.room("parties").await.contains("B. Interim"));
     let res = d
         .post(&item, &format!("{item}/delete"), &[("confirm", "yes")])
         .await;
     assert_eq!(res.status(), 303);
-    assert!(!d.desk().await.contains("B. Interim"));
+    assert!(!d.room("parties").await.contains("B. Interim"));
     let (status, _) = d.get(&item).await;
     assert_eq!(status, 404, "gone");
 }
@@ -198,7 +200,7 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
         .await;
     assert_eq!(res.status(), 303);
 
-    let period = d.edit_link("period").await;
+    let period = d.edit_link("action", "period").await;
     let (_, html) = d.get(&period).await;
     assert!(html.contains("value=\"2023-10-06\""));
     let typed = [
@@ -225,10 +227,10 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let html = d.desk().await;
+    let html = d.room("action").await;
     assert!(html.contains("120 striker-days"), "12 × 10 days");
 
-    let ballot = d.edit_link("ballot").await;
+    let ballot = d.edit_link("ballots", "ballot").await;
     let (_, html) = d.get(&ballot).await;
     assert!(html.contains("value=\"Strike ballot\""));
     let res = d
@@ -249,13 +251,16 @@ async fn a_period_and_a_ballot_are_edited_by_form() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    assert!(d.desk().await.contains("Gives no mandate"), "47% turnout");
+    assert!(
+        d.room("ballots").await.contains("Gives no mandate"),
+        "47% turnout"
+    );
 }
 
 #[tokio::test]
-async fn a_rep_records_participation_from_the_desk() {
+async fn a_rep_records_participation_from_the_action_room() {
     let d = Desk::new(Role::Rep).await;
-    let desk = format!("{}/desk", d.base);
+    let desk = format!("{}/action", d.base);
     let res = d
         .post(
             &desk,
@@ -306,10 +311,17 @@ async fn a_rep_records_participation_from_the_desk() {
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let html = d.desk().await;
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("/action?done=saved"));
+    let html = d.room("action").await;
     assert!(html.contains("Whole period: 14 took part"));
     assert!(html.contains("98 striker-days: 14 took part (period record) × 7 days = 98"));
-    assert!(html.contains("from participation records"));
+    assert!(d
+        .room("impact")
+        .await
+        .contains("from participation records"));
     // The rep is not an organiser: the other desk forms are refused.
     let res = rep
         .post(d.app.url(&format!("{}/rates", d.base)))

@@ -368,7 +368,9 @@ async fn impact_honours_as_of_and_gives_the_seeds_figures() {
     let (_, view) = s.api.get(&format!("{d}?as_of=2024-04-17")).await;
     assert_eq!(view["impact"]["strike_days"]["value"], json!("30"));
     assert_eq!(view["impact"]["striker_days"]["value"], json!("450"));
-    // And the desk shows the same.
-    let (_, desk) = s.get(&format!("{}/desk?as_of=2024-02-23", s.base())).await;
+    // And the desk's impact room shows the same.
+    let (_, desk) = s
+        .get(&format!("{}/impact?as_of=2024-02-23", s.base()))
+        .await;
     assert!(desk.contains("4,050"), "the desk's impact as of the day");
 }

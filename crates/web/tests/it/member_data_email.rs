@@ -77,6 +77,19 @@ async fn a_new_address_is_used_only_after_its_link_which_works_once() {
         page.contains("value=\"ana@example.org\""),
         "the form shows the address in use"
     );
+    // The member's own copy of their data names the change that waits for its link.
+    let data: serde_json::Value = client
+        .get(app.url("/north/me/data.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        data["pending_email_change"]["new_email"], "ana.new@example.org",
+        "{data}"
+    );
 
     let sent = app
         .mailer

@@ -217,6 +217,12 @@ async fn a_member_signs_in_by_link_corrects_their_details_and_downloads_their_da
             && html.contains("Consent history")
             && html.contains("07700 900123")
     );
+    // Who read or changed the record, in words; the codes stay in the JSON.
+    assert!(
+        html.contains("Ana Rees corrected their own record"),
+        "{html}"
+    );
+    assert!(!html.contains("member.self.update"), "{html}");
 
     // The link is spent: a second use is refused with a way to a new one.
     let again = confirm_post_only(&app, &token).await;

@@ -366,7 +366,7 @@ async fn a_rep_sees_only_their_team_and_the_audit_log_shows_it() {
     .await
     .unwrap();
     assert!(
-        audit.contains("member.search") && audit.contains("reason=casework"),
+        audit.contains("searched the member records") && audit.contains("reason=casework"),
         "{audit}"
     );
     assert!(audit.contains("viewed the record of Ana Duty"), "{audit}");

@@ -2,41 +2,12 @@
 //! device metrics): a save without a reason comes back with the message and what was typed,
 //! then the edit is saved, and nothing is wider than the screen.
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Locator;
 use picket_domain::members::MemberDetails;
 use picket_domain::Role;
 use picket_store::contract::member_writes;
 use picket_test_support::{Browser, TestApp, TEST_PASSWORD};
 use std::time::Duration;
-
-/// Chromium's DevTools `Emulation.setDeviceMetricsOverride`, sent through chromedriver.
-#[derive(Debug)]
-struct DeviceMetrics {
-    width: u32,
-    height: u32,
-}
-
-impl WebDriverCompatibleCommand for DeviceMetrics {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "cmd": "Emulation.setDeviceMetricsOverride",
-            "params": {"width": self.width, "height": self.height, "deviceScaleFactor": 3, "mobile": true}
-        });
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
 
 async fn fits_the_screen(c: &fantoccini::Client) -> bool {
     c.execute(
@@ -63,12 +34,7 @@ async fn an_organiser_edits_a_member_on_a_phone() {
 
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.issue_cmd(DeviceMetrics {
-        width: 390,
-        height: 844,
-    })
-    .await
-    .expect("phone device metrics");
+    crate::support::phone(c).await;
     let edit = app.url(&format!("/north/members/{id}/edit"));
     browser
         .sign_in(

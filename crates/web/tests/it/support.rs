@@ -1,7 +1,8 @@
 //! What several test modules use: real validators for the documents Picket publishes
 //! (Python's `feedparser` plus an RFC 4287 structural check for Atom, and Python's `icalendar`
 //! for iCalendar; `scripts/test` installs them into its tools virtual environment and names its
-//! Python in `PICKET_TOOLS_PYTHON`), and a member's sign-in by an emailed link.
+//! Python in `PICKET_TOOLS_PYTHON`), a member's sign-in by an emailed link, and a phone's
+//! screen in Chromium.
 
 use picket_test_support::{extract_csrf, TestApp};
 use std::path::PathBuf;
@@ -99,4 +100,45 @@ pub async fn sign_in_by_link(app: &TestApp, slug: &str, email: &str) -> reqwest:
     let r = confirm(app, &client, &token).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     client
+}
+
+/// Chromium's DevTools `Emulation.setDeviceMetricsOverride`, sent through chromedriver: the
+/// page is laid out as on a phone's screen of this size.
+#[derive(Debug)]
+pub struct DeviceMetrics {
+    /// CSS pixels wide.
+    pub width: u32,
+    /// CSS pixels high.
+    pub height: u32,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DeviceMetrics {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "cmd": "Emulation.setDeviceMetricsOverride",
+            "params": {"width": self.width, "height": self.height, "deviceScaleFactor": 3, "mobile": true}
+        });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Lays pages out as on a phone 390 by 844 CSS pixels.
+pub async fn phone(c: &fantoccini::Client) {
+    c.issue_cmd(DeviceMetrics {
+        width: 390,
+        height: 844,
+    })
+    .await
+    .expect("phone device metrics");
 }

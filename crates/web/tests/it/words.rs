@@ -153,13 +153,22 @@ async fn every_page_writes_dates_for_people() {
         "/northfield/embed/wall".into(),
     ]
     .into();
+    let rooms = |query: &'static str| {
+        let d = d.clone();
+        picket_web::disputes::rooms::ROOMS
+            .iter()
+            .map(move |(path, _)| format!("{d}/{path}{query}"))
+    };
     let organiser: Vec<String> = [
         "/dashboard".to_string(),
         "/account".into(),
         "/account/tokens".into(),
         "/northfield/disputes".into(),
-        format!("{d}/desk"),
-        format!("{d}/desk?as_of=2024-04-20"),
+    ]
+    .into_iter()
+    .chain(rooms(""))
+    .chain(rooms("?as_of=2024-04-20"))
+    .chain([
         format!("{d}/pickets"),
         "/northfield/members?reason=casework".into(),
         format!("/northfield/members/{member}?reason=casework"),
@@ -169,14 +178,13 @@ async fn every_page_writes_dates_for_people() {
         "/northfield/wall/moderate".into(),
         "/northfield/wall/pledges".into(),
         "/northfield/admin/users".into(),
-    ]
-    .into();
+    ])
+    .collect();
     let mut problems = scan(&app, &app.client(), &public).await;
     problems.extend(scan(&app, &signed_in(&app, ORGANISER.0).await, &organiser).await);
-    let rep = [
-        format!("{d}/desk"),
-        "/northfield/members?reason=casework".into(),
-    ];
+    let rep: Vec<String> = rooms("")
+        .chain(["/northfield/members?reason=casework".into()])
+        .collect();
     problems.extend(scan(&app, &signed_in(&app, REP.0).await, &rep).await);
     let own = [
         "/northfield/me".to_string(),
@@ -194,8 +202,8 @@ async fn every_page_writes_dates_for_people() {
 async fn a_refused_form_names_the_field_by_its_label() {
     let Demo { app, dispute, .. } = demo::seed().await;
     let client = signed_in(&app, ORGANISER.0).await;
-    let desk = format!("/northfield/disputes/{dispute}/desk");
-    let html = page(&app, &client, &desk).await;
+    let action = format!("/northfield/disputes/{dispute}/action");
+    let html = page(&app, &client, &action).await;
     let csrf = extract_csrf(&html).unwrap();
     let period_id = html
         .split("name=\"period_id\"><option value=\"")
@@ -270,6 +278,18 @@ async fn the_audit_log_reads_as_sentences_with_names() {
     );
     assert!(only_views.contains("viewed the record of"), "{only_views}");
     assert!(!only_views.contains("started the dispute"), "{only_views}");
+    // … and names the chosen kind in words, with no code among the choices a person reads.
+    let html = page(
+        &app,
+        &client,
+        "/northfield/members/audit?action=member.view",
+    )
+    .await;
+    assert!(
+        html.contains(r#"<option value="member.view" selected>Member records viewed</option>"#),
+        "{html}"
+    );
+    assert!(!visible_text(&html).contains("member.view"), "{html}");
 }
 
 #[tokio::test]
