@@ -41,7 +41,7 @@ pub async fn get_standing(
 
 /// What a member says.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ReportBody {
+pub struct TurnoutReportBody {
     /// `paper_arrived` or `voted` (never how).
     pub report: String,
 }
@@ -49,14 +49,14 @@ pub struct ReportBody {
 /// Say "my paper arrived" or "I have voted", as the member linked to this login (members).
 #[utoipa::path(post, path = "/api/v1/branches/{branch}/disputes/{id}/ballots/{ballot}/turnout/report", operation_id = "reportTurnout", tag = "turnout",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"), ("ballot" = i64, Path, description = "Ballot id")),
-    request_body(content = ReportBody, example = json!({"report": "voted"})),
+    request_body(content = TurnoutReportBody, example = json!({"report": "voted"})),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn post_report(
     State(state): State<AppState>,
     Member(c): Member,
     Path((_slug, id, ballot)): BallotPath,
-    ApiJson(body): ApiJson<ReportBody>,
+    ApiJson(body): ApiJson<TurnoutReportBody>,
 ) -> AppResult<StatusCode> {
     let b = drive_ballot(&state, &c.branch, id, ballot).await?;
     let what = TurnoutReport::parse(&body.report)
