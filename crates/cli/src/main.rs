@@ -53,7 +53,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the web application and API (and, unless disabled, the outbox worker).
+    /// Serve the web application and API (and, unless disabled, the outbox worker and the
+    /// picket reminders).
     Serve(serve::ServeArgs),
     /// Run only the outbox worker that delivers queued email.
     Worker,

@@ -1,6 +1,6 @@
 //! `picket pickets remind`: queues the reminder email for tomorrow's picket shifts (or a
 //! given day's), once per place, for a scheduler to run; `picket worker` runs the same pass
-//! every hour.
+//! every hour, and so does `picket serve` when the outbox worker runs in the server.
 
 use crate::db::open_and_migrate;
 use clap::{Args, Subcommand};

@@ -67,11 +67,23 @@ pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<(
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
     let addr = settings.server.addr.clone();
+    // With the outbox worker in the server, tomorrow's picket reminders are queued here too
+    // (each place is reminded once, so a separate `picket worker` doing the same is harmless).
+    let reminders = settings.worker.in_server.then(|| {
+        tokio::spawn(crate::pickets::remind_hourly(
+            settings.clone(),
+            store.clone(),
+        ))
+    });
     let app = App::build(settings, store, mailer)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     eprintln!("Picket is serving on http://{}", app.local_addr());
-    app.serve(shutdown_signal()).await?;
+    let served = app.serve(shutdown_signal()).await;
+    if let Some(task) = reminders {
+        task.abort();
+    }
+    served?;
     Ok(())
 }
 

@@ -465,6 +465,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::wall::pages::moderate),
         )
         .merge(crate::disputes::unit::routes())
+        .merge(crate::pickets::page_routes())
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn(crate::extract::nul::refuse_nul))
         .layer(from_fn(pages::render_errors));

@@ -40,6 +40,8 @@ pub struct Settings {
     pub self_service: SelfServiceSettings,
     /// Member records and their import.
     pub members: MembersSettings,
+    /// Picket shifts: the public sign-up form's limits.
+    pub pickets: PicketSettings,
     /// How long each kind of record is kept: `retention.<kind>_days`, 0 for ever.
     pub retention: RetentionSettings,
     /// One-off bank holidays announced by proclamation, beyond those Picket computes:
@@ -103,6 +105,14 @@ pub struct SelfServiceSettings {
     pub links_per_ip_per_hour: u64,
     /// The words a member agrees to when they choose to be contacted; kept with each choice.
     pub consent_wording: String,
+}
+
+/// Picket shifts: the public sign-up form's limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PicketSettings {
+    /// Supporter sign-ups accepted from one client address per hour (429 beyond).
+    pub signups_per_ip_per_hour: u64,
 }
 
 /// Member records and their import.
@@ -293,6 +303,9 @@ impl Default for Settings {
             members: MembersSettings {
                 import_max_bytes: 20 * 1024 * 1024,
             },
+            pickets: PicketSettings {
+                signups_per_ip_per_hour: 10,
+            },
             retention: RetentionSettings::default(),
             extra_holidays: Vec::new(),
             law: picket_domain::LawOverrides::default(),
@@ -467,6 +480,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "eactions",
     "self_service",
     "members",
+    "pickets",
     "retention",
     "extra_holidays",
     "law",

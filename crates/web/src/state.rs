@@ -40,6 +40,9 @@ pub struct Shared {
     pub hasher: PasswordHasher,
     /// The instance's key for hashing client addresses, read from the store once.
     pub ip_key: Arc<tokio::sync::OnceCell<String>>,
+    /// The instance's secret for picket links (cancel links, calendar addresses), read from
+    /// the store once.
+    pub picket_link_secret: Arc<tokio::sync::OnceCell<String>>,
     /// What open live pages hear (Server-Sent Events): newly approved wall messages and
     /// campaigns' new signature counts.
     pub live_events: tokio::sync::broadcast::Sender<crate::wall::LiveEvent>,
@@ -70,6 +73,7 @@ impl AppState {
             settings: Arc::new(settings),
             hasher,
             ip_key: Arc::new(tokio::sync::OnceCell::new()),
+            picket_link_secret: Arc::new(tokio::sync::OnceCell::new()),
             live_events: tokio::sync::broadcast::channel(256).0,
             eactions: Arc::default(),
             wall_cache: Arc::default(),

@@ -3,7 +3,7 @@
 
 use crate::error::{default_info, ErrorInfo};
 use crate::state::AppState;
-use crate::{account, disputes, eactions, fund, member_data, members, wall};
+use crate::{account, disputes, eactions, fund, member_data, members, pickets, wall};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -51,6 +51,13 @@ pub struct ErrorDetail {
         disputes::api_periods::delete_period, disputes::api_periods::mark_holiday, disputes::api_periods::unmark_holiday,
         disputes::api_periods::record_participation, disputes::api_periods::delete_participation,
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
+        pickets::sites::api_list, pickets::sites::api_add, pickets::sites::api_update,
+        pickets::api_shifts::list, pickets::api_shifts::add, pickets::api_shifts::plan, pickets::api_shifts::cancel,
+        pickets::api_shifts::move_times, pickets::api_shifts::supervisor, pickets::api_shifts::warnings, pickets::api_shifts::attendance,
+        pickets::api_signups::member, pickets::api_signups::cancel_mine, pickets::api_signups::supporter,
+        pickets::api_signups::list, pickets::api_signups::presence, pickets::api_signups::add_walk_up,
+        pickets::api_turnout::get_standing, pickets::api_turnout::post_report, pickets::api_turnout::chase,
+        pickets::api_turnout::remind, pickets::api_turnout::settings,
         eactions::api::list, eactions::api::create, eactions::api::get_one, eactions::api::set_open,
         eactions::api::add_target, eactions::api::remove_target, eactions::api::reply, eactions::api::signatures,
         eactions::api::public, eactions::api::sign_one,
@@ -69,7 +76,7 @@ pub struct ErrorDetail {
         fund::api_pay::approve, fund::api_pay::owed, fund::api_pay::pay, fund::api_pay::payment_file),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
-    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"), (name = "fund", description = "The strike fund: a double-entry ledger in pence, donations, participation per member, strike pay and hardship grants. The treasurer posts money; organisers see it; members see their own."))
+    tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"), (name = "pickets", description = "Picket sites, shifts and places: capacity is never exceeded; refusals carry their own code"), (name = "turnout", description = "The turnout drive for a statutory ballot: what members say, never how they voted"), (name = "fund", description = "The strike fund: a double-entry ledger in pence, donations, participation per member, strike pay and hardship grants. The treasurer posts money; organisers see it; members see their own."))
 )]
 pub struct ApiDoc;
 
@@ -170,6 +177,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(wall::api::moderate),
         )
         .merge(disputes::api::routes())
+        .merge(crate::pickets::api_routes())
         .merge(eactions::api_letters::routes())
         .merge(disputes::api_unit::routes())
         .merge(fund::api_pay::routes())

@@ -1,6 +1,24 @@
-//! The organiser's page for a dispute's picket locations (`/{branch}/disputes/{id}/pickets`):
-//! add, correct and remove the places, addresses, times and map links the public campaign
-//! page shows. A form that fails is shown again with the message and what was typed.
+//! Picket lines: the organiser's page for a dispute's picket locations
+//! (`/{branch}/disputes/{id}/pickets`: the places, addresses, times and map links the public
+//! campaign page shows), and, in the modules below, the sites with their entrances, the shift
+//! rota, sign-ups by members and supporters, the day's list, the supervisor's letter, the shift
+//! calendars and the turnout drive, as pages and over the API. A form that fails is shown
+//! again with the message and what was typed.
+
+pub mod api_shifts;
+pub mod api_signups;
+pub mod api_turnout;
+pub mod calendars;
+pub mod common;
+pub mod letter;
+pub mod on_the_day;
+pub mod public;
+pub mod rota;
+pub mod shifts;
+pub mod signups;
+pub mod sites;
+pub mod turnout;
+pub mod turnout_pages;
 
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
@@ -233,4 +251,112 @@ pub async fn change(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The picket pages' routes (merged into the page router).
+pub fn page_routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    const D: &str = "/{branch}/disputes/{id}/pickets";
+    axum::Router::new()
+        .route(&format!("{D}/sites"), get(sites::list).post(sites::save))
+        .route(&format!("{D}/shifts"), get(rota::rota).post(rota::add))
+        .route(&format!("{D}/plan"), post(rota::plan))
+        .route(&format!("{D}/attendance"), get(on_the_day::attendance))
+        .route(
+            &format!("{D}/shifts/{{shift}}"),
+            get(on_the_day::page).post(on_the_day::act),
+        )
+        .route(&format!("{D}/shifts/{{shift}}/signup"), post(signups::tap))
+        .route(&format!("{D}/shifts/{{shift}}/leave"), post(signups::leave))
+        .route(&format!("{D}/shifts/{{shift}}/cancel"), post(rota::cancel))
+        .route(&format!("{D}/shifts/{{shift}}/letter"), get(letter::letter))
+        .route(
+            &format!("{D}/join"),
+            get(public::join_form)
+                .post(public::join_post)
+                .layer(DefaultBodyLimit::max(public::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/{branch}/disputes/{id}/pickets.ics",
+            get(calendars::public_feed),
+        )
+        .route(
+            "/{branch}/pickets/places/{place}/cancel",
+            get(signups::cancel_form).post(signups::cancel_by_link),
+        )
+        .route(
+            "/{branch}/pickets/calendar",
+            get(calendars::calendar).post(calendars::reset),
+        )
+        .route(
+            "/{branch}/pickets/feeds/{member}/{file}",
+            get(calendars::private_feed),
+        )
+        .route(
+            "/{branch}/disputes/{id}/ballots/{ballot}/turnout",
+            get(turnout_pages::page).post(turnout_pages::act),
+        )
+        .route(
+            "/{branch}/disputes/{id}/ballots/{ballot}/turnout/chase",
+            get(turnout_pages::chase),
+        )
+}
+
+/// The picket API's routes (merged into the API router under `/api/v1`).
+pub fn api_routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post, put};
+    const D: &str = "/branches/{branch}/disputes/{id}/pickets";
+    const B: &str = "/branches/{branch}/disputes/{id}/ballots/{ballot}/turnout";
+    axum::Router::new()
+        .route(
+            &format!("{D}/sites"),
+            get(sites::api_list).post(sites::api_add),
+        )
+        .route(&format!("{D}/sites/{{site}}"), put(sites::api_update))
+        .route(
+            &format!("{D}/shifts"),
+            get(api_shifts::list).post(api_shifts::add),
+        )
+        .route(&format!("{D}/plan"), post(api_shifts::plan))
+        .route(
+            &format!("{D}/shifts/{{shift}}/cancellation"),
+            post(api_shifts::cancel),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/times"),
+            put(api_shifts::move_times),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/supervisor"),
+            put(api_shifts::supervisor),
+        )
+        .route(&format!("{D}/warnings"), get(api_shifts::warnings))
+        .route(&format!("{D}/attendance"), get(api_shifts::attendance))
+        .route(
+            &format!("{D}/shifts/{{shift}}/signups"),
+            get(api_signups::list).post(api_signups::member),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/signups/mine"),
+            axum::routing::delete(api_signups::cancel_mine),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/supporters"),
+            post(api_signups::supporter).layer(DefaultBodyLimit::max(public::MAX_FORM_BYTES)),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/walk-ups"),
+            post(api_signups::add_walk_up),
+        )
+        .route(
+            &format!("{D}/places/{{place}}/presence"),
+            put(api_signups::presence),
+        )
+        .route(B, get(api_turnout::get_standing))
+        .route(&format!("{B}/report"), post(api_turnout::post_report))
+        .route(&format!("{B}/chase"), get(api_turnout::chase))
+        .route(&format!("{B}/reminders"), post(api_turnout::remind))
+        .route(&format!("{B}/settings"), put(api_turnout::settings))
 }

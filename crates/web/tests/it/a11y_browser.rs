@@ -10,7 +10,7 @@ use fantoccini::{key::Key, Client};
 use picket_test_support::{Browser, TestApp, TEST_PASSWORD};
 
 /// axe-core's script: `PICKET_AXE_JS`, else the one `scripts/test` put in its cache.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("PICKET_AXE_JS").unwrap_or_else(|_| {
         let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
         let dir = std::path::PathBuf::from(home).join(".cache/picket/axe");
@@ -35,7 +35,7 @@ fn axe_source() -> String {
 }
 
 /// Runs axe on the open page; returns its serious and critical violations, one line each.
-async fn violations(c: &Client, axe: &str) -> Vec<String> {
+pub(crate) async fn violations(c: &Client, axe: &str) -> Vec<String> {
     c.execute(&format!("{axe}\n;return typeof window.axe;"), vec![])
         .await
         .expect("inject axe-core");

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# bench/pickets.sh: 1,000 supporter sign-ups for the same picket shift from 64 concurrent
+# clients, on SQLite and on PostgreSQL. Reports how many places were taken (it must be exactly
+# the shift's capacity; every other request must be told the shift is full), requests a second
+# and latency percentiles.
+#
+#   bench/pickets.sh [REQUESTS] [CLIENTS] [CAPACITY]      (defaults 1000, 64 and 6)
+#
+# It serves `picket demo` (the Northfield branch with its picket sites) on a temporary database
+# of each engine, adds a shift of CAPACITY places open to supporters through the API, and fires
+# the sign-ups through the public API (`POST …/pickets/shifts/{id}/supporters`), each with its
+# own name and email, from CLIENTS threads of a Python client holding one keep-alive connection
+# each. Each request comes as from its own address (`X-Forwarded-For`, with
+# `server.trust_proxy_headers` on, as behind a reverse proxy), so the public form's per-address
+# limit is counted as it would be for real supporters; SAME_ADDRESS=1 sends them all from one
+# address instead (the limit is raised for the run either way, and then every request takes
+# its turn at that one address's counter). PROFILE=dev builds without optimisation; the default is release. PostgreSQL is the
+# server at PICKET_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), where
+# a database is made for the run and dropped after. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REQUESTS=${1:-1000}
+CLIENTS=${2:-64}
+CAPACITY=${3:-6}
+PROFILE=${PROFILE:-release}
+PG_URL=${PICKET_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/picket/target}"
+
+for tool in curl python3; do
+    command -v "$tool" >/dev/null || { echo "bench/pickets.sh: $tool is missing" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/picket-pickets-bench.XXXXXX")
+PICKET_PID=""
+PG_DB=""
+cleanup() {
+    [[ -n "$PICKET_PID" ]] && kill "$PICKET_PID" 2>/dev/null && wait "$PICKET_PID" 2>/dev/null || true
+    [[ -n "$PG_DB" ]] && psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "==> building picket ($PROFILE)"
+if [[ "$PROFILE" == release ]]; then
+    cargo build --release -q -p picket-cli
+    PICKET="$CARGO_TARGET_DIR/release/picket"
+else
+    cargo build -q -p picket-cli
+    PICKET="$CARGO_TARGET_DIR/debug/picket"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_engine() { # backend
+    local backend=$1 db port base token dispute entrance day shift
+    if [[ "$backend" == sqlite ]]; then
+        db="sqlite://$WORK/bench.db"
+    else
+        PG_DB="picket_pickets_bench_$$"
+        PGOPTIONS="-c client_min_messages=warning" psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
+        db="${PG_URL%/*}/$PG_DB"
+    fi
+    port=$(free_port)
+    PICKET_PICKETS__SIGNUPS_PER_IP_PER_HOUR=1000000 PICKET_LOG__LEVEL=warn PICKET_SERVER__TRUST_PROXY_HEADERS=true \
+        "$PICKET" demo --addr "127.0.0.1:$port" --database-url "$db" >"$WORK/demo-$backend.log" 2>&1 &
+    PICKET_PID=$!
+    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$WORK/demo-$backend.log" >&2; exit 1; }
+    token=$(PICKET_DATABASE_URL="$db" "$PICKET" token create --email organiser@picket.example --name bench 2>/dev/null)
+    base="http://127.0.0.1:$port/api/v1/branches/northfield"
+    read -r dispute entrance < <(
+        for d in $(curl -fs -H "authorization: Bearer $token" "$base/disputes" | python3 -c 'import json,sys; print(" ".join(str(d["id"]) for d in json.load(sys.stdin)))'); do
+            curl -fs -H "authorization: Bearer $token" "$base/disputes/$d/pickets/sites" |
+                python3 -c "import json,sys; s=json.load(sys.stdin); print($d, s[0]['entrances'][0]['id']) if s else None"
+        done | head -n 1
+    )
+    day=$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=45))')
+    shift=$(curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' \
+        -d "{\"entrance\":$entrance,\"day\":\"$day\",\"starts\":\"18:00\",\"ends\":\"19:30\",\"capacity\":$CAPACITY,\"open_to_supporters\":true}" \
+        "$base/disputes/$dispute/pickets/shifts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ids"][0])')
+    python3 - "$backend" "$port" "/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
+        "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "${SAME_ADDRESS:-0}" <<'EOF'
+import http.client, json, sys, threading, time, urllib.request
+backend, port, path, n, clients, capacity, token, list_url, shift, same = sys.argv[1:]
+n, clients, capacity, port, shift = int(n), int(clients), int(capacity), int(port), int(shift)
+lock = threading.Lock()
+next_i = [0]
+latencies, answers = [], {}
+
+def worker():
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    while True:
+        with lock:
+            i = next_i[0]
+            if i >= n:
+                break
+            next_i[0] += 1
+        body = json.dumps({"name": f"Bench supporter {i}", "email": f"bench{i}@example.org"})
+        t0 = time.perf_counter()
+        address = "192.0.2.1" if same == "1" else f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+        conn.request("POST", path, body, {"content-type": "application/json", "x-forwarded-for": address})
+        r = conn.getresponse()
+        data = r.read()
+        dt = time.perf_counter() - t0
+        doc = json.loads(data)
+        key = doc.get("place") or doc.get("error", {}).get("code") or str(r.status)
+        with lock:
+            latencies.append(dt)
+            answers[(r.status, key)] = answers.get((r.status, key), 0) + 1
+    conn.close()
+
+start = time.perf_counter()
+threads = [threading.Thread(target=worker) for _ in range(clients)]
+for t in threads: t.start()
+for t in threads: t.join()
+wall = time.perf_counter() - start
+latencies.sort()
+pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+req = urllib.request.Request(list_url, headers={"authorization": f"Bearer {token}"})
+stored = next(s for s in json.load(urllib.request.urlopen(req)) if s["id"] == shift)
+taken = stored["taken"]
+ok = taken == capacity and answers.get((201, "taken"), 0) == capacity and answers.get((409, "shift_full"), 0) == n - capacity
+print(f"| {backend} | {n} | {clients} | {capacity} | {taken} | {answers.get((409, 'shift_full'), 0)} | {n / wall:.0f} | {pct(50):.1f} | {pct(99):.1f} | {latencies[-1]*1000:.1f} | {'ok' if ok else 'WRONG ' + repr(answers)} |")
+sys.exit(0 if ok else 1)
+EOF
+    kill "$PICKET_PID"
+    wait "$PICKET_PID" 2>/dev/null || true
+    PICKET_PID=""
+}
+
+echo "==> $REQUESTS supporter sign-ups for one shift of $CAPACITY from $CLIENTS clients"
+echo "| engine | requests | clients | capacity | places taken | told full | req/s | p50 ms | p99 ms | max ms | check |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+run_engine sqlite
+run_engine postgres

@@ -1,0 +1,116 @@
+//! The picket sign-up pages on a 390px phone in Debian's Chromium: a supporter picks a shift
+//! and signs up on the public page, a member takes a place on the rota with one tap, and
+//! neither page scrolls sideways; axe-core finds nothing serious on the picket pages a
+//! supporter, a member and a rep see.
+
+use crate::a11y_browser::{axe_source, violations};
+use crate::pickets_fixture::{line, weekday_after};
+use fantoccini::Locator;
+use picket_test_support::{Browser, TEST_PASSWORD};
+use std::time::Duration;
+
+async fn fits(c: &fantoccini::Client, what: &str) {
+    let over = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    assert!(over <= 0, "{what} scrolls sideways by {over}px on a phone");
+}
+
+async fn accessible(c: &fantoccini::Client, axe: &str, what: &str) {
+    let found = violations(c, axe).await;
+    assert!(
+        found.is_empty(),
+        "axe-core on {what}:\n{}",
+        found.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn signing_up_works_on_a_phone() {
+    let l = line().await;
+    let shift = l.shift(0, weekday_after(11), 6, true).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await.unwrap();
+
+    let axe = axe_source();
+    c.goto(&l.app.url(&l.page("/join"))).await.unwrap();
+    fits(c, "the public sign-up page").await;
+    accessible(c, &axe, "the public sign-up page").await;
+    browser
+        .click(Locator::Css(&format!("input[name=shift][value='{shift}']")))
+        .await;
+    browser.type_into(Locator::Id("name"), "Sam Okafor").await;
+    browser
+        .type_into(Locator::Id("phone"), "07700 900456")
+        .await;
+    browser
+        .click(Locator::Css("#join button[type=submit]"))
+        .await;
+    let joined = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("joined"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(joined.contains("You have a place"), "{joined}");
+    fits(c, "the page after signing up").await;
+
+    browser
+        .sign_in(&l.app.url("/login"), "ana@example.org", TEST_PASSWORD)
+        .await;
+    c.goto(&l.app.url(&l.page("/shifts"))).await.unwrap();
+    fits(c, "the rota").await;
+    browser
+        .click(Locator::Css(&format!("#shift{shift} button[type=submit]")))
+        .await;
+    let body = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".alert.ok"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("You have a place on this shift"), "{body}");
+    let shift_card = c
+        .find(Locator::Id(&format!("shift{shift}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shift_card.contains("2 of 6 places taken"), "{shift_card}");
+    fits(c, "the rota after signing up").await;
+    accessible(c, &axe, "the rota").await;
+    c.goto(&l.app.url("/north/pickets/calendar")).await.unwrap();
+    accessible(c, &axe, "the member's calendar page").await;
+
+    let rep = Browser::start().await;
+    rep.client.set_window_size(390, 844).await.unwrap();
+    rep.sign_in(&l.app.url("/login"), "rep@example.org", TEST_PASSWORD)
+        .await;
+    rep.client
+        .goto(&l.app.url(&l.page(&format!("/shifts/{shift}"))))
+        .await
+        .unwrap();
+    fits(&rep.client, "the day page").await;
+    accessible(&rep.client, &axe, "the day page").await;
+    rep.client
+        .goto(&l.app.url(&l.page("/attendance")))
+        .await
+        .unwrap();
+    accessible(&rep.client, &axe, "attendance").await;
+    rep.close().await;
+    browser.close().await;
+}
