@@ -214,19 +214,14 @@ impl BargainingWrites for SqlWork {
         period: PeriodId,
         hand: Option<&HandFigure>,
     ) -> StoreResult<ActionPeriod> {
-        let (value, reason) = hand_binds(hand);
-        let done = sqlx::query(
+        write_hand(
+            self.conn(),
             "UPDATE action_periods SET called_out = $1, called_out_reason = $2 \
              WHERE branch_id = $3 AND dispute_id = $4 AND id = $5",
+            hand,
+            (branch, dispute, period.0),
         )
-        .bind(value)
-        .bind(reason)
-        .bind(branch.0)
-        .bind(dispute.0)
-        .bind(period.0)
-        .execute(self.conn())
         .await?;
-        super::found(&done)?;
         period_on(self.conn(), branch, dispute, period).await
     }
 
@@ -237,19 +232,14 @@ impl BargainingWrites for SqlWork {
         ballot: BallotId,
         hand: Option<&HandFigure>,
     ) -> StoreResult<Ballot> {
-        let (value, reason) = hand_binds(hand);
-        let done = sqlx::query(
+        write_hand(
+            self.conn(),
             "UPDATE ballots SET entitled = $1, entitled_reason = $2 \
              WHERE branch_id = $3 AND dispute_id = $4 AND id = $5",
+            hand,
+            (branch, dispute, ballot.0),
         )
-        .bind(value)
-        .bind(reason)
-        .bind(branch.0)
-        .bind(dispute.0)
-        .bind(ballot.0)
-        .execute(self.conn())
         .await?;
-        super::found(&done)?;
         ballot_on(self.conn(), branch, dispute, ballot).await
     }
 
@@ -281,4 +271,24 @@ impl BargainingWrites for SqlWork {
         .await?;
         super::found(&done)
     }
+}
+
+/// Writes a period's or a ballot's hand figure with `sql` (`$1` the value, `$2` the reason,
+/// `$3`–`$5` the branch, dispute and record); a record not found is [`StoreError::NotFound`].
+async fn write_hand(
+    conn: &mut AnyConnection,
+    sql: &str,
+    hand: Option<&HandFigure>,
+    (branch, dispute, id): (BranchId, DisputeId, i64),
+) -> StoreResult<()> {
+    let (value, reason) = hand_binds(hand);
+    let done = sqlx::query(sql)
+        .bind(value)
+        .bind(reason)
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    super::found(&done)
 }

@@ -399,6 +399,15 @@ pub async fn teams(
     .await
 }
 
+/// Which figure a figure form sets.
+#[derive(Debug, Clone, Copy)]
+enum Figure {
+    /// A period's members called out.
+    Period(PeriodId),
+    /// A ballot's members entitled to vote.
+    Ballot(BallotId),
+}
+
 /// POST /{branch}/disputes/{id}/unit/periods/{period}
 pub async fn period_figure(
     State(state): State<AppState>,
@@ -408,36 +417,12 @@ pub async fn period_figure(
     Path((slug, id, period)): Path<(String, DisputeId, PeriodId)>,
     CsrfForm(form): CsrfForm<FigureForm>,
 ) -> AppResult<Response> {
-    let branch = user
-        .branch_access(&*state.store, &slug, Role::Organiser)
-        .await?;
-    let actor = Actor {
-        user: &user,
-        branch: &branch,
-        request_id,
-    };
-    let outcome = async {
-        let hand = form.parse()?;
-        set_called_out(&state, &actor, id, period, hand.as_ref()).await?;
-        Ok(if hand.is_some() { "figure" } else { "counted" })
-    }
-    .await;
-    let typed = crate::disputes::pages::as_typed(&form);
-    let name = format!("period-{period}");
     let viewer = Viewer {
         state: &state,
         csrf: &csrf,
         user: &user,
     };
-    answer(
-        &viewer,
-        branch.clone(),
-        id,
-        &form.as_of,
-        (&name, typed),
-        outcome,
-    )
-    .await
+    save_figure(&viewer, request_id, &slug, id, Figure::Period(period), form).await
 }
 
 /// POST /{branch}/disputes/{id}/unit/ballots/{ballot}
@@ -449,29 +434,50 @@ pub async fn ballot_figure(
     Path((slug, id, ballot)): Path<(String, DisputeId, BallotId)>,
     CsrfForm(form): CsrfForm<FigureForm>,
 ) -> AppResult<Response> {
-    let branch = user
-        .branch_access(&*state.store, &slug, Role::Organiser)
-        .await?;
-    let actor = Actor {
-        user: &user,
-        branch: &branch,
-        request_id,
-    };
-    let outcome = async {
-        let hand = form.parse()?;
-        set_entitled(&state, &actor, id, ballot, hand.as_ref()).await?;
-        Ok(if hand.is_some() { "figure" } else { "counted" })
-    }
-    .await;
-    let typed = crate::disputes::pages::as_typed(&form);
-    let name = format!("ballot-{ballot}");
     let viewer = Viewer {
         state: &state,
         csrf: &csrf,
         user: &user,
     };
+    save_figure(&viewer, request_id, &slug, id, Figure::Ballot(ballot), form).await
+}
+
+/// Sets or clears one figure from its form and answers with the page: the saved notice, or
+/// the form again with its message and what was typed.
+async fn save_figure(
+    viewer: &Viewer<'_>,
+    request_id: Option<String>,
+    slug: &str,
+    id: DisputeId,
+    figure: Figure,
+    form: FigureForm,
+) -> AppResult<Response> {
+    let state = viewer.state;
+    let branch = viewer
+        .user
+        .branch_access(&*state.store, slug, Role::Organiser)
+        .await?;
+    let actor = Actor {
+        user: viewer.user,
+        branch: &branch,
+        request_id,
+    };
+    let outcome = async {
+        let hand = form.parse()?;
+        match figure {
+            Figure::Period(p) => set_called_out(state, &actor, id, p, hand.as_ref()).await?,
+            Figure::Ballot(b) => set_entitled(state, &actor, id, b, hand.as_ref()).await?,
+        };
+        Ok(if hand.is_some() { "figure" } else { "counted" })
+    }
+    .await;
+    let typed = crate::disputes::pages::as_typed(&form);
+    let name = match figure {
+        Figure::Period(p) => format!("period-{p}"),
+        Figure::Ballot(b) => format!("ballot-{b}"),
+    };
     answer(
-        &viewer,
+        viewer,
         branch.clone(),
         id,
         &form.as_of,
