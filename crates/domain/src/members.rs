@@ -52,6 +52,9 @@ pub enum MemberError {
     /// The consent date is in the future.
     #[error("is in the future")]
     FutureDate,
+    /// The day a membership ended is not after the day it began.
+    #[error("is not after the day they joined: the day they left must come after it")]
+    LeftBeforeJoined,
 }
 
 fn text(kind: TextKind, s: &str, max: usize) -> Result<Option<String>, MemberError> {
@@ -273,6 +276,12 @@ pub struct MemberDetails {
     pub is_rep: bool,
     /// How they may be contacted, and the consent behind it.
     pub contact: ContactPreferences,
+    /// The day their membership began (unknown: counted as a member throughout).
+    #[serde(default)]
+    pub joined_on: Option<NaiveDate>,
+    /// The day it ended: counted up to the day before (unknown: still a member).
+    #[serde(default)]
+    pub left_on: Option<NaiveDate>,
 }
 
 impl MemberDetails {
@@ -296,6 +305,18 @@ impl MemberDetails {
             daily_pay_pence: None,
             is_rep: false,
             contact: ContactPreferences::default(),
+            joined_on: None,
+            left_on: None,
+        }
+    }
+
+    /// Checks that a membership ends after it begins; the field at fault is the day left.
+    pub fn check_membership_dates(&self) -> Result<(), (MemberField, MemberError)> {
+        match (self.joined_on, self.left_on) {
+            (Some(joined), Some(left)) if left <= joined => {
+                Err((MemberField::LeftOn, MemberError::LeftBeforeJoined))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -341,11 +362,15 @@ pub enum MemberField {
     ConsentWording,
     /// Consent date.
     ConsentDate,
+    /// The day their membership began.
+    JoinedOn,
+    /// The day it ended.
+    LeftOn,
 }
 
 impl MemberField {
     /// Every field, in the order of an export.
-    pub const ALL: [MemberField; 14] = [
+    pub const ALL: [MemberField; 16] = [
         MemberField::MembershipNumber,
         MemberField::Name,
         MemberField::Email,
@@ -360,6 +385,8 @@ impl MemberField {
         MemberField::ContactPhone,
         MemberField::ConsentWording,
         MemberField::ConsentDate,
+        MemberField::JoinedOn,
+        MemberField::LeftOn,
     ];
 
     /// The stable name used in mappings, reports, forms and the API.
@@ -379,6 +406,8 @@ impl MemberField {
             MemberField::ContactPhone => "contact_phone",
             MemberField::ConsentWording => "consent_wording",
             MemberField::ConsentDate => "consent_date",
+            MemberField::JoinedOn => "joined_on",
+            MemberField::LeftOn => "left_on",
         }
     }
 

@@ -31,6 +31,8 @@ pub fn changed_fields(
                 before.contact.consent_wording != after.contact.consent_wording
             }
             MemberField::ConsentDate => before.contact.consent_date != after.contact.consent_date,
+            MemberField::JoinedOn => before.joined_on != after.joined_on,
+            MemberField::LeftOn => before.left_on != after.left_on,
         })
         .collect()
 }
@@ -52,6 +54,8 @@ pub fn field_words(field: MemberField) -> &'static str {
         MemberField::ContactPhone => "agreement to be phoned",
         MemberField::ConsentWording => "consent wording",
         MemberField::ConsentDate => "consent date",
+        MemberField::JoinedOn => "day joined",
+        MemberField::LeftOn => "day left",
     }
 }
 

@@ -54,7 +54,7 @@ pub(super) async fn update_member_on(
         "UPDATE members SET membership_number = $1, name = $2, email = $3, phone = $4, \
          employer = $5, team_id = $6, workplace = $7, job_title = $8, daily_pay_pence = $9, \
          is_rep = $10, contact_email = $11, contact_phone = $12, consent_wording = $13, \
-         consent_date = $14, updated_at = $15 \
+         consent_date = $14, updated_at = $15, joined_on = $18, left_on = $19 \
          WHERE branch_id = $16 AND id = $17 AND erased_at IS NULL \
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM teams WHERE branch_id = $16 AND id = $6))",
     )
@@ -75,6 +75,8 @@ pub(super) async fn update_member_on(
     .bind(now)
     .bind(branch.0)
     .bind(id.0)
+    .bind(date_text(d.joined_on))
+    .bind(date_text(d.left_on))
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::conflict_on(e, "membership number"))?;

@@ -1,6 +1,6 @@
 //! Members, teams and the reps' teams. The import is in `members_import.rs`.
 
-use super::decode::{is_set, opt_date, parsed};
+use super::decode::{date_text, is_set, opt_date, parsed};
 use super::{corrupt, count, from_secs, to_secs, SqlStore, SqlWork};
 use crate::members::{
     ImportLease, ImportOptions, ImportOutcome, ImportProgress, ImportRun, Member, MemberFilter,
@@ -19,8 +19,8 @@ use sqlx::{AnyConnection, Row};
 pub(super) const MEMBER_COLUMNS: &str =
     "m.id, m.branch_id, m.membership_number, m.name, m.email, m.phone, m.employer, m.team_id, \
      t.name AS team_name, m.workplace, m.job_title, m.daily_pay_pence, m.is_rep, m.contact_email, \
-     m.contact_phone, m.consent_wording, m.consent_date, m.user_id, m.created_at, m.updated_at, \
-     m.erased_at";
+     m.contact_phone, m.consent_wording, m.consent_date, m.joined_on, m.left_on, m.user_id, m.created_at, \
+     m.updated_at, m.erased_at";
 
 /// The `FROM` clause that goes with [`MEMBER_COLUMNS`].
 pub(super) const MEMBER_FROM: &str = "members m LEFT JOIN teams t ON t.id = m.team_id";
@@ -48,6 +48,8 @@ pub(super) fn details_from_row(row: &AnyRow) -> StoreResult<MemberDetails> {
             consent_wording: row.try_get("consent_wording")?,
             consent_date: opt_date(row, "consent_date")?,
         },
+        joined_on: opt_date(row, "joined_on")?,
+        left_on: opt_date(row, "left_on")?,
     })
 }
 
@@ -246,8 +248,9 @@ impl MemberWrites for SqlWork {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO members (branch_id, membership_number, name, email, phone, employer, team_id, \
              workplace, job_title, daily_pay_pence, is_rep, contact_email, contact_phone, \
-             consent_wording, consent_date, created_at, updated_at) \
-             SELECT b.id, $2, $3, $4, $5, $6, t.id, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16 \
+             consent_wording, consent_date, joined_on, left_on, created_at, updated_at) \
+             SELECT b.id, $2, $3, $4, $5, $6, t.id, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, \
+             $16, $16 \
              FROM branches b LEFT JOIN teams t ON t.branch_id = b.id AND t.id = $7 \
              WHERE b.id = $1 AND ($7 IS NULL OR t.id IS NOT NULL) RETURNING id",
         )
@@ -265,8 +268,10 @@ impl MemberWrites for SqlWork {
         .bind(i64::from(d.contact.by_email))
         .bind(i64::from(d.contact.by_phone))
         .bind(d.contact.consent_wording.clone())
-        .bind(d.contact.consent_date.map(|x| x.to_string()))
+        .bind(date_text(d.contact.consent_date))
         .bind(now)
+        .bind(date_text(d.joined_on))
+        .bind(date_text(d.left_on))
         .fetch_optional(self.conn())
         .await
         .map_err(|e| StoreError::conflict_on(e, "membership number"))?;

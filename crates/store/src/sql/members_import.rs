@@ -5,7 +5,7 @@
 //! changed records are written by one multi-row upsert per chunk of rows: a 100,000-row file
 //! is a few hundred statements, not 100,000 round trips.
 
-use super::decode::is_set;
+use super::decode::{date_text, is_set};
 use super::members::details_from_row;
 use super::{count, from_secs, to_secs, SqlStore};
 use crate::members::{
@@ -29,7 +29,7 @@ const CHUNK: usize = 500;
 /// Changed rows kept in a stored run report.
 pub const REPORT_CHANGES: usize = 1000;
 /// Columns of one upserted row.
-const ROW_VALUES: usize = 17;
+const ROW_VALUES: usize = 19;
 
 struct Stored {
     details: MemberDetails,
@@ -44,7 +44,7 @@ fn upsert_sql(rows: usize, backend: Backend) -> String {
     let mut sql = String::from(
         "INSERT INTO members (branch_id, membership_number, name, email, phone, employer, team_id, \
          workplace, job_title, daily_pay_pence, is_rep, contact_email, contact_phone, consent_wording, \
-         consent_date, created_at, updated_at) VALUES ",
+         consent_date, joined_on, left_on, created_at, updated_at) VALUES ",
     );
     for r in 0..rows {
         if r > 0 {
@@ -69,7 +69,7 @@ fn upsert_sql(rows: usize, backend: Backend) -> String {
          daily_pay_pence = excluded.daily_pay_pence, is_rep = excluded.is_rep, \
          contact_email = excluded.contact_email, contact_phone = excluded.contact_phone, \
          consent_wording = excluded.consent_wording, consent_date = excluded.consent_date, \
-         updated_at = excluded.updated_at",
+         joined_on = excluded.joined_on, left_on = excluded.left_on, updated_at = excluded.updated_at",
     );
     sql
 }
@@ -102,7 +102,7 @@ pub(super) async fn import_members_on(
     let stored: HashMap<String, Stored> = sqlx::query(
         "SELECT membership_number, name, email, phone, employer, team_id, workplace, job_title, \
          daily_pay_pence, is_rep, contact_email, contact_phone, consent_wording, consent_date, \
-         erased_at FROM members WHERE branch_id = $1",
+         joined_on, left_on, erased_at FROM members WHERE branch_id = $1",
     )
     .bind(branch.0)
     .fetch_all(&mut *conn)
@@ -237,7 +237,9 @@ pub(super) async fn import_members_on(
                 .bind(i64::from(d.contact.by_email))
                 .bind(i64::from(d.contact.by_phone))
                 .bind(d.contact.consent_wording.as_deref())
-                .bind(d.contact.consent_date.map(|x| x.to_string()))
+                .bind(date_text(d.contact.consent_date))
+                .bind(date_text(d.joined_on))
+                .bind(date_text(d.left_on))
                 .bind(now)
                 .bind(now);
         }

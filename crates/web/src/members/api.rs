@@ -55,6 +55,10 @@ pub struct MemberView {
     pub consent_wording: Option<String>,
     /// When they agreed (YYYY-MM-DD).
     pub consent_date: Option<String>,
+    /// The day their membership began (YYYY-MM-DD; `null`: not known, counted throughout).
+    pub joined_on: Option<String>,
+    /// The day it ended (YYYY-MM-DD; counted up to the day before; `null`: still a member).
+    pub left_on: Option<String>,
     /// Last changed (RFC 3339).
     pub updated_at: String,
 }
@@ -79,6 +83,8 @@ impl From<&Member> for MemberView {
             contact_phone: d.contact.by_phone,
             consent_wording: d.contact.consent_wording.clone(),
             consent_date: d.contact.consent_date.map(|x| x.to_string()),
+            joined_on: d.joined_on.map(|x| x.to_string()),
+            left_on: d.left_on.map(|x| x.to_string()),
             updated_at: m.updated_at.to_rfc3339(),
         }
     }
@@ -228,6 +234,13 @@ pub struct MemberPatch {
     /// When they agreed (YYYY-MM-DD).
     #[serde(default, deserialize_with = "present")]
     pub consent_date: Option<Option<String>>,
+    /// The day their membership began (YYYY-MM-DD; `null` for not known). Members are
+    /// counted in a dispute's unit from this day.
+    #[serde(default, deserialize_with = "present")]
+    pub joined_on: Option<Option<String>>,
+    /// The day it ended (YYYY-MM-DD, after `joined_on`; `null` while a member).
+    #[serde(default, deserialize_with = "present")]
+    pub left_on: Option<Option<String>>,
 }
 
 /// A field given, even as `null` (`Some(None)`), as against one left out (`None`).
@@ -261,6 +274,8 @@ impl MemberPatch {
         set(&mut input.job_title, &self.job_title);
         set(&mut input.consent_wording, &self.consent_wording);
         set(&mut input.consent_date, &self.consent_date);
+        set(&mut input.joined_on, &self.joined_on);
+        set(&mut input.left_on, &self.left_on);
         if let Some(team) = self.team_id {
             input.team = team.map(|t| t.to_string()).unwrap_or_default();
         }

@@ -68,6 +68,12 @@ pub struct EditInput {
     /// The day they agreed (YYYY-MM-DD or DD/MM/YYYY).
     #[serde(default)]
     pub consent_date: String,
+    /// The day their membership began (YYYY-MM-DD or DD/MM/YYYY), or empty if unknown.
+    #[serde(default)]
+    pub joined_on: String,
+    /// The day it ended, or empty while they are a member.
+    #[serde(default)]
+    pub left_on: String,
     /// Why the record is changed (kept in the audit log).
     #[serde(default)]
     pub reason: String,
@@ -104,6 +110,8 @@ impl EditInput {
                 .consent_date
                 .map(|x| x.to_string())
                 .unwrap_or_default(),
+            joined_on: d.joined_on.map(|x| x.to_string()).unwrap_or_default(),
+            left_on: d.left_on.map(|x| x.to_string()).unwrap_or_default(),
             reason: String::new(),
         }
     }
@@ -271,6 +279,24 @@ pub fn check(
             None
         }),
     };
+    let mut membership_date = |field: &'static str, typed: &str, what: &str| match typed.trim() {
+        "" => None,
+        typed => parse_date(typed).ok().or_else(|| {
+            problem(
+                field,
+                format!("Enter the day {what} as YYYY-MM-DD or DD/MM/YYYY, or leave it empty."),
+            );
+            None
+        }),
+    };
+    let joined_on = membership_date("joined_on", &input.joined_on, "they joined");
+    let left_on = membership_date("left_on", &input.left_on, "they left");
+    if matches!((joined_on, left_on), (Some(j), Some(l)) if l <= j) {
+        problem(
+            "left_on",
+            "The day they left must come after the day they joined: check both dates.".into(),
+        );
+    }
     let contact = ContactPreferences {
         by_email: input.contact_email,
         by_phone: input.contact_phone,
@@ -332,6 +358,8 @@ pub fn check(
             details.daily_pay_pence = daily_pay_pence;
             details.is_rep = input.rep;
             details.contact = contact;
+            details.joined_on = joined_on;
+            details.left_on = left_on;
             Ok(Edit {
                 details,
                 team,

@@ -89,6 +89,22 @@ impl EditPage {
         ]
     }
 
+    /// The dates of the membership (the counts of a dispute's unit rest on them).
+    fn membership_fields(&self) -> Vec<TextField> {
+        let date = |field, label, value: &String| TextField {
+            field,
+            label,
+            kind: "date",
+            value: value.clone(),
+            max: 10,
+            mode: None,
+        };
+        vec![
+            date("joined_on", "Joined on", &self.form.joined_on),
+            date("left_on", "Left on", &self.form.left_on),
+        ]
+    }
+
     /// The message for `field`, if it has a problem.
     fn problem(&self, field: &str) -> Option<&str> {
         self.problems

@@ -366,9 +366,12 @@ pub fn export_row(m: &Member) -> Vec<String> {
         yes_no(d.contact.by_email),
         yes_no(d.contact.by_phone),
         d.contact.consent_wording.clone().unwrap_or_default(),
-        d.contact
-            .consent_date
-            .map(|x| x.to_string())
-            .unwrap_or_default(),
+        date(d.contact.consent_date),
+        date(d.joined_on),
+        date(d.left_on),
     ]
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|x| x.to_string()).unwrap_or_default()
 }

@@ -286,6 +286,14 @@ fn field_views(m: &Member) -> Vec<FieldView> {
             label: "Consent given on",
             value: or_dash(d.contact.consent_date.map(picket_domain::dates::long_date)),
         },
+        FieldView {
+            label: "Joined on",
+            value: or_dash(d.joined_on.map(picket_domain::dates::long_date)),
+        },
+        FieldView {
+            label: "Left on",
+            value: or_dash(d.left_on.map(picket_domain::dates::long_date)),
+        },
     ]
 }
 
