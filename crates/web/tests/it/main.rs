@@ -37,6 +37,7 @@ mod members;
 mod members_browser;
 mod members_edit;
 mod members_edit_browser;
+mod members_dates;
 mod members_export;
 mod members_import_abandoned;
 mod pickets;

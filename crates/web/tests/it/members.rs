@@ -23,7 +23,7 @@ fn ten_thousand_rows() -> String {
     csv
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
     slug: &str,
@@ -56,7 +56,7 @@ async fn upload(
 }
 
 /// Follows an upload's redirect to the status page and waits for the result.
-async fn result_page(
+pub(crate) async fn result_page(
     app: &TestApp,
     client: &reqwest::Client,
     response: reqwest::Response,
