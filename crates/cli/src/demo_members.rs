@@ -78,11 +78,28 @@ pub fn number_of(row: usize) -> String {
     format!("NF{:05}", 10_000 + row)
 }
 
+/// When a row's membership began and ended (empty: still a member), in the British way a
+/// membership system exports them: most joined years ago; one in ten joined between January
+/// and June 2024, during the dispute, so its counts on each day differ; a few left in spring
+/// 2024.
+fn membership_of(row: usize) -> (String, String) {
+    if row % 10 == 9 {
+        return (format!("10/{:02}/2024", 1 + (row / 10) % 6), String::new());
+    }
+    let joined = format!("{:02}/{:02}/{}", 1 + row % 28, 1 + row % 12, 2008 + row % 15);
+    let left = if row % 25 == 12 {
+        format!("{:02}/05/2024", 1 + row % 28)
+    } else {
+        String::new()
+    };
+    (joined, left)
+}
+
 /// The demo members as a CSV file, as a branch secretary's spreadsheet would have them.
 pub fn demo_csv() -> String {
     let mut csv = String::from(
         "Membership number,Name,Email,Phone,Employer,Team,Job title,Daily pay,Rep,\
-         Contact by email,Consent,Consent given\n",
+         Contact by email,Consent,Consent given,Joined,Left\n",
     );
     for i in 0..DEMO_MEMBERS {
         let first = FIRST[i % FIRST.len()];
@@ -100,8 +117,9 @@ pub fn demo_csv() -> String {
         };
         let (team, _) = DEMO_TEAMS[i % DEMO_TEAMS.len()];
         let consent = i % 3 != 0;
+        let (joined, left) = membership_of(i);
         csv.push_str(&format!(
-            "{},{name},{email},07700 9{:05},Northfield Council,{team},{},{}.{:02},{},{},{},{}\n",
+            "{},{name},{email},07700 9{:05},Northfield Council,{team},{},{}.{:02},{},{},{},{},{joined},{left}\n",
             number_of(i),
             i,
             TITLES[i % TITLES.len()],
@@ -250,6 +268,7 @@ mod tests {
             .unwrap();
         assert!(!rep_teams.contains(&own.team_id.unwrap()));
         assert!(own.details.contact.consent_date.is_some());
+        assert!(own.details.joined_on.is_some(), "each demo member joined on a day");
         // Each login of the branch opens a record with its own name and address.
         for (email, name, _) in crate::demo::DEMO_USERS {
             if *email == "admin@picket.example" {
@@ -264,5 +283,47 @@ mod tests {
             assert_eq!(own.details.name, *name);
             assert_eq!(own.details.email.unwrap().as_str(), *email);
         }
+    }
+
+    #[tokio::test]
+    async fn the_demo_unit_counts_members_who_joined_during_the_dispute_from_that_day() {
+        let db = picket_test_support::test_db().await;
+        let state = AppState::new(
+            db.dyn_store(),
+            Arc::new(picket_mail::MemoryMailer::new()),
+            picket_test_support::test_settings(),
+        );
+        let store = state.store.clone();
+        let branch = store
+            .setup_branch(&"demo".parse().unwrap(), "Demo", Division::EnglandAndWales)
+            .await
+            .unwrap();
+        for (email, name, role) in crate::demo::DEMO_USERS {
+            if *email != "admin@picket.example" {
+                store
+                    .setup_branch_user(&email.parse().unwrap(), name, None, branch.id, *role)
+                    .await
+                    .unwrap();
+            }
+        }
+        seed(&state, &branch).await.unwrap();
+        let dispute = crate::demo_disputes::seed(&state, &branch).await.unwrap();
+        let total = |day: &'static str| {
+            let store = store.clone();
+            async move {
+                let teams = store
+                    .unit_teams(branch.id, dispute, day.parse().unwrap())
+                    .await
+                    .unwrap();
+                teams.iter().map(|t| t.members).sum::<u32>()
+            }
+        };
+        // Rows 29, 89, 149, 209 and 269 of the demo file joined Community Mental Health North
+        // on 10 March 2024.
+        assert_eq!(membership_of(29).0, "10/03/2024");
+        let before = total("2024-03-09").await;
+        let after = total("2024-03-10").await;
+        assert_eq!(after, before + 5, "{before} then {after}");
+        assert_ne!(total("2023-09-01").await, total(crate::demo_disputes::DEMO_AS_OF).await);
     }
 }

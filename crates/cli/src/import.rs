@@ -41,9 +41,13 @@ pub struct ImportMembersArgs {
     pub dry_run: bool,
     /// Map a column to a field, e.g. --map "Member No=membership_number" (repeatable).
     /// Fields: membership_number, name, email, phone, employer, team, workplace, job_title,
-    /// daily_pay, rep, contact_email, contact_phone, consent_wording, consent_date. Headings
-    /// that already name a field need none; without --map the branch's saved mapping is used,
-    /// and a mapping given is saved when the import is applied.
+    /// daily_pay, rep, contact_email, contact_phone, consent_wording, consent_date, joined_on,
+    /// left_on. Headings that already name a field need none (also common spellings, e.g.
+    /// "Member No", "Joined", "Date Joined", "Join Date", "Left", "Leaving Date"); without
+    /// --map the branch's saved mapping is used, and a mapping given is saved when the import
+    /// is applied. Dates are 2024-05-01 or 01/05/2024; joined_on and left_on are when the
+    /// membership began and ended, and a dispute's counts of members called out and entitled
+    /// to vote follow them.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
     /// Create the teams the file names that the branch does not have yet, with the import

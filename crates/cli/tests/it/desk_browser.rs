@@ -213,3 +213,64 @@ async fn an_organiser_reads_the_desk_figures_with_their_working_and_a_bad_form_k
     assert!(open.is_some(), "the failed form is shown open");
     browser.close().await;
 }
+
+/// The page's height and whether each hand-figure input shows, in `c`'s window.
+async fn unit_layout(c: &Client) -> (u64, u64, Vec<bool>) {
+    let measured = c
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollHeight,
+               [...document.querySelectorAll('#called-out input[name=figure], #entitled input[name=figure]')]
+                 .map(e => e.getClientRects().length > 0)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown = measured[2]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_bool().unwrap())
+        .collect();
+    (
+        measured[0].as_u64().unwrap(),
+        measured[1].as_u64().unwrap(),
+        shown,
+    )
+}
+
+#[tokio::test]
+async fn the_unit_room_folds_each_figure_form_so_a_phone_scrolls_less() {
+    let (url, _dir) = fresh_url().await;
+    let demo = demo(&url);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    browser
+        .sign_in(
+            &format!("{}/login", demo.base),
+            "organiser@picket.example",
+            "picket-demo-2024",
+        )
+        .await;
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    c.goto(&demo.desk.replacen("/desk", "/unit", 1)).await.unwrap();
+    c.wait().for_element(Locator::Id("entitled")).await.unwrap();
+
+    let (width, folded, shown) = unit_layout(c).await;
+    assert_eq!(width, 390);
+    assert!(shown.len() >= 6, "a form for each period and ballot");
+    assert!(shown.iter().all(|s| !s), "folded: {shown:?}");
+    // One tap opens a figure's form.
+    browser
+        .click(Locator::Css("#called-out details summary"))
+        .await;
+    assert!(unit_layout(c).await.2[0], "the first form opens");
+    c.execute(
+        "document.querySelectorAll('details').forEach(d => d.open = true);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let (_, open, _) = unit_layout(c).await;
+    eprintln!("the unit room at 390 px: {folded} px with its figure forms folded, {open} px open");
+    assert!(folded * 2 < open, "{folded} px folded, {open} px open");
+}

@@ -348,3 +348,67 @@ async fn names_in_parts_are_joined_and_new_teams_are_created_only_when_asked() {
     );
     s.close().await;
 }
+
+#[tokio::test]
+async fn joined_and_left_columns_set_the_membership_dates_and_unreadable_ones_are_refused() {
+    let (url, _db) = fresh_url().await;
+    let dir = tempfile::tempdir().unwrap();
+    setup(&url);
+    let help = ok(&picket().args(["import", "members", "--help"]).run());
+    assert!(help.contains("joined_on") && help.contains("Date Joined"), "{help}");
+
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        b"Member No,Name,Date Joined,Leaving Date\nA1,Ana,2024-05-01,\nA2,Bo,last May,\nA3,Cy,01/06/2024,01/05/2024\n",
+    );
+    let err = refused(
+        &picket()
+            .args(["import", "members", &bad, "--branch", "north"])
+            .database(&url)
+            .run(),
+    );
+    for expected in [
+        "rejected row 3: joined_on is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+        "rejected row 4: left_on is not after the day they joined",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in {err}");
+    }
+    assert!(names(&url).await.is_empty(), "nothing imported");
+
+    let good = write(
+        dir.path(),
+        "good.csv",
+        b"Member No,Name,Joined,Left\nA1,Ana,2024-05-01,\nA2,Bo,01/02/2023,31/03/2024\n",
+    );
+    ok(&picket()
+        .args(["import", "members", &good, "--branch", "north"])
+        .database(&url)
+        .run());
+    let s = store(&url).await;
+    let b = s.branch_by_slug("north").await.unwrap();
+    let mut dates: Vec<_> = s
+        .search_members(b.id, &MemberFilter::default(), PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|m| {
+            let d = m.details;
+            (d.name, d.joined_on.map(|x| x.to_string()), d.left_on.map(|x| x.to_string()))
+        })
+        .collect();
+    s.close().await;
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            ("Ana".to_string(), Some("2024-05-01".to_string()), None),
+            (
+                "Bo".to_string(),
+                Some("2023-02-01".to_string()),
+                Some("2024-03-31".to_string())
+            )
+        ]
+    );
+}

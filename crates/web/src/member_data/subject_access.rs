@@ -105,6 +105,10 @@ pub struct MemberView {
     pub consent_wording: Option<String>,
     /// The day consent was given.
     pub consent_date: Option<String>,
+    /// The day the membership began, if known.
+    pub joined_on: Option<String>,
+    /// The day it ended, if it has.
+    pub left_on: Option<String>,
     /// When the record was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -133,6 +137,8 @@ impl MemberView {
             contact_by_phone: d.contact.by_phone,
             consent_wording: d.contact.consent_wording.clone(),
             consent_date: d.contact.consent_date.map(|x| x.to_string()),
+            joined_on: d.joined_on.map(|x| x.to_string()),
+            left_on: d.left_on.map(|x| x.to_string()),
             created_at: member.created_at,
             updated_at: member.updated_at,
             erased_at: member.erased_at,

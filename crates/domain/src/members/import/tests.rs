@@ -1,6 +1,8 @@
 //! Tests of decoding, mapping, row validation and merging.
 
 use super::*;
+use crate::members::MemberDetails;
+use chrono::NaiveDate;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
@@ -243,4 +245,68 @@ fn the_teams_a_file_names_are_listed_once_and_the_new_ones_found() {
     assert_eq!(file.teams(), ["East", "North"]);
     assert_eq!(file.new_teams(["EAST", "West"]), ["North"]);
     assert!(file.new_teams(["east", "north"]).is_empty());
+}
+
+#[test]
+fn joined_and_left_columns_read_iso_and_british_dates_and_name_unreadable_ones() {
+    for (joined, left) in [
+        ("Joined", "Left"),
+        ("Join Date", "Leaving Date"),
+        ("Date Joined", "Date Left"),
+        ("joined_on", "left_on"),
+    ] {
+        let csv = format!(
+            "membership_number,name,{joined},{left}\n\
+             1,Ana,2024-05-01,\n\
+             2,Bo,01/02/2023,31/03/2024\n\
+             3,Cy,May 2024,\n\
+             4,Di,,2024-13-01\n"
+        );
+        let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+        assert!(file.has(MemberField::JoinedOn) && file.has(MemberField::LeftOn));
+        let dates: Vec<_> = file
+            .rows
+            .iter()
+            .map(|r| (r.row, r.details.joined_on, r.details.left_on))
+            .collect();
+        let day = |s: &str| s.parse::<NaiveDate>().ok();
+        assert_eq!(
+            dates,
+            [
+                (2, day("2024-05-01"), None),
+                (3, day("2023-02-01"), day("2024-03-31"))
+            ],
+            "{joined}/{left}"
+        );
+        let refused: Vec<_> = file.rejected.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            refused,
+            [
+                "row 4: joined_on is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+                "row 5: left_on is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+            ]
+        );
+    }
+}
+
+#[test]
+fn a_membership_that_ends_before_it_begins_is_refused_and_dates_merge_like_other_fields() {
+    let csv = "membership_number,name,joined\n1,Ana,2024-05-01\n";
+    let file = parse_file(csv.as_bytes(), &ColumnMap::default()).unwrap();
+    let mut old = MemberDetails::new("1".parse().unwrap(), "Ana");
+    old.left_on = "2024-04-01".parse().ok();
+    let (merged, _, change) = merge(Some((&old, None)), &file.rows[0], None, &file);
+    assert_eq!(
+        change,
+        RowChange::Updated {
+            fields: vec![MemberField::JoinedOn]
+        }
+    );
+    assert_eq!(merged.left_on, old.left_on, "a column not given keeps its value");
+    let refused = check_merged(2, &merged, today()).unwrap_err();
+    assert_eq!(refused.field, Some(MemberField::LeftOn));
+    assert!(refused.reason.contains("must come after"), "{refused}");
+    old.left_on = None;
+    let (merged, _, _) = merge(Some((&old, None)), &file.rows[0], None, &file);
+    assert_eq!(check_merged(2, &merged, today()), Ok(()));
 }
