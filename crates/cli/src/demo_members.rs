@@ -86,7 +86,12 @@ fn membership_of(row: usize) -> (String, String) {
     if row % 10 == 9 {
         return (format!("10/{:02}/2024", 1 + (row / 10) % 6), String::new());
     }
-    let joined = format!("{:02}/{:02}/{}", 1 + row % 28, 1 + row % 12, 2008 + row % 15);
+    let joined = format!(
+        "{:02}/{:02}/{}",
+        1 + row % 28,
+        1 + row % 12,
+        2008 + row % 15
+    );
     let left = if row % 25 == 12 {
         format!("{:02}/05/2024", 1 + row % 28)
     } else {
@@ -268,7 +273,10 @@ mod tests {
             .unwrap();
         assert!(!rep_teams.contains(&own.team_id.unwrap()));
         assert!(own.details.contact.consent_date.is_some());
-        assert!(own.details.joined_on.is_some(), "each demo member joined on a day");
+        assert!(
+            own.details.joined_on.is_some(),
+            "each demo member joined on a day"
+        );
         // Each login of the branch opens a record with its own name and address.
         for (email, name, _) in crate::demo::DEMO_USERS {
             if *email == "admin@picket.example" {
@@ -324,6 +332,9 @@ mod tests {
         let before = total("2024-03-09").await;
         let after = total("2024-03-10").await;
         assert_eq!(after, before + 5, "{before} then {after}");
-        assert_ne!(total("2023-09-01").await, total(crate::demo_disputes::DEMO_AS_OF).await);
+        assert_ne!(
+            total("2023-09-01").await,
+            total(crate::demo_disputes::DEMO_AS_OF).await
+        );
     }
 }

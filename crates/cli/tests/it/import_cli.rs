@@ -355,7 +355,10 @@ async fn joined_and_left_columns_set_the_membership_dates_and_unreadable_ones_ar
     let dir = tempfile::tempdir().unwrap();
     setup(&url);
     let help = ok(&picket().args(["import", "members", "--help"]).run());
-    assert!(help.contains("joined_on") && help.contains("Date Joined"), "{help}");
+    assert!(
+        help.contains("joined_on") && help.contains("Date Joined"),
+        "{help}"
+    );
 
     let bad = write(
         dir.path(),
@@ -395,7 +398,11 @@ async fn joined_and_left_columns_set_the_membership_dates_and_unreadable_ones_ar
         .into_iter()
         .map(|m| {
             let d = m.details;
-            (d.name, d.joined_on.map(|x| x.to_string()), d.left_on.map(|x| x.to_string()))
+            (
+                d.name,
+                d.joined_on.map(|x| x.to_string()),
+                d.left_on.map(|x| x.to_string()),
+            )
         })
         .collect();
     s.close().await;

@@ -15,9 +15,7 @@ mod columns;
 mod rows;
 
 pub use columns::{ColumnMap, Columns};
-pub use rows::{
-    check_merged, merge, parse_file, ImportRow, ParsedFile, RowChange, RowProblem,
-};
+pub use rows::{check_merged, merge, parse_file, ImportRow, ParsedFile, RowChange, RowProblem};
 
 /// A problem with the file as a whole; nothing is imported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

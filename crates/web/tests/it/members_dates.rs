@@ -83,7 +83,10 @@ async fn the_edit_form_sets_the_days_joined_and_left_and_the_unit_counts_by_them
         "{html}"
     );
     assert!(html.contains("value=\"2024-05-01\"") && html.contains("value=\"2024-04-30\""));
-    assert!(html.contains("aria-describedby=\"left_on-error\""), "{html}");
+    assert!(
+        html.contains("aria-describedby=\"left_on-error\""),
+        "{html}"
+    );
     let r = post_edit(
         &app,
         &client,
@@ -219,9 +222,7 @@ async fn the_api_reads_and_writes_the_days_joined_and_left() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["member"]["left_on"], serde_json::Value::Null);
     assert_eq!(body["member"]["joined_on"], "2024-05-01", "left out: kept");
-    let (status, read) = api
-        .get(&format!("{path}?reason=record-keeping"))
-        .await;
+    let (status, read) = api.get(&format!("{path}?reason=record-keeping")).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["joined_on"], "2024-05-01");
 
@@ -249,7 +250,12 @@ async fn an_import_sets_the_days_joined_and_left_and_refuses_unreadable_ones() {
                A1,Ana,2024-05-01,\n\
                A2,Bo,May 2024,\n\
                A3,Cy,01/06/2024,01/05/2024\n";
-    let html = result_page(&app, &org, upload(&app, &org, "north", bad.into(), "", false).await).await;
+    let html = result_page(
+        &app,
+        &org,
+        upload(&app, &org, "north", bad.into(), "", false).await,
+    )
+    .await;
     assert!(html.contains("data-status=\"refused\""), "{html}");
     for expected in [
         "<td>3</td><td><code>joined_on</code></td><td>is not a date (YYYY-MM-DD or DD/MM/YYYY)",
@@ -257,12 +263,20 @@ async fn an_import_sets_the_days_joined_and_left_and_refuses_unreadable_ones() {
     ] {
         assert!(html.contains(expected), "missing {expected} in {html}");
     }
-    assert!(by_number(&app, &branch, "A1").await.is_none(), "nothing imported");
+    assert!(
+        by_number(&app, &branch, "A1").await.is_none(),
+        "nothing imported"
+    );
 
     let good = "Member No,Full Name,Joined,Left\n\
                 A1,Ana,2024-05-01,\n\
                 A2,Bo,01/02/2023,31/03/2024\n";
-    let html = result_page(&app, &org, upload(&app, &org, "north", good.into(), "", false).await).await;
+    let html = result_page(
+        &app,
+        &org,
+        upload(&app, &org, "north", good.into(), "", false).await,
+    )
+    .await;
     assert!(html.contains("data-status=\"done\""), "{html}");
     let bo = by_number(&app, &branch, "A2").await.unwrap();
     assert_eq!(bo.joined_on, "2023-02-01".parse().ok());

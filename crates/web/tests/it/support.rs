@@ -102,43 +102,4 @@ pub async fn sign_in_by_link(app: &TestApp, slug: &str, email: &str) -> reqwest:
     client
 }
 
-/// Chromium's DevTools `Emulation.setDeviceMetricsOverride`, sent through chromedriver: the
-/// page is laid out as on a phone's screen of this size.
-#[derive(Debug)]
-pub struct DeviceMetrics {
-    /// CSS pixels wide.
-    pub width: u32,
-    /// CSS pixels high.
-    pub height: u32,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for DeviceMetrics {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "cmd": "Emulation.setDeviceMetricsOverride",
-            "params": {"width": self.width, "height": self.height, "deviceScaleFactor": 3, "mobile": true}
-        });
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// Lays pages out as on a phone 390 by 844 CSS pixels.
-pub async fn phone(c: &fantoccini::Client) {
-    c.issue_cmd(DeviceMetrics {
-        width: 390,
-        height: 844,
-    })
-    .await
-    .expect("phone device metrics");
-}
+pub use picket_test_support::browser::phone;

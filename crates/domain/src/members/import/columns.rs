@@ -228,4 +228,3 @@ impl Columns {
             .unwrap_or("")
     }
 }
-

@@ -1,7 +1,7 @@
 //! The rows of an import: each read and checked (problems name the row, the field and what
 //! to fix, never the value typed), then laid over the stored record.
 
-use super::{decode, Columns, ColumnMap, Encoding, FileError};
+use super::{decode, ColumnMap, Columns, Encoding, FileError};
 use crate::members::edits::changed_fields;
 use crate::members::{
     optional_name, optional_text, parse_date, parse_yes_no, ContactPreferences, MemberDetails,
@@ -319,4 +319,3 @@ pub fn check_merged(row: u64, merged: &MemberDetails, today: NaiveDate) -> Resul
         .and_then(|()| merged.check_membership_dates())
         .map_err(|(field, e)| problem(row, field, &e))
 }
-

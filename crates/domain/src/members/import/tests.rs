@@ -302,7 +302,10 @@ fn a_membership_that_ends_before_it_begins_is_refused_and_dates_merge_like_other
             fields: vec![MemberField::JoinedOn]
         }
     );
-    assert_eq!(merged.left_on, old.left_on, "a column not given keeps its value");
+    assert_eq!(
+        merged.left_on, old.left_on,
+        "a column not given keeps its value"
+    );
     let refused = check_merged(2, &merged, today()).unwrap_err();
     assert_eq!(refused.field, Some(MemberField::LeftOn));
     assert!(refused.reason.contains("must come after"), "{refused}");
