@@ -246,6 +246,11 @@ async fn an_import_sets_the_days_joined_and_left_and_refuses_unreadable_ones() {
     let org = app.client();
     app.login(&org, "org@example.org").await;
 
+    let form = org.get(app.url("/north/members/import")).body_text().await;
+    assert!(
+        form.contains("<code>joined_on</code>") && form.contains("“Leaving Date”"),
+        "{form}"
+    );
     let bad = "Member No,Full Name,Date Joined,Leaving Date\n\
                A1,Ana,2024-05-01,\n\
                A2,Bo,May 2024,\n\
