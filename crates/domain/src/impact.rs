@@ -244,7 +244,11 @@ mod tests {
         assert_eq!(all.total, 33);
         assert_eq!(all.source, Source::MemberRecords);
         assert!(all.working.contains("12 + 11 + 10"), "{}", all.working);
-        assert!(all.working.contains("not counting 1 member-day"), "{}", all.working);
+        assert!(
+            all.working.contains("not counting 1 member-day"),
+            "{}",
+            all.working
+        );
 
         let some = striker_days_with_members(
             &counted,

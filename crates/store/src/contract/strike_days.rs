@@ -201,7 +201,11 @@ pub async fn strike_days_keep_both_entries_and_refuse_the_uncalled(store: Arc<dy
         vec![(period, d(13), 2, 0), (period, d(14), 1, 0)]
     );
     let other = BranchId(b.0 + 1);
-    assert!(store.strike_day_tallies(other, dispute).await.unwrap().is_empty());
+    assert!(store
+        .strike_day_tallies(other, dispute)
+        .await
+        .unwrap()
+        .is_empty());
     let mine = store.days_of_member(b, m[0]).await.unwrap();
     let settled = mine.iter().find(|x| x.day == d(14)).unwrap();
     assert_eq!(

@@ -210,4 +210,3 @@ fn grant_from_row(r: &sqlx::any::AnyRow) -> StoreResult<HardshipGrant> {
             .map(FundTransactionId),
     })
 }
-

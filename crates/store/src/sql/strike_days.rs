@@ -3,8 +3,8 @@
 use super::decode::{date, date_text, named, opt_date};
 use super::{to_secs, SqlStore, SqlWork};
 use crate::strike_days::{
-    DayEntry, DayTally, MemberDay, NewReleaseRequest, ReleaseDecision, ReleaseRequest, StrikeDayStore,
-    StrikeDayWrites,
+    DayEntry, DayTally, MemberDay, NewReleaseRequest, ReleaseDecision, ReleaseRequest,
+    StrikeDayStore, StrikeDayWrites,
 };
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;

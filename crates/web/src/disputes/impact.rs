@@ -9,8 +9,8 @@ use picket_domain::calendar::Excluded;
 use picket_domain::disputes::ActionKind;
 use picket_domain::impact::{self, Count, MemberTally, StrikerDays};
 use picket_store::dispute_edits::Participation;
-use picket_store::strike_days::DayTally;
 use picket_store::disputes::{ActionPeriod, ImpactRate};
+use picket_store::strike_days::DayTally;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -100,6 +100,21 @@ struct Share<'a> {
     view: &'a PeriodView,
     days: u32,
     lost: StrikerDays,
+}
+
+/// Each period counted from the per-member records, with its working: ". 13 May 2024 to
+/// 17 May 2024: members recorded as on strike …".
+fn member_workings(strikes: &[Share]) -> String {
+    strikes
+        .iter()
+        .filter(|p| p.lost.source.uses_member_records())
+        .map(|p| {
+            format!(
+                ". {} to {}: {}",
+                p.view.period.starts, p.view.period.ends, p.lost.working
+            )
+        })
+        .collect()
 }
 
 /// Which rule gave the striker-days: its machine code for the API and its words for people.
@@ -220,8 +235,9 @@ pub fn impact(periods: &[PeriodView], rates: &[ImpactRate], as_of: NaiveDate) ->
         striker_days: Figure {
             value: thousands(striker_days),
             working: format!(
-                "{formula}: {}",
-                joined(&striker_terms, &thousands(striker_days))
+                "{formula}: {}{}",
+                joined(&striker_terms, &thousands(striker_days)),
+                member_workings(&strikes)
             ),
         },
         striker_days_basis: basis.into(),

@@ -16,11 +16,11 @@ use picket_domain::law::{
 };
 use picket_domain::{BallotId, BranchId, DisputeId};
 use picket_store::dispute_edits::Participation;
-use picket_store::strike_days::DayTally;
 use picket_store::disputes::{
     ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
     Party, SurveyQuestion, TimelineEvent,
 };
+use picket_store::strike_days::DayTally;
 use serde::Serialize;
 use utoipa::ToSchema;
 

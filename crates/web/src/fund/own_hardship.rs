@@ -20,8 +20,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use chrono::{Duration, Utc};
-use picket_domain::{HardshipGrantId, MemberId, Pence};
 use picket_domain::BranchId;
+use picket_domain::{HardshipGrantId, MemberId, Pence};
 use picket_store::hardship::HardshipGrant;
 use picket_store::{Attempt, AttemptLimit, Branch};
 use serde::{Deserialize, Serialize};
@@ -112,7 +112,11 @@ pub async fn apply_own(
         reason: input.reason.clone(),
         applied_on: Utc::now().date_naive().to_string(),
     };
-    let key = keyed_hash(state, &format!("hardship-apply:{}:{member}", actor.branch.id)).await?;
+    let key = keyed_hash(
+        state,
+        &format!("hardship-apply:{}:{member}", actor.branch.id),
+    )
+    .await?;
     let now = Utc::now();
     let limit = AttemptLimit {
         key: &key,

@@ -196,10 +196,7 @@ pub async fn reverse(
     reason: &str,
 ) -> AppResult<FundTransactionId> {
     if reason.trim().is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            LedgerError::Reason.to_string(),
-        ));
+        return Err(AppError::invalid("reason", LedgerError::Reason.to_string()));
     }
     let mut work = state.store.begin().await?;
     let posted = work
@@ -319,11 +316,10 @@ pub async fn create(
     };
     let input = TransactionInput::from_form(&fields);
     match post(&state, &actor, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!(
-            "/{}/fund/transactions/{id}",
-            access.branch.slug
-        ))
-        .into_response()),
+        Ok(id) => Ok(
+            Redirect::to(&format!("/{}/fund/transactions/{id}", access.branch.slug))
+                .into_response(),
+        ),
         Err(e) => {
             let (status, message) = fund::donations::refusal(e)?;
             let mut page = new_page(&state, &csrf, &user, &access, input).await?;
@@ -357,11 +353,7 @@ async fn show_page(
     let t = state.store.fund_transaction(access.branch.id, id).await?;
     let accounts = state.store.fund_accounts(access.branch.id).await?;
     Ok(ShowPage {
-        layout: Layout::new(
-            format!("Transaction {id} · strike fund"),
-            csrf,
-            Some(user),
-        ),
+        layout: Layout::new(format!("Transaction {id} · strike fund"), csrf, Some(user)),
         slug: access.branch.slug.clone(),
         kind: t.kind.label(),
         lines: line_rows(&t, &accounts),

@@ -26,6 +26,8 @@ mod eactions_public;
 mod fund_api;
 mod fund_concurrency;
 mod fund_fixture;
+mod fund_hardship;
+mod fund_ledger;
 mod fund_pages;
 mod http;
 mod input_rules;
