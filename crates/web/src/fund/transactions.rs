@@ -108,6 +108,12 @@ pub fn check(
             ),
         ));
     }
+    if input.memo.trim().is_empty() {
+        return Err(AppError::invalid(
+            "memo",
+            "Say what the transaction was, like Cash banked.",
+        ));
+    }
     let mut postings = Vec::new();
     for (i, line) in input.lines.iter().enumerate() {
         let n = i + 1;

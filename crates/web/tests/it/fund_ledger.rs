@@ -78,7 +78,7 @@ async fn the_treasurer_posts_by_hand_and_reverses_once_with_a_reason() {
                 ("account_2", "cash"),
                 ("credit_2", "5"),
             ],
-            "choose one of the fund's accounts",
+            "choose one of the fund",
         ),
     ] {
         let mut body = vec![("day", "2024-05-03"), ("memo", "Cash banked")];
@@ -293,7 +293,7 @@ async fn transactions_by_hand_over_json() {
         (
             json!({"day": "2024-05-04", "memo": "", "lines": [{"account": "bank", "debit": "6"}, {"account": "cash", "credit": "6"}]}),
             "memo",
-            "",
+            "Say what the transaction was",
         ),
     ] {
         let (status, answer) = t.post(&f.path("/fund/transactions"), &body).await;

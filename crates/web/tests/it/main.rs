@@ -24,6 +24,7 @@ mod disputes_unit;
 mod eactions_desk;
 mod eactions_public;
 mod fund_api;
+mod fund_browser;
 mod fund_concurrency;
 mod fund_fixture;
 mod fund_hardship;
