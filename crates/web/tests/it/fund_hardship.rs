@@ -143,6 +143,19 @@ async fn a_member_applies_for_hardship_from_their_page_and_the_treasurer_decides
     assert_eq!(own["applications"][2]["status"], "paid");
     let me = ana.get(f.app.url("/northfield/me")).body_text().await;
     assert!(me.contains("Granted and paid"), "{me}");
+    // And in the member's own data export.
+    let export = ana
+        .get(f.app.url("/northfield/me/data.json"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        export["hardship_applications"][2]["reason"],
+        "Rent due this week"
+    );
 
     // Audited, and the audit entry never holds the reason.
     let audit = f
