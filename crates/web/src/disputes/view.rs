@@ -67,7 +67,8 @@ pub struct PeriodView {
     pub excluded: Vec<Excluded>,
     /// Strike days of the dispute up to the end of this period (strikes only).
     pub cumulative_strike_days: u32,
-    /// Striker-days lost: from participation records where they exist, else members called
+    /// Striker-days lost: from the per-member records of who struck on the days that have
+    /// any, else the typed participation counts where they exist, else members called
     /// out × days.
     pub striker_days: u64,
     /// How `striker_days` was worked out.
