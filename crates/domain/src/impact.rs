@@ -1,9 +1,12 @@
-//! Striker-days lost in a period of action, with the formula used: from participation records
-//! where a rep or organiser entered them, else the members called out × the days counted.
+//! Striker-days lost in a period of action, with the formula used: from the per-member
+//! records of who struck on which day where a strike day has any, else from the counts a rep or
+//! organiser typed in, else the members called out × the days counted.
 //!
-//! Daily records count for their days; a whole-period record stands for the counted days
-//! without one; with no records at all, every member called out counts. A record for a day the
-//! period does not count changes nothing.
+//! A day with per-member records counts the members whose status that day is on strike (a
+//! conflict between a rep's entry and the member's own is not counted until a rep settles it).
+//! For the other days, daily counts count for their days; a whole-period count stands for the
+//! counted days without one; with no counts at all, every member called out counts. A record
+//! for a day the period does not count changes nothing.
 
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -26,17 +29,41 @@ pub enum Source {
     Participation,
     /// Daily records for some days, the members called out for the rest.
     ParticipationAndCalledOut,
+    /// Every counted day from the per-member records of who struck.
+    MemberRecords,
+    /// Per-member records for some days, the counts (or the members called out) for the rest.
+    MemberRecordsAndCounts,
 }
 
 impl Source {
-    /// Its stable name: `called-out`, `participation`, `participation-and-called-out`.
+    /// Its stable name: `called-out`, `participation`, `participation-and-called-out`,
+    /// `member-records`, `member-records-and-counts`.
     pub fn as_str(self) -> &'static str {
         match self {
             Source::CalledOut => "called-out",
             Source::Participation => "participation",
             Source::ParticipationAndCalledOut => "participation-and-called-out",
+            Source::MemberRecords => "member-records",
+            Source::MemberRecordsAndCounts => "member-records-and-counts",
         }
     }
+
+    /// Whether any day came from the per-member records.
+    pub fn uses_member_records(self) -> bool {
+        matches!(self, Source::MemberRecords | Source::MemberRecordsAndCounts)
+    }
+}
+
+/// One strike day's per-member records, added up: how many members were on strike that day
+/// and how many days are still a conflict between a rep's entry and the member's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberTally {
+    /// The strike day.
+    pub day: NaiveDate,
+    /// Members whose status that day is on strike.
+    pub on_strike: u32,
+    /// Members whose day is in conflict, not counted until settled.
+    pub conflicts: u32,
 }
 
 /// A period's striker-days lost and how they were worked out.
@@ -121,5 +148,120 @@ pub fn striker_days(counted: &[NaiveDate], called_out: u32, records: &[Count]) -
         } else {
             Source::Participation
         },
+    }
+}
+
+/// Striker-days lost over the `counted` days of a period, from the per-member `tallies` on the
+/// days that have any, and [`striker_days`] (the typed counts, else the members called out)
+/// on the rest.
+pub fn striker_days_with_members(
+    counted: &[NaiveDate],
+    called_out: u32,
+    records: &[Count],
+    tallies: &[MemberTally],
+) -> StrikerDays {
+    let recorded: Vec<&MemberTally> = counted
+        .iter()
+        .filter_map(|d| tallies.iter().find(|t| t.day == *d))
+        .collect();
+    if recorded.is_empty() {
+        return striker_days(counted, called_out, records);
+    }
+    let rest: Vec<NaiveDate> = counted
+        .iter()
+        .copied()
+        .filter(|d| !recorded.iter().any(|t| t.day == *d))
+        .collect();
+    let from_members: u64 = recorded.iter().map(|t| u64::from(t.on_strike)).sum();
+    let conflicts: u64 = recorded.iter().map(|t| u64::from(t.conflicts)).sum();
+    let terms: Vec<String> = recorded.iter().map(|t| t.on_strike.to_string()).collect();
+    let days = recorded.len();
+    let mut working = format!(
+        "members recorded as on strike on {days} {}: {}",
+        if days == 1 { "day" } else { "days" },
+        terms.join(" + ")
+    );
+    if conflicts > 0 {
+        let _ = write!(
+            working,
+            " (not counting {conflicts} member-{} where a rep's entry and the member's own differ, until a rep settles {})",
+            if conflicts == 1 { "day" } else { "days" },
+            if conflicts == 1 { "it" } else { "them" }
+        );
+    }
+    let mut total = from_members;
+    let source = if rest.is_empty() {
+        Source::MemberRecords
+    } else {
+        let others = striker_days(&rest, called_out, records);
+        total += others.total;
+        let _ = write!(
+            working,
+            "; plus, for the {} {} with no member recorded, {}",
+            rest.len(),
+            if rest.len() == 1 { "day" } else { "days" },
+            others.working
+        );
+        Source::MemberRecordsAndCounts
+    };
+    let _ = write!(working, " = {}", thousands(total));
+    StrikerDays {
+        total,
+        working,
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 5, n).unwrap()
+    }
+
+    fn tally(n: u32, on_strike: u32, conflicts: u32) -> MemberTally {
+        MemberTally {
+            day: day(n),
+            on_strike,
+            conflicts,
+        }
+    }
+
+    #[test]
+    fn member_records_count_who_struck_and_the_counts_stand_for_the_rest() {
+        let counted = [day(13), day(14), day(15)];
+        let none = striker_days_with_members(&counted, 20, &[], &[]);
+        assert_eq!(none.total, 60);
+        assert_eq!(none.source, Source::CalledOut);
+
+        let all = striker_days_with_members(
+            &counted,
+            20,
+            &[],
+            &[tally(13, 12, 0), tally(14, 11, 1), tally(15, 10, 0)],
+        );
+        assert_eq!(all.total, 33);
+        assert_eq!(all.source, Source::MemberRecords);
+        assert!(all.working.contains("12 + 11 + 10"), "{}", all.working);
+        assert!(
+            all.working.contains("not counting 1 member-day"),
+            "{}",
+            all.working
+        );
+
+        let some = striker_days_with_members(
+            &counted,
+            20,
+            &[Count {
+                day: Some(day(15)),
+                took_part: 17,
+            }],
+            &[tally(13, 12, 0), tally(30, 99, 0)],
+        );
+        // 12 from the records; 17 typed for the 15th; 20 called out on the 14th.
+        assert_eq!(some.total, 12 + 17 + 20);
+        assert_eq!(some.source, Source::MemberRecordsAndCounts);
+        assert!(some.working.ends_with("= 49"), "{}", some.working);
     }
 }

@@ -165,6 +165,12 @@ pub trait FundStore: Send + Sync {
         branch: BranchId,
         id: FundTransactionId,
     ) -> StoreResult<FundTransaction>;
+    /// The transaction that reverses this one, if it has been reversed.
+    async fn fund_reversal_of(
+        &self,
+        branch: BranchId,
+        id: FundTransactionId,
+    ) -> StoreResult<Option<FundTransactionId>>;
     /// Up to `limit` transactions with their lines, in the order they were posted, starting
     /// after `after`: the journal, a page at a time.
     async fn fund_journal(

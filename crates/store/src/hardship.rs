@@ -35,6 +35,12 @@ pub struct HardshipGrant {
 pub trait HardshipStore: Send + Sync {
     /// The branch's applications, newest first.
     async fn hardship_grants(&self, branch: BranchId) -> StoreResult<Vec<HardshipGrant>>;
+    /// One member's own applications, newest first.
+    async fn hardship_grants_of(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<Vec<HardshipGrant>>;
 }
 
 /// Changing hardship grants, within a [`UnitOfWork`](crate::UnitOfWork).

@@ -41,6 +41,19 @@ pub struct MemberDay {
     pub outcome: DayOutcome,
 }
 
+/// A strike day's per-member records in a period, added up for the desk's striker-days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DayTally {
+    /// The period of action.
+    pub period_id: PeriodId,
+    /// The strike day.
+    pub day: NaiveDate,
+    /// Members whose status that day is on strike (settled, or entered and not disputed).
+    pub on_strike: u32,
+    /// Members whose rep entry and own declaration differ, not yet settled.
+    pub conflicts: u32,
+}
+
 /// Whether a release was granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -111,6 +124,14 @@ pub trait StrikeDayStore: Send + Sync {
         dispute: DisputeId,
         period: PeriodId,
     ) -> StoreResult<Vec<MemberDay>>;
+    /// Every day of a dispute with per-member records, added up (by day, then period): how
+    /// many members were on strike and how many days are in conflict. Counted in the
+    /// database, so the desk never reads each record.
+    async fn strike_day_tallies(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+    ) -> StoreResult<Vec<DayTally>>;
     /// One member's days across all the branch's periods, by day.
     async fn days_of_member(
         &self,

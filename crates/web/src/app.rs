@@ -425,6 +425,26 @@ pub fn router(state: AppState) -> Router {
             "/{branch}/me/strike-days",
             axum::routing::post(crate::fund::participation::declare_own),
         )
+        .route(
+            "/{branch}/me/hardship",
+            axum::routing::post(crate::fund::own_hardship::apply_page),
+        )
+        .route(
+            "/{branch}/fund/transactions",
+            axum::routing::post(crate::fund::transactions::create),
+        )
+        .route(
+            "/{branch}/fund/transactions/new",
+            get(crate::fund::transactions::new_form),
+        )
+        .route(
+            "/{branch}/fund/transactions/{id}",
+            get(crate::fund::transactions::show),
+        )
+        .route(
+            "/{branch}/fund/transactions/{id}/reverse",
+            axum::routing::post(crate::fund::transactions::reverse_form),
+        )
         .route("/{branch}/members", get(crate::members::pages::directory))
         .route(
             "/{branch}/members/export.csv",

@@ -243,6 +243,12 @@ pub async fn fund_ledger_keeps_balances_and_reverses(store: Arc<dyn Store>) {
     assert_eq!(undone.reverses, Some(first));
     assert_eq!(undone.kind, TransactionKind::Reversal);
     assert_eq!(undone.memo, "Reversal: Entered twice");
+    assert_eq!(
+        store.fund_reversal_of(branch, first).await.unwrap(),
+        Some(undo)
+    );
+    assert_eq!(store.fund_reversal_of(branch, undo).await.unwrap(), None);
+    assert_eq!(store.fund_reversal_of(other, first).await.unwrap(), None);
     assert!(matches!(
         reverse(&*store, branch, first, "Again", treasurer).await,
         Err(StoreError::Conflict("reversal"))

@@ -116,6 +116,12 @@ pub async fn hardship_grants_are_decided_paid_and_forgotten(store: Arc<dyn Store
     let counts = unit!(store, |w| w.apply_retention(&[(rule, cutoff)])).unwrap();
     assert_eq!(counts, [2]);
     let grants = store.hardship_grants(b).await.unwrap();
+    assert_eq!(store.hardship_grants_of(b, m[0]).await.unwrap(), grants);
+    assert!(store
+        .hardship_grants_of(BranchId(b.0 + 1), m[0])
+        .await
+        .unwrap()
+        .is_empty());
     let reason = |id| grants.iter().find(|g| g.id == id).unwrap().reason.clone();
     assert_eq!((reason(first), reason(second)), (None, None));
     assert_eq!(

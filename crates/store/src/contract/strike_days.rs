@@ -176,6 +176,16 @@ pub async fn strike_days_keep_both_entries_and_refuse_the_uncalled(store: Arc<dy
             member: DayStatus::OnStrike
         })
     );
+    // Added up for the desk: two on strike on the 13th; the 14th is a conflict, not counted.
+    let tallied = |t: Vec<crate::strike_days::DayTally>| {
+        t.iter()
+            .map(|t| (t.period_id, t.day, t.on_strike, t.conflicts))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        tallied(store.strike_day_tallies(b, dispute).await.unwrap()),
+        vec![(period, d(13), 2, 0), (period, d(14), 0, 1)]
+    );
     // A rep settles it; both original entries stay.
     unit!(store, |w| w.record_strike_days(
         b,
@@ -186,6 +196,16 @@ pub async fn strike_days_keep_both_entries_and_refuse_the_uncalled(store: Arc<dy
         None
     ))
     .unwrap();
+    assert_eq!(
+        tallied(store.strike_day_tallies(b, dispute).await.unwrap()),
+        vec![(period, d(13), 2, 0), (period, d(14), 1, 0)]
+    );
+    let other = BranchId(b.0 + 1);
+    assert!(store
+        .strike_day_tallies(other, dispute)
+        .await
+        .unwrap()
+        .is_empty());
     let mine = store.days_of_member(b, m[0]).await.unwrap();
     let settled = mine.iter().find(|x| x.day == d(14)).unwrap();
     assert_eq!(

@@ -415,6 +415,21 @@ impl FundStore for SqlStore {
         transaction_on(&mut conn, branch, id).await
     }
 
+    async fn fund_reversal_of(
+        &self,
+        branch: BranchId,
+        id: FundTransactionId,
+    ) -> StoreResult<Option<FundTransactionId>> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM fund_transactions WHERE branch_id = $1 AND reverses_id = $2",
+        )
+        .bind(branch.0)
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.map(FundTransactionId))
+    }
+
     async fn fund_journal(
         &self,
         branch: BranchId,

@@ -166,6 +166,22 @@ impl HardshipWrites for SqlWork {
 
 #[async_trait]
 impl HardshipStore for SqlStore {
+    async fn hardship_grants_of(
+        &self,
+        branch: BranchId,
+        member: MemberId,
+    ) -> StoreResult<Vec<HardshipGrant>> {
+        let rows = sqlx::query(
+            "SELECT id, member_id, amount_pence, reason, applied_on, decision, transaction_id, paid_transaction_id \
+             FROM fund_hardship_grants WHERE branch_id = $1 AND member_id = $2 ORDER BY id DESC",
+        )
+        .bind(branch.0)
+        .bind(member.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(grant_from_row).collect()
+    }
+
     async fn hardship_grants(&self, branch: BranchId) -> StoreResult<Vec<HardshipGrant>> {
         let rows = sqlx::query(
             "SELECT id, member_id, amount_pence, reason, applied_on, decision, transaction_id, paid_transaction_id \
@@ -174,23 +190,23 @@ impl HardshipStore for SqlStore {
         .bind(branch.0)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HardshipGrant {
-                    id: HardshipGrantId(r.try_get("id")?),
-                    member_id: MemberId(r.try_get("member_id")?),
-                    amount: Pence::from_pence(r.try_get("amount_pence")?),
-                    reason: r.try_get("reason")?,
-                    applied_on: date(r, "applied_on")?,
-                    decision: r.try_get("decision")?,
-                    transaction_id: r
-                        .try_get::<Option<i64>, _>("transaction_id")?
-                        .map(FundTransactionId),
-                    paid_transaction_id: r
-                        .try_get::<Option<i64>, _>("paid_transaction_id")?
-                        .map(FundTransactionId),
-                })
-            })
-            .collect()
+        rows.iter().map(grant_from_row).collect()
     }
+}
+
+fn grant_from_row(r: &sqlx::any::AnyRow) -> StoreResult<HardshipGrant> {
+    Ok(HardshipGrant {
+        id: HardshipGrantId(r.try_get("id")?),
+        member_id: MemberId(r.try_get("member_id")?),
+        amount: Pence::from_pence(r.try_get("amount_pence")?),
+        reason: r.try_get("reason")?,
+        applied_on: date(r, "applied_on")?,
+        decision: r.try_get("decision")?,
+        transaction_id: r
+            .try_get::<Option<i64>, _>("transaction_id")?
+            .map(FundTransactionId),
+        paid_transaction_id: r
+            .try_get::<Option<i64>, _>("paid_transaction_id")?
+            .map(FundTransactionId),
+    })
 }

@@ -3,8 +3,8 @@
 use super::decode::{date, date_text, named, opt_date};
 use super::{to_secs, SqlStore, SqlWork};
 use crate::strike_days::{
-    DayEntry, MemberDay, NewReleaseRequest, ReleaseDecision, ReleaseRequest, StrikeDayStore,
-    StrikeDayWrites,
+    DayEntry, DayTally, MemberDay, NewReleaseRequest, ReleaseDecision, ReleaseRequest,
+    StrikeDayStore, StrikeDayWrites,
 };
 use crate::{StoreError, StoreResult};
 use async_trait::async_trait;
@@ -293,6 +293,46 @@ impl StrikeDayStore for SqlStore {
         .fetch_all(&mut *conn)
         .await?;
         group_days(&rows)
+    }
+
+    async fn strike_day_tallies(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+    ) -> StoreResult<Vec<DayTally>> {
+        // Each member's day as DayOutcome settles it: a settled entry wins; else the rep's
+        // and the member's entries agree (or only one was made), or they are a conflict.
+        let rows = sqlx::query(
+            "SELECT period_id, day, \
+             SUM(CASE WHEN s = 'on-strike' OR (s IS NULL AND COALESCE(r, m) = 'on-strike' \
+                 AND (r IS NULL OR m IS NULL OR r = m)) THEN 1 ELSE 0 END) AS on_strike, \
+             SUM(CASE WHEN s IS NULL AND r IS NOT NULL AND m IS NOT NULL AND r <> m THEN 1 ELSE 0 END) AS conflicts \
+             FROM (SELECT period_id, member_id, day, \
+                   MAX(CASE WHEN source = 'settled' THEN status END) AS s, \
+                   MAX(CASE WHEN source = 'rep' THEN status END) AS r, \
+                   MAX(CASE WHEN source = 'member' THEN status END) AS m \
+                   FROM strike_days WHERE branch_id = $1 AND dispute_id = $2 \
+                   GROUP BY period_id, member_id, day) AS each_day \
+             GROUP BY period_id, day ORDER BY day, period_id",
+        )
+        .bind(branch.0)
+        .bind(dispute.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let count = |col: &str| -> StoreResult<u32> {
+                    let n: i64 = row.try_get(col)?;
+                    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+                };
+                Ok(DayTally {
+                    period_id: PeriodId(row.try_get("period_id")?),
+                    day: date(row, "day")?,
+                    on_strike: count("on_strike")?,
+                    conflicts: count("conflicts")?,
+                })
+            })
+            .collect()
     }
 
     async fn days_of_member(

@@ -73,7 +73,9 @@ pub struct ErrorDetail {
         fund::api::strike_days, fund::api::record_strike_days, fund::api::list_releases, fund::api::add_release, fund::api::decide_release,
         fund::api::my_strike_pay, fund::api::declare,
         fund::api_pay::policy, fund::api_pay::set_policy, fund::api_pay::runs, fund::api_pay::create_run, fund::api_pay::run,
-        fund::api_pay::approve, fund::api_pay::owed, fund::api_pay::pay, fund::api_pay::payment_file),
+        fund::api_pay::approve, fund::api_pay::owed, fund::api_pay::pay, fund::api_pay::payment_file,
+        fund::api_ledger::post, fund::api_ledger::get_one, fund::api_ledger::reverse,
+        fund::own_hardship::my_applications, fund::own_hardship::apply_api),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &UnreadableRequests),
     tags((name = "account", description = "The caller"), (name = "branches", description = "Branches and their users"), (name = "wall", description = "The solidarity wall"), (name = "members", description = "Member records: every call gives a reason and is audited"), (name = "disputes", description = "Disputes, ballots and action: the law engine's answers. Picket informs; it is not legal advice."), (name = "eactions", description = "E-actions and petitions, the correspondence log and the strike-breaking monitor"), (name = "pickets", description = "Picket sites, shifts and places: capacity is never exceeded; refusals carry their own code"), (name = "turnout", description = "The turnout drive for a statutory ballot: what members say, never how they voted"), (name = "fund", description = "The strike fund: a double-entry ledger in pence, donations, participation per member, strike pay and hardship grants. The treasurer posts money; organisers see it; members see their own."))

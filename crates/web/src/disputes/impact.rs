@@ -1,14 +1,16 @@
 //! A dispute's impact figures, each with its formula: strike days, striker-days lost (from
-//! participation records where a rep or organiser entered them, else members called out ×
-//! days) and the organiser's rate estimates.
+//! the per-member records of who struck on which day where a day has any, else the counts a
+//! rep or organiser typed in, else members called out × days) and the organiser's rate
+//! estimates.
 
 use super::view::{hundredths_text, thousands, Figure, PeriodView};
 use chrono::NaiveDate;
 use picket_domain::calendar::Excluded;
 use picket_domain::disputes::ActionKind;
-use picket_domain::impact::{self, Count, StrikerDays};
+use picket_domain::impact::{self, Count, MemberTally, StrikerDays};
 use picket_store::dispute_edits::Participation;
 use picket_store::disputes::{ActionPeriod, ImpactRate};
+use picket_store::strike_days::DayTally;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,9 +28,14 @@ pub struct Estimate {
 pub struct Impact {
     /// Strike days in all periods, up to the day the figures are for.
     pub strike_days: Figure,
-    /// Striker-days lost up to that day, summed over strike periods, each period from its
-    /// participation records when there are any, else members called out × days.
+    /// Striker-days lost up to that day, summed over strike periods: each strike day from the
+    /// per-member records of who struck when it has any, else from the counts typed in, else
+    /// members called out × days. The working says which rule applied.
     pub striker_days: Figure,
+    /// Which rule gave `striker_days`: `member-records` (every strike day from the
+    /// per-member records), `counts` (none: typed counts or members called out), or
+    /// `member-records-and-counts` (some days each way).
+    pub striker_days_basis: String,
     /// Estimates from rates.
     pub estimates: Vec<Estimate>,
 }
@@ -43,11 +50,26 @@ fn counted_days(period: &ActionPeriod, excluded: &[Excluded]) -> Vec<NaiveDate> 
         .collect()
 }
 
-/// Striker-days lost in a period (the rule is the domain's [`impact::striker_days`]).
+/// A period's per-member tallies, for the domain's rule.
+fn member_tallies(tallies: &[DayTally]) -> Vec<MemberTally> {
+    tallies
+        .iter()
+        .map(|t| MemberTally {
+            day: t.day,
+            on_strike: t.on_strike,
+            conflicts: t.conflicts,
+        })
+        .collect()
+}
+
+/// Striker-days lost in a period (the rule is the domain's
+/// [`impact::striker_days_with_members`]), given its typed counts and the tallies of its
+/// per-member records.
 pub fn striker_days(
     period: &ActionPeriod,
     excluded: &[Excluded],
     records: &[Participation],
+    tallies: &[DayTally],
 ) -> StrikerDays {
     let counts: Vec<Count> = records
         .iter()
@@ -56,7 +78,12 @@ pub fn striker_days(
             took_part: r.took_part,
         })
         .collect();
-    impact::striker_days(&counted_days(period, excluded), period.called_out, &counts)
+    impact::striker_days_with_members(
+        &counted_days(period, excluded),
+        period.called_out,
+        &counts,
+        &member_tallies(tallies),
+    )
 }
 
 fn joined(terms: &[String], total: &str) -> String {
@@ -73,6 +100,63 @@ struct Share<'a> {
     view: &'a PeriodView,
     days: u32,
     lost: StrikerDays,
+}
+
+/// Each period counted from the per-member records, with its working: ". 13 May 2024 to
+/// 17 May 2024: members recorded as on strike …".
+fn member_workings(strikes: &[Share]) -> String {
+    strikes
+        .iter()
+        .filter(|p| p.lost.source.uses_member_records())
+        .map(|p| {
+            format!(
+                ". {} to {}: {}",
+                p.view.period.starts, p.view.period.ends, p.lost.working
+            )
+        })
+        .collect()
+}
+
+/// Which rule gave the striker-days: its machine code for the API and its words for people.
+fn rule(strikes: &[Share]) -> (&'static str, String) {
+    let n = strikes.len();
+    let members = strikes
+        .iter()
+        .filter(|p| p.lost.source == impact::Source::MemberRecords)
+        .count();
+    let mixed = strikes
+        .iter()
+        .filter(|p| p.lost.source == impact::Source::MemberRecordsAndCounts)
+        .count();
+    let typed = strikes
+        .iter()
+        .filter(|p| !p.lost.source.uses_member_records())
+        .filter(|p| p.lost.source != impact::Source::CalledOut)
+        .count();
+    if members + mixed == 0 {
+        let words = match typed {
+            0 => "members called out × strike days, per period".to_string(),
+            t if t == n => "from the counts of who took part typed in, per period".to_string(),
+            t => format!(
+                "from the counts of who took part typed in for {t} of {n} periods, else members called out × strike days"
+            ),
+        };
+        return ("counts", words);
+    }
+    if members == n {
+        return (
+            "member-records",
+            "counted from each member's record of each strike day: the members recorded as on strike, day by day".to_string(),
+        );
+    }
+    (
+        "member-records-and-counts",
+        format!(
+            "counted from each member's record of each strike day where there are any ({} of {n} periods, in full or in part); \
+             for days with no member recorded, from the counts typed in, else members called out × strike days",
+            members + mixed
+        ),
+    )
 }
 
 /// The dispute's impact as of a day, from its periods (strikes only, the days on or before
@@ -98,7 +182,12 @@ pub fn impact(periods: &[PeriodView], rates: &[ImpactRate], as_of: NaiveDate) ->
             Share {
                 view: p,
                 days: u32::try_from(counted.len()).unwrap_or(u32::MAX),
-                lost: impact::striker_days(&counted, p.period.called_out, &counts),
+                lost: impact::striker_days_with_members(
+                    &counted,
+                    p.period.called_out,
+                    &counts,
+                    &member_tallies(&p.tallies),
+                ),
             }
         })
         .collect();
@@ -107,23 +196,17 @@ pub fn impact(periods: &[PeriodView], rates: &[ImpactRate], as_of: NaiveDate) ->
     let day_terms: Vec<String> = strikes.iter().map(|p| p.days.to_string()).collect();
     let striker_terms: Vec<String> = strikes
         .iter()
-        .map(|p| match p.lost.source.as_str() {
-            "called-out" => format!("{} × {}", p.view.period.called_out, p.days),
-            _ => format!("{} (participation records)", thousands(p.lost.total)),
+        .map(|p| {
+            if p.lost.source.uses_member_records() {
+                format!("{} (members recorded)", thousands(p.lost.total))
+            } else if p.lost.source == impact::Source::CalledOut {
+                format!("{} × {}", p.view.period.called_out, p.days)
+            } else {
+                format!("{} (counts typed in)", thousands(p.lost.total))
+            }
         })
         .collect();
-    let from_records = strikes
-        .iter()
-        .filter(|p| p.lost.source.as_str() != "called-out")
-        .count();
-    let formula = match from_records {
-        0 => "members called out × strike days, per period".to_string(),
-        n if n == strikes.len() => "from participation records, per period".to_string(),
-        n => format!(
-            "from participation records for {n} of {} periods, else members called out × strike days",
-            strikes.len()
-        ),
-    };
+    let (basis, formula) = rule(&strikes);
     let estimates = rates
         .iter()
         .map(|r| {
@@ -152,10 +235,12 @@ pub fn impact(periods: &[PeriodView], rates: &[ImpactRate], as_of: NaiveDate) ->
         striker_days: Figure {
             value: thousands(striker_days),
             working: format!(
-                "{formula}: {}",
-                joined(&striker_terms, &thousands(striker_days))
+                "{formula}: {}{}",
+                joined(&striker_terms, &thousands(striker_days)),
+                member_workings(&strikes)
             ),
         },
+        striker_days_basis: basis.into(),
         estimates,
     }
 }

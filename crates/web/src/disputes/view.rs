@@ -20,6 +20,7 @@ use picket_store::disputes::{
     ActionPeriod, Ballot, BallotStep, Claim, Dispute, ImpactRate, NewActionPeriod, NewBallot,
     Party, SurveyQuestion, TimelineEvent,
 };
+use picket_store::strike_days::DayTally;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -66,14 +67,19 @@ pub struct PeriodView {
     pub excluded: Vec<Excluded>,
     /// Strike days of the dispute up to the end of this period (strikes only).
     pub cumulative_strike_days: u32,
-    /// Striker-days lost: from participation records where they exist, else members called
+    /// Striker-days lost: from the per-member records of who struck on the days that have
+    /// any, else the typed participation counts where they exist, else members called
     /// out × days.
     pub striker_days: u64,
     /// How `striker_days` was worked out.
     pub striker_days_working: String,
-    /// Which formula gave `striker_days`: `called-out`, `participation`, or
-    /// `participation-and-called-out` (records for some days only).
+    /// Which formula gave `striker_days`: `called-out`, `participation`,
+    /// `participation-and-called-out` (counts for some days only), `member-records` (every
+    /// day from the per-member records of who struck) or `member-records-and-counts`.
     pub striker_days_source: String,
+    /// The period's per-member records added up by day (for the figures; not sent).
+    #[serde(skip)]
+    pub tallies: Vec<DayTally>,
     /// The period's participation records (whole period first, then by day).
     #[schema(value_type = Vec<Object>)]
     pub participation: Vec<Participation>,
@@ -128,6 +134,11 @@ pub struct Headline {
     pub mandate_last_day: Figure,
     /// The next notice deadline.
     pub next_notice: Figure,
+    /// Striker-days lost so far (the impact's figure, with its rule in the working).
+    pub striker_days: Figure,
+    /// Which rule gave `striker_days`: `member-records`, `counts` or
+    /// `member-records-and-counts` (see [`Impact::striker_days_basis`]).
+    pub striker_days_basis: String,
 }
 
 /// Everything the dispute dashboard shows.
@@ -347,6 +358,7 @@ fn period_view(
     ballots: &[Ballot],
     period: &ActionPeriod,
     records: &[Participation],
+    tallies: &[DayTally],
 ) -> AppResult<PeriodView> {
     let count = law
         .calendar
@@ -370,7 +382,12 @@ fn period_view(
         .filter(|r| r.period_id == period.id)
         .cloned()
         .collect();
-    let lost = striker_days(period, &count.excluded, &participation);
+    let tallies: Vec<DayTally> = tallies
+        .iter()
+        .filter(|t| t.period_id == period.id)
+        .copied()
+        .collect();
+    let lost = striker_days(period, &count.excluded, &participation, &tallies);
     Ok(PeriodView {
         days: count.days,
         rule: count.rule,
@@ -381,6 +398,7 @@ fn period_view(
         striker_days_working: lost.working,
         striker_days_source: lost.source.as_str().into(),
         participation,
+        tallies,
         ballot_id: ballot.map(|b| b.id),
         notice_working: notice_working(&notice, period.starts),
         notice,
@@ -477,6 +495,7 @@ fn headline(
     dispute: &Dispute,
     ballots: &[BallotView],
     periods: &[PeriodView],
+    impact: &Impact,
     as_of: NaiveDate,
 ) -> AppResult<Headline> {
     let next_notice = match periods.iter().find(|p| p.period.starts > as_of) {
@@ -494,6 +513,8 @@ fn headline(
         days_so_far: days_so_far(law, dispute, periods, as_of)?,
         mandate_last_day: mandate_figure(dispute, ballots, as_of),
         next_notice,
+        striker_days: impact.striker_days.clone(),
+        striker_days_basis: impact.striker_days_basis.clone(),
     })
 }
 
@@ -521,9 +542,10 @@ pub async fn assemble(
     }
     let mut cumulative = 0;
     let records = store.participation(branch, id).await?;
+    let tallies = store.strike_day_tallies(branch, id).await?;
     let mut periods = Vec::new();
     for p in store.action_periods(branch, id).await? {
-        let mut view = period_view(&state.law, &dispute, &stored, &p, &records)?;
+        let mut view = period_view(&state.law, &dispute, &stored, &p, &records, &tallies)?;
         view.public = view.unconfirmed().is_empty();
         // A public page counts only what it shows.
         if public_only && !view.public {
@@ -536,9 +558,10 @@ pub async fn assemble(
         periods.push(view);
     }
     let rates = store.rates(branch, id).await?;
+    let impact = impact(&periods, &rates, as_of);
     Ok(DisputeView {
-        headline: headline(&state.law, &dispute, &ballots, &periods, as_of)?,
-        impact: impact(&periods, &rates, as_of),
+        headline: headline(&state.law, &dispute, &ballots, &periods, &impact, as_of)?,
+        impact,
         parties: store.parties(branch, id).await?,
         claims: store.claims(branch, id).await?,
         timeline: store.timeline(branch, id, public_only).await?,

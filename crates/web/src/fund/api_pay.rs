@@ -222,6 +222,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/branches/{branch}/fund/summary", get(a::summary))
         .route(
+            "/branches/{branch}/fund/transactions",
+            post(crate::fund::api_ledger::post),
+        )
+        .route(
+            "/branches/{branch}/fund/transactions/{transaction}",
+            get(crate::fund::api_ledger::get_one),
+        )
+        .route(
+            "/branches/{branch}/fund/transactions/{transaction}/reversal",
+            post(crate::fund::api_ledger::reverse),
+        )
+        .route(
+            "/branches/{branch}/me/hardship",
+            get(crate::fund::own_hardship::my_applications)
+                .post(crate::fund::own_hardship::apply_api),
+        )
+        .route(
             "/branches/{branch}/fund/hardship",
             get(a::list_hardship).post(a::add_hardship),
         )

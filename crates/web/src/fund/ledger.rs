@@ -117,6 +117,7 @@ struct StatementPage {
     lines: Vec<(StatementLine, &'static str)>,
     page: u32,
     pages: u32,
+    does_money: bool,
 }
 
 /// GET /{branch}/fund/accounts/{id}?page=N: an account's statement (treasurer, organisers).
@@ -158,6 +159,7 @@ pub async fn statement(
             .collect(),
         page: page.page,
         pages,
+        does_money: access.does_money(),
         account: rows(vec![account]).remove(0),
     })
 }

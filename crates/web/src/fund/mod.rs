@@ -9,20 +9,25 @@
 //! - [`releases`]: the employer's requests to release strikers for cover;
 //! - [`strike_pay`]: the policy, pay runs and their approval;
 //! - [`payments`]: paying what is owed and the CSV payment file;
-//! - [`hardship`]: applications, decisions and payment;
+//! - [`transactions`]: a transaction posted by hand, and reversing one with a reason;
+//! - [`hardship`]: applications, decisions and payment; [`own_hardship`]: a member's own
+//!   application from their self-service page;
 //! - [`reports`]: the fund summary for a members' meeting and a member's own statement;
-//! - [`api`], [`api_pay`]: the same over JSON.
+//! - [`api`], [`api_pay`], [`api_ledger`]: the same over JSON.
 
 pub mod api;
+pub mod api_ledger;
 pub mod api_pay;
 pub mod donations;
 pub mod hardship;
 pub mod ledger;
+pub mod own_hardship;
 pub mod participation;
 pub mod payments;
 pub mod releases;
 pub mod reports;
 pub mod strike_pay;
+pub mod transactions;
 
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;

@@ -603,8 +603,13 @@ pub async fn declare_own(
         ),
         Err(e) => {
             let (status, message) = fund::donations::refusal(e)?;
-            crate::member_data::pages::strike_day_refused(
-                &state, &csrf, &user, &slug, status, message, form,
+            crate::member_data::pages::own_form_refused(
+                &state,
+                &csrf,
+                &user,
+                &slug,
+                status,
+                crate::member_data::pages::OwnRefusal::StrikeDay(message, form),
             )
             .await
         }

@@ -299,6 +299,11 @@ struct RecordPage {
     /// A refused declaration of a strike day, and what was typed.
     strike_error: Option<String>,
     strike_form: crate::fund::participation::DeclareInput,
+    /// Their hardship applications, with their reasons.
+    hardship: Vec<crate::fund::own_hardship::OwnApplication>,
+    /// A refused hardship application, and what was typed.
+    hardship_error: Option<String>,
+    hardship_form: crate::fund::own_hardship::OwnApplicationInput,
 }
 
 async fn record_page(
@@ -354,6 +359,9 @@ async fn record_page(
         strike_statuses: crate::fund::participation::status_choices(),
         strike_error: None,
         strike_form: crate::fund::participation::DeclareInput::default(),
+        hardship: crate::fund::own_hardship::own(state, branch_id, member.id).await?,
+        hardship_error: None,
+        hardship_form: crate::fund::own_hardship::OwnApplicationInput::default(),
     })
 }
 
@@ -483,20 +491,35 @@ pub async fn download(
     subject_access::download(&data, format)
 }
 
-/// The member's page again after a refused declaration of a strike day: the message, and
-/// what they typed kept.
-pub async fn strike_day_refused(
+/// A refused form of the member's own page: the message, and what they typed.
+#[derive(Debug)]
+pub enum OwnRefusal {
+    /// A declaration of a strike day.
+    StrikeDay(String, crate::fund::participation::DeclareInput),
+    /// A hardship application.
+    Hardship(String, crate::fund::own_hardship::OwnApplicationInput),
+}
+
+/// The member's page again after a refused form: the message, and what they typed kept.
+pub async fn own_form_refused(
     state: &AppState,
     csrf: &CsrfToken,
     user: &CurrentUser,
     slug: &str,
     status: StatusCode,
-    message: String,
-    typed: crate::fund::participation::DeclareInput,
+    refused: OwnRefusal,
 ) -> AppResult<Response> {
     let (branch, member) = own_record(state, user, slug).await?;
     let mut page = record_page(state, csrf, user, branch, &member).await?;
-    page.strike_error = Some(message);
-    page.strike_form = typed;
+    match refused {
+        OwnRefusal::StrikeDay(message, typed) => {
+            page.strike_error = Some(message);
+            page.strike_form = typed;
+        }
+        OwnRefusal::Hardship(message, typed) => {
+            page.hardship_error = Some(message);
+            page.hardship_form = typed;
+        }
+    }
     render_with_status(status, &page)
 }

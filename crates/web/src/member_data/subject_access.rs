@@ -50,6 +50,8 @@ pub struct SubjectAccess {
     pub pending_email_change: Option<PendingEmailView>,
     /// Strike days recorded and the strike pay statement.
     pub strike_pay: crate::fund::reports::OwnStrikePay,
+    /// Hardship grant applications, with their reasons while kept.
+    pub hardship_applications: Vec<crate::fund::own_hardship::OwnApplication>,
 }
 
 /// An email change waiting for its link (the link itself is never kept).
@@ -278,6 +280,7 @@ pub async fn export(
             expires_at: p.expires_at,
         }),
         strike_pay: crate::fund::reports::own(state, branch.id, id).await?,
+        hardship_applications: crate::fund::own_hardship::own(state, branch.id, id).await?,
     })
 }
 

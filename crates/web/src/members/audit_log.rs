@@ -328,6 +328,8 @@ pub fn sentence(entry: &AuditEntry, names: &Names) -> String {
         "fund.strike_pay.run" => "{who} worked out {what}",
         "fund.strike_pay.approve" => "{who} approved {what}",
         "fund.strike_pay.payment" => "{who} paid strike pay to {what}",
+        "fund.transaction.post" => "{who} posted {what} by hand",
+        "fund.transaction.reverse" => "{who} reversed {what}",
         "fund.hardship.apply" => "{who} recorded {what}",
         "fund.hardship.decide" => "{who} decided {what}",
         "fund.hardship.pay" => "{who} paid {what}",

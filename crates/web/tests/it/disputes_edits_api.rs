@@ -404,7 +404,8 @@ async fn participation_records_change_the_striker_days_and_say_so() {
     assert!(view["impact"]["striker_days"]["working"]
         .as_str()
         .unwrap()
-        .starts_with("from participation records"));
+        .starts_with("from the counts of who took part typed in"));
+    assert_eq!(view["impact"]["striker_days_basis"], "counts");
 
     let (status, day) = api
         .send_as(

@@ -326,7 +326,7 @@ async fn a_rep_records_participation_from_the_action_room() {
     assert!(d
         .room("impact")
         .await
-        .contains("from participation records"));
+        .contains("from the counts of who took part typed in"));
     // The rep is not an organiser: the other desk forms are refused.
     let res = rep
         .post(d.app.url(&format!("{}/rates", d.base)))

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// What does not fit a phone's screen on the open page: the page or a box in it scrolling
 /// sideways, an element whose right edge shows past the screen's, a word broken across two
 /// lines, a rule that breaks words anywhere.
-async fn misfits(c: &Client) -> Vec<String> {
+pub(crate) async fn misfits(c: &Client) -> Vec<String> {
     let found = c
         .execute(
             r#"
