@@ -10,7 +10,7 @@ use crate::queue_email;
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use picket_domain::pickets::london;
-use picket_domain::pickets::shifts::{date_words, ShiftTimes};
+use picket_domain::pickets::shifts::date_words;
 use picket_domain::PicketSignupId;
 use picket_mail::OutgoingEmail;
 use picket_store::shifts::{link_token, Reminder, Shift, Signup};
@@ -136,14 +136,26 @@ pub async fn queue_reminders_for(
 
 /// What changed about a shift, for the email to those on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShiftChange {
+pub enum ShiftChange<'a> {
     /// The shift was cancelled.
     Cancelled,
-    /// The shift moved to new times.
+    /// The shift moved to new times, perhaps to another entrance.
     Moved {
-        /// The new day and hours.
-        to: ShiftTimes,
+        /// The shift as it stands after the move.
+        to: &'a Shift,
     },
+}
+
+/// Words for where a shift stands after a move: the times, and the place if it changed.
+fn moved_words(before: &Shift, after: &Shift) -> (String, String) {
+    if before.entrance_id == after.entrance_id {
+        (after.times.words(), before.times.words())
+    } else {
+        (
+            format!("{}, {}", after.times.words(), place_words(after)),
+            format!("{}, {}", before.times.words(), place_words(before)),
+        )
+    }
 }
 
 /// Queues, in `work`, an email to each person on `shift` (as it stood before the change)
@@ -156,7 +168,7 @@ pub async fn queue_shift_change(
     dispute_title: &str,
     shift: &Shift,
     places: &[Signup],
-    change: ShiftChange,
+    change: ShiftChange<'_>,
 ) -> anyhow::Result<usize> {
     let mut queued = 0;
     for place in places {
@@ -174,18 +186,22 @@ pub async fn queue_shift_change(
                 ),
                 format!("picket-cancelled:{}:{}", place.id, shift.id),
             ),
-            ShiftChange::Moved { to: new } => (
-                format!("Picket shift moved to {}", new.words()),
-                format!(
-                    "The picket shift you signed up for has moved.\n\nNow: {}\nWas: {}\nWhere: {}\nDispute: {}\n\nIf you can no longer come, please cancel:\n{}\n",
-                    new.words(),
-                    shift.times.words(),
-                    place_words(shift),
-                    dispute_title,
-                    links.cancel(branch_slug, place.id)
-                ),
-                format!("picket-moved:{}:{}:{}:{}", place.id, new.day, new.starts, new.ends),
-            ),
+            ShiftChange::Moved { to: after } => {
+                let (now, was) = moved_words(shift, after);
+                (
+                    format!("Picket shift moved to {}", after.times.words()),
+                    format!(
+                        "The picket shift you signed up for has moved.\n\nNow: {now}\nWas: {was}\nWhere: {}\nDispute: {}\n\nIf you can no longer come, please cancel:\n{}\n",
+                        place_words(after),
+                        dispute_title,
+                        links.cancel(branch_slug, place.id)
+                    ),
+                    format!(
+                        "picket-moved:{}:{}:{}:{}:{}",
+                        place.id, after.times.day, after.times.starts, after.times.ends, after.entrance_id
+                    ),
+                )
+            }
         };
         let email = OutgoingEmail::new(to, subject, format!("{}\n\n{body}", greeting(place)));
         queue_email(work, &email, Some(key), MAX_ATTEMPTS)

@@ -66,6 +66,7 @@ pub const RULES: &[RetentionRule] = &[
     rule("magic_links", 30, "members' sign-in links (hash and times only), days after they expired", "magic_links", "expires_at < $1", Delete),
     rule("hardship_reasons", 365, "the reasons given on hardship grant applications, days after the decision (amounts and the ledger are kept)", "fund_hardship_grants", "reason IS NOT NULL AND decided_at IS NOT NULL AND decided_at < $1", Clear("reason = NULL")),
     rule("member_email_changes", 30, "members' changes of email address waiting for or done by a link (hash, new address and times), days after the link expired", "member_email_changes", "expires_at < $1", Delete),
+    rule("picket_supporters", 90, "the names, emails and phone numbers of supporters and walk-ups on picket shifts, days after the shift ended (the places, their counts and presence are kept)", "picket_signups", "member_id IS NULL AND (name <> '' OR email IS NOT NULL OR phone IS NOT NULL) AND shift_id IN (SELECT s.id FROM picket_shifts s WHERE s.ends_at < $1)", Clear("name = '', email = NULL, phone = NULL")),
     rule("outbox_sent", 30, "sent email in the outbox (addresses and text), days after sending", "outbox", "status = 'sent' AND sent_at < $1", Delete),
 ];
 

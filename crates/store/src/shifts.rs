@@ -350,14 +350,30 @@ pub trait ShiftWrites: Send {
         dispute: DisputeId,
         shifts: &[NewShift],
     ) -> StoreResult<Result<Vec<PicketShiftId>, ShiftError>>;
-    /// Moves a shift to new times (at the same entrance); returns the places on it (taken and
-    /// waiting), for the email that tells them.
+    /// Moves a shift to new times, and to `entrance` (an entrance of the dispute's sites) if
+    /// given, else at its own; a move that overlaps another shift at that entrance is refused
+    /// with the domain's message. Returns the places on it (taken and waiting), for the email
+    /// that tells them.
     async fn move_picket_shift(
         &mut self,
         branch: BranchId,
         dispute: DisputeId,
         id: PicketShiftId,
+        entrance: Option<PicketEntranceId>,
         times: ShiftTimes,
+    ) -> StoreResult<Result<Vec<Signup>, ShiftError>>;
+    /// Sets a shift's capacity. Raising it moves people up from the waiting list, first come
+    /// first served, until the places are filled; lowering it below the places already taken
+    /// (or to 0) is refused with the domain's message. The shift row is held as a sign-up
+    /// holds it, so a change and concurrent sign-ups or cancels take turns. Returns the places
+    /// moved up, for the email that tells them.
+    async fn set_shift_capacity(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PicketShiftId,
+        capacity: u32,
+        now: DateTime<Utc>,
     ) -> StoreResult<Result<Vec<Signup>, ShiftError>>;
     /// Cancels a shift; returns the places on it (taken and waiting), for the email.
     async fn cancel_picket_shift(

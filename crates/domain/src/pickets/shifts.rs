@@ -118,6 +118,50 @@ pub fn check_overlap(new: &ShiftTimes, existing: &[ShiftTimes]) -> Result<(), Sh
     }
 }
 
+/// Refuses a shift whose start (in UK clock time, as `starts_at`) is not after `now`: a
+/// shift is added or moved only to a time still to come.
+pub fn check_to_come(
+    times: &ShiftTimes,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ShiftError> {
+    if starts_at <= now {
+        return Err(refuse(
+            "day",
+            format!(
+                "{} is already past: choose a day and start still to come.",
+                times.words()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a new capacity for a shift on which `taken` places are taken: at least 1, and not
+/// below the places taken (people are not dropped from a shift by a number).
+pub fn check_new_capacity(capacity: u32, taken: u32) -> Result<(), ShiftError> {
+    if capacity == 0 {
+        return Err(refuse(
+            "capacity",
+            "A shift must take at least one person: set the capacity to 1 or more.",
+        ));
+    }
+    if capacity < taken {
+        return Err(refuse(
+            "capacity",
+            format!(
+                "{} on this shift, so the capacity cannot be less than {taken}. Cancel places first if fewer are needed.",
+                if taken == 1 {
+                    "1 person already has a place".to_string()
+                } else {
+                    format!("{taken} people already have a place")
+                }
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A shift's capacity, checked against the law engine's guide number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Capacity {
@@ -251,6 +295,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_new_capacity_keeps_everyone_with_a_place_and_a_shift_is_set_to_come() {
+        assert!(check_new_capacity(4, 4).is_ok() && check_new_capacity(9, 4).is_ok());
+        let err = check_new_capacity(3, 4).unwrap_err();
+        assert_eq!(err.field, "capacity");
+        assert!(err.message.contains("4 people already have a place"), "{err}");
+        assert!(check_new_capacity(0, 0).unwrap_err().message.contains("at least one"));
+        let times = ShiftTimes::new(d(2024, 5, 1), t(8, 0), t(12, 30)).unwrap();
+        let at = chrono::DateTime::from_timestamp(1_714_546_800, 0).unwrap();
+        assert!(check_to_come(&times, at, at - chrono::Duration::seconds(1)).is_ok());
+        let err = check_to_come(&times, at, at).unwrap_err();
+        assert!(err.message.contains("1 May 2024 is already past"), "{err}");
     }
 
     #[test]

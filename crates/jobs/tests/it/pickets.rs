@@ -18,7 +18,7 @@ use picket_mail::MemoryMailer;
 use picket_store::contract::Setup;
 use picket_store::disputes::NewDispute;
 use picket_store::prelude::*;
-use picket_store::shifts::{link_token_matches, NewShift, SignUp, SignUpOutcome, Who};
+use picket_store::shifts::{link_token_matches, NewShift, Shift, SignUp, SignUpOutcome, Who};
 use picket_test_support::test_db;
 use std::sync::Arc;
 
@@ -206,10 +206,14 @@ async fn reminders_go_once_to_everyone_with_a_place_and_changes_are_emailed_with
         ..before.times
     };
     let told = w
-        .move_picket_shift(branch, dispute, shift, to)
+        .move_picket_shift(branch, dispute, shift, None, to)
         .await
         .unwrap()
         .unwrap();
+    let after = Shift {
+        times: to,
+        ..before.clone()
+    };
     queue_shift_change(
         &mut *w,
         &links,
@@ -217,7 +221,7 @@ async fn reminders_go_once_to_everyone_with_a_place_and_changes_are_emailed_with
         "Pay",
         &before,
         &told,
-        ShiftChange::Moved { to },
+        ShiftChange::Moved { to: &after },
     )
     .await
     .unwrap();

@@ -211,13 +211,13 @@ pub async fn picket_sites_and_shifts_are_kept_per_dispute(store: Arc<dyn Store>)
         ends: t(10, 0),
     };
     let refused = unit!(store, |w| w
-        .move_picket_shift(branch, dispute, ids[2], onto))
+        .move_picket_shift(branch, dispute, ids[2], None, onto))
     .unwrap()
     .unwrap_err();
     assert!(refused.message.contains("overlaps"), "{refused}");
     onto.day = day + Duration::days(5);
     unit!(store, |w| w
-        .move_picket_shift(branch, dispute, ids[2], onto))
+        .move_picket_shift(branch, dispute, ids[2], None, onto))
     .unwrap()
     .unwrap();
     assert_eq!(

@@ -333,13 +333,14 @@ impl ShiftWrites for SqlWork {
         branch: BranchId,
         dispute: DisputeId,
         id: PicketShiftId,
+        entrance: Option<PicketEntranceId>,
         times: ShiftTimes,
     ) -> StoreResult<Result<Vec<Signup>, ShiftError>> {
         let times = match ShiftTimes::new(times.day, times.starts, times.ends) {
             Ok(t) => t,
             Err(e) => return Ok(Err(e)),
         };
-        let entrance: Option<i64> = sqlx::query_scalar(
+        let now: Option<i64> = sqlx::query_scalar(
             "SELECT entrance_id FROM picket_shifts WHERE branch_id = $1 AND dispute_id = $2 AND id = $3",
         )
         .bind(branch.0)
@@ -347,15 +348,34 @@ impl ShiftWrites for SqlWork {
         .bind(id.0)
         .fetch_optional(self.conn())
         .await?;
-        let entrance = PicketEntranceId(entrance.ok_or(StoreError::NotFound)?);
-        self.hold_entrance(branch, dispute, entrance).await?;
-        let taken = entrance_day(self.conn(), entrance, times.day, Some(id)).await?;
+        let now = PicketEntranceId(now.ok_or(StoreError::NotFound)?);
+        let to = entrance.unwrap_or(now);
+        // Both entrances held, in id order, so two moves between them never wait in a circle.
+        let mut held = vec![now, to];
+        held.sort_unstable();
+        held.dedup();
+        let mut site = None;
+        for e in held {
+            match self.hold_entrance(branch, dispute, e).await {
+                Ok(s) if e == to => site = Some(s),
+                Ok(_) => {}
+                Err(StoreError::NotFound) if e == to => {
+                    return Ok(Err(ShiftError {
+                        field: "entrance",
+                        message: "Choose an entrance of this dispute's picket sites.".into(),
+                    }))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        let site = site.ok_or(StoreError::NotFound)?;
+        let taken = entrance_day(self.conn(), to, times.day, Some(id)).await?;
         if let Err(e) = check_overlap(&times, &taken) {
             return Ok(Err(e));
         }
         let done = sqlx::query(
-            "UPDATE picket_shifts SET day = $1, starts = $2, ends = $3, starts_at = $4, ends_at = $5, updated_at = $6 \
-             WHERE branch_id = $7 AND dispute_id = $8 AND id = $9",
+            "UPDATE picket_shifts SET day = $1, starts = $2, ends = $3, starts_at = $4, ends_at = $5, updated_at = $6, \
+             entrance_id = $10, location_id = $11 WHERE branch_id = $7 AND dispute_id = $8 AND id = $9",
         )
         .bind(times.day.to_string())
         .bind(time_text(times.starts))
@@ -366,10 +386,23 @@ impl ShiftWrites for SqlWork {
         .bind(branch.0)
         .bind(dispute.0)
         .bind(id.0)
+        .bind(to.0)
+        .bind(site.0)
         .execute(self.conn())
         .await?;
         super::found(&done)?;
         Ok(Ok(self.open_places(id).await?))
+    }
+
+    async fn set_shift_capacity(
+        &mut self,
+        branch: BranchId,
+        dispute: DisputeId,
+        id: PicketShiftId,
+        capacity: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Vec<Signup>, ShiftError>> {
+        super::signups::set_capacity(self, branch, dispute, id, capacity, now).await
     }
 
     async fn cancel_picket_shift(

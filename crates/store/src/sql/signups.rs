@@ -9,6 +9,7 @@ use crate::shifts::{
 };
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use picket_domain::pickets::shifts::{check_new_capacity, ShiftError};
 use picket_domain::pickets::signups::{Place, SignUpRefusal};
 use picket_domain::{
     BranchId, DisputeId, MemberId, PicketLocationId, PicketShiftId, PicketSignupId,
@@ -208,6 +209,64 @@ pub(crate) async fn cancel(
         shift_id: shift,
         promoted,
     })
+}
+
+/// Sets a shift's capacity with the shift row held (as a sign-up holds it): refused below
+/// the places taken; raised, the first on the waiting list (in the order they joined) move up
+/// into the new places, in this unit. Returns those moved up.
+pub(crate) async fn set_capacity(
+    work: &mut SqlWork,
+    branch: BranchId,
+    dispute: DisputeId,
+    id: PicketShiftId,
+    capacity: u32,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<Vec<Signup>, ShiftError>> {
+    let lock = row_lock(work.store.backend);
+    let held: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM picket_shifts WHERE branch_id = $1 AND dispute_id = $2 AND id = $3{lock}"
+    ))
+    .bind(branch.0)
+    .bind(dispute.0)
+    .bind(id.0)
+    .fetch_optional(work.conn())
+    .await?;
+    held.ok_or(StoreError::NotFound)?;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM picket_signups WHERE shift_id = $1 AND status = 'taken'",
+    )
+    .bind(id.0)
+    .fetch_one(work.conn())
+    .await?;
+    let taken = u32::try_from(taken).unwrap_or(u32::MAX);
+    if let Err(e) = check_new_capacity(capacity, taken) {
+        return Ok(Err(e));
+    }
+    sqlx::query("UPDATE picket_shifts SET capacity = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(capacity))
+        .bind(to_secs(now))
+        .bind(id.0)
+        .execute(work.conn())
+        .await?;
+    let waiting = sqlx::query(&format!(
+        "{SIGNUP_SELECT} WHERE g.shift_id = $1 AND g.status = 'waiting' ORDER BY g.id LIMIT $2"
+    ))
+    .bind(id.0)
+    .bind(i64::from(capacity - taken))
+    .fetch_all(work.conn())
+    .await?;
+    let mut promoted = Vec::with_capacity(waiting.len());
+    for row in &waiting {
+        let mut place = signup_row(row)?;
+        sqlx::query("UPDATE picket_signups SET status = 'taken', updated_at = $1 WHERE id = $2")
+            .bind(to_secs(now))
+            .bind(place.id.0)
+            .execute(work.conn())
+            .await?;
+        place.status = SignupStatus::Taken;
+        promoted.push(place);
+    }
+    Ok(Ok(promoted))
 }
 
 pub(crate) async fn shift_signups(

@@ -53,7 +53,7 @@ pub struct ErrorDetail {
         disputes::api_periods::publish_period, disputes::api_periods::withdraw_period,
         pickets::sites::api_list, pickets::sites::api_add, pickets::sites::api_update,
         pickets::api_shifts::list, pickets::api_shifts::add, pickets::api_shifts::plan, pickets::api_shifts::cancel,
-        pickets::api_shifts::move_times, pickets::api_shifts::supervisor, pickets::api_shifts::warnings, pickets::api_shifts::attendance,
+        pickets::api_shifts::move_times, pickets::api_shifts::set_capacity, pickets::api_shifts::supervisor, pickets::api_shifts::warnings, pickets::api_shifts::attendance,
         pickets::api_signups::member, pickets::api_signups::cancel_mine, pickets::api_signups::supporter,
         pickets::api_signups::list, pickets::api_signups::presence, pickets::api_signups::add_walk_up,
         pickets::api_turnout::get_standing, pickets::api_turnout::post_report, pickets::api_turnout::chase,

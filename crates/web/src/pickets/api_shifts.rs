@@ -9,7 +9,8 @@ use crate::extract::caller::{Member, Organiser, Rep};
 use crate::pickets::common::{supervisor_warnings, ShiftView, SupervisorWarning};
 use crate::pickets::on_the_day::set_supervisor;
 use crate::pickets::shifts::{
-    add_shift, cancel_shift, move_shift, plan_shifts, Added, PlanForm, ShiftForm,
+    add_shift, cancel_shift, change_shift, plan_shifts, Added, ChangeForm, Changed, PlanForm,
+    ShiftForm,
 };
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -193,7 +194,7 @@ pub async fn cancel(
     Ok(Json(Emailed { emailed }))
 }
 
-/// New times for a shift.
+/// New times for a shift, and perhaps a new entrance.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TimesBody {
     /// The day, YYYY-MM-DD.
@@ -202,14 +203,19 @@ pub struct TimesBody {
     pub starts: String,
     /// When it ends, HH:MM.
     pub ends: String,
+    /// The entrance's id (default: where it stands now).
+    #[serde(default)]
+    pub entrance: Option<i64>,
 }
 
-/// Move a shift to new times at its entrance and email everyone on it (organisers).
+/// Move a shift to new times, and to another entrance if given, and email everyone on it
+/// (organisers). Refused like a new shift: ending before it starts, overlapping another at
+/// the entrance, or starting in the past.
 #[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/pickets/shifts/{shift}/times", operation_id = "movePicketShift", tag = "pickets",
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"), ("shift" = i64, Path, description = "Shift id")),
     request_body = TimesBody,
     responses((status = 200, body = Emailed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn move_times(
     State(state): State<AppState>,
@@ -218,17 +224,49 @@ pub async fn move_times(
     ApiJson(body): ApiJson<TimesBody>,
 ) -> AppResult<Json<Emailed>> {
     let dispute = state.store.dispute(c.branch.id, id).await?;
-    let emailed = move_shift(
-        &state,
-        &c.actor(),
-        &dispute,
-        shift,
-        &body.day,
-        &body.starts,
-        &body.ends,
-    )
-    .await?;
-    Ok(Json(Emailed { emailed }))
+    let form = ChangeForm {
+        entrance: body.entrance.map(|e| e.to_string()).unwrap_or_default(),
+        day: body.day,
+        starts: body.starts,
+        ends: body.ends,
+        capacity: String::new(),
+    };
+    let changed = change_shift(&state, &c.actor(), &dispute, shift, &form).await?;
+    Ok(Json(Emailed {
+        emailed: changed.emailed,
+    }))
+}
+
+/// A shift's new capacity.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CapacityBody {
+    /// Places, at least 1 and not fewer than the places already taken.
+    pub capacity: u32,
+}
+
+/// Set a shift's capacity (organisers). Raised, the first on the waiting list move up into
+/// the new places, in the order they joined, and are emailed; below the places taken it is
+/// refused (422, field `capacity`).
+#[utoipa::path(put, path = "/api/v1/branches/{branch}/disputes/{id}/pickets/shifts/{shift}/capacity", operation_id = "setPicketShiftCapacity", tag = "pickets",
+    params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"), ("shift" = i64, Path, description = "Shift id")),
+    request_body(content = CapacityBody, example = json!({"capacity": 8})),
+    responses((status = 200, body = Changed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_capacity(
+    State(state): State<AppState>,
+    Organiser(c): Organiser,
+    Path((_slug, id, shift)): Path<(String, DisputeId, PicketShiftId)>,
+    ApiJson(body): ApiJson<CapacityBody>,
+) -> AppResult<Json<Changed>> {
+    let dispute = state.store.dispute(c.branch.id, id).await?;
+    let form = ChangeForm {
+        capacity: body.capacity.to_string(),
+        ..ChangeForm::default()
+    };
+    Ok(Json(
+        change_shift(&state, &c.actor(), &dispute, shift, &form).await?,
+    ))
 }
 
 /// The member named as supervisor.

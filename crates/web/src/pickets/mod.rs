@@ -9,6 +9,7 @@ pub mod api_shifts;
 pub mod api_signups;
 pub mod api_turnout;
 pub mod calendars;
+pub mod change;
 pub mod common;
 pub mod letter;
 pub mod on_the_day;
@@ -270,6 +271,10 @@ pub fn page_routes() -> axum::Router<AppState> {
         .route(&format!("{D}/shifts/{{shift}}/signup"), post(signups::tap))
         .route(&format!("{D}/shifts/{{shift}}/leave"), post(signups::leave))
         .route(&format!("{D}/shifts/{{shift}}/cancel"), post(rota::cancel))
+        .route(
+            &format!("{D}/shifts/{{shift}}/change"),
+            get(change::page).post(change::save),
+        )
         .route(&format!("{D}/shifts/{{shift}}/letter"), get(letter::letter))
         .route(
             &format!("{D}/join"),
@@ -327,6 +332,10 @@ pub fn api_routes() -> axum::Router<AppState> {
         .route(
             &format!("{D}/shifts/{{shift}}/times"),
             put(api_shifts::move_times),
+        )
+        .route(
+            &format!("{D}/shifts/{{shift}}/capacity"),
+            put(api_shifts::set_capacity),
         )
         .route(
             &format!("{D}/shifts/{{shift}}/supervisor"),

@@ -15,8 +15,8 @@ use crate::pickets::shifts::{
 };
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use picket_domain::disputes::ActionKind;
 use picket_domain::pickets::shifts::{capacity, date_words};
@@ -24,6 +24,7 @@ use picket_domain::{DisputeId, PicketShiftId, Role};
 use picket_store::disputes::Dispute;
 use picket_store::shifts::SignupStatus;
 use picket_store::Branch;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// A shift on the rota, with where the signed-in member stands on it.
@@ -36,8 +37,28 @@ pub struct RotaRow {
 
 /// An entrance to choose in the forms.
 pub struct EntranceChoice {
-    id: i64,
-    label: String,
+    /// The entrance's id.
+    pub id: i64,
+    /// "Site — entrance".
+    pub label: String,
+}
+
+/// The entrances of the dispute's sites, to choose in a form.
+pub async fn entrance_choices(
+    state: &AppState,
+    branch: &Branch,
+    dispute: DisputeId,
+) -> AppResult<Vec<EntranceChoice>> {
+    let mut entrances = Vec::new();
+    for site in state.store.picket_sites(branch.id, dispute).await? {
+        for e in &site.entrances {
+            entrances.push(EntranceChoice {
+                id: e.id.0,
+                label: format!("{} — {}", site.details.place.place, e.name),
+            });
+        }
+    }
+    Ok(entrances)
 }
 
 /// A period of action to plan for.
@@ -146,14 +167,7 @@ pub async fn rota_page(
     let (mut entrances, mut periods) = (Vec::new(), Vec::new());
     let mut guide = String::new();
     if is_organiser {
-        for site in state.store.picket_sites(branch.id, dispute.id).await? {
-            for e in &site.entrances {
-                entrances.push(EntranceChoice {
-                    id: e.id.0,
-                    label: format!("{} — {}", site.details.place.place, e.name),
-                });
-            }
-        }
+        entrances = entrance_choices(state, &branch, dispute.id).await?;
         for p in state.store.action_periods(branch.id, dispute.id).await? {
             if p.kind == ActionKind::Strike {
                 periods.push(PeriodChoice {
@@ -218,14 +232,81 @@ pub async fn rota_page(
     )
 }
 
+/// What the rota was sent back with after a change: `?added={shift}`, or
+/// `?changed={shift}&emailed=&moved_up=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    /// A shift just added.
+    added: Option<i64>,
+    /// A shift just changed.
+    changed: Option<i64>,
+    /// People emailed that it moved.
+    emailed: Option<usize>,
+    /// People moved up from the waiting list.
+    moved_up: Option<usize>,
+}
+
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// The sentence saying what was just done, about a shift of this dispute (else none).
+async fn done_words(
+    state: &AppState,
+    branch: &Branch,
+    dispute: DisputeId,
+    done: &Done,
+) -> AppResult<Option<String>> {
+    let Some(id) = done.added.or(done.changed) else {
+        return Ok(None);
+    };
+    let shift = match state
+        .store
+        .picket_shift(branch.id, dispute, PicketShiftId(id))
+        .await
+    {
+        Ok(s) => s,
+        Err(picket_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let what = format!(
+        "{} at {} ({}), {} places",
+        shift.times.words(),
+        shift.site_name,
+        shift.entrance_name,
+        shift.capacity
+    );
+    if done.added.is_some() {
+        return Ok(Some(format!("Shift added: {what}.")));
+    }
+    let mut words = format!("Shift changed: it is now {what}.");
+    if let Some(n) = done.emailed.filter(|n| *n > 0) {
+        words.push_str(&format!(" {} signed up {} emailed about the move.", people(n), if n == 1 { "was" } else { "were" }));
+    }
+    if let Some(n) = done.moved_up.filter(|n| *n > 0) {
+        words.push_str(&format!(" {} moved up from the waiting list and {} emailed.", people(n), if n == 1 { "was" } else { "were" }));
+    }
+    Ok(Some(words))
+}
+
 /// GET /{branch}/disputes/{id}/pickets/shifts (members).
 pub async fn rota(
     State(state): State<AppState>,
     csrf: CsrfToken,
     user: CurrentUser,
     Path((slug, id)): Path<(String, DisputeId)>,
+    Query(done): Query<Done>,
 ) -> AppResult<Response> {
-    rota_page(&state, &csrf, &user, &slug, id, Shown::default()).await
+    let (branch, _) = dispute_for(&state, &user, &slug, id, Role::Member).await?;
+    let shown = Shown {
+        notice: done_words(&state, &branch, id, &done).await?,
+        ..Shown::default()
+    };
+    rota_page(&state, &csrf, &user, &slug, id, shown).await
 }
 
 /// A failure shown on the rota with the form as typed; other errors pass.
@@ -267,15 +348,20 @@ pub async fn add(
         branch: &branch,
         request_id,
     };
-    let shown = match add_shift(&state, &actor, &dispute, &form).await {
-        Ok(added) => Shown {
-            notice: Some("The shift was added.".into()),
-            added: Some(added),
-            ..Shown::default()
-        },
-        Err(e) => shown_failure(e, "shift", form, PlanForm::default())?,
-    };
-    rota_page(&state, &csrf, &user, &slug, id, shown).await
+    match add_shift(&state, &actor, &dispute, &form).await {
+        // The rota shows the shift's capacity warning, if any, on the shift itself.
+        Ok(added) => Ok(Redirect::to(&format!(
+            "/{}/disputes/{id}/pickets/shifts?added={}#shift{}",
+            branch.slug,
+            added.ids.first().map_or(0, |s| s.0),
+            added.ids.first().map_or(0, |s| s.0),
+        ))
+        .into_response()),
+        Err(e) => {
+            let shown = shown_failure(e, "shift", form, PlanForm::default())?;
+            rota_page(&state, &csrf, &user, &slug, id, shown).await
+        }
+    }
 }
 
 /// POST /{branch}/disputes/{id}/pickets/plan: shifts on every strike day of a period

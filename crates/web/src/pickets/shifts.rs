@@ -9,12 +9,15 @@ use crate::extract::actor::Actor;
 use crate::pickets::common::{links, mail_error, shift_error};
 use crate::state::AppState;
 use chrono::{NaiveTime, Utc};
-use picket_domain::pickets::shifts::{capacity, parse_time, plan, PlanRequest, ShiftTimes};
+use picket_domain::pickets::london;
+use picket_domain::pickets::shifts::{
+    capacity, check_to_come, parse_time, plan, time_words, PlanRequest, ShiftTimes,
+};
 use picket_domain::text::{self, TextKind};
 use picket_domain::{PeriodId, PicketEntranceId, PicketShiftId};
-use picket_jobs::pickets::{queue_shift_change, ShiftChange};
+use picket_jobs::pickets::{queue_promotion, queue_shift_change, ShiftChange};
 use picket_store::disputes::Dispute;
-use picket_store::shifts::NewShift;
+use picket_store::shifts::{NewShift, Shift};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -181,6 +184,7 @@ pub async fn add_shift(
     let day = crate::disputes::date("day", &form.day)?;
     let (starts, ends) = times(&form.starts, &form.ends)?;
     let times = ShiftTimes::new(day, starts, ends).map_err(shift_error)?;
+    check_to_come(&times, london::to_utc(day, starts), Utc::now()).map_err(shift_error)?;
     let cap = capacity(
         dispute.nation,
         day,
@@ -335,47 +339,174 @@ pub async fn cancel_shift(
     Ok(told)
 }
 
-/// Moves a shift to new times at its entrance and emails everyone on it (audited).
-pub async fn move_shift(
+/// A shift's new day, hours, entrance and capacity, as typed on its change page (the API's
+/// move and capacity bodies come to the same). An empty entrance or capacity keeps the
+/// shift's own.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ChangeForm {
+    /// The entrance's id.
+    #[serde(default)]
+    pub entrance: String,
+    /// The day, YYYY-MM-DD.
+    #[serde(default)]
+    pub day: String,
+    /// When it starts, HH:MM.
+    #[serde(default)]
+    pub starts: String,
+    /// When it ends, HH:MM.
+    #[serde(default)]
+    pub ends: String,
+    /// Places.
+    #[serde(default)]
+    pub capacity: String,
+}
+
+impl ChangeForm {
+    /// The form filled in with the shift as it stands.
+    pub fn of(shift: &Shift) -> ChangeForm {
+        ChangeForm {
+            entrance: shift.entrance_id.0.to_string(),
+            day: shift.times.day.to_string(),
+            starts: time_words(shift.times.starts),
+            ends: time_words(shift.times.ends),
+            capacity: shift.capacity.to_string(),
+        }
+    }
+}
+
+/// What a change to a shift did.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct Changed {
+    /// Whether the shift moved (day, hours or entrance).
+    pub moved: bool,
+    /// Whether its capacity changed.
+    pub resized: bool,
+    /// People emailed that the shift moved.
+    pub emailed: usize,
+    /// People moved up from the waiting list into new places (each emailed).
+    pub moved_up: usize,
+}
+
+/// Changes a shift's day, hours, entrance and capacity in one unit (audited): a move is
+/// checked like a new shift (ends after it starts, no overlap at the entrance, still to come)
+/// and emails everyone on it; a raised capacity moves the first on the waiting list up and
+/// emails them; a capacity below the places taken is refused. Nothing is stored unless all
+/// of it is.
+pub async fn change_shift(
     state: &AppState,
     actor: &Actor<'_>,
     dispute: &Dispute,
     id: PicketShiftId,
-    day: &str,
-    starts: &str,
-    ends: &str,
-) -> AppResult<usize> {
+    form: &ChangeForm,
+) -> AppResult<Changed> {
     let shift = state
         .store
         .picket_shift(actor.branch.id, dispute.id, id)
         .await?;
-    let day = crate::disputes::date("day", day)?;
-    let (starts, ends) = times(starts, ends)?;
-    let to = ShiftTimes::new(day, starts, ends).map_err(shift_error)?;
+    if shift.cancelled_at.is_some() {
+        return Err(AppError::Conflict(
+            "This shift is cancelled, so it cannot be changed.".into(),
+        ));
+    }
+    let entrance = match form.entrance.trim() {
+        "" => shift.entrance_id,
+        raw => entrance_id(raw)?,
+    };
+    // No times at all (the API's capacity change): the shift keeps its own.
+    let unchanged = [&form.day, &form.starts, &form.ends]
+        .iter()
+        .all(|f| f.trim().is_empty());
+    let to = if unchanged {
+        shift.times
+    } else {
+        let day = crate::disputes::date("day", &form.day)?;
+        let (starts, ends) = times(&form.starts, &form.ends)?;
+        ShiftTimes::new(day, starts, ends).map_err(shift_error)?
+    };
+    let resize = match asked_capacity(&form.capacity)? {
+        Some(c) if c != shift.capacity => Some(c),
+        _ => None,
+    };
+    let moved = to != shift.times || entrance != shift.entrance_id;
+    let mut after = shift.clone();
+    after.times = to;
+    if moved {
+        check_to_come(&to, london::to_utc(to.day, to.starts), Utc::now()).map_err(shift_error)?;
+        let sites = state
+            .store
+            .picket_sites(actor.branch.id, dispute.id)
+            .await?;
+        let (site, door) = sites
+            .iter()
+            .find_map(|s| s.entrances.iter().find(|e| e.id == entrance).map(|e| (s, e)))
+            .ok_or_else(|| {
+                AppError::invalid("entrance", "Choose an entrance of this dispute's picket sites.")
+            })?;
+        after.entrance_id = door.id;
+        after.entrance_name = door.name.clone();
+        after.site_id = site.id;
+        after.site_name = site.details.place.place.clone();
+        after.site_address = site.details.place.address.clone();
+    }
+    let mut changed = Changed {
+        moved,
+        resized: resize.is_some(),
+        ..Changed::default()
+    };
+    if !moved && resize.is_none() {
+        return Ok(changed);
+    }
     let links = links(state).await?;
     let mut work = state.store.begin().await?;
-    let places = match work
-        .move_picket_shift(actor.branch.id, dispute.id, id, to)
-        .await?
-    {
-        Ok(places) => places,
-        Err(e) => return Err(shift_error(e)),
-    };
-    let told = queue_shift_change(
-        &mut *work,
-        &links,
-        &actor.branch.slug,
-        &dispute.title,
-        &shift,
-        &places,
-        ShiftChange::Moved { to },
-    )
-    .await
-    .map_err(mail_error)?;
-    work.audit(actor.entry("picket.shift.move", format!("picket-shift:{id}")))
-        .await?;
+    if moved {
+        let places = work
+            .move_picket_shift(actor.branch.id, dispute.id, id, Some(entrance), to)
+            .await?
+            .map_err(shift_error)?;
+        changed.emailed = queue_shift_change(
+            &mut *work,
+            &links,
+            &actor.branch.slug,
+            &dispute.title,
+            &shift,
+            &places,
+            ShiftChange::Moved { to: &after },
+        )
+        .await
+        .map_err(mail_error)?;
+        let mut entry = actor.entry("picket.shift.move", format!("picket-shift:{id}"));
+        entry.detail = Some(format!("emailed={}", changed.emailed));
+        work.audit(entry).await?;
+    }
+    if let Some(capacity) = resize {
+        let promoted = work
+            .set_shift_capacity(actor.branch.id, dispute.id, id, capacity, Utc::now())
+            .await?
+            .map_err(shift_error)?;
+        after.capacity = capacity;
+        for place in &promoted {
+            queue_promotion(
+                &mut *work,
+                &links,
+                &actor.branch.slug,
+                &dispute.title,
+                &after,
+                place,
+            )
+            .await
+            .map_err(mail_error)?;
+        }
+        changed.moved_up = promoted.len();
+        let mut entry = actor.entry("picket.shift.capacity", format!("picket-shift:{id}"));
+        entry.detail = Some(format!(
+            "capacity {} to {capacity}; moved_up={}",
+            shift.capacity,
+            promoted.len()
+        ));
+        work.audit(entry).await?;
+    }
     work.commit().await?;
-    Ok(told)
+    Ok(changed)
 }
 
 /// The law engine's warning for a shift's capacity, if it is above the guide number.

@@ -46,6 +46,7 @@ mod members_import_abandoned;
 mod pickets;
 mod pickets_api;
 mod pickets_browser;
+mod pickets_changes;
 mod pickets_concurrent;
 mod pickets_fixture;
 mod pickets_ics;

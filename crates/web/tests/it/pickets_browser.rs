@@ -114,3 +114,63 @@ async fn signing_up_works_on_a_phone() {
     rep.close().await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn organisers_move_and_resize_a_shift_on_a_phone() {
+    let l = line().await;
+    let shift = l.shift(0, weekday_after(13), 2, true).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await.unwrap();
+    let axe = axe_source();
+    browser
+        .sign_in(&l.app.url("/login"), "org@example.org", TEST_PASSWORD)
+        .await;
+    c.goto(&l.app.url(&l.page("/shifts"))).await.unwrap();
+    fits(c, "the organiser's rota").await;
+    browser
+        .click(Locator::Css(&format!("#shift{shift} a[href$='/change']")))
+        .await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("change"))
+        .await
+        .unwrap();
+    fits(c, "the change page").await;
+    accessible(c, &axe, "the change page").await;
+    let capacity = c.find(Locator::Id("capacity")).await.unwrap();
+    capacity.clear().await.unwrap();
+    capacity.send_keys("0").await.unwrap();
+    browser
+        .click(Locator::Css("#change button[type=submit]"))
+        .await;
+    let refused = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".alert.error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("at least one person"), "{refused}");
+    fits(c, "the change page with its message").await;
+    let capacity = c.find(Locator::Id("capacity")).await.unwrap();
+    capacity.clear().await.unwrap();
+    capacity.send_keys("4").await.unwrap();
+    browser
+        .click(Locator::Css("#change button[type=submit]"))
+        .await;
+    let done = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".alert.ok"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("Shift changed") && done.contains("4 places"), "{done}");
+    fits(c, "the rota after a change").await;
+    browser.close().await;
+}
