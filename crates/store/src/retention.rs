@@ -66,6 +66,7 @@ pub const RULES: &[RetentionRule] = &[
     rule("magic_links", 30, "members' sign-in links (hash and times only), days after they expired", "magic_links", "expires_at < $1", Delete),
     rule("hardship_reasons", 365, "the reasons given on hardship grant applications, days after the decision (amounts and the ledger are kept)", "fund_hardship_grants", "reason IS NOT NULL AND decided_at IS NOT NULL AND decided_at < $1", Clear("reason = NULL")),
     rule("member_email_changes", 30, "members' changes of email address waiting for or done by a link (hash, new address and times), days after the link expired", "member_email_changes", "expires_at < $1", Delete),
+    rule("supporters", 180, "campaign signers' names, email addresses, postcodes and own words, days after the campaign closed (the signatures stay, so counts and hand-in totals hold; a signer who agreed to future contact is kept until they withdraw)", "eaction_signatures", "email <> '' AND eaction_id IN (SELECT e.id FROM eactions e WHERE e.is_open = 0 AND e.closed_at < $1) AND NOT EXISTS (SELECT 1 FROM supporter_consents c WHERE c.signature_id = eaction_signatures.id AND c.withdrawn_at IS NULL)", Clear("name = '', email = '', email_key = 'forgotten:' || id, postcode = '', own_words = '', confirm_hash = NULL")),
     rule("outbox_sent", 30, "sent email in the outbox (addresses and text), days after sending", "outbox", "status = 'sent' AND sent_at < $1", Delete),
 ];
 

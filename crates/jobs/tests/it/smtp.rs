@@ -94,7 +94,13 @@ async fn a_letter_arrives_from_the_branch_with_reply_to_the_supporter_encoded() 
     let db = test_db().await;
     let store = db.dyn_store();
     let sink = SmtpSink::start();
-    signed_campaign(&*store, "smtp-letter", "each-signature", "ceo@council.example").await;
+    signed_campaign(
+        &*store,
+        "smtp-letter",
+        "each-signature",
+        "ceo@council.example",
+    )
+    .await;
     assert_eq!(deliver(&*store, Utc::now()).await.unwrap().letters, 1);
     let stats = smtp_worker(store.clone(), &sink).run_once().await.unwrap();
     assert_eq!(stats.sent, 1, "{stats:?}");
@@ -105,7 +111,11 @@ async fn a_letter_arrives_from_the_branch_with_reply_to_the_supporter_encoded() 
     assert_eq!(m.from.as_deref(), Some(FROM));
     assert_eq!(m.mail_from.as_deref(), Some("branch@union.example"));
     assert_eq!(m.to.as_deref(), Some("Dr Jo Bloggs <ceo@council.example>"));
-    assert_eq!(m.rcpt_tos, ["ceo@council.example"], "Reply-To is no recipient");
+    assert_eq!(
+        m.rcpt_tos,
+        ["ceo@council.example"],
+        "Reply-To is no recipient"
+    );
     assert_eq!(
         m.reply_to.as_deref(),
         Some("Siân Ó Dálaigh <sian@example.org>"),
@@ -139,7 +149,13 @@ async fn a_daily_digest_arrives_with_names_and_postcodes_and_no_addresses() {
     let db = test_db().await;
     let store = db.dyn_store();
     let sink = SmtpSink::start();
-    signed_campaign(&*store, "smtp-digest", "daily-digest", "ceo@council.example").await;
+    signed_campaign(
+        &*store,
+        "smtp-digest",
+        "daily-digest",
+        "ceo@council.example",
+    )
+    .await;
     let now = Utc::now();
     assert_eq!(deliver(&*store, now).await.unwrap().digests, 1);
     smtp_worker(store.clone(), &sink).run_once().await.unwrap();
@@ -153,7 +169,10 @@ async fn a_daily_digest_arrives_with_names_and_postcodes_and_no_addresses() {
         Some(format!("Settle the dispute (1 person, {day})").as_str())
     );
     assert_eq!(m.from.as_deref(), Some(FROM));
-    assert_eq!(m.reply_to, None, "a digest speaks for many: no one Reply-To");
+    assert_eq!(
+        m.reply_to, None,
+        "a digest speaks for many: no one Reply-To"
+    );
     let text = m.text_body().unwrap();
     assert!(
         text.contains("- Siân Ó Dálaigh, CF10 1AA: \"Diolch — pay the carers.\""),
@@ -170,7 +189,13 @@ async fn a_letter_refused_for_now_is_sent_again_and_arrives_once() {
     let store = db.dyn_store();
     let sink = SmtpSink::start();
     // The test server answers 451 the first time it sees a "busy" address.
-    signed_campaign(&*store, "smtp-busy", "each-signature", "busy-ceo@council.example").await;
+    signed_campaign(
+        &*store,
+        "smtp-busy",
+        "each-signature",
+        "busy-ceo@council.example",
+    )
+    .await;
     deliver(&*store, Utc::now()).await.unwrap();
     let worker = smtp_worker(store.clone(), &sink);
 
@@ -198,7 +223,13 @@ async fn a_connection_cut_after_the_letter_went_never_sends_it_again() {
     let sink = SmtpSink::start();
     // The test server records a message to a "drop" address, then hangs up before it says
     // it took it: the worker cannot know the letter arrived.
-    signed_campaign(&*store, "smtp-drop", "each-signature", "drop-ceo@council.example").await;
+    signed_campaign(
+        &*store,
+        "smtp-drop",
+        "each-signature",
+        "drop-ceo@council.example",
+    )
+    .await;
     deliver(&*store, Utc::now()).await.unwrap();
     let worker = smtp_worker(store.clone(), &sink);
 
