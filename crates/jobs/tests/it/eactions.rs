@@ -318,7 +318,11 @@ async fn retention_forgets_signers_of_a_closed_campaign_and_delivery_skips_them(
     let done = picket_jobs::retention::run_retention(&*store, &policy, later, false)
         .await
         .unwrap();
-    assert_eq!(supporters(&done), Some(1), "the one who agreed to contact stays");
+    assert_eq!(
+        supporters(&done),
+        Some(1),
+        "the one who agreed to contact stays"
+    );
     assert_eq!(
         store
             .signature_counts(branch, dispute, eaction)

@@ -7,7 +7,6 @@
 use crate::eactions_public::campaign;
 use crate::smtp_sink::{Received, SmtpSink};
 use picket_mail::{SmtpMailer, SmtpSettings, SmtpTls};
-use picket_store::prelude::*;
 use picket_store::PageRequest;
 use picket_test_support::{Api, BodyText, TestApp};
 use serde_json::{json, Value};
@@ -29,7 +28,10 @@ async fn consents(api: &Api, dispute: i64, eaction: i64) -> (i64, i64) {
         ))
         .await;
     assert_eq!(status, 200, "{c}");
-    (c["given"].as_i64().unwrap(), c["withdrawn"].as_i64().unwrap())
+    (
+        c["given"].as_i64().unwrap(),
+        c["withdrawn"].as_i64().unwrap(),
+    )
 }
 
 /// Waits (up to 15 s) until the SMTP server has `n` messages.
@@ -72,7 +74,10 @@ async fn the_confirmation_email_arrives_with_a_one_click_link_that_withdraws_con
         json!({"name": "Siân Ó Dálaigh", "email": "sian@example.org", "postcode": "cf10 1aa", "consent": true}),
     )
     .await;
-    assert_eq!((status, r["outcome"].as_str()), (201, Some("awaiting-confirmation")));
+    assert_eq!(
+        (status, r["outcome"].as_str()),
+        (201, Some("awaiting-confirmation"))
+    );
     let (status, _) = sign(
         &app,
         dispute,
@@ -124,7 +129,11 @@ async fn the_confirmation_email_arrives_with_a_one_click_link_that_withdraws_con
     let page = app.client().get(&local).body_text().await;
     assert!(page.contains("Do not contact me again"), "{page}");
     assert!(!page.contains("Siân") && !page.contains("sian@"), "{page}");
-    assert_eq!(consents(&api, dispute, eaction).await, (1, 0), "asking withdraws nothing");
+    assert_eq!(
+        consents(&api, dispute, eaction).await,
+        (1, 0),
+        "asking withdraws nothing"
+    );
 
     // A mail program's one-click POST (no cookies, no Origin) withdraws it.
     let r = reqwest::Client::new()
@@ -134,7 +143,11 @@ async fn the_confirmation_email_arrives_with_a_one_click_link_that_withdraws_con
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("we will not contact you again"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("we will not contact you again"));
     assert_eq!(consents(&api, dispute, eaction).await, (0, 1));
     let again = app
         .client()
@@ -182,7 +195,10 @@ async fn the_confirmation_email_arrives_with_a_one_click_link_that_withdraws_con
         (200, Some("confirmation-sent-recently")),
         "{r}"
     );
-    assert!(r["message"].as_str().unwrap().contains("a few minutes ago"), "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("a few minutes ago"),
+        "{r}"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.received().len(), 2, "no third email");
 }
@@ -249,5 +265,8 @@ async fn signing_again_before_confirming_sends_a_new_link_and_counts_once() {
         "one signature"
     );
     let (status, r) = sign(&app, dispute, eaction, body).await;
-    assert_eq!((status, r["outcome"].as_str()), (200, Some("already-signed")));
+    assert_eq!(
+        (status, r["outcome"].as_str()),
+        (200, Some("already-signed"))
+    );
 }
