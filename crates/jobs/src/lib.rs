@@ -4,7 +4,9 @@
 //! it. The worker claims due jobs with a lease (so any number of workers, in any number of
 //! processes, never send one job twice at once), sends each through the [`Mailer`], and on a
 //! temporary failure retries with exponential back-off until the job's maximum attempts.
-//! A permanent failure (the server refused the address) is given up at once.
+//! A permanent failure (the server refused the address) is given up at once, and so is an
+//! email queued "send once" whose connection broke after the conversation began (the server
+//! may have taken it; a second copy is the worse outcome).
 //!
 //! The [`retention`] pass, run daily by `picket serve`, lives here too.
 
@@ -112,12 +114,13 @@ impl OutboxWorker {
             {
                 continue;
             }
+            // An email that must not arrive twice is given up, too, when the connection broke
+            // after the conversation began: the server may have it already.
             let outcome = match serde_json::from_str::<OutgoingEmail>(&job.payload) {
-                Ok(email) => self
-                    .mailer
-                    .send(&email)
-                    .await
-                    .map_err(|e| (e.is_permanent(), e.to_string())),
+                Ok(email) => self.mailer.send(&email).await.map_err(|e| {
+                    let give_up = e.is_permanent() || (job.send_once && e.may_have_arrived());
+                    (give_up, e.to_string())
+                }),
                 Err(e) => Err((true, format!("unreadable outbox payload: {e}"))),
             };
             match outcome {

@@ -20,6 +20,11 @@ pub enum MailError {
     /// try again later.
     #[error("mail transport failed (will retry): {0}")]
     Transport(String),
+    /// The connection broke, or went quiet, after the conversation with the server began: it
+    /// may have taken the message before it went. Worth retrying for most email; an email
+    /// that must never arrive twice is given up instead (see [`MailError::may_have_arrived`]).
+    #[error("the connection to the mail server broke during the send: {0}")]
+    Interrupted(String),
     /// The server refused this message for good (a 5xx reply such as an unknown mailbox),
     /// or the message cannot be built: retrying will not help.
     #[error("mail permanently rejected: {0}")]
@@ -42,8 +47,14 @@ impl MailError {
             MailError::InvalidAddress { .. } | MailError::Permanent(_) | MailError::Config(_) => {
                 true
             }
-            MailError::Transport(_) | MailError::Io(_) => false,
+            MailError::Transport(_) | MailError::Interrupted(_) | MailError::Io(_) => false,
         }
+    }
+
+    /// True when the message may have reached the server although the send failed: the
+    /// connection broke after the conversation began, before the server said it took it.
+    pub fn may_have_arrived(&self) -> bool {
+        matches!(self, MailError::Interrupted(_))
     }
 }
 
@@ -63,6 +74,9 @@ mod tests {
         assert!(MailError::Config("no password".into()).is_permanent());
         assert!(!MailError::Transport("refused".into()).is_permanent());
         assert!(!MailError::Io(std::io::Error::other("disk full")).is_permanent());
+        let broke = MailError::Interrupted("incomplete response".into());
+        assert!(!broke.is_permanent() && broke.may_have_arrived());
+        assert!(!MailError::Transport("451".into()).may_have_arrived());
         assert_eq!(invalid.to_string(), "invalid `to` address ***: missing @");
     }
 }

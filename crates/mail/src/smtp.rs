@@ -180,8 +180,12 @@ fn tls_parameters(host: &str) -> Result<TlsParameters, MailError> {
 ///
 /// A 5xx reply is permanent, except the 53x authentication replies: bad credentials are the
 /// operator's to fix, and every message would fail alike, so the outbox should keep them.
+/// Any other reply is temporary. With no reply at all, a connection that could not be made
+/// (or TLS that could not start) is temporary; a connection that broke or went quiet once
+/// the conversation had begun is [`MailError::Interrupted`]: the server may have the message.
 fn classify(error: &lettre::transport::smtp::Error) -> MailError {
-    let text = redact_text(&error.to_string());
+    let full = error.to_string();
+    let text = redact_text(&full);
     match error.status() {
         Some(code)
             if code.severity == Severity::PermanentNegativeCompletion
@@ -189,7 +193,12 @@ fn classify(error: &lettre::transport::smtp::Error) -> MailError {
         {
             MailError::Permanent(text)
         }
-        _ => MailError::Transport(text),
+        Some(_) => MailError::Transport(text),
+        // lettre names a failure to connect only in its message ("Connection error: …").
+        None if error.is_tls() || error.is_client() || full.starts_with("Connection error") => {
+            MailError::Transport(text)
+        }
+        None => MailError::Interrupted(text),
     }
 }
 

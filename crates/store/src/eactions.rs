@@ -132,6 +132,12 @@ pub struct Confirmation {
     pub token_hash: String,
     /// The email with the link.
     pub email: NewOutboxEmail,
+    /// When the supporter agreed to future contact: the SHA-256 (hex) of the token in the
+    /// email's unsubscribe link, which withdraws that consent.
+    pub unsubscribe_hash: Option<String>,
+    /// A supporter whose signature still waits, and who signs again, is sent this email (with
+    /// these new tokens) when the last one went at least this many seconds ago.
+    pub again_after_secs: i64,
 }
 
 /// What became of a signature.
@@ -150,6 +156,12 @@ pub enum SignOutcome {
     },
     /// This email had signed already: nothing changed.
     AlreadySigned,
+    /// This email had signed already and its signature still waits for confirmation: the
+    /// confirmation email (with new links) was queued again. Still one signature.
+    ConfirmationSentAgain,
+    /// As [`SignOutcome::ConfirmationSentAgain`], but the last confirmation email went too
+    /// recently to send another: nothing changed.
+    ConfirmationSentRecently,
     /// The campaign is closed: nothing stored.
     Closed,
 }
@@ -164,6 +176,31 @@ pub enum ConfirmOutcome {
     AlreadyConfirmed(EactionId),
     /// No signature has this token.
     Unknown,
+}
+
+/// What following an unsubscribe link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawOutcome {
+    /// The consent is withdrawn from now.
+    Withdrawn {
+        /// The branch it was given to.
+        branch: BranchId,
+        /// The signature it was given with.
+        signature: SignatureId,
+    },
+    /// It was withdrawn already.
+    AlreadyWithdrawn,
+    /// No consent has this token.
+    Unknown,
+}
+
+/// A campaign's consents to future contact, counted (no one named).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ConsentCounts {
+    /// Supporters who agreed to future contact and have not withdrawn.
+    pub given: u64,
+    /// Supporters who agreed and later withdrew.
+    pub withdrawn: u64,
 }
 
 /// A campaign the delivery job works through.
@@ -228,6 +265,13 @@ pub trait EactionStore: Send + Sync {
     ) -> StoreResult<Page<Signature>>;
     /// Every campaign that emails its targets, with those targets, for the delivery job.
     async fn delivery_work(&self) -> StoreResult<Vec<DeliveryWork>>;
+    /// A campaign's consents to future contact, counted.
+    async fn consent_counts(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+    ) -> StoreResult<ConsentCounts>;
 }
 
 /// Changing campaigns and signing them, within a [`UnitOfWork`](crate::UnitOfWork).
@@ -293,7 +337,8 @@ pub trait EactionWrites: Send {
     ) -> StoreResult<()>;
     /// Writes signatures, each with its consent record and confirmation email, and says what
     /// became of each, in order. A repeated email (already stored, or earlier in the batch)
-    /// is [`SignOutcome::AlreadySigned`]; a closed campaign's is [`SignOutcome::Closed`]; a
+    /// is [`SignOutcome::AlreadySigned`] (or, while it waits for confirmation,
+    /// [`SignOutcome::ConfirmationSentAgain`] or [`SignOutcome::ConfirmationSentRecently`]); a closed campaign's is [`SignOutcome::Closed`]; a
     /// campaign of another branch or dispute is `Err(NotFound)` for that signature alone.
     async fn sign_batch(
         &mut self,
@@ -301,6 +346,13 @@ pub trait EactionWrites: Send {
     ) -> StoreResult<Vec<StoreResult<SignOutcome>>>;
     /// Confirms the signature whose token hashes to `token_hash`.
     async fn confirm_signature(&mut self, token_hash: &str) -> StoreResult<ConfirmOutcome>;
+    /// Withdraws, from `now`, the consent to future contact whose unsubscribe token hashes to
+    /// `token_hash`.
+    async fn withdraw_consent(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WithdrawOutcome>;
     /// Claims, for one target of a campaign that sends each signature, the signatures that
     /// may go to it now: at most `per_hour` in the hour before `now`, counting those already
     /// queued. Each claimed pair is recorded, so it is never claimed again.

@@ -50,11 +50,28 @@ impl TestApp {
 
     /// Serves Picket with test settings adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mailer = Arc::new(MemoryMailer::new());
+        Self::serve(adjust, mailer.clone(), mailer).await
+    }
+
+    /// Serves Picket whose outbox worker delivers through `mailer` (a real SMTP mailer, say);
+    /// [`TestApp::mailer`] then receives nothing.
+    pub async fn spawn_with_mailer(
+        adjust: impl FnOnce(&mut Settings),
+        mailer: Arc<dyn picket_mail::Mailer>,
+    ) -> Self {
+        Self::serve(adjust, mailer, Arc::new(MemoryMailer::new())).await
+    }
+
+    async fn serve(
+        adjust: impl FnOnce(&mut Settings),
+        delivering: Arc<dyn picket_mail::Mailer>,
+        mailer: Arc<MemoryMailer>,
+    ) -> Self {
         let db = test_db().await;
         let mut settings = test_settings();
         adjust(&mut settings);
-        let mailer = Arc::new(MemoryMailer::new());
-        let app = App::build(settings.clone(), db.dyn_store(), mailer.clone())
+        let app = App::build(settings.clone(), db.dyn_store(), delivering)
             .await
             .expect("bind a free port");
         let addr = app.local_addr();

@@ -91,6 +91,9 @@ pub struct EactionSettings {
     /// Signatures accepted from one client address per hour, across every campaign (one
     /// office or phone network can hold many supporters).
     pub signatures_per_ip_per_hour: u64,
+    /// A supporter who signs again while their signature waits for confirmation is sent the
+    /// confirmation email again, at most once in this many minutes.
+    pub confirm_again_minutes: u32,
 }
 
 /// Members' own access by emailed sign-in links.
@@ -291,6 +294,7 @@ impl Default for Settings {
             },
             eactions: EactionSettings {
                 signatures_per_ip_per_hour: 60,
+                confirm_again_minutes: 10,
             },
             self_service: SelfServiceSettings {
                 link_minutes: 30,

@@ -270,3 +270,80 @@ async fn organisers_are_told_once_when_a_reply_is_overdue() {
         sent[0].text
     );
 }
+
+#[tokio::test]
+async fn retention_forgets_signers_of_a_closed_campaign_and_delivery_skips_them() {
+    let db = test_db().await;
+    let store = db.dyn_store();
+    let new = campaign("each-signature", 10, false);
+    let (branch, dispute, eaction) = with_campaign(&*store, "retained", &new).await;
+    let target = NewTarget::parse("Dr Jo Bloggs", "", "ceo@council.example", new.delivery).unwrap();
+    let mut w = store.begin().await.unwrap();
+    w.add_target(branch, dispute, eaction, &target)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    for (n, consent) in [(1, None), (2, Some("Keep me in touch.".to_string()))] {
+        sign(
+            &*store,
+            NewSignature {
+                branch,
+                dispute,
+                eaction,
+                signer: signer(n),
+                consent,
+                confirmation: None,
+            },
+        )
+        .await;
+    }
+    let mut w = store.begin().await.unwrap();
+    w.set_eaction_open(branch, dispute, eaction, false)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    let policy = picket_jobs::retention::default_policy();
+    let supporters = |outcomes: &[picket_jobs::retention::KindOutcome]| {
+        outcomes
+            .iter()
+            .find(|o| o.rule.kind == "supporters")
+            .and_then(|o| o.count)
+    };
+    let soon = picket_jobs::retention::run_retention(&*store, &policy, Utc::now(), false)
+        .await
+        .unwrap();
+    assert_eq!(supporters(&soon), Some(0), "closed today: kept");
+    let later = Utc::now() + Duration::days(181);
+    let done = picket_jobs::retention::run_retention(&*store, &policy, later, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        supporters(&done),
+        Some(1),
+        "the one who agreed to contact stays"
+    );
+    assert_eq!(
+        store
+            .signature_counts(branch, dispute, eaction)
+            .await
+            .unwrap()
+            .confirmed,
+        2,
+        "the count holds"
+    );
+
+    // The letters not yet sent go for those whose details remain, and the pass does not fail.
+    assert_eq!(deliver(&*store, Utc::now()).await.unwrap().letters, 1);
+    let mailer = Arc::new(MemoryMailer::new());
+    worker(store.clone(), mailer.clone())
+        .run_once()
+        .await
+        .unwrap();
+    let sent = mailer.take();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].reply_to.as_deref(),
+        Some("Supporter 2 <supporter2@example.org>")
+    );
+}

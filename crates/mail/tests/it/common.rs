@@ -10,9 +10,10 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 
-/// The helper script, next to this file's crate.
+/// The helper script in picket-mail's tests. This file is also compiled into picket-jobs'
+/// tests (a crate beside picket-mail), so the path goes up to `crates/` and back down.
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mail/tests/support/smtp_sink.py")
 }
 
 /// The first Python that can import `module`: `$PICKET_PYTHON`, then Debian's

@@ -301,3 +301,28 @@ async fn invalid_addresses_fail_before_connecting() {
     );
     assert!(err.is_permanent());
 }
+
+#[tokio::test]
+async fn a_connection_cut_after_the_message_went_may_have_delivered_it() {
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::new(&settings(sink.port)).expect("build");
+    let err = mailer
+        .send(&OutgoingEmail::new("drop-me@example.org", "Hello", "ok"))
+        .await
+        .expect_err("the server hangs up before saying it took the message");
+    assert!(matches!(err, MailError::Interrupted(_)), "{err:?}");
+    assert!(err.may_have_arrived() && !err.is_permanent(), "{err}");
+    assert_eq!(sink.received().len(), 1, "and it did arrive");
+}
+
+#[tokio::test]
+async fn a_busy_server_takes_the_message_on_the_second_try() {
+    let sink = SmtpSink::start();
+    let mailer = SmtpMailer::new(&settings(sink.port)).expect("build");
+    let email = OutgoingEmail::new("busy-ana@example.org", "Hello", "ok");
+    let err = mailer.send(&email).await.expect_err("451 the first time");
+    assert!(matches!(err, MailError::Transport(_)), "{err:?}");
+    assert!(!err.may_have_arrived(), "{err}");
+    mailer.send(&email).await.expect("accepted the second time");
+    assert_eq!(sink.received().len(), 1);
+}

@@ -4,8 +4,11 @@ serve DIR [--auth USER:PASSWORD]
     Runs an aiosmtpd SMTP server on 127.0.0.1, on a port the OS picks, and prints that port
     on the first line of stdout. Each accepted message is parsed and written to DIR as
     NNNN.json (written to a temporary name, then renamed). Recipients starting with
-    "reject" get 550, recipients starting with "defer" get 451. Exits when stdin closes,
-    so the server never outlives the test process.
+    "reject" get 550, recipients starting with "defer" get 451, and recipients starting
+    with "busy" get 451 the first time each is named and are accepted after that. A message
+    to a recipient starting with "drop" is recorded, and then the connection is cut before
+    the server says it took it (as when a connection dies at the worst moment). Exits when
+    stdin closes, so the server never outlives the test process.
 
 parse FILE
     Parses an RFC 5322 file with Python's email package and prints the same JSON record.
@@ -66,12 +69,16 @@ def serve(out_dir: str, auth):
 
     class Handler:
         count = 0
+        busy_seen = set()
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if address.startswith("reject"):
                 return "550 5.1.1 <%s>: Recipient address rejected: user unknown" % address
             if address.startswith("defer"):
                 return "451 4.3.0 <%s>: temporarily unavailable, try again later" % address
+            if address.startswith("busy") and address not in Handler.busy_seen:
+                Handler.busy_seen.add(address)
+                return "451 4.3.0 <%s>: busy, try again later" % address
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
@@ -85,6 +92,9 @@ def serve(out_dir: str, auth):
             with open(path + ".tmp", "w", encoding="utf-8") as f:
                 json.dump(record, f)
             os.rename(path + ".tmp", path)
+            if any(r.startswith("drop") for r in envelope.rcpt_tos):
+                server.transport.abort()
+                return "421 4.4.2 connection dropped"
             return "250 2.0.0 Ok: queued"
 
     def authenticator(server, session, envelope, mechanism, auth_data):

@@ -53,7 +53,7 @@ pub fn signer(n: usize) -> Signer {
     .expect("valid signer")
 }
 
-fn signature(
+pub(crate) fn signature(
     branch: BranchId,
     dispute: DisputeId,
     eaction: EactionId,
@@ -87,7 +87,10 @@ pub async fn with_campaign(
     (branch.id, dispute, eaction)
 }
 
-async fn sign(store: &dyn Store, batch: &[NewSignature]) -> Vec<Result<SignOutcome, StoreError>> {
+pub(crate) async fn sign(
+    store: &dyn Store,
+    batch: &[NewSignature],
+) -> Vec<Result<SignOutcome, StoreError>> {
     let mut w = store.begin().await.unwrap();
     let out = w.sign_batch(batch).await.unwrap();
     w.commit().await.unwrap();
@@ -339,6 +342,8 @@ pub async fn signatures_wait_for_confirmation(store: Arc<dyn Store>) {
             run_after: Utc::now(),
             send_once: false,
         },
+        unsubscribe_hash: None,
+        again_after_secs: 600,
     });
     let out = sign(&*store, &[s.clone()]).await;
     assert!(
@@ -351,21 +356,51 @@ pub async fn signatures_wait_for_confirmation(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!((counts.confirmed, counts.pending), (0, 1));
-    // Signing again while it waits changes nothing and queues nothing.
-    let out = sign(&*store, &[s]).await;
-    assert!(matches!(out[0], Ok(SignOutcome::AlreadySigned)), "{out:?}");
+    // Signing again while it waits, soon after: nothing changes and nothing is queued.
+    let out = sign(&*store, &[s.clone()]).await;
+    assert!(
+        matches!(out[0], Ok(SignOutcome::ConfirmationSentRecently)),
+        "{out:?}"
+    );
     assert_eq!(store.outbox_counts().await.unwrap().pending, before + 1);
+    // Long enough after: the email goes again with a new token, and the old one stops working.
+    let mut again = s.clone();
+    again.confirmation = again.confirmation.map(|c| Confirmation {
+        token_hash: "hash-of-token-2".into(),
+        email: NewOutboxEmail {
+            idempotency_key: Some("eaction-confirm:test-2".into()),
+            ..c.email
+        },
+        again_after_secs: 0,
+        ..c
+    });
+    let out = sign(&*store, &[again]).await;
+    assert!(
+        matches!(out[0], Ok(SignOutcome::ConfirmationSentAgain)),
+        "{out:?}"
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().pending, before + 2);
+    let counts = store
+        .signature_counts(branch, dispute, eaction)
+        .await
+        .unwrap();
+    assert_eq!(
+        (counts.confirmed, counts.pending),
+        (0, 1),
+        "still one signature"
+    );
 
     let confirm = |hash: &'static str| {
         let store = store.clone();
         async move { unit!(store, |w| w.confirm_signature(hash)).unwrap() }
     };
+    assert_eq!(confirm("hash-of-token-1").await, ConfirmOutcome::Unknown);
     assert_eq!(
-        confirm("hash-of-token-1").await,
+        confirm("hash-of-token-2").await,
         ConfirmOutcome::Confirmed(eaction)
     );
     assert_eq!(
-        confirm("hash-of-token-1").await,
+        confirm("hash-of-token-2").await,
         ConfirmOutcome::AlreadyConfirmed(eaction)
     );
     assert_eq!(confirm("no-such-hash").await, ConfirmOutcome::Unknown);
@@ -374,6 +409,10 @@ pub async fn signatures_wait_for_confirmation(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!((counts.confirmed, counts.pending), (1, 0));
+    // Once it counts, signing again is simply "already signed".
+    let out = sign(&*store, &[s]).await;
+    assert!(matches!(out[0], Ok(SignOutcome::AlreadySigned)), "{out:?}");
+    assert_eq!(store.outbox_counts().await.unwrap().pending, before + 2);
 }
 
 /// 64 supporters signing at once through the group-commit writer, each also signing again

@@ -9,7 +9,9 @@
 
 use super::decode::flag;
 use super::{to_secs, SqlWork, TurnSpace};
-use crate::eactions::{ConfirmOutcome, DueLetter, EactionWrites, NewSignature, SignOutcome};
+use crate::eactions::{
+    ConfirmOutcome, DueLetter, EactionWrites, NewSignature, SignOutcome, WithdrawOutcome,
+};
 use crate::{Backend, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -163,15 +165,15 @@ impl EactionWrites for SqlWork {
         for chunk in to_insert.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
                 "INSERT INTO eaction_signatures (branch_id, eaction_id, name, email, email_key, postcode, own_words, \
-                 confirmed, confirm_hash, signed_at, confirmed_at) VALUES ",
+                 confirmed, confirm_hash, signed_at, confirmed_at, confirm_sent_at) VALUES ",
             );
             for (n, _) in chunk.iter().enumerate() {
-                let b = n * 11;
+                let b = n * 12;
                 if n > 0 {
                     sql.push_str(", ");
                 }
                 sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
                     b + 1,
                     b + 2,
                     b + 3,
@@ -182,7 +184,8 @@ impl EactionWrites for SqlWork {
                     b + 8,
                     b + 9,
                     b + 10,
-                    b + 11
+                    b + 11,
+                    b + 12
                 ));
             }
             sql.push_str(" ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key");
@@ -204,7 +207,8 @@ impl EactionWrites for SqlWork {
                         None
                     })
                     .bind(now)
-                    .bind(if waits { None } else { Some(now) });
+                    .bind(if waits { None } else { Some(now) })
+                    .bind(if waits { Some(now) } else { None });
             }
             for row in query.fetch_all(self.conn()).await? {
                 stored.insert(
@@ -215,14 +219,15 @@ impl EactionWrites for SqlWork {
         }
 
         // Consent records and confirmation emails, for the signatures just stored.
-        let mut consents: Vec<(i64, i64, &str)> = Vec::new();
+        let mut consents: Vec<(i64, i64, &str, Option<&str>)> = Vec::new();
         for &(i, waits) in &to_insert {
             let s = &batch[i];
             outcomes[i] = Some(Ok(match stored.get(&(s.eaction.0, s.signer.email_key())) {
+                None if waits => self.confirm_again(s, now).await?,
                 None => SignOutcome::AlreadySigned,
                 Some(&id) => {
                     if let Some(wording) = &s.consent {
-                        consents.push((s.branch.0, id, wording));
+                        consents.push((s.branch.0, id, wording, unsubscribe_hash(s)));
                     }
                     if waits {
                         SignOutcome::AwaitingConfirmation {
@@ -238,22 +243,30 @@ impl EactionWrites for SqlWork {
         }
         for chunk in consents.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
-                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at) VALUES ",
+                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) VALUES ",
             );
             for (n, _) in chunk.iter().enumerate() {
-                let b = n * 4;
+                let b = n * 5;
                 if n > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                ));
             }
             let mut query = sqlx::query(&sql);
-            for &(branch, id, wording) in chunk {
+            for &(branch, id, wording, unsubscribe) in chunk {
                 query = query
                     .bind(branch)
                     .bind(id)
                     .bind(wording.to_string())
-                    .bind(now);
+                    .bind(now)
+                    .bind(unsubscribe.map(str::to_string));
             }
             query.execute(self.conn()).await?;
         }
@@ -297,6 +310,36 @@ impl EactionWrites for SqlWork {
         Ok(known.map_or(ConfirmOutcome::Unknown, |id| {
             ConfirmOutcome::AlreadyConfirmed(EactionId(id))
         }))
+    }
+
+    async fn withdraw_consent(
+        &mut self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<WithdrawOutcome> {
+        let row = sqlx::query(
+            "UPDATE supporter_consents SET withdrawn_at = $1 \
+             WHERE unsubscribe_hash = $2 AND withdrawn_at IS NULL RETURNING branch_id, signature_id",
+        )
+        .bind(to_secs(now))
+        .bind(token_hash)
+        .fetch_optional(self.conn())
+        .await?;
+        if let Some(row) = row {
+            return Ok(WithdrawOutcome::Withdrawn {
+                branch: BranchId(row.try_get("branch_id")?),
+                signature: SignatureId(row.try_get("signature_id")?),
+            });
+        }
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM supporter_consents WHERE unsubscribe_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(match known {
+            Some(_) => WithdrawOutcome::AlreadyWithdrawn,
+            None => WithdrawOutcome::Unknown,
+        })
     }
 
     async fn claim_letters(
@@ -362,7 +405,72 @@ impl EactionWrites for SqlWork {
     }
 }
 
+/// The unsubscribe token's hash a signature's consent carries, when it has one.
+fn unsubscribe_hash(s: &NewSignature) -> Option<&str> {
+    s.confirmation
+        .as_ref()
+        .and_then(|c| c.unsubscribe_hash.as_deref())
+}
+
 impl SqlWork {
+    /// A supporter signs again while their signature waits for confirmation: the confirmation
+    /// email goes again, with new links, unless the last one went too recently. The old
+    /// links stop working (only the hashes of the newest are kept).
+    async fn confirm_again(&mut self, s: &NewSignature, now: i64) -> StoreResult<SignOutcome> {
+        let Some(confirmation) = &s.confirmation else {
+            return Ok(SignOutcome::AlreadySigned);
+        };
+        let again: Option<i64> = sqlx::query_scalar(
+            "UPDATE eaction_signatures SET confirm_hash = $1, confirm_sent_at = $2 \
+             WHERE eaction_id = $3 AND email_key = $4 AND confirmed = 0 \
+             AND COALESCE(confirm_sent_at, signed_at) <= $5 RETURNING id",
+        )
+        .bind(&confirmation.token_hash)
+        .bind(now)
+        .bind(s.eaction.0)
+        .bind(s.signer.email_key())
+        .bind(now - confirmation.again_after_secs)
+        .fetch_optional(self.conn())
+        .await?;
+        let Some(id) = again else {
+            let waiting: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM eaction_signatures WHERE eaction_id = $1 AND email_key = $2 AND confirmed = 0",
+            )
+            .bind(s.eaction.0)
+            .bind(s.signer.email_key())
+            .fetch_optional(self.conn())
+            .await?;
+            return Ok(match waiting {
+                Some(_) => SignOutcome::ConfirmationSentRecently,
+                None => SignOutcome::AlreadySigned,
+            });
+        };
+        if let Some(hash) = &confirmation.unsubscribe_hash {
+            let kept = sqlx::query(
+                "UPDATE supporter_consents SET unsubscribe_hash = $1 WHERE signature_id = $2 AND withdrawn_at IS NULL",
+            )
+            .bind(hash)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+            if let (0, Some(wording)) = (kept.rows_affected(), &s.consent) {
+                sqlx::query(
+                    "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(s.branch.0)
+                .bind(id)
+                .bind(wording)
+                .bind(now)
+                .bind(hash)
+                .execute(self.conn())
+                .await?;
+            }
+        }
+        super::outbox::enqueue_email_on(self.conn(), confirmation.email.clone()).await?;
+        Ok(SignOutcome::ConfirmationSentAgain)
+    }
+
     /// Two delivery passes on PostgreSQL take turns per target, so the hourly count holds.
     async fn take_target_turn(&mut self, target: TargetId) -> StoreResult<()> {
         let store = self.store.clone();
@@ -399,7 +507,7 @@ impl SqlWork {
     ) -> StoreResult<Vec<DueLetter>> {
         let rows = sqlx::query(
             "SELECT s.id, s.name, s.email, s.postcode, s.own_words FROM eaction_signatures s \
-             WHERE s.branch_id = $1 AND s.eaction_id = $2 AND s.confirmed = 1 \
+             WHERE s.branch_id = $1 AND s.eaction_id = $2 AND s.confirmed = 1 AND s.email <> '' \
              AND NOT EXISTS (SELECT 1 FROM eaction_deliveries d WHERE d.signature_id = s.id AND d.target_id = $3) \
              ORDER BY s.id LIMIT $4",
         )

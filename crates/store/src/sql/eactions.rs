@@ -3,7 +3,9 @@
 
 use super::decode::{date_text, flag, is_set, named, opt_date};
 use super::{count, from_secs, to_secs, SqlStore, SqlWork};
-use crate::eactions::{DeliveryWork, Eaction, EactionStore, Signature, SignatureCounts, Target};
+use crate::eactions::{
+    ConsentCounts, DeliveryWork, Eaction, EactionStore, Signature, SignatureCounts, Target,
+};
 use crate::{Page, PageRequest, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::Utc;
@@ -210,6 +212,29 @@ impl EactionStore for SqlStore {
         }
         Ok(work)
     }
+
+    async fn consent_counts(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+        eaction: EactionId,
+    ) -> StoreResult<ConsentCounts> {
+        self.eaction(branch, dispute, eaction).await?;
+        let row = sqlx::query(
+            "SELECT COUNT(CASE WHEN c.withdrawn_at IS NULL THEN 1 END) AS given, \
+               COUNT(c.withdrawn_at) AS withdrawn \
+             FROM supporter_consents c JOIN eaction_signatures s ON s.id = c.signature_id \
+             WHERE s.branch_id = $1 AND s.eaction_id = $2",
+        )
+        .bind(branch.0)
+        .bind(eaction.0)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(ConsentCounts {
+            given: count(row.try_get("given")?),
+            withdrawn: count(row.try_get("withdrawn")?),
+        })
+    }
 }
 
 impl SqlWork {
@@ -255,7 +280,8 @@ impl SqlWork {
         let now = Utc::now();
         let done = sqlx::query(
             "UPDATE eactions SET kind = $1, title = $2, subject = $3, body = $4, delivery = $5, per_hour = $6, \
-               confirm_email = $7, own_words_max = $8, is_open = $9, \
+               confirm_email = $7, own_words_max = $8, \
+               closed_at = CASE WHEN $9 = 1 THEN NULL WHEN is_open = 1 THEN $11 ELSE closed_at END, is_open = $9, \
                opened_on = CASE WHEN $9 = 1 AND opened_on IS NULL THEN $10 ELSE opened_on END, updated_at = $11 \
              WHERE branch_id = $12 AND dispute_id = $13 AND id = $14",
         )
@@ -287,7 +313,8 @@ impl SqlWork {
     ) -> StoreResult<()> {
         let now = Utc::now();
         let done = sqlx::query(
-            "UPDATE eactions SET is_open = $1, \
+            "UPDATE eactions SET \
+               closed_at = CASE WHEN $1 = 1 THEN NULL WHEN is_open = 1 THEN $3 ELSE closed_at END, is_open = $1, \
                opened_on = CASE WHEN $1 = 1 AND opened_on IS NULL THEN $2 ELSE opened_on END, updated_at = $3 \
              WHERE branch_id = $4 AND dispute_id = $5 AND id = $6",
         )

@@ -60,7 +60,7 @@ pub struct ErrorDetail {
         pickets::api_turnout::remind, pickets::api_turnout::settings,
         eactions::api::list, eactions::api::create, eactions::api::get_one, eactions::api::set_open,
         eactions::api::add_target, eactions::api::remove_target, eactions::api::reply, eactions::api::signatures,
-        eactions::api::public, eactions::api::sign_one,
+        eactions::api::public, eactions::api::sign_one, eactions::consent::consent_counts,
         eactions::api_letters::letters, eactions::api_letters::add_letter, eactions::api_letters::set_status,
         eactions::api_letters::timeline, eactions::api_letters::overdue,
         eactions::api_letters::reports, eactions::api_letters::add_report, eactions::api_letters::set_outcome,

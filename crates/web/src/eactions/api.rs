@@ -339,8 +339,10 @@ pub struct SignBody {
 /// What became of a signature.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignAnswer {
-    /// `signed`, `awaiting-confirmation` (a link was emailed) or `already-signed` (nothing
-    /// changed).
+    /// `signed`, `awaiting-confirmation` (a link was emailed), `already-signed` (nothing
+    /// changed), `confirmation-sent-again` (signed before, still waiting: a new link was
+    /// emailed) or `confirmation-sent-recently` (as that, but the last link went too recently
+    /// to send another).
     pub outcome: String,
     /// A sentence for the supporter.
     pub message: String,
@@ -352,7 +354,7 @@ pub struct SignAnswer {
     params(("branch" = String, Path, description = "Branch slug"), ("id" = i64, Path, description = "Dispute id"), ("eaction" = i64, Path, description = "Campaign id")),
     request_body = SignBody,
     responses((status = 201, body = SignAnswer, description = "Signed, or waiting for the address to be confirmed"),
-              (status = 200, body = SignAnswer, description = "This address had signed already: nothing changed"),
+              (status = 200, body = SignAnswer, description = "This address had signed already: still one signature (a waiting one may have had its link emailed again)"),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The campaign is closed"),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn sign_one(
@@ -371,7 +373,9 @@ pub async fn sign_one(
     };
     let done = sign(&state, &c, &input, &ip).await?;
     let status = match done {
-        super::Signed::AlreadySigned => StatusCode::OK,
+        super::Signed::AlreadySigned | super::Signed::SentAgain | super::Signed::SentRecently => {
+            StatusCode::OK
+        }
         _ => StatusCode::CREATED,
     };
     Ok((

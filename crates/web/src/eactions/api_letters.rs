@@ -347,6 +347,10 @@ pub fn routes() -> axum::Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(super::SIGN_BODY_LIMIT)),
         )
         .route(&format!("{d}/eactions/{{eaction}}/public"), get(e::public))
+        .route(
+            &format!("{d}/eactions/{{eaction}}/consents"),
+            get(crate::eactions::consent::consent_counts),
+        )
         .route(&format!("{d}/letters"), get(letters).post(add_letter))
         .route(&format!("{d}/letters/{{letter}}/status"), post(set_status))
         .route(&format!("{d}/letters/{{letter}}/timeline"), post(timeline))

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod api;
 pub mod api_letters;
+pub mod consent;
 pub mod handin;
 pub mod letters;
 pub mod live;
@@ -179,6 +180,10 @@ pub enum Signed {
     AwaitingConfirmation,
     /// This address had signed already: nothing changed.
     AlreadySigned,
+    /// This address had signed and not yet confirmed: the link was emailed again.
+    SentAgain,
+    /// As [`Signed::SentAgain`], but the link went a few minutes ago: nothing changed.
+    SentRecently,
 }
 
 impl Signed {
@@ -188,6 +193,8 @@ impl Signed {
             Signed::Counted => "signed",
             Signed::AwaitingConfirmation => "awaiting-confirmation",
             Signed::AlreadySigned => "already-signed",
+            Signed::SentAgain => "confirmation-sent-again",
+            Signed::SentRecently => "confirmation-sent-recently",
         }
     }
 
@@ -200,6 +207,12 @@ impl Signed {
             }
             Signed::AlreadySigned => {
                 "You have already signed this one with that email address, so nothing has changed. Thank you for your support."
+            }
+            Signed::SentAgain => {
+                "You have signed this one already and it counts once you confirm. We have emailed you a new link (the old one no longer works). Thank you."
+            }
+            Signed::SentRecently => {
+                "You have signed this one already and it counts once you confirm. We emailed you the link a few minutes ago, so please look for it (it may be in your spam folder). Thank you."
             }
         }
     }
@@ -239,7 +252,7 @@ pub async fn sign(
         )));
     }
     let confirmation = match c.eaction.confirm_email {
-        true => Some(confirmation(state, c, &signer)?),
+        true => Some(confirmation(state, c, &signer, input.consent)?),
         false => None,
     };
     let new = NewSignature {
@@ -255,29 +268,49 @@ pub async fn sign(
         SignOutcome::Signed { .. } => Ok(Signed::Counted),
         SignOutcome::AwaitingConfirmation { .. } => Ok(Signed::AwaitingConfirmation),
         SignOutcome::AlreadySigned => Ok(Signed::AlreadySigned),
+        SignOutcome::ConfirmationSentAgain => Ok(Signed::SentAgain),
+        SignOutcome::ConfirmationSentRecently => Ok(Signed::SentRecently),
         SignOutcome::Closed => Err(AppError::Conflict(CLOSED.into())),
     }
 }
 
 /// The link a supporter follows to make their signature count: only the token's hash is kept.
-fn confirmation(state: &AppState, c: &PublicCampaign, signer: &Signer) -> AppResult<Confirmation> {
+/// A supporter who agreed to future contact also gets a link that withdraws it, in the text
+/// and as `List-Unsubscribe` (with one-click `List-Unsubscribe-Post`, RFC 8058).
+fn confirmation(
+    state: &AppState,
+    c: &PublicCampaign,
+    signer: &Signer,
+    consent: bool,
+) -> AppResult<Confirmation> {
     let token = random_token();
     let token_hash = hash_token(&token);
-    let link = format!(
-        "{}/{}/actions/confirm?token={token}",
-        state.settings.public_base(),
-        c.branch.slug
+    let base = format!("{}/{}/actions", state.settings.public_base(), c.branch.slug);
+    let link = format!("{base}/confirm?token={token}");
+    let mut text = format!(
+        "Dear {},\n\nThank you for signing \"{}\" for {}. Your signature counts once you \
+         confirm this is your email address by opening this link:\n\n{link}\n\n\
+         If you did not sign, ignore this email and nothing more will happen.\n",
+        signer.name, c.eaction.title, c.branch.name
     );
-    let email = OutgoingEmail::new(
+    let unsubscribe = consent.then(|| {
+        let token = random_token();
+        (
+            hash_token(&token),
+            format!("{base}/unsubscribe?token={token}"),
+        )
+    });
+    if let Some((_, link)) = &unsubscribe {
+        text.push_str(&consent::unsubscribe_paragraph(&c.branch.name, link));
+    }
+    let mut email = OutgoingEmail::new(
         signer.email.as_str(),
         format!("Please confirm your signature: {}", c.eaction.title),
-        format!(
-            "Dear {},\n\nThank you for signing \"{}\" for {}. Your signature counts once you \
-             confirm this is your email address by opening this link:\n\n{link}\n\n\
-             If you did not sign, ignore this email and nothing more will happen.\n",
-            signer.name, c.eaction.title, c.branch.name
-        ),
+        text,
     );
+    if let Some((_, link)) = &unsubscribe {
+        email = email.with_list_unsubscribe(link.clone());
+    }
     let payload = serde_json::to_string(&email)
         .map_err(|e| AppError::failed("writing a confirmation email", e))?;
     Ok(Confirmation {
@@ -289,6 +322,8 @@ fn confirmation(state: &AppState, c: &PublicCampaign, signer: &Signer) -> AppRes
             send_once: false,
         },
         token_hash,
+        unsubscribe_hash: unsubscribe.map(|(hash, _)| hash),
+        again_after_secs: i64::from(state.settings.eactions.confirm_again_minutes) * 60,
     })
 }
 
@@ -369,6 +404,12 @@ pub fn page_routes() -> axum::Router<AppState> {
             "/{branch}/actions/confirm",
             get(public::confirm_page)
                 .post(public::confirm)
+                .layer(DefaultBodyLimit::max(SIGN_BODY_LIMIT)),
+        )
+        .route(
+            "/{branch}/actions/unsubscribe",
+            get(consent::unsubscribe_page)
+                .post(consent::unsubscribe)
                 .layer(DefaultBodyLimit::max(SIGN_BODY_LIMIT)),
         )
         .route(

@@ -192,6 +192,8 @@ pub async fn page(
         Some("signed") => Some(Signed::Counted.message()),
         Some("awaiting-confirmation") => Some(Signed::AwaitingConfirmation.message()),
         Some("already-signed") => Some(Signed::AlreadySigned.message()),
+        Some("confirmation-sent-again") => Some(Signed::SentAgain.message()),
+        Some("confirmation-sent-recently") => Some(Signed::SentRecently.message()),
         _ => None,
     };
     render(&page)

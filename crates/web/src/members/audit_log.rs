@@ -299,6 +299,9 @@ pub fn sentence(entry: &AuditEntry, names: &Names) -> String {
         "eaction.create" => "{who} created {what}",
         "eaction.open" => "{who} opened {what} for signatures",
         "eaction.close" => "{who} closed {what}",
+        "eaction.consent.withdraw" => {
+            "A supporter withdrew their consent to future contact by the link in an email ({what})"
+        }
         "eaction.target.add" => "{who} added a target to {what}",
         "eaction.target.remove" => "{who} removed a target from {what}",
         "eaction.reply" => "{who} recorded a target's reply to {what}",

@@ -174,7 +174,7 @@ pub async fn follow(app: &TestApp, client: &reqwest::Client, r: reqwest::Respons
     client.get(app.url(&to)).body_text().await
 }
 
-fn stamp(html: &str) -> String {
+pub fn stamp(html: &str) -> String {
     let start = html
         .find("name=\"stamp\" value=\"")
         .expect("a stamped form")

@@ -23,6 +23,7 @@ mod disputes_rooms_browser;
 mod disputes_unit;
 mod eactions_desk;
 mod eactions_public;
+mod eactions_supporters;
 mod fund_api;
 mod fund_browser;
 mod fund_concurrency;
@@ -53,6 +54,12 @@ mod pickets_ics;
 mod pickets_pages;
 mod pickets_turnout;
 mod roles;
+#[path = "../../../mail/tests/it/common.rs"]
+#[expect(
+    dead_code,
+    reason = "picket-mail's real SMTP server helper; these tests use the server, not the parser"
+)]
+mod smtp_sink;
 mod support;
 mod text_input;
 mod wall;
