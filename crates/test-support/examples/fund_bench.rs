@@ -42,11 +42,10 @@ async fn bulk_transfers(
     day: NaiveDate,
 ) -> anyhow::Result<()> {
     let mut tx = store.begin_write().await?;
-    let before: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM fund_transactions",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let before: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM fund_transactions")
+            .fetch_one(&mut *tx)
+            .await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
          INSERT INTO fund_transactions (branch_id, day, kind, memo, posted_at) \
@@ -285,12 +284,11 @@ async fn main() -> anyhow::Result<()> {
         bulk_transfers(&db.store, branch.id, bank, cash, transactions, today).await?;
         posted += transactions * 2;
     }
-    let posted_lines: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM fund_lines WHERE branch_id = $1",
-    )
-    .bind(branch.id.0)
-    .fetch_one(db.store.pool())
-    .await?;
+    let posted_lines: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM fund_lines WHERE branch_id = $1")
+            .bind(branch.id.0)
+            .fetch_one(db.store.pool())
+            .await?;
 
     let mut reads = Vec::with_capacity(1000);
     for _ in 0..1000 {

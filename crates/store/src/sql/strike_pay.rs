@@ -247,7 +247,11 @@ impl StrikePayWrites for SqlWork {
             super::push_value_rows(&mut sql, chunk.len(), 4, backend);
             let mut query = sqlx::query(&sql);
             for (member, days) in chunk {
-                query = query.bind(run).bind(member.0).bind(branch.0).bind(days.as_str());
+                query = query
+                    .bind(run)
+                    .bind(member.0)
+                    .bind(branch.0)
+                    .bind(days.as_str());
             }
             query.execute(&mut *conn).await?;
         }
@@ -445,15 +449,15 @@ impl StrikePayStore for SqlStore {
         {
             let member_id = MemberId(r.try_get("member_id")?);
             let text: String = r.try_get("days")?;
-            let mut days: Vec<(String, Option<String>, i64, String)> =
-                serde_json::from_str(&text).map_err(|_| {
-                    super::corrupt("pay run days of member", &member_id.to_string())
-                })?;
+            let mut days: Vec<(String, Option<String>, i64, String)> = serde_json::from_str(&text)
+                .map_err(|_| super::corrupt("pay run days of member", &member_id.to_string()))?;
             days.sort_by(|a, b| a.0.cmp(&b.0));
             for (day, status, amount, working) in days {
                 lines.push(PayRunLine {
                     member_id,
-                    day: day.parse().map_err(|_| super::corrupt("pay run day", &day))?,
+                    day: day
+                        .parse()
+                        .map_err(|_| super::corrupt("pay run day", &day))?,
                     status: status
                         .map(|s| DayStatus::parse(&s).ok_or_else(|| super::corrupt("status", &s)))
                         .transpose()?,
