@@ -25,7 +25,7 @@ pub const FUND_TABLES: &[&str] = &[
     "strike_release_requests",
     "strike_pay_policies",
     "strike_pay_runs",
-    "strike_pay_lines",
+    "strike_pay_run_members",
     "strike_pay_days",
     "strike_pay_payments",
 ];

@@ -37,31 +37,16 @@ struct Stored {
     erased: bool,
 }
 
-/// The upsert for `rows` rows. SQLite gets positional `?` placeholders: it finds a numbered
-/// `$n` parameter by name among those already seen, which grows with the square of their
-/// count (thousands per statement here) and made SQLite's import about eighty times slower.
+/// The upsert for `rows` rows (positional placeholders on SQLite: see
+/// [`push_value_rows`](super::push_value_rows); they made SQLite's import about eighty times
+/// quicker).
 fn upsert_sql(rows: usize, backend: Backend) -> String {
     let mut sql = String::from(
         "INSERT INTO members (branch_id, membership_number, name, email, phone, employer, team_id, \
          workplace, job_title, daily_pay_pence, is_rep, contact_email, contact_phone, consent_wording, \
          consent_date, joined_on, left_on, created_at, updated_at) VALUES ",
     );
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..ROW_VALUES {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => sql.push_str(&format!("${}", r * ROW_VALUES + c + 1)),
-            }
-        }
-        sql.push(')');
-    }
+    super::push_value_rows(&mut sql, rows, ROW_VALUES, backend);
     sql.push_str(
         " ON CONFLICT (branch_id, membership_number) DO UPDATE SET name = excluded.name, \
          email = excluded.email, phone = excluded.phone, employer = excluded.employer, \

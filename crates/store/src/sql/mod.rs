@@ -130,6 +130,31 @@ impl SqlStore {
     }
 }
 
+/// Appends `rows` groups of `columns` placeholders to a multi-row `VALUES` list:
+/// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite. SQLite finds a numbered
+/// `$n` parameter by name among those already seen, which grows with the square of their
+/// count: with thousands to a statement, numbered placeholders made its multi-row writes
+/// tens of times slower. The statement must bind nothing else.
+pub(crate) fn push_value_rows(sql: &mut String, rows: usize, columns: usize, backend: Backend) {
+    use std::fmt::Write as _;
+    sql.reserve(rows * columns * 6);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    let _ = write!(sql, "${}", r * columns + c + 1);
+                }
+            }
+        }
+        sql.push(')');
+    }
+}
+
 /// The lock number of a key within its space: the first four bytes of its SHA-256.
 fn turn_lock(key: &str) -> i32 {
     use sha2::{Digest, Sha256};

@@ -16,6 +16,10 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Members or entries to a statement (nine values an entry: well inside both engines'
+/// limits on bound values).
+const ROWS_PER_STATEMENT: usize = 500;
+
 /// How a day reads in a message: "1 May 2024".
 fn day_words(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
@@ -47,7 +51,7 @@ async fn period_on(
 /// Checks that every member is the branch's and called out, and every day in the period;
 /// then writes the entries of `source`, replacing that source's earlier ones.
 async fn record_on(
-    conn: &mut AnyConnection,
+    work: &mut SqlWork,
     branch: BranchId,
     dispute: DisputeId,
     period: PeriodId,
@@ -55,6 +59,8 @@ async fn record_on(
     entries: &[DayEntry],
     by: Option<UserId>,
 ) -> StoreResult<u64> {
+    let backend = work.store.backend;
+    let conn = work.conn();
     let (starts, ends, teams) = period_on(conn, branch, dispute, period).await?;
     if let Some(outside) = entries.iter().find(|e| e.day < starts || e.day > ends) {
         return Err(StoreError::Refused(format!(
@@ -65,20 +71,40 @@ async fn record_on(
         )));
     }
     let dispute_teams = super::bargaining::unit_team_names(conn, branch, dispute).await?;
-    let members: BTreeSet<MemberId> = entries.iter().map(|e| e.member).collect();
+    let members: Vec<MemberId> = entries
+        .iter()
+        .map(|e| e.member)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Each member's team, ROWS_PER_STATEMENT members to a query.
+    let mut teams_of: BTreeMap<i64, Option<String>> = BTreeMap::new();
+    for chunk in members.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "SELECT m.id, m.branch_id, m.erased_at, t.name AS team FROM members m \
+             LEFT JOIN teams t ON t.id = m.team_id WHERE m.id IN (VALUES ",
+        );
+        super::push_value_rows(&mut sql, chunk.len(), 1, backend);
+        sql.push(')');
+        let mut query = sqlx::query(&sql);
+        for member in chunk {
+            query = query.bind(member.0);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            if row.try_get::<i64, _>("branch_id")? == branch.0
+                && row.try_get::<Option<i64>, _>("erased_at")?.is_none()
+            {
+                teams_of.insert(row.try_get("id")?, row.try_get("team")?);
+            }
+        }
+    }
     let mut not_called = 0_usize;
     for member in &members {
-        let row = sqlx::query(
-            "SELECT t.name AS team FROM members m LEFT JOIN teams t ON t.id = m.team_id \
-             WHERE m.branch_id = $1 AND m.id = $2 AND m.erased_at IS NULL",
-        )
-        .bind(branch.0)
-        .bind(member.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let team: Option<String> = row.try_get("team")?;
-        if !team.is_some_and(|t| team_called_out(&teams, &dispute_teams, &t)) {
+        let team = teams_of.get(&member.0).ok_or(StoreError::NotFound)?;
+        if !team
+            .as_deref()
+            .is_some_and(|t| team_called_out(&teams, &dispute_teams, t))
+        {
             not_called += 1;
         }
     }
@@ -89,26 +115,38 @@ async fn record_on(
             if not_called == 1 { "is" } else { "are" }
         )));
     }
-    let now = to_secs(Utc::now());
+    // The last entry for a member and day wins, as if each were written in turn; a
+    // statement may not upsert the same row twice.
+    let mut latest: BTreeMap<(MemberId, NaiveDate), DayStatus> = BTreeMap::new();
     for e in entries {
-        sqlx::query(
-            "INSERT INTO strike_days (branch_id, dispute_id, period_id, member_id, day, source, status, entered_by, entered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (member_id, day, source) DO UPDATE SET status = excluded.status, \
+        latest.insert((e.member, e.day), e.status);
+    }
+    let latest: Vec<_> = latest.into_iter().collect();
+    let now = to_secs(Utc::now());
+    for chunk in latest.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO strike_days (branch_id, dispute_id, period_id, member_id, day, source, status, entered_by, entered_at) VALUES ",
+        );
+        super::push_value_rows(&mut sql, chunk.len(), 9, backend);
+        sql.push_str(
+            " ON CONFLICT (member_id, day, source) DO UPDATE SET status = excluded.status, \
              dispute_id = excluded.dispute_id, period_id = excluded.period_id, \
              entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-        )
-        .bind(branch.0)
-        .bind(dispute.0)
-        .bind(period.0)
-        .bind(e.member.0)
-        .bind(date_text(Some(e.day)))
-        .bind(source.as_str())
-        .bind(e.status.as_str())
-        .bind(by.map(|u| u.0))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        );
+        let mut query = sqlx::query(&sql);
+        for ((member, day), status) in chunk {
+            query = query
+                .bind(branch.0)
+                .bind(dispute.0)
+                .bind(period.0)
+                .bind(member.0)
+                .bind(date_text(Some(*day)))
+                .bind(source.as_str())
+                .bind(status.as_str())
+                .bind(by.map(|u| u.0))
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(entries.len() as u64)
 }
@@ -173,7 +211,7 @@ impl StrikeDayWrites for SqlWork {
         entries: &[DayEntry],
         by: Option<UserId>,
     ) -> StoreResult<u64> {
-        record_on(self.conn(), branch, dispute, period, source, entries, by).await
+        record_on(self, branch, dispute, period, source, entries, by).await
     }
 
     async fn add_release_request(
@@ -241,7 +279,7 @@ impl StrikeDayWrites for SqlWork {
                 status: DayStatus::Released,
             };
             record_on(
-                self.conn(),
+                self,
                 branch,
                 dispute,
                 period,

@@ -8,7 +8,7 @@ use crate::strike_pay::{
     MemberOwed, PaidDay, PayRun, PayRunLine, PayRunStatus, StrikePayPayment, StrikePayStatement,
     StrikePayStore, StrikePayWrites,
 };
-use crate::{StoreError, StoreResult};
+use crate::{Backend, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use picket_domain::disputes::Named;
@@ -21,9 +21,14 @@ use picket_domain::{
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Pay run lines written by one statement (seven values each, well under either engine's
-/// limit on bound values).
-const LINES_PER_INSERT: usize = 500;
+/// Members of a pay run written by one statement (four values each, well under either
+/// engine's limit on bound values).
+const MEMBERS_PER_INSERT: usize = 500;
+
+/// A member's day as a pay run keeps it (`strike_pay_run_members.days` is a JSON array of
+/// these): the ISO day, the status (none for an unsettled conflict), the amount in pence and
+/// the working.
+type StoredDay<'a> = (String, Option<&'a str>, i64, &'a str);
 
 fn day_words(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
@@ -129,6 +134,7 @@ impl StrikePayWrites for SqlWork {
         last: NaiveDate,
         by: Option<UserId>,
     ) -> StoreResult<PayRunId> {
+        let backend = self.store.backend;
         let conn = self.conn();
         let Some(policy) = policy_on(conn, branch, dispute).await? else {
             return Err(StoreError::Refused(
@@ -211,42 +217,41 @@ impl StrikePayWrites for SqlWork {
         .bind(to_secs(Utc::now()))
         .fetch_one(&mut *conn)
         .await?;
-        // Written LINES_PER_INSERT rows to a statement: a run over thousands of members and
-        // a hundred days is hundreds of statements, not hundreds of thousands.
-        let rows: Vec<(MemberId, &picket_domain::fund::strike_pay::PayDay)> = pay
+        // One row per member, their days as JSON: a run over thousands of members and a
+        // hundred days is a few statements of a few thousand rows.
+        let rows = pay
             .iter()
-            .flat_map(|m| m.days.iter().map(move |d| (m.member, d)))
-            .collect();
-        for chunk in rows.chunks(LINES_PER_INSERT) {
+            .filter(|m| !m.days.is_empty())
+            .map(|m| {
+                let days: Vec<StoredDay<'_>> = m
+                    .days
+                    .iter()
+                    .map(|d| {
+                        (
+                            date_text(Some(d.day)).unwrap_or_default(),
+                            d.status.map(|s| s.as_str()),
+                            d.amount.pence(),
+                            d.working.as_str(),
+                        )
+                    })
+                    .collect();
+                serde_json::to_string(&days)
+                    .map(|json| (m.member, json))
+                    .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        for chunk in rows.chunks(MEMBERS_PER_INSERT) {
             let mut sql = String::from(
-                "INSERT INTO strike_pay_lines (branch_id, run_id, member_id, day, status, amount_pence, working) VALUES ",
+                "INSERT INTO strike_pay_run_members (run_id, member_id, branch_id, days) VALUES ",
             );
-            for i in 0..chunk.len() {
-                let n = i * 7;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7
-                ));
-            }
+            super::push_value_rows(&mut sql, chunk.len(), 4, backend);
             let mut query = sqlx::query(&sql);
-            for (member, d) in chunk {
+            for (member, days) in chunk {
                 query = query
-                    .bind(branch.0)
                     .bind(run)
                     .bind(member.0)
-                    .bind(date_text(Some(d.day)))
-                    .bind(d.status.map(|s| s.as_str()))
-                    .bind(d.amount.pence())
-                    .bind(d.working.as_str());
+                    .bind(branch.0)
+                    .bind(days.as_str());
             }
             query.execute(&mut *conn).await?;
         }
@@ -260,6 +265,7 @@ impl StrikePayWrites for SqlWork {
         day: NaiveDate,
         by: Option<UserId>,
     ) -> StoreResult<Option<FundTransactionId>> {
+        let backend = self.store.backend;
         let conn = self.conn();
         // Only a draft becomes approved: of two treasurers approving at once, the second
         // finds it approved (on PostgreSQL it waits for the first's row lock, then re-reads).
@@ -286,11 +292,24 @@ impl StrikePayWrites for SqlWork {
                 None => StoreError::NotFound,
             });
         }
-        sqlx::query(
-            "INSERT INTO strike_pay_days (member_id, day, branch_id, run_id, amount_pence) \
-             SELECT member_id, day, branch_id, run_id, amount_pence FROM strike_pay_lines \
-             WHERE branch_id = $1 AND run_id = $2 AND amount_pence > 0",
-        )
+        // The days the run pays, taken out of each member's JSON by the database.
+        sqlx::query(match backend {
+            Backend::Sqlite => {
+                "INSERT INTO strike_pay_days (member_id, day, branch_id, run_id, amount_pence) \
+                 SELECT member_id, day, branch_id, run_id, amount FROM (SELECT r.member_id, \
+                 json_extract(d.value, '$[0]') AS day, r.branch_id, r.run_id, \
+                 json_extract(d.value, '$[2]') AS amount \
+                 FROM strike_pay_run_members r, json_each(r.days) d \
+                 WHERE r.branch_id = $1 AND r.run_id = $2) WHERE amount > 0"
+            }
+            Backend::Postgres => {
+                "INSERT INTO strike_pay_days (member_id, day, branch_id, run_id, amount_pence) \
+                 SELECT member_id, day, branch_id, run_id, amount FROM (SELECT r.member_id, \
+                 d.value ->> 0 AS day, r.branch_id, r.run_id, CAST(d.value ->> 2 AS BIGINT) AS amount \
+                 FROM strike_pay_run_members r, json_array_elements(CAST(r.days AS JSON)) d \
+                 WHERE r.branch_id = $1 AND r.run_id = $2) AS paid WHERE amount > 0"
+            }
+        })
         .bind(branch.0)
         .bind(id.0)
         .execute(&mut *conn)
@@ -418,28 +437,35 @@ impl StrikePayStore for SqlStore {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        let lines = sqlx::query(
-            "SELECT member_id, day, status, amount_pence, working FROM strike_pay_lines \
-             WHERE branch_id = $1 AND run_id = $2 ORDER BY member_id, day",
+        let mut lines = Vec::new();
+        for r in sqlx::query(
+            "SELECT member_id, days FROM strike_pay_run_members \
+             WHERE branch_id = $1 AND run_id = $2 ORDER BY member_id",
         )
         .bind(branch.0)
         .bind(id.0)
         .fetch_all(self.pool())
         .await?
-        .iter()
-        .map(|l| {
-            let status: Option<String> = l.try_get("status")?;
-            Ok(PayRunLine {
-                member_id: MemberId(l.try_get("member_id")?),
-                day: date(l, "day")?,
-                status: status
-                    .map(|s| DayStatus::parse(&s).ok_or_else(|| super::corrupt("status", &s)))
-                    .transpose()?,
-                amount: Pence::from_pence(l.try_get("amount_pence")?),
-                working: l.try_get("working")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+        {
+            let member_id = MemberId(r.try_get("member_id")?);
+            let text: String = r.try_get("days")?;
+            let mut days: Vec<(String, Option<String>, i64, String)> = serde_json::from_str(&text)
+                .map_err(|_| super::corrupt("pay run days of member", &member_id.to_string()))?;
+            days.sort_by(|a, b| a.0.cmp(&b.0));
+            for (day, status, amount, working) in days {
+                lines.push(PayRunLine {
+                    member_id,
+                    day: day
+                        .parse()
+                        .map_err(|_| super::corrupt("pay run day", &day))?,
+                    status: status
+                        .map(|s| DayStatus::parse(&s).ok_or_else(|| super::corrupt("status", &s)))
+                        .transpose()?,
+                    amount: Pence::from_pence(amount),
+                    working,
+                });
+            }
+        }
         run_from_row(&row, lines)
     }
 
