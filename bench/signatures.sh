@@ -44,6 +44,9 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# CPU time (user and system, in clock ticks of 1/100 s) a process has used.
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+
 start_server() { # database URL -> sets SERVER_PID and SERVER
     local port
     port=$(free_port)
@@ -56,13 +59,18 @@ start_server() { # database URL -> sets SERVER_PID and SERVER
 }
 
 echo "==> $CLIENTS clients over the public HTTP API for ${SECONDS_PER_RUN} s, acknowledged signatures a second"
-echo "| engine | clients | acknowledged a second | check |"
-echo "|---|---|---|---|"
+echo "(client CPU: CPU seconds a second the load generator used; the server's follows each row)"
+echo "| engine | clients | acknowledged a second | p50 | p99 | client CPU | check |"
+echo "|---|---|---|---|---|---|---|"
 for backend in sqlite postgres; do
     mkdir -p "$WORK/http-$backend"
     url=$("$BIN" prepare "$backend" "$WORK/http-$backend")
     start_server "$url"
+    server_cpu_before=$(cpu_ticks "$SERVER_PID")
+    started=$(date +%s.%N)
     "$BIN" http "$url" "$SERVER" "$SECONDS_PER_RUN" "$CLIENTS"
+    server_cpu=$(python3 -c "import sys; print(f'{($(cpu_ticks "$SERVER_PID") - $server_cpu_before) / 100 / ($(date +%s.%N) - $started):.2f}')")
+    echo "$backend: the server used $server_cpu CPU seconds a second; load: $(uptime | sed 's/.*load average/load average/')"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
     if [[ "$backend" == postgres ]]; then "$BIN" dropdb "$url"; fi
 done

@@ -7,6 +7,13 @@
 //! [`EactionWrites::sign_batch`](crate::EactionWrites::sign_batch), commit, and only then
 //! answer each caller. A caller told [`SignOutcome::Signed`] has a signature that is on disk.
 //!
+//! With one writer (SQLite), a crowd signing as fast as it is answered would split in two
+//! halves taking turns, each waiting out the other's commit: the writer answers one batch
+//! and at once takes the few that were waiting meanwhile. So after a commit the writer
+//! expects the batch it answered plus those that were waiting, and waits up to
+//! [`WriterConfig::gather`] (1 ms on SQLite) for them before it writes; a lone signature
+//! after a quiet spell is written at once.
+//!
 //! Nothing one supporter sends can fail the others' commit: each signature is checked before
 //! it is queued, and the batch handles a repeated email row by row. Should a batch fail all
 //! the same (the database went away, say), each of its signatures is tried again in a unit of
@@ -15,6 +22,7 @@
 use crate::eactions::{NewSignature, SignOutcome};
 use crate::{Backend, Store, StoreError, StoreEvent, StoreResult};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// How the writer batches.
@@ -27,6 +35,9 @@ pub struct WriterConfig {
     pub writers: usize,
     /// Signatures that may wait for a writer before callers wait to queue theirs.
     pub queue: usize,
+    /// How long a writer may wait for the signatures it expects (see the module's
+    /// documentation) before it writes what it has. Zero: never wait.
+    pub gather: Duration,
 }
 
 impl WriterConfig {
@@ -41,6 +52,10 @@ impl WriterConfig {
                 Backend::Postgres => 4,
             },
             queue: 8192,
+            gather: match backend {
+                Backend::Sqlite => Duration::from_millis(1),
+                Backend::Postgres => Duration::ZERO,
+            },
         }
     }
 }
@@ -64,6 +79,7 @@ impl SignatureWriter {
                 store.clone(),
                 receiver.clone(),
                 config.max_batch.max(1),
+                config.gather,
             ));
         }
         SignatureWriter { queue }
@@ -82,12 +98,15 @@ impl SignatureWriter {
     }
 }
 
-/// One writer task: takes what is waiting, writes it, answers, and again.
+/// One writer task: takes what is waiting (and what it expects, for up to `gather`), writes
+/// it, answers, and again.
 async fn write_batches(
     store: Arc<dyn Store>,
     receiver: Arc<Mutex<mpsc::Receiver<(NewSignature, Reply)>>>,
     max_batch: usize,
+    gather: Duration,
 ) {
+    let mut expected = 0;
     loop {
         let mut batch = Vec::new();
         {
@@ -97,23 +116,47 @@ async fn write_batches(
             if receiver.recv_many(&mut batch, max_batch).await == 0 {
                 return;
             }
+            let until = tokio::time::Instant::now() + gather;
+            while batch.len() < expected.min(max_batch) {
+                let room = max_batch - batch.len();
+                match tokio::time::timeout_at(until, receiver.recv_many(&mut batch, room)).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
         }
         let (signatures, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         match write(&store, &signatures).await {
             Ok(outcomes) => {
+                let counted = counted(&signatures, &outcomes);
+                let waiting = receiver.try_lock().map_or(0, |r| r.len());
+                expected = if gather.is_zero() {
+                    0
+                } else {
+                    signatures.len() + waiting
+                };
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     // A caller that gave up waiting is no reason to stop.
                     let _ = reply.send(outcome);
                 }
+                // Announced after the answers, so no supporter waits for it (on PostgreSQL a
+                // NOTIFY is one more trip to the database).
+                announce(&store, counted).await;
             }
             Err(e) => {
                 tracing::warn!(error = %e, signatures = signatures.len(), "a batch of signatures failed; writing each alone");
                 for (signature, reply) in signatures.into_iter().zip(replies) {
-                    let outcome = match write(&store, std::slice::from_ref(&signature)).await {
-                        Ok(mut outcomes) => outcomes.pop().unwrap_or(Err(StoreError::NotFound)),
-                        Err(e) => Err(e),
-                    };
-                    let _ = reply.send(outcome);
+                    let alone = std::slice::from_ref(&signature);
+                    match write(&store, alone).await {
+                        Ok(mut outcomes) => {
+                            let counted = counted(alone, &outcomes);
+                            let _ = reply.send(outcomes.pop().unwrap_or(Err(StoreError::NotFound)));
+                            announce(&store, counted).await;
+                        }
+                        Err(e) => {
+                            let _ = reply.send(Err(e));
+                        }
+                    }
                 }
             }
         }
@@ -123,28 +166,40 @@ async fn write_batches(
 /// The topic of the event a campaign's count changed by: `{"branch":1,"eaction":2}`.
 pub const SIGNED: &str = "eaction.signed";
 
-/// Writes a batch in one unit of work and commits it; each campaign whose count went up is
-/// announced once, after the commit, for open pages' live counts.
+/// Writes a batch in one unit of work and commits it.
 async fn write(
     store: &Arc<dyn Store>,
     batch: &[NewSignature],
 ) -> StoreResult<Vec<StoreResult<SignOutcome>>> {
     let mut work = store.begin().await?;
     let outcomes = work.sign_batch(batch).await?;
+    work.commit().await?;
+    Ok(outcomes)
+}
+
+/// The campaigns (branch, campaign) whose count a committed batch raised, each once.
+fn counted(batch: &[NewSignature], outcomes: &[StoreResult<SignOutcome>]) -> Vec<(i64, i64)> {
     let mut counted: Vec<(i64, i64)> = batch
         .iter()
-        .zip(&outcomes)
+        .zip(outcomes)
         .filter(|(_, o)| matches!(o, Ok(SignOutcome::Signed { .. })))
         .map(|(s, _)| (s.branch.0, s.eaction.0))
         .collect();
     counted.sort_unstable();
     counted.dedup();
+    counted
+}
+
+/// Tells open pages' live counts that `counted` campaigns went up. The signatures are stored
+/// already; a page that misses the event catches up on its next poll.
+async fn announce(store: &Arc<dyn Store>, counted: Vec<(i64, i64)>) {
     for (branch, eaction) in counted {
-        work.publish(StoreEvent {
+        let event = StoreEvent {
             topic: SIGNED.into(),
             payload: format!("{{\"branch\":{branch},\"eaction\":{eaction}}}"),
-        });
+        };
+        if let Err(e) = store.publish(event).await {
+            tracing::warn!(error = %e, "an event could not be published after its change was stored");
+        }
     }
-    work.commit().await?;
-    Ok(outcomes)
 }

@@ -87,7 +87,8 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The engine's usual writer settings, or `SIGN_WRITERS` and `SIGN_BATCH` when set.
+/// The engine's usual writer settings, or `SIGN_WRITERS`, `SIGN_BATCH` and `SIGN_GATHER_US`
+/// (microseconds) when set.
 fn config(backend: Backend) -> WriterConfig {
     let mut config = WriterConfig::for_backend(backend);
     let var = |name: &str| {
@@ -97,6 +98,9 @@ fn config(backend: Backend) -> WriterConfig {
     };
     config.writers = var("SIGN_WRITERS").unwrap_or(config.writers);
     config.max_batch = var("SIGN_BATCH").unwrap_or(config.max_batch);
+    if let Some(micros) = var("SIGN_GATHER_US") {
+        config.gather = Duration::from_micros(u64::try_from(micros).unwrap_or(0));
+    }
     config
 }
 
@@ -308,8 +312,10 @@ async fn burst(url: &str, clients: usize) -> anyhow::Result<()> {
 
 /// `clients` HTTP clients sign the prepared campaign through the public API of the server at
 /// `server` (`http://127.0.0.1:PORT`): each answer is sent only after the commit that holds
-/// the signature. For `seconds`, then a table row with the rate and the database's count; or,
-/// without `seconds`, until killed, printing how many were acknowledged every 20 ms.
+/// the signature. For `seconds`, then a table row with the rate, the median and 99th
+/// percentile time to an answer, this process's CPU time a second (the load it puts on the
+/// machine) and the database's count; or, without `seconds`, until killed, printing how many
+/// were acknowledged every 20 ms.
 async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> anyhow::Result<()> {
     let store = open(db).await?;
     let (_, dispute, eaction) = prepared(&store).await?;
@@ -322,6 +328,7 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
     let acked = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
     let next = Arc::new(AtomicU64::new(u64::from(std::process::id()) << 32));
+    let cpu_before = cpu_seconds();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -333,12 +340,15 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
             next.clone(),
         );
         tasks.push(tokio::spawn(async move {
+            // Microseconds from sending to the answer, of each acknowledged signature.
+            let mut waits: Vec<u32> = Vec::new();
             while seconds.is_none_or(|s| start.elapsed() < Duration::from_secs(s)) {
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 let body = format!(
                     r#"{{"name":"Supporter {n}","email":"s{n}@example.org","postcode":"M1 1AE","consent":{}}}"#,
                     n % 2 == 0
                 );
+                let sent_at = Instant::now();
                 let sent = client
                     .post(&url)
                     .header("content-type", "application/json")
@@ -348,6 +358,11 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
                 match sent {
                     Ok(r) if r.status() == reqwest::StatusCode::CREATED => {
                         acked.fetch_add(1, Ordering::Relaxed);
+                        if seconds.is_some() {
+                            waits.push(
+                                u32::try_from(sent_at.elapsed().as_micros()).unwrap_or(u32::MAX),
+                            );
+                        }
                     }
                     _ => {
                         refused.fetch_add(1, Ordering::Relaxed);
@@ -358,6 +373,7 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
                     }
                 }
             }
+            waits
         }));
     }
     let Some(_) = seconds else {
@@ -368,22 +384,49 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
             out.flush()?;
         }
     };
+    let mut waits = Vec::new();
     for task in tasks {
-        task.await?;
+        waits.extend(task.await?);
     }
     let secs = start.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds() - cpu_before) / secs;
+    waits.sort_unstable();
+    let at = |q: f64| {
+        // Index of the q-quantile; rounding to an index is the point of the cast.
+        let i = ((waits.len().saturating_sub(1)) as f64 * q).round() as usize;
+        f64::from(waits.get(i).copied().unwrap_or(0)) / 1000.0
+    };
     let (acked, refused) = (
         acked.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed),
     );
     let total = stored(&store).await? - before;
     println!(
-        "| {} | {clients} | {:.0} | {acked} acknowledged, {refused} refused, {total} stored |",
+        "| {} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {cpu:.2} | {acked} acknowledged, {refused} refused, {total} stored |",
         store.backend().as_str(),
         acked as f64 / secs,
+        at(0.5),
+        at(0.99),
     );
     if total < i64::try_from(acked)? {
         bail!("stored {total} but acknowledged {acked}");
     }
     Ok(())
+}
+
+/// CPU time (user and system) this process has used, in seconds, from `/proc/self/stat`
+/// (0 where there is no `/proc`).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are the 14th and 15th fields of the line: 12th and 13th after ')'.
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -427,6 +427,7 @@ pub async fn group_commit_keeps_every_acknowledged_signature(store: Arc<dyn Stor
             max_batch: 32,
             writers: 2,
             queue: 64,
+            gather: std::time::Duration::from_millis(1),
         },
     );
     const CLIENTS: usize = 64;
