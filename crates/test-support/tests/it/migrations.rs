@@ -57,7 +57,6 @@ async fn migrating_twice_is_harmless_and_a_newer_schema_is_refused() {
 async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
     use picket_domain::bargaining::{Basis, MIGRATED_REASON};
     use picket_domain::disputes::DisputeStatus;
-    use picket_domain::members::MemberDetails;
     use picket_domain::{Division, Nation};
     use picket_store::contract::Setup;
     use picket_store::disputes::NewDispute;
@@ -95,10 +94,18 @@ async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
         .create_team(branch, "Community Mental Health North", None)
         .await
         .unwrap();
-    let member = MemberDetails::new("M1".parse().unwrap(), "Ana");
-    w.create_member(branch, &member, Some(north.id))
-        .await
-        .unwrap();
+    w.commit().await.unwrap();
+    // Written as the schema before 0017 had it (no days joined and left).
+    sqlx::query(
+        "INSERT INTO members (branch_id, membership_number, name, team_id, created_at, updated_at) \
+         VALUES ($1, 'M1', 'Ana', $2, 0, 0)",
+    )
+    .bind(branch.0)
+    .bind(north.id.0)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let mut w = store.begin().await.unwrap();
     let new = NewDispute {
         title: "Pay".into(),
         employer: "A council".into(),
