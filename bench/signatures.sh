@@ -31,13 +31,13 @@ trap cleanup EXIT
 
 echo "==> building the benchmark ($PROFILE)"
 if [[ "$PROFILE" == release ]]; then
-    cargo build --release -q -p picket-test-support --example sign_burst
-    cargo build --release -q -p picket-cli
+    # One build for both, so they share their dependencies' features (two builds would each
+    # compile the shared crates again).
+    cargo build --release -q -p picket-cli --bin picket -p picket-test-support --example sign_burst
     BIN="$CARGO_TARGET_DIR/release/examples/sign_burst"
     PICKET="$CARGO_TARGET_DIR/release/picket"
 else
-    cargo build -q -p picket-test-support --example sign_burst
-    cargo build -q -p picket-cli
+    cargo build -q -p picket-cli --bin picket -p picket-test-support --example sign_burst
     BIN="$CARGO_TARGET_DIR/debug/examples/sign_burst"
     PICKET="$CARGO_TARGET_DIR/debug/picket"
 fi
