@@ -28,10 +28,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/picket/target}"
 
 echo "==> building picket and the benchmark ($PROFILE)"
 if [[ "$PROFILE" == release ]]; then
-    cargo build --release -q -p picket-cli -p picket-test-support --example fund_bench
+    cargo build --release -q -p picket-cli -p picket-test-support --bin picket --example fund_bench
     DIR="$CARGO_TARGET_DIR/release"
 else
-    cargo build -q -p picket-cli -p picket-test-support --example fund_bench
+    cargo build -q -p picket-cli -p picket-test-support --bin picket --example fund_bench
     DIR="$CARGO_TARGET_DIR/debug"
 fi
 
