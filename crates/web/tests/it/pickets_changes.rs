@@ -13,6 +13,12 @@ fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
 
+/// Every email ever queued (waiting, sent or given up).
+async fn queued(l: &crate::pickets_fixture::Line) -> u64 {
+    let c = l.app.store().outbox_counts().await.unwrap();
+    c.pending + c.sent + c.failed
+}
+
 #[tokio::test]
 async fn the_add_shift_form_goes_back_to_the_rota_and_refuses_a_day_past() {
     let l = line().await;
@@ -105,6 +111,7 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
             l.form(org, change, change, &f).await
         }
     };
+    let before = queued(&l).await;
     // Ends before it starts; onto the other shift at the car park; in the past.
     let r = send(&front, &new_day, "12:00", "09:00", "1").await;
     assert_eq!(r.status(), 422);
@@ -141,7 +148,11 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
         (stored.times.day, stored.entrance_id),
         (day, l.entrances[0])
     );
-    assert_eq!(l.app.store().outbox_counts().await.unwrap().pending, 0);
+    assert_eq!(
+        queued(&l).await,
+        before,
+        "no email queued by a refused change"
+    );
     assert_eq!(
         l.audited("picket.shift.move").await,
         0,
