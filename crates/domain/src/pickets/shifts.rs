@@ -302,8 +302,14 @@ mod tests {
         assert!(check_new_capacity(4, 4).is_ok() && check_new_capacity(9, 4).is_ok());
         let err = check_new_capacity(3, 4).unwrap_err();
         assert_eq!(err.field, "capacity");
-        assert!(err.message.contains("4 people already have a place"), "{err}");
-        assert!(check_new_capacity(0, 0).unwrap_err().message.contains("at least one"));
+        assert!(
+            err.message.contains("4 people already have a place"),
+            "{err}"
+        );
+        assert!(check_new_capacity(0, 0)
+            .unwrap_err()
+            .message
+            .contains("at least one"));
         let times = ShiftTimes::new(d(2024, 5, 1), t(8, 0), t(12, 30)).unwrap();
         let at = chrono::DateTime::from_timestamp(1_714_546_800, 0).unwrap();
         assert!(check_to_come(&times, at, at - chrono::Duration::seconds(1)).is_ok());

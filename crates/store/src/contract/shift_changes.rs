@@ -22,12 +22,8 @@ async fn supporter(
     shift: PicketShiftId,
     i: usize,
 ) -> SignUpOutcome {
-    let who = Supporter::parse(
-        &format!("Supporter {i}"),
-        &format!("s{i}@example.org"),
-        "",
-    )
-    .unwrap();
+    let who =
+        Supporter::parse(&format!("Supporter {i}"), &format!("s{i}@example.org"), "").unwrap();
     let request = SignUp {
         shift,
         who: Who::Supporter(&who),
@@ -66,7 +62,10 @@ pub async fn shift_capacity_changes_move_up_the_waiting_list(store: Arc<dyn Stor
     .unwrap()
     .unwrap_err();
     assert_eq!(refused.field, "capacity");
-    assert!(refused.message.contains("2 people already have a place"), "{refused}");
+    assert!(
+        refused.message.contains("2 people already have a place"),
+        "{refused}"
+    );
     assert!(unit!(store, |w| w.set_shift_capacity(
         branch,
         dispute,
@@ -77,11 +76,21 @@ pub async fn shift_capacity_changes_move_up_the_waiting_list(store: Arc<dyn Stor
     .unwrap()
     .is_err());
     assert!(matches!(
-        unit!(store, |w| w.set_shift_capacity(other, dispute, shift, 9, Utc::now())),
+        unit!(store, |w| w.set_shift_capacity(
+            other,
+            dispute,
+            shift,
+            9,
+            Utc::now()
+        )),
         Err(StoreError::NotFound)
     ));
     assert_eq!(
-        store.picket_shift(branch, dispute, shift).await.unwrap().capacity,
+        store
+            .picket_shift(branch, dispute, shift)
+            .await
+            .unwrap()
+            .capacity,
         2,
         "refusals change nothing"
     );
@@ -96,7 +105,11 @@ pub async fn shift_capacity_changes_move_up_the_waiting_list(store: Arc<dyn Stor
     .unwrap()
     .unwrap();
     let names: Vec<&str> = promoted.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Supporter 2", "Supporter 3"], "first come, first served");
+    assert_eq!(
+        names,
+        ["Supporter 2", "Supporter 3"],
+        "first come, first served"
+    );
     assert!(promoted.iter().all(|p| p.status == SignupStatus::Taken));
     assert_eq!(promoted[0].email.as_deref(), Some("s2@example.org"));
     let stored = store.picket_shift(branch, dispute, shift).await.unwrap();
@@ -246,8 +259,8 @@ pub async fn retention_forgets_supporters_on_past_shifts(store: Arc<dyn Store>) 
     .unwrap();
     // Signed up "before" the old shift: the sign-up's own clock is the request's.
     for (i, shift) in ids.iter().enumerate() {
-        let who = Supporter::parse(&format!("Supporter {i}"), "sam@example.org", "07700 900456")
-            .unwrap();
+        let who =
+            Supporter::parse(&format!("Supporter {i}"), "sam@example.org", "07700 900456").unwrap();
         let request = SignUp {
             shift: *shift,
             who: Who::Supporter(&who),
@@ -255,15 +268,35 @@ pub async fn retention_forgets_supporters_on_past_shifts(store: Arc<dyn Store>) 
             now: Utc::now() - Duration::days(300),
         };
         let done = unit!(store, |w| w.sign_up(branch, dispute, &request)).unwrap();
-        assert!(matches!(done, SignUpOutcome::Done { place: Place::Taken, .. }), "{done:?}");
+        assert!(
+            matches!(
+                done,
+                SignUpOutcome::Done {
+                    place: Place::Taken,
+                    ..
+                }
+            ),
+            "{done:?}"
+        );
     }
-    unit!(store, |w| w.add_walk_up(branch, dispute, ids[0], "Jo Walker", Utc::now())).unwrap();
+    unit!(store, |w| w.add_walk_up(
+        branch,
+        dispute,
+        ids[0],
+        "Jo Walker",
+        Utc::now()
+    ))
+    .unwrap();
 
     let rule = rule_named("picket_supporters").expect("a retention rule for picket supporters");
     let cutoff = Utc::now() - Duration::days(90);
     assert_eq!(store.retention_due(rule, cutoff).await.unwrap(), 2);
     assert_eq!(apply(&*store, &[(rule, cutoff)]).await, vec![2]);
-    assert_eq!(store.retention_due(rule, cutoff).await.unwrap(), 0, "once only");
+    assert_eq!(
+        store.retention_due(rule, cutoff).await.unwrap(),
+        0,
+        "once only"
+    );
 
     let old = store.shift_signups(branch, dispute, ids[0]).await.unwrap();
     assert_eq!(old.len(), 2, "the places stay, to be counted");
@@ -273,6 +306,10 @@ pub async fn retention_forgets_supporters_on_past_shifts(store: Arc<dyn Store>) 
     let stored = store.picket_shift(branch, dispute, ids[0]).await.unwrap();
     assert_eq!(stored.taken, 1);
     let new = store.shift_signups(branch, dispute, ids[1]).await.unwrap();
-    assert_eq!(new[0].email.as_deref(), Some("sam@example.org"), "a shift to come keeps them");
+    assert_eq!(
+        new[0].email.as_deref(),
+        Some("sam@example.org"),
+        "a shift to come keeps them"
+    );
     assert_eq!(new[0].name, "Supporter 1");
 }

@@ -95,9 +95,9 @@ pub async fn save(
     let failed = match change_shift(&state, &actor, &dispute, shift, &form).await {
         Ok(done) => {
             return Ok(Redirect::to(&format!(
-                "/{}/disputes/{id}/pickets/shifts?changed={shift}&emailed={}&moved_up={}#shift{shift}",
-                branch.slug, done.emailed, done.moved_up
-            ))
+            "/{}/disputes/{id}/pickets/shifts?changed={shift}&emailed={}&moved_up={}#shift{shift}",
+            branch.slug, done.emailed, done.moved_up
+        ))
             .into_response())
         }
         Err(AppError::Invalid { field, message }) => (crate::words::plain(field, &message), field),

@@ -285,10 +285,18 @@ async fn done_words(
     }
     let mut words = format!("Shift changed: it is now {what}.");
     if let Some(n) = done.emailed.filter(|n| *n > 0) {
-        words.push_str(&format!(" {} signed up {} emailed about the move.", people(n), if n == 1 { "was" } else { "were" }));
+        words.push_str(&format!(
+            " {} signed up {} emailed about the move.",
+            people(n),
+            if n == 1 { "was" } else { "were" }
+        ));
     }
     if let Some(n) = done.moved_up.filter(|n| *n > 0) {
-        words.push_str(&format!(" {} moved up from the waiting list and {} emailed.", people(n), if n == 1 { "was" } else { "were" }));
+        words.push_str(&format!(
+            " {} moved up from the waiting list and {} emailed.",
+            people(n),
+            if n == 1 { "was" } else { "were" }
+        ));
     }
     Ok(Some(words))
 }

@@ -1,8 +1,8 @@
 //! Adding shifts: one at an entrance, or the same hours at chosen entrances on every strike
 //! day of a period of action (days that are not strike days by the desk's rule are skipped
 //! and named). The capacity defaults to the law engine's guide number of pickets per
-//! entrance; more is allowed, with the law engine's warning. Cancelling a shift emails those
-//! on it. Everything a step adds is added in one unit, or nothing is.
+//! entrance; more is allowed, with the law engine's warning. Cancelling, moving or resizing a
+//! shift emails those it concerns. Everything a step adds is added in one unit, or nothing is.
 
 use crate::error::{AppError, AppResult};
 use crate::extract::actor::Actor;
@@ -438,9 +438,17 @@ pub async fn change_shift(
             .await?;
         let (site, door) = sites
             .iter()
-            .find_map(|s| s.entrances.iter().find(|e| e.id == entrance).map(|e| (s, e)))
+            .find_map(|s| {
+                s.entrances
+                    .iter()
+                    .find(|e| e.id == entrance)
+                    .map(|e| (s, e))
+            })
             .ok_or_else(|| {
-                AppError::invalid("entrance", "Choose an entrance of this dispute's picket sites.")
+                AppError::invalid(
+                    "entrance",
+                    "Choose an entrance of this dispute's picket sites.",
+                )
             })?;
         after.entrance_id = door.id;
         after.entrance_name = door.name.clone();

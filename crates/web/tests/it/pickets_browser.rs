@@ -170,7 +170,10 @@ async fn organisers_move_and_resize_a_shift_on_a_phone() {
         .text()
         .await
         .unwrap();
-    assert!(done.contains("Shift changed") && done.contains("4 places"), "{done}");
+    assert!(
+        done.contains("Shift changed") && done.contains("4 places"),
+        "{done}"
+    );
     fits(c, "the rota after a change").await;
     browser.close().await;
 }

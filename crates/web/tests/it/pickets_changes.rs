@@ -13,6 +13,12 @@ fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
 
+/// Every email ever queued (waiting, sent or given up).
+async fn queued(l: &crate::pickets_fixture::Line) -> u64 {
+    let c = l.app.store().outbox_counts().await.unwrap();
+    c.pending + c.sent + c.failed
+}
+
 #[tokio::test]
 async fn the_add_shift_form_goes_back_to_the_rota_and_refuses_a_day_past() {
     let l = line().await;
@@ -38,7 +44,10 @@ async fn the_add_shift_form_goes_back_to_the_rota_and_refuses_a_day_past() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("is already past"), "{html}");
-    assert!(html.contains(&format!(r#"value="{past}""#)), "what was typed is kept");
+    assert!(
+        html.contains(&format!(r#"value="{past}""#)),
+        "what was typed is kept"
+    );
 
     let r = add(day).await;
     assert_eq!(r.status(), 303, "success goes back to the rota");
@@ -76,7 +85,10 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
     let org = l.signed_in("org@example.org").await;
     let rota_html = org.get(l.app.url(&rota)).body_text().await;
     let change = l.page(&format!("/shifts/{shift}/change"));
-    assert!(rota_html.contains(&format!(r#"href="{change}""#)), "the rota links the page");
+    assert!(
+        rota_html.contains(&format!(r#"href="{change}""#)),
+        "the rota links the page"
+    );
     let page = org.get(l.app.url(&change)).body_text().await;
     assert!(page.contains("Change this shift") && page.contains(r#"value="08:00""#));
     let r = ana.get(l.app.url(&change)).send().await.unwrap();
@@ -99,6 +111,7 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
             l.form(org, change, change, &f).await
         }
     };
+    let before = queued(&l).await;
     // Ends before it starts; onto the other shift at the car park; in the past.
     let r = send(&front, &new_day, "12:00", "09:00", "1").await;
     assert_eq!(r.status(), 422);
@@ -111,7 +124,14 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
     let r = send(&car_park, &day.to_string(), "09:00", "10:00", "1").await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("overlaps another"));
-    let r = send(&front, &weekday_after(-2).to_string(), "09:00", "10:00", "1").await;
+    let r = send(
+        &front,
+        &weekday_after(-2).to_string(),
+        "09:00",
+        "10:00",
+        "1",
+    )
+    .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("is already past"));
     // A move and a capacity below the places taken together: neither is stored.
@@ -124,9 +144,20 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
         .picket_shift(l.branch.id, l.dispute, shift)
         .await
         .unwrap();
-    assert_eq!((stored.times.day, stored.entrance_id), (day, l.entrances[0]));
-    assert_eq!(l.app.store().outbox_counts().await.unwrap().pending, 0);
-    assert_eq!(l.audited("picket.shift.move").await, 0, "nothing half-stored");
+    assert_eq!(
+        (stored.times.day, stored.entrance_id),
+        (day, l.entrances[0])
+    );
+    assert_eq!(
+        queued(&l).await,
+        before,
+        "no email queued by a refused change"
+    );
+    assert_eq!(
+        l.audited("picket.shift.move").await,
+        0,
+        "nothing half-stored"
+    );
 
     let r = send(&car_park, &new_day, "14:00", "16:00", "1").await;
     assert_eq!(r.status(), 303);
@@ -176,7 +207,10 @@ async fn a_shift_moved_on_its_page_is_checked_like_a_new_one_and_emails_everyone
     assert!(r.text().await.unwrap().contains("1 person was emailed"));
     let mail = l.mail_to("sam@example.org", "Picket shift cancelled").await;
     assert!(mail.text.contains("has been cancelled"), "{}", mail.text);
-    let r = org.get(l.app.url(&l.page(&format!("/shifts/{other}/change")))).body_text().await;
+    let r = org
+        .get(l.app.url(&l.page(&format!("/shifts/{other}/change"))))
+        .body_text()
+        .await;
     assert!(r.contains("cannot be changed") && !r.contains("Save the changes"));
 }
 
@@ -191,21 +225,34 @@ async fn a_raised_capacity_moves_the_waiting_list_up_and_a_lower_one_is_refused(
     l.form(&ana, &rota, &tap, &[]).await;
     l.form(&ben, &rota, &tap, &[("waiting_list", "on")]).await;
     let public = l.app.public_api();
-    for (name, email) in [("Sam Okafor", "sam@example.org"), ("Kim Lee", "kim@example.org")] {
+    for (name, email) in [
+        ("Sam Okafor", "sam@example.org"),
+        ("Kim Lee", "kim@example.org"),
+    ] {
         let (s, body) = public
             .post(
                 &l.api(&format!("/shifts/{shift}/supporters")),
                 &json!({"name": name, "email": email, "waiting_list": true}),
             )
             .await;
-        assert_eq!((s, body["place"].as_str()), (201, Some("waiting")), "{body}");
+        assert_eq!(
+            (s, body["place"].as_str()),
+            (201, Some("waiting")),
+            "{body}"
+        );
     }
     let org = l.app.api(&l.app.api_token("org@example.org").await);
     let path = l.api(&format!("/shifts/{shift}/capacity"));
     let (s, e) = org.call(Method::PUT, &path, &json!({"capacity": 0})).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("capacity")), "{e}");
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("capacity")),
+        "{e}"
+    );
     let members = l.app.api(&l.app.api_token("ana@example.org").await);
-    let (s, _) = members.call(Method::PUT, &path, &json!({"capacity": 5})).await;
+    let (s, _) = members
+        .call(Method::PUT, &path, &json!({"capacity": 5}))
+        .await;
     assert_eq!(s, 403, "members do not change capacity");
 
     // On the page: two places, so Ben (first waiting) moves up.
@@ -238,7 +285,9 @@ async fn a_raised_capacity_moves_the_waiting_list_up_and_a_lower_one_is_refused(
         html.contains("1 person moved up from the waiting list and was emailed."),
         "{html}"
     );
-    let mail = l.mail_to("ben@example.org", "You have a place on the picket").await;
+    let mail = l
+        .mail_to("ben@example.org", "You have a place on the picket")
+        .await;
     assert!(mail.text.contains("/cancel?token="));
 
     // Below the two places taken: refused on the page with the number, and over the API.
@@ -264,12 +313,19 @@ async fn a_raised_capacity_moves_the_waiting_list_up_and_a_lower_one_is_refused(
         "{html}"
     );
     let (s, e) = org.call(Method::PUT, &path, &json!({"capacity": 1})).await;
-    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("capacity")), "{e}");
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("capacity")),
+        "{e}"
+    );
 
     // Over the API: five places, so both supporters move up, in the order they joined.
     let (s, done) = org.call(Method::PUT, &path, &json!({"capacity": 5})).await;
     assert_eq!(s, 200, "{done}");
-    assert_eq!((done["moved_up"].as_u64(), done["moved"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(
+        (done["moved_up"].as_u64(), done["moved"].as_bool()),
+        (Some(2), Some(false))
+    );
     let stored = l
         .app
         .store()
