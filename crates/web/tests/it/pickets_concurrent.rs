@@ -72,6 +72,13 @@ async fn the_rest_wait_in_line_when_they_ask_to() {
         .iter()
         .filter(|(_, b)| b["place"] == "waiting")
         .count();
-    assert_eq!((places, waits), (6, REQUESTS - 6));
+    assert_eq!(
+        (places, waits),
+        (6, REQUESTS - 6),
+        "an answer neither taken nor waiting: {:?}",
+        answers
+            .iter()
+            .find(|(_, b)| b["place"] != "taken" && b["place"] != "waiting")
+    );
     assert_eq!((taken, waiting as usize), (6, REQUESTS - 6));
 }
