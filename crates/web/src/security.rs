@@ -272,3 +272,46 @@ pub async fn hash_key(state: &AppState) -> crate::error::AppResult<String> {
         .await?
         .clone())
 }
+
+/// A per-process count of a public form's uses per client address in the current hour, kept
+/// in memory: counting in the store would make every request a write of its own (a commit
+/// and a disk sync each), which under a burst costs more than the form's own work. The
+/// addresses are held only here, never stored or logged, and forgotten with the hour.
+#[derive(Default)]
+pub struct HourlyLimiter(std::sync::Mutex<std::collections::HashMap<String, (i64, u64)>>);
+
+impl HourlyLimiter {
+    /// Counts one use from `ip` at `now` (Unix seconds) against `per_hour`; `false`, and
+    /// nothing counted, when the limit is reached.
+    pub fn take(&self, ip: &str, per_hour: u64, now: i64) -> bool {
+        let hour = now / 3600;
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (h, _)| *h == hour);
+        }
+        let entry = map.entry(ip.to_string()).or_insert((hour, 0));
+        if entry.0 != hour {
+            *entry = (hour, 0);
+        }
+        if entry.1 >= per_hour {
+            return false;
+        }
+        entry.1 += 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod limiter_tests {
+    use super::HourlyLimiter;
+
+    #[test]
+    fn counts_each_address_per_hour() {
+        let l = HourlyLimiter::default();
+        assert!(l.take("a", 2, 7_200));
+        assert!(l.take("a", 2, 7_201));
+        assert!(!l.take("a", 2, 7_202), "the third in the hour is refused");
+        assert!(l.take("b", 2, 7_202), "another address has its own count");
+        assert!(l.take("a", 2, 10_800), "a new hour starts afresh");
+    }
+}

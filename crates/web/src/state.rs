@@ -56,6 +56,8 @@ pub struct Shared {
     pub campaign_cache: Arc<crate::campaign::CampaignCache>,
     /// E-actions' signature writer, sign-form limits, cached campaigns and watched counts.
     pub eactions: Arc<crate::eactions::EactionsState>,
+    /// Public picket sign-ups counted per client address this hour.
+    pub picket_signups: Arc<crate::security::HourlyLimiter>,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             picket_link_secret: Arc::new(tokio::sync::OnceCell::new()),
             live_events: tokio::sync::broadcast::channel(256).0,
             eactions: Arc::default(),
+            picket_signups: Arc::default(),
             wall_cache: Arc::default(),
             campaign_cache: Arc::default(),
             law: Arc::new(LawConfig {

@@ -589,6 +589,7 @@ macro_rules! for_each_contract_test {
         $m!(strike_days_keep_both_entries_and_refuse_the_uncalled);
         $m!(release_requests_record_the_decision);
         $m!(strike_pay_runs_pay_each_day_once);
+        $m!(strike_pay_runs_settle_entries_and_count_earlier_days);
         $m!(strike_pay_statements_and_account_statements_add_up);
         $m!(hardship_grants_are_decided_paid_and_forgotten);
         $m!(eactions_are_kept_with_their_targets);

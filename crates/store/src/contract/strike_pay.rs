@@ -197,6 +197,85 @@ pub async fn strike_pay_runs_pay_each_day_once(store: Arc<dyn Store>) {
     ));
 }
 
+/// A run settles each day from the rep's, the member's and a settled entry, leaves a
+/// conflict unpaid with the reason, and counts days before its range towards the day national
+/// strike pay starts.
+pub async fn strike_pay_runs_settle_entries_and_count_earlier_days(store: Arc<dyn Store>) {
+    let (b, dispute, period, m) =
+        strike_setup(&store, "pay-c", "", &[Some("Duty Team"), Some("Duty Team")]).await;
+    let policy = PayPolicy::new(
+        PayRate::Flat { daily: p(5_000) },
+        [DayStatus::OnStrike].into_iter().collect(),
+        Some(picket_domain::fund::strike_pay::NationalPay {
+            from_day: 2,
+            daily: p(2_000),
+        }),
+    )
+    .unwrap();
+    unit!(store, |w| w.set_pay_policy(b, dispute, &policy, None)).unwrap();
+    let entries = |list: &[(usize, u32, DayStatus)]| {
+        list.iter()
+            .map(|&(member, day, status)| DayEntry {
+                member: m[member],
+                day: d(day),
+                status,
+            })
+            .collect::<Vec<_>>()
+    };
+    let rep = entries(&[
+        (0, 13, DayStatus::OnStrike),
+        (0, 14, DayStatus::OnStrike),
+        (0, 15, DayStatus::OnStrike),
+        (1, 14, DayStatus::OnStrike),
+    ]);
+    let member = entries(&[(0, 15, DayStatus::Working), (1, 14, DayStatus::Working)]);
+    let settled = entries(&[(1, 14, DayStatus::OnStrike)]);
+    for (source, list) in [
+        (DaySource::Rep, &rep),
+        (DaySource::Member, &member),
+        (DaySource::Settled, &settled),
+    ] {
+        unit!(store, |w| w
+            .record_strike_days(b, dispute, period, source, list, None))
+        .unwrap();
+    }
+    // From the 14th: the 13th is before the range but is the first counted day.
+    let run = unit!(store, |w| w.create_pay_run(b, dispute, d(14), d(15), None)).unwrap();
+    let read = store.pay_run(b, run).await.unwrap();
+    let lines: Vec<_> = read
+        .lines
+        .iter()
+        .map(|l| (l.member_id, l.day, l.status, l.amount, l.working.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (
+                m[0],
+                d(14),
+                Some(DayStatus::OnStrike),
+                p(3_000),
+                "counted day 2: flat rate £50.00, less national strike pay £20.00 from day 2"
+            ),
+            (
+                m[0],
+                d(15),
+                None,
+                Pence::ZERO,
+                "entries conflict: a rep must settle the day"
+            ),
+            (
+                m[1],
+                d(14),
+                Some(DayStatus::OnStrike),
+                p(5_000),
+                "counted day 1: flat rate £50.00"
+            ),
+        ]
+    );
+    assert_eq!(read.total, p(8_000));
+}
+
 /// The reads the fund's pages use: a dispute's runs, a member's statement, every member's
 /// balance, and an account's statement a page at a time with the balance after each line.
 pub async fn strike_pay_statements_and_account_statements_add_up(store: Arc<dyn Store>) {

@@ -6,7 +6,7 @@ use crate::strike_days::{
     DayEntry, DayTally, MemberDay, NewReleaseRequest, ReleaseDecision, ReleaseRequest,
     StrikeDayStore, StrikeDayWrites,
 };
-use crate::{StoreError, StoreResult};
+use crate::{Backend, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use picket_domain::disputes::Named;
@@ -151,6 +151,15 @@ async fn record_on(
     Ok(entries.len() as u64)
 }
 
+/// Where an entry of `source` sits among a day's three: the rep's, the member's, the settled.
+fn slot(source: DaySource) -> usize {
+    match source {
+        DaySource::Rep => 0,
+        DaySource::Member => 1,
+        DaySource::Settled => 2,
+    }
+}
+
 /// Groups entry rows (member_id, day, source, status; ordered by day then member) into days.
 pub(crate) fn group_days(rows: &[AnyRow]) -> StoreResult<Vec<MemberDay>> {
     let mut days: BTreeMap<(NaiveDate, i64), [Option<DayStatus>; 3]> = BTreeMap::new();
@@ -158,12 +167,7 @@ pub(crate) fn group_days(rows: &[AnyRow]) -> StoreResult<Vec<MemberDay>> {
         let key = (date(row, "day")?, row.try_get::<i64, _>("member_id")?);
         let source: DaySource = named(row, "source")?;
         let status: DayStatus = named(row, "status")?;
-        let slot = days.entry(key).or_default();
-        slot[match source {
-            DaySource::Rep => 0,
-            DaySource::Member => 1,
-            DaySource::Settled => 2,
-        }] = Some(status);
+        days.entry(key).or_default()[slot(source)] = Some(status);
     }
     Ok(days
         .into_iter()
@@ -175,6 +179,55 @@ pub(crate) fn group_days(rows: &[AnyRow]) -> StoreResult<Vec<MemberDay>> {
             settled,
             outcome: DayOutcome::of(rep, member_said, settled),
         })
+        .collect())
+}
+
+/// The SQL that joins `expr` over a group into one text, entries separated by commas.
+pub(crate) fn joined(backend: Backend, expr: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("group_concat({expr}, ',')"),
+        Backend::Postgres => format!("string_agg({expr}, ',')"),
+    }
+}
+
+/// The SQL of one row per member of a dispute with participation: `member_id`,
+/// `daily_pay_pence` and `entries`, their entries joined (see [`member_days`]). One row a
+/// member rather than one an entry: a pay run over 2,000 members and 100 days reads 2,000
+/// rows, not 200,000 (binds: branch, dispute).
+pub(crate) fn member_entries_sql(backend: Backend) -> String {
+    format!(
+        "SELECT s.member_id, m.daily_pay_pence, s.entries FROM \
+         (SELECT member_id, {} AS entries FROM strike_days \
+          WHERE branch_id = $1 AND dispute_id = $2 GROUP BY member_id) s \
+         JOIN members m ON m.id = s.member_id AND m.branch_id = $1 ORDER BY s.member_id",
+        joined(backend, "day || ' ' || source || ' ' || status")
+    )
+}
+
+/// One member's days, in order, with each day's status (`None` for a conflict no rep has
+/// settled), from their entries as [`member_entries_sql`] joins them ("day source status",
+/// comma-separated, in any order).
+pub(crate) fn member_days(entries: &str) -> StoreResult<Vec<(NaiveDate, Option<DayStatus>)>> {
+    let mut days: BTreeMap<NaiveDate, [Option<DayStatus>; 3]> = BTreeMap::new();
+    for entry in entries.split(',').filter(|e| !e.is_empty()) {
+        let mut parts = entry.split(' ');
+        let (Some(day), Some(source), Some(status), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(super::corrupt("participation entry", entry));
+        };
+        let day: NaiveDate = day
+            .parse()
+            .map_err(|_| super::corrupt("participation day", day))?;
+        let source = DaySource::parse(source)
+            .ok_or_else(|| super::corrupt("participation source", source))?;
+        let status = DayStatus::parse(status)
+            .ok_or_else(|| super::corrupt("participation status", status))?;
+        days.entry(day).or_default()[slot(source)] = Some(status);
+    }
+    Ok(days
+        .into_iter()
+        .map(|(day, [rep, member, settled])| (day, DayOutcome::of(rep, member, settled).status()))
         .collect())
 }
 

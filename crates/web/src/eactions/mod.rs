@@ -45,7 +45,7 @@ type CampaignKey = (String, DisputeId, EactionId);
 #[derive(Default)]
 pub struct EactionsState {
     writer: tokio::sync::OnceCell<SignatureWriter>,
-    limiter: Mutex<HashMap<String, (i64, u64)>>,
+    limiter: crate::security::HourlyLimiter,
     campaigns: Mutex<HashMap<CampaignKey, (Instant, Arc<PublicCampaign>)>>,
     /// Campaigns whose live count someone in this process is watching.
     pub(crate) watched: Mutex<HashMap<EactionId, live::Watched>>,
@@ -66,20 +66,7 @@ impl EactionsState {
 
     /// Counts one signature from `ip` against the hourly limit; `false` when it is reached.
     fn take(&self, ip: &str, per_hour: u64, now: i64) -> bool {
-        let hour = now / 3600;
-        let mut map = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (h, _)| *h == hour);
-        }
-        let entry = map.entry(ip.to_string()).or_insert((hour, 0));
-        if entry.0 != hour {
-            *entry = (hour, 0);
-        }
-        if entry.1 >= per_hour {
-            return false;
-        }
-        entry.1 += 1;
-        true
+        self.limiter.take(ip, per_hour, now)
     }
 
     /// Forgets the campaigns read for the public (after an organiser changed one).

@@ -8,17 +8,17 @@ use crate::extract::{CsrfForm, CsrfToken};
 use crate::pages::{render_with_status, Layout};
 use crate::pickets::common::{public_dispute, signup_error, today, ShiftView};
 use crate::pickets::signups::{outcome_words, supporter_sign_up};
-use crate::security::{keyed_hash, ClientIp};
+use crate::security::ClientIp;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use picket_domain::pickets::signups::Supporter;
 use picket_domain::{DisputeId, PicketShiftId};
 use picket_store::disputes::Dispute;
-use picket_store::{Attempt, AttemptLimit, Branch};
+use picket_store::Branch;
 use serde::Deserialize;
 
 /// Largest body the public sign-up form accepts, in bytes.
@@ -106,20 +106,16 @@ pub async fn join_form(
     .await
 }
 
-/// Counts one public sign-up from `ip` against the hourly limit.
-pub async fn count_public_signup(state: &AppState, ip: &str) -> AppResult<()> {
-    let key = keyed_hash(state, &format!("picket-signup:{ip}")).await?;
+/// Counts one public sign-up from `ip` against the hourly limit (in this process's memory,
+/// as the e-actions' sign forms are: a write per request would hold up a burst).
+pub fn count_public_signup(state: &AppState, ip: &str) -> AppResult<()> {
     let max = state.settings.pickets.signups_per_ip_per_hour;
-    let now = Utc::now();
-    match state
-        .store
-        .take_attempt(&[AttemptLimit { key: &key, max }], now - Duration::hours(1), now)
-        .await?
-    {
-        Attempt::Counted(_) => Ok(()),
-        Attempt::Refused(_) => Err(AppError::TooManyRequests(format!(
+    if state.picket_signups.take(ip, max, Utc::now().timestamp()) {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests(format!(
             "We accept at most {max} picket sign-ups an hour from one place. Please try again later."
-        ))),
+        )))
     }
 }
 
@@ -138,7 +134,7 @@ pub async fn join(
         .parse()
         .map_err(|_| AppError::invalid("shift", "Choose the shift you want to join."))?;
     let supporter = supporter?;
-    count_public_signup(state, ip).await?;
+    count_public_signup(state, ip)?;
     supporter_sign_up(
         state,
         branch,
