@@ -9,14 +9,17 @@
 # It serves `picket demo` (the Northfield branch with its picket sites) on a temporary database
 # of each engine, adds a shift of CAPACITY places open to supporters through the API, and fires
 # the sign-ups through the public API (`POST …/pickets/shifts/{id}/supporters`), each with its
-# own name and email, from CLIENTS threads of a Python client holding one keep-alive connection
-# each. Each request comes as from its own address (`X-Forwarded-For`, with
-# `server.trust_proxy_headers` on, as behind a reverse proxy), so the public form's per-address
-# limit is counted as it would be for real supporters; SAME_ADDRESS=1 sends them all from one
-# address instead (the limit is raised for the run either way, and then every request takes
-# its turn at that one address's counter). PROFILE=dev builds without optimisation; the default is release. PostgreSQL is the
-# server at PICKET_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), where
-# a database is made for the run and dropped after. Traffic goes to 127.0.0.1 only.
+# own name and email, from CLIENTS concurrent keep-alive connections of a Rust client
+# (`crates/test-support/examples/post_burst.rs`, so no interpreter's lock is in the latency).
+# Each request comes as from its own address (`X-Forwarded-For`, with
+# `server.trust_proxy_headers` on, as behind a reverse proxy), so the public form's
+# per-address limit is counted as it would be for real supporters; SAME_ADDRESS=1 sends them
+# all from one address instead (the limit is raised for the run either way).
+#
+# PROFILE=dev builds without optimisation; the default is release. PICKET_BIN=… serves with
+# that binary instead of the one built (to compare builds). PostgreSQL is the server at
+# PICKET_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), where a
+# database is made for the run and dropped after. Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,14 +44,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> building picket ($PROFILE)"
 if [[ "$PROFILE" == release ]]; then
-    cargo build --release -q -p picket-cli
-    PICKET="$CARGO_TARGET_DIR/release/picket"
+    echo "==> building picket and the load client ($PROFILE)"
+    cargo build --release -q -p picket-cli -p picket-test-support --bin picket --example post_burst
+    DIR="$CARGO_TARGET_DIR/release"
 else
-    cargo build -q -p picket-cli
-    PICKET="$CARGO_TARGET_DIR/debug/picket"
+    echo "==> building picket and the load client ($PROFILE)"
+    cargo build -q -p picket-cli -p picket-test-support --bin picket --example post_burst
+    DIR="$CARGO_TARGET_DIR/debug"
 fi
+PICKET="${PICKET_BIN:-$DIR/picket}"
+CLIENT="$DIR/examples/post_burst"
+echo "==> $PICKET"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -79,49 +86,20 @@ run_engine() { # backend
     shift=$(curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' \
         -d "{\"entrance\":$entrance,\"day\":\"$day\",\"starts\":\"18:00\",\"ends\":\"19:30\",\"capacity\":$CAPACITY,\"open_to_supporters\":true}" \
         "$base/disputes/$dispute/pickets/shifts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ids"][0])')
-    python3 - "$backend" "$port" "/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
-        "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "${SAME_ADDRESS:-0}" <<'EOF'
-import http.client, json, sys, threading, time, urllib.request
-backend, port, path, n, clients, capacity, token, list_url, shift, same = sys.argv[1:]
-n, clients, capacity, port, shift = int(n), int(clients), int(capacity), int(port), int(shift)
-lock = threading.Lock()
-next_i = [0]
-latencies, answers = [], {}
-
-def worker():
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    while True:
-        with lock:
-            i = next_i[0]
-            if i >= n:
-                break
-            next_i[0] += 1
-        body = json.dumps({"name": f"Bench supporter {i}", "email": f"bench{i}@example.org"})
-        t0 = time.perf_counter()
-        address = "192.0.2.1" if same == "1" else f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
-        conn.request("POST", path, body, {"content-type": "application/json", "x-forwarded-for": address})
-        r = conn.getresponse()
-        data = r.read()
-        dt = time.perf_counter() - t0
-        doc = json.loads(data)
-        key = doc.get("place") or doc.get("error", {}).get("code") or str(r.status)
-        with lock:
-            latencies.append(dt)
-            answers[(r.status, key)] = answers.get((r.status, key), 0) + 1
-    conn.close()
-
-start = time.perf_counter()
-threads = [threading.Thread(target=worker) for _ in range(clients)]
-for t in threads: t.start()
-for t in threads: t.join()
-wall = time.perf_counter() - start
-latencies.sort()
-pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+    "$CLIENT" "http://127.0.0.1:$port/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
+        "$REQUESTS" "$CLIENTS" "$([[ "${SAME_ADDRESS:-0}" == 1 ]] && echo same || echo own)" >"$WORK/burst-$backend.json"
+    python3 - "$backend" "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "$WORK/burst-$backend.json" <<'EOF'
+import json, sys, urllib.request
+backend, n, clients, capacity, token, list_url, shift, burst = sys.argv[1:]
+n, capacity, shift = int(n), int(capacity), int(shift)
+b = json.load(open(burst))
+answers = b["answers"]
 req = urllib.request.Request(list_url, headers={"authorization": f"Bearer {token}"})
 stored = next(s for s in json.load(urllib.request.urlopen(req)) if s["id"] == shift)
 taken = stored["taken"]
-ok = taken == capacity and answers.get((201, "taken"), 0) == capacity and answers.get((409, "shift_full"), 0) == n - capacity
-print(f"| {backend} | {n} | {clients} | {capacity} | {taken} | {answers.get((409, 'shift_full'), 0)} | {n / wall:.0f} | {pct(50):.1f} | {pct(99):.1f} | {latencies[-1]*1000:.1f} | {'ok' if ok else 'WRONG ' + repr(answers)} |")
+full = answers.get("409 shift_full", 0)
+ok = taken == capacity and answers.get("201 taken", 0) == capacity and full == n - capacity
+print(f"| {backend} | {n} | {clients} | {capacity} | {taken} | {full} | {n / b['wall']:.0f} | {b['p50']:.1f} | {b['p99']:.1f} | {b['max']:.1f} | {b['cpu'] / b['wall']:.2f} | {'ok' if ok else 'WRONG ' + repr(answers)} |")
 sys.exit(0 if ok else 1)
 EOF
     kill "$PICKET_PID"
@@ -130,7 +108,7 @@ EOF
 }
 
 echo "==> $REQUESTS supporter sign-ups for one shift of $CAPACITY from $CLIENTS clients"
-echo "| engine | requests | clients | capacity | places taken | told full | req/s | p50 ms | p99 ms | max ms | check |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| engine | requests | clients | capacity | places taken | told full | req/s | p50 ms | p99 ms | max ms | client CPU (s/s) | check |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 run_engine sqlite
 run_engine postgres

@@ -328,7 +328,7 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
     let acked = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
     let next = Arc::new(AtomicU64::new(u64::from(std::process::id()) << 32));
-    let cpu_before = cpu_seconds();
+    let cpu_before = picket_test_support::cpu_seconds();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -389,7 +389,7 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
         waits.extend(task.await?);
     }
     let secs = start.elapsed().as_secs_f64();
-    let cpu = (cpu_seconds() - cpu_before) / secs;
+    let cpu = (picket_test_support::cpu_seconds() - cpu_before) / secs;
     waits.sort_unstable();
     let at = |q: f64| {
         // Index of the q-quantile; rounding to an index is the point of the cast.
@@ -412,21 +412,4 @@ async fn http(db: &str, server: &str, seconds: Option<u64>, clients: usize) -> a
         bail!("stored {total} but acknowledged {acked}");
     }
     Ok(())
-}
-
-/// CPU time (user and system) this process has used, in seconds, from `/proc/self/stat`
-/// (0 where there is no `/proc`).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are the 14th and 15th fields of the line: 12th and 13th after ')'.
-    (ticks(11) + ticks(12)) / 100.0
 }
