@@ -279,6 +279,15 @@ pub trait ShiftStore: Send + Sync {
         dispute: DisputeId,
         id: PicketShiftId,
     ) -> StoreResult<Shift>;
+    /// The refusal a sign-up would meet as things stand, read without any lock (`None`: it
+    /// may go ahead, and [`ShiftWrites::sign_up`] decides under the lock). Lets a burst of
+    /// sign-ups for a full shift be answered without queueing for the write.
+    async fn sign_up_refusal(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+        request: &SignUp<'_>,
+    ) -> StoreResult<Option<SignUpRefusal>>;
     /// The places on a shift not cancelled: taken and walk-ups in the order they came, then
     /// the waiting list in its order.
     async fn shift_signups(

@@ -353,6 +353,14 @@ pub async fn shift_sign_ups_respect_capacity_and_the_waiting_list(store: Arc<dyn
         waiting_list: false,
         now,
     };
+    // The read before the write: nothing refuses Ana yet.
+    assert_eq!(
+        store
+            .sign_up_refusal(branch, dispute, &req(Who::Member(ana.id)))
+            .await
+            .unwrap(),
+        None
+    );
     let first = sign(&*store, branch, dispute, req(Who::Member(ana.id))).await;
     let SignUpOutcome::Done {
         id: ana_place,
@@ -391,6 +399,28 @@ pub async fn shift_sign_ups_respect_capacity_and_the_waiting_list(store: Arc<dyn
         }
     );
     let kim = Supporter::parse("Kim", "", "07700 900123").unwrap();
+    // The reads give the refusals the write would, without it: a second sign-up, a full
+    // shift; the waiting list is left to the write.
+    let refusal = |r| {
+        let store = store.clone();
+        async move { store.sign_up_refusal(branch, dispute, &r).await.unwrap() }
+    };
+    assert_eq!(
+        refusal(req(Who::Supporter(&sam_again))).await,
+        Some(SignUpRefusal::Duplicate)
+    );
+    assert_eq!(
+        refusal(req(Who::Supporter(&kim))).await,
+        Some(SignUpRefusal::Full)
+    );
+    assert_eq!(
+        refusal(SignUp {
+            waiting_list: true,
+            ..req(Who::Supporter(&kim))
+        })
+        .await,
+        None
+    );
     assert_eq!(
         sign(&*store, branch, dispute, req(Who::Supporter(&kim))).await,
         SignUpOutcome::Refused {
@@ -421,6 +451,13 @@ pub async fn shift_sign_ups_respect_capacity_and_the_waiting_list(store: Arc<dyn
         now: counted.starts_at,
         ..req(Who::Supporter(&kim))
     };
+    assert_eq!(
+        store
+            .sign_up_refusal(branch, dispute, &later)
+            .await
+            .unwrap(),
+        Some(SignUpRefusal::Started)
+    );
     assert_eq!(
         sign(&*store, branch, dispute, later).await,
         SignUpOutcome::Refused {

@@ -630,6 +630,15 @@ impl ShiftStore for SqlStore {
         shift_row(&row)
     }
 
+    async fn sign_up_refusal(
+        &self,
+        branch: BranchId,
+        dispute: DisputeId,
+        request: &SignUp<'_>,
+    ) -> StoreResult<Option<picket_domain::pickets::signups::SignUpRefusal>> {
+        super::signups::refusal(self, branch, dispute, request).await
+    }
+
     async fn shift_signups(
         &self,
         branch: BranchId,

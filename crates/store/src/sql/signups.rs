@@ -15,7 +15,7 @@ use picket_domain::{
     BranchId, DisputeId, MemberId, PicketLocationId, PicketShiftId, PicketSignupId,
 };
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// A place with the name and contact to show: a member's from their record, else the
 /// supporter's or walk-up's own. `g` is `picket_signups`.
@@ -43,6 +43,105 @@ fn refused(reason: SignUpRefusal) -> StoreResult<SignUpOutcome> {
     Ok(SignUpOutcome::Refused { reason })
 }
 
+/// Who takes a place: a member's id, or a supporter's name, email and phone.
+type Entrant = (Option<i64>, String, Option<String>, Option<String>);
+
+/// The checks a sign-up passes before any place is counted, in the order their refusals are
+/// given: the shift is not cancelled or started, a supporter's shift is open to supporters, a
+/// member is the branch's, and nobody holds a place or a turn on the list already. `lock`
+/// holds the shift row inside a unit of work (`""` for a read).
+async fn checks(
+    conn: &mut AnyConnection,
+    lock: &str,
+    branch: BranchId,
+    dispute: DisputeId,
+    request: &SignUp<'_>,
+) -> StoreResult<Result<Entrant, SignUpRefusal>> {
+    let shift = sqlx::query(&format!(
+        "SELECT starts_at, cancelled_at, open_to_supporters FROM picket_shifts \
+         WHERE branch_id = $1 AND dispute_id = $2 AND id = $3{lock}"
+    ))
+    .bind(branch.0)
+    .bind(dispute.0)
+    .bind(request.shift.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    if shift.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
+        return Ok(Err(SignUpRefusal::Cancelled));
+    }
+    if shift.try_get::<i64, _>("starts_at")? <= to_secs(request.now) {
+        return Ok(Err(SignUpRefusal::Started));
+    }
+    let entrant: Entrant = match request.who {
+        Who::Member(m) => (Some(m.0), String::new(), None, None),
+        Who::Supporter(s) => {
+            if shift.try_get::<i64, _>("open_to_supporters")? == 0 {
+                return Ok(Err(SignUpRefusal::MembersOnly));
+            }
+            (
+                None,
+                s.name.clone(),
+                s.email.as_ref().map(|e| e.as_str().to_string()),
+                s.phone.as_ref().map(|p| p.as_str().to_string()),
+            )
+        }
+    };
+    if let Some(m) = entrant.0 {
+        let mine: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM members WHERE branch_id = $1 AND id = $2 AND erased_at IS NULL",
+        )
+        .bind(branch.0)
+        .bind(m)
+        .fetch_optional(&mut *conn)
+        .await?;
+        mine.ok_or(StoreError::NotFound)?;
+    }
+    let duplicate: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM picket_signups WHERE shift_id = $1 AND status IN ('taken', 'waiting') \
+         AND (member_id = $2 OR lower(email) = lower($3) OR phone = $4)",
+    )
+    .bind(request.shift.0)
+    .bind(entrant.0)
+    .bind(entrant.2.as_deref())
+    .bind(entrant.3.as_deref())
+    .fetch_one(&mut *conn)
+    .await?;
+    if duplicate > 0 {
+        return Ok(Err(SignUpRefusal::Duplicate));
+    }
+    Ok(Ok(entrant))
+}
+
+/// The refusal a sign-up would meet as things stand, from reads alone (`None`: it may go
+/// ahead, and [`sign_up`] decides under the lock). A burst of sign-ups for a full shift is
+/// answered from these reads, never queueing for the write lock or the shift's row.
+pub(crate) async fn refusal(
+    store: &SqlStore,
+    branch: BranchId,
+    dispute: DisputeId,
+    request: &SignUp<'_>,
+) -> StoreResult<Option<SignUpRefusal>> {
+    let mut conn = store.pool().acquire().await?;
+    if let Err(reason) = checks(&mut conn, "", branch, dispute, request).await? {
+        return Ok(Some(reason));
+    }
+    if request.waiting_list {
+        return Ok(None);
+    }
+    let free: i64 = sqlx::query_scalar(
+        "SELECT s.capacity - (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') \
+         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3",
+    )
+    .bind(branch.0)
+    .bind(dispute.0)
+    .bind(request.shift.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((free <= 0).then_some(SignUpRefusal::Full))
+}
+
 /// Signs someone up. The shift row is held first (PostgreSQL `FOR UPDATE`, SQLite's write
 /// lock), then one statement counts the places taken and takes one only if the count is
 /// below the capacity, so concurrent sign-ups take turns and never overfill the shift.
@@ -53,59 +152,11 @@ pub(crate) async fn sign_up(
     request: &SignUp<'_>,
 ) -> StoreResult<SignUpOutcome> {
     let lock = row_lock(work.store.backend);
-    let shift = sqlx::query(&format!(
-        "SELECT starts_at, cancelled_at, open_to_supporters FROM picket_shifts \
-         WHERE branch_id = $1 AND dispute_id = $2 AND id = $3{lock}"
-    ))
-    .bind(branch.0)
-    .bind(dispute.0)
-    .bind(request.shift.0)
-    .fetch_optional(work.conn())
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if shift.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
-        return refused(SignUpRefusal::Cancelled);
-    }
-    if shift.try_get::<i64, _>("starts_at")? <= to_secs(request.now) {
-        return refused(SignUpRefusal::Started);
-    }
-    let (member, name, email, phone) = match request.who {
-        Who::Member(m) => (Some(m.0), String::new(), None, None),
-        Who::Supporter(s) => {
-            if shift.try_get::<i64, _>("open_to_supporters")? == 0 {
-                return refused(SignUpRefusal::MembersOnly);
-            }
-            (
-                None,
-                s.name.clone(),
-                s.email.as_ref().map(|e| e.as_str().to_string()),
-                s.phone.as_ref().map(|p| p.as_str().to_string()),
-            )
-        }
-    };
-    if let Some(m) = member {
-        let mine: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM members WHERE branch_id = $1 AND id = $2 AND erased_at IS NULL",
-        )
-        .bind(branch.0)
-        .bind(m)
-        .fetch_optional(work.conn())
-        .await?;
-        mine.ok_or(StoreError::NotFound)?;
-    }
-    let duplicate: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM picket_signups WHERE shift_id = $1 AND status IN ('taken', 'waiting') \
-         AND (member_id = $2 OR lower(email) = lower($3) OR phone = $4)",
-    )
-    .bind(request.shift.0)
-    .bind(member)
-    .bind(email.as_deref())
-    .bind(phone.as_deref())
-    .fetch_one(work.conn())
-    .await?;
-    if duplicate > 0 {
-        return refused(SignUpRefusal::Duplicate);
-    }
+    let (member, name, email, phone) =
+        match checks(work.conn(), lock, branch, dispute, request).await? {
+            Ok(entrant) => entrant,
+            Err(reason) => return refused(reason),
+        };
     let now = to_secs(request.now);
     let row = sqlx::query(
         "INSERT INTO picket_signups (branch_id, dispute_id, shift_id, member_id, name, email, phone, status, created_at, updated_at) \

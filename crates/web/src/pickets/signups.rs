@@ -91,19 +91,23 @@ pub async fn sign_up(
         .picket_shift(branch.id, dispute.id, joining.shift)
         .await?;
     let links = links(state).await?;
+    let request = SignUp {
+        shift: joining.shift,
+        who: joining.who,
+        waiting_list: joining.waiting_list,
+        now: Utc::now(),
+    };
+    // Refused as things stand (a full shift, a second sign-up …): answered from reads, so a
+    // crowd arriving at a full shift does not queue for the write.
+    if let Some(reason) = state
+        .store
+        .sign_up_refusal(branch.id, dispute.id, &request)
+        .await?
+    {
+        return Ok(Err(reason));
+    }
     let mut work = state.store.begin().await?;
-    let outcome = work
-        .sign_up(
-            branch.id,
-            dispute.id,
-            &SignUp {
-                shift: joining.shift,
-                who: joining.who,
-                waiting_list: joining.waiting_list,
-                now: Utc::now(),
-            },
-        )
-        .await?;
+    let outcome = work.sign_up(branch.id, dispute.id, &request).await?;
     let (id, place) = match outcome {
         SignUpOutcome::Done { id, place } => (id, place),
         SignUpOutcome::Refused { reason } => return Ok(Err(reason)),
