@@ -46,6 +46,12 @@ fn refused(reason: SignUpRefusal) -> StoreResult<SignUpOutcome> {
 /// Who takes a place: a member's id, or a supporter's name, email and phone.
 type Entrant = (Option<i64>, String, Option<String>, Option<String>);
 
+/// What the checks found: who would take the place, and the places free when read.
+struct Checked {
+    entrant: Entrant,
+    free: i64,
+}
+
 /// The checks a sign-up passes before any place is counted, in the order their refusals are
 /// given: the shift is not cancelled or started, a supporter's shift is open to supporters, a
 /// member is the branch's, and nobody holds a place or a turn on the list already. `lock`
@@ -56,10 +62,11 @@ async fn checks(
     branch: BranchId,
     dispute: DisputeId,
     request: &SignUp<'_>,
-) -> StoreResult<Result<Entrant, SignUpRefusal>> {
+) -> StoreResult<Result<Checked, SignUpRefusal>> {
     let shift = sqlx::query(&format!(
-        "SELECT starts_at, cancelled_at, open_to_supporters FROM picket_shifts \
-         WHERE branch_id = $1 AND dispute_id = $2 AND id = $3{lock}"
+        "SELECT s.starts_at, s.cancelled_at, s.open_to_supporters, s.capacity - \
+         (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') AS free \
+         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3{lock}"
     ))
     .bind(branch.0)
     .bind(dispute.0)
@@ -110,7 +117,10 @@ async fn checks(
     if duplicate > 0 {
         return Ok(Err(SignUpRefusal::Duplicate));
     }
-    Ok(Ok(entrant))
+    Ok(Ok(Checked {
+        entrant,
+        free: shift.try_get("free")?,
+    }))
 }
 
 /// The refusal a sign-up would meet as things stand, from reads alone (`None`: it may go
@@ -123,23 +133,13 @@ pub(crate) async fn refusal(
     request: &SignUp<'_>,
 ) -> StoreResult<Option<SignUpRefusal>> {
     let mut conn = store.pool().acquire().await?;
-    if let Err(reason) = checks(&mut conn, "", branch, dispute, request).await? {
-        return Ok(Some(reason));
-    }
-    if request.waiting_list {
-        return Ok(None);
-    }
-    let free: i64 = sqlx::query_scalar(
-        "SELECT s.capacity - (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') \
-         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3",
+    Ok(
+        match checks(&mut conn, "", branch, dispute, request).await? {
+            Err(reason) => Some(reason),
+            Ok(checked) if checked.free <= 0 && !request.waiting_list => Some(SignUpRefusal::Full),
+            Ok(_) => None,
+        },
     )
-    .bind(branch.0)
-    .bind(dispute.0)
-    .bind(request.shift.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    Ok((free <= 0).then_some(SignUpRefusal::Full))
 }
 
 /// Signs someone up. The shift row is held first (PostgreSQL `FOR UPDATE`, SQLite's write
@@ -154,7 +154,7 @@ pub(crate) async fn sign_up(
     let lock = row_lock(work.store.backend);
     let (member, name, email, phone) =
         match checks(work.conn(), lock, branch, dispute, request).await? {
-            Ok(entrant) => entrant,
+            Ok(checked) => checked.entrant,
             Err(reason) => return refused(reason),
         };
     let now = to_secs(request.now);

@@ -86,11 +86,6 @@ pub async fn sign_up(
     joining: Joining<'_>,
     audit: Option<&Actor<'_>>,
 ) -> AppResult<SignedUp> {
-    let stored = state
-        .store
-        .picket_shift(branch.id, dispute.id, joining.shift)
-        .await?;
-    let links = links(state).await?;
     let request = SignUp {
         shift: joining.shift,
         who: joining.who,
@@ -106,6 +101,11 @@ pub async fn sign_up(
     {
         return Ok(Err(reason));
     }
+    let stored = state
+        .store
+        .picket_shift(branch.id, dispute.id, joining.shift)
+        .await?;
+    let links = links(state).await?;
     let mut work = state.store.begin().await?;
     let outcome = work.sign_up(branch.id, dispute.id, &request).await?;
     let (id, place) = match outcome {
