@@ -8,7 +8,9 @@
 #
 # It serves `picket demo` (the Northfield branch with its picket sites) on a temporary database
 # of each engine, adds a shift of CAPACITY places open to supporters through the API, and fires
-# the sign-ups through the public API (`POST …/pickets/shifts/{id}/supporters`), each with its
+# REQUESTS sign-ups at it; then does the same at a second shift, so the first burst shows a
+# server just started (its database connections still to open) and the second one running.
+# The sign-ups go through the public API (`POST …/pickets/shifts/{id}/supporters`), each with its
 # own name and email, from CLIENTS concurrent keep-alive connections of a Rust client
 # (`crates/test-support/examples/post_burst.rs`, so no interpreter's lock is in the latency).
 # Each request comes as from its own address (`X-Forwarded-For`, with
@@ -83,32 +85,38 @@ run_engine() { # backend
         done | head -n 1
     )
     day=$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=45))')
-    shift=$(curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' \
-        -d "{\"entrance\":$entrance,\"day\":\"$day\",\"starts\":\"18:00\",\"ends\":\"19:30\",\"capacity\":$CAPACITY,\"open_to_supporters\":true}" \
-        "$base/disputes/$dispute/pickets/shifts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ids"][0])')
-    "$CLIENT" "http://127.0.0.1:$port/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
-        "$REQUESTS" "$CLIENTS" "$([[ "${SAME_ADDRESS:-0}" == 1 ]] && echo same || echo own)" >"$WORK/burst-$backend.json"
-    python3 - "$backend" "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "$WORK/burst-$backend.json" <<'EOF'
+    # Two bursts, each at a shift of its own: the first straight after the server started
+    # (its database connections still to be opened), the second once it has served one.
+    local burst starts
+    for burst in first second; do
+        [[ $burst == first ]] && starts="18:00" || starts="20:00"
+        shift=$(curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' \
+            -d "{\"entrance\":$entrance,\"day\":\"$day\",\"starts\":\"$starts\",\"ends\":\"${starts%%:*}:45\",\"capacity\":$CAPACITY,\"open_to_supporters\":true}" \
+            "$base/disputes/$dispute/pickets/shifts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ids"][0])')
+        "$CLIENT" "http://127.0.0.1:$port/api/v1/branches/northfield/disputes/$dispute/pickets/shifts/$shift/supporters" \
+            "$REQUESTS" "$CLIENTS" "$([[ "${SAME_ADDRESS:-0}" == 1 ]] && echo same || echo own)" >"$WORK/burst-$backend.json"
+        python3 - "$backend" "$burst" "$REQUESTS" "$CLIENTS" "$CAPACITY" "$token" "$base/disputes/$dispute/pickets/shifts?from=$day&to=$day" "$shift" "$WORK/burst-$backend.json" <<'EOF'
 import json, sys, urllib.request
-backend, n, clients, capacity, token, list_url, shift, burst = sys.argv[1:]
+backend, burst, n, clients, capacity, token, list_url, shift, path = sys.argv[1:]
 n, capacity, shift = int(n), int(capacity), int(shift)
-b = json.load(open(burst))
+b = json.load(open(path))
 answers = b["answers"]
 req = urllib.request.Request(list_url, headers={"authorization": f"Bearer {token}"})
 stored = next(s for s in json.load(urllib.request.urlopen(req)) if s["id"] == shift)
 taken = stored["taken"]
 full = answers.get("409 shift_full", 0)
 ok = taken == capacity and answers.get("201 taken", 0) == capacity and full == n - capacity
-print(f"| {backend} | {n} | {clients} | {capacity} | {taken} | {full} | {n / b['wall']:.0f} | {b['p50']:.1f} | {b['p99']:.1f} | {b['max']:.1f} | {b['cpu'] / b['wall']:.2f} | {'ok' if ok else 'WRONG ' + repr(answers)} |")
+print(f"| {backend} | {burst} | {n} | {clients} | {capacity} | {taken} | {full} | {n / b['wall']:.0f} | {b['p50']:.1f} | {b['p99']:.1f} | {b['max']:.1f} | {b['cpu'] / b['wall']:.2f} | {'ok' if ok else 'WRONG ' + repr(answers)} |")
 sys.exit(0 if ok else 1)
 EOF
+    done
     kill "$PICKET_PID"
     wait "$PICKET_PID" 2>/dev/null || true
     PICKET_PID=""
 }
 
 echo "==> $REQUESTS supporter sign-ups for one shift of $CAPACITY from $CLIENTS clients"
-echo "| engine | requests | clients | capacity | places taken | told full | req/s | p50 ms | p99 ms | max ms | client CPU (s/s) | check |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| engine | burst | requests | clients | capacity | places taken | told full | req/s | p50 ms | p99 ms | max ms | client CPU (s/s) | check |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 run_engine sqlite
 run_engine postgres
