@@ -63,10 +63,6 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
 
     let store = Arc::new(open_url(&url, settings.database_max_connections).await?);
     crate::db::start_events(&url, &store).await?;
-    // Every connection open before the first request, not while a burst waits for them.
-    store
-        .open_connections(settings.database_max_connections)
-        .await?;
     if !store.list_branches().await?.is_empty() {
         return Err(crate::usage(
             "--database-url: the demo needs an empty database",

@@ -64,10 +64,6 @@ pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<(
     init_logging(&settings);
     let store = Arc::new(open_and_migrate(&settings).await?);
     crate::db::start_events(settings.database_url.expose(), &store).await?;
-    // Every connection open before the first request, not while a burst waits for them.
-    store
-        .open_connections(settings.database_max_connections)
-        .await?;
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;
     let addr = settings.server.addr.clone();

@@ -124,17 +124,6 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Opens up to `n` of the pool's connections now and keeps them idle in the pool, so the
-    /// first burst of requests after `picket serve` starts does not wait while each is opened.
-    /// The pool closes a connection left idle for ten minutes, as it would any other.
-    pub async fn open_connections(&self, n: u32) -> StoreResult<()> {
-        let mut held = Vec::new();
-        for _ in 0..n.min(self.pool.options().get_max_connections()) {
-            held.push(self.pool.acquire().await?);
-        }
-        Ok(())
-    }
-
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;

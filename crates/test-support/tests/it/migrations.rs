@@ -203,16 +203,3 @@ async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
     let period = &store.action_periods(branch, first).await.unwrap()[0];
     assert_eq!((period.called_out, &period.called_out_basis), (15, &hand));
 }
-
-/// `picket serve` opens its connections before the first request: afterwards the pool holds
-/// that many, and never more than its most.
-#[tokio::test]
-async fn the_pool_opens_its_connections_before_the_first_request() {
-    let (url, _dir) = fresh_url().await;
-    let store = connect(&url).await.expect("connects");
-    store.open_connections(2).await.unwrap();
-    assert_eq!(store.pool().size(), 2);
-    store.open_connections(5).await.unwrap();
-    assert_eq!(store.pool().size(), 2, "the pool's most is 2");
-    store.close().await;
-}
