@@ -14,6 +14,11 @@
 //! [`WriterConfig::gather`] (1 ms on SQLite) for them before it writes; a lone signature
 //! after a quiet spell is written at once.
 //!
+//! Each campaign whose count went up is announced (`eaction.signed`, for its live count) after
+//! the batch's callers are answered, by a task of its own that gathers what the batches
+//! counted and announces each campaign at most every 100 ms: on PostgreSQL an announcement is
+//! a `NOTIFY`, a transaction of its own, so one per batch would cost a burst as much again.
+//!
 //! Nothing one supporter sends can fail the others' commit: each signature is checked before
 //! it is queued, and the batch handles a repeated email row by row. Should a batch fail all
 //! the same (the database went away, say), each of its signatures is tried again in a unit of
@@ -74,10 +79,13 @@ impl SignatureWriter {
     pub fn start(store: Arc<dyn Store>, config: WriterConfig) -> SignatureWriter {
         let (queue, receiver) = mpsc::channel(config.queue.max(1));
         let receiver = Arc::new(Mutex::new(receiver));
+        let (announcer, announcements) = mpsc::unbounded_channel();
+        tokio::spawn(announce_counts(store.clone(), announcements));
         for _ in 0..config.writers.max(1) {
             tokio::spawn(write_batches(
                 store.clone(),
                 receiver.clone(),
+                announcer.clone(),
                 config.max_batch.max(1),
                 config.gather,
             ));
@@ -103,6 +111,7 @@ impl SignatureWriter {
 async fn write_batches(
     store: Arc<dyn Store>,
     receiver: Arc<Mutex<mpsc::Receiver<(NewSignature, Reply)>>>,
+    announcer: mpsc::UnboundedSender<Vec<(i64, i64)>>,
     max_batch: usize,
     gather: Duration,
 ) {
@@ -139,9 +148,8 @@ async fn write_batches(
                     // A caller that gave up waiting is no reason to stop.
                     let _ = reply.send(outcome);
                 }
-                // Announced after the answers, so no supporter waits for it (on PostgreSQL a
-                // NOTIFY is one more trip to the database).
-                announce(&store, counted).await;
+                // Announced after the answers, so no supporter waits for it.
+                let _ = announcer.send(counted);
             }
             Err(e) => {
                 tracing::warn!(error = %e, signatures = signatures.len(), "a batch of signatures failed; writing each alone");
@@ -151,7 +159,7 @@ async fn write_batches(
                         Ok(mut outcomes) => {
                             let counted = counted(alone, &outcomes);
                             let _ = reply.send(outcomes.pop().unwrap_or(Err(StoreError::NotFound)));
-                            announce(&store, counted).await;
+                            let _ = announcer.send(counted);
                         }
                         Err(e) => {
                             let _ = reply.send(Err(e));
@@ -190,9 +198,34 @@ fn counted(batch: &[NewSignature], outcomes: &[StoreResult<SignOutcome>]) -> Vec
     counted
 }
 
+/// How often, at most, the campaigns whose counts went up are announced: a burst of batches
+/// makes one event a campaign per interval, not one per batch (on PostgreSQL each event is a
+/// `NOTIFY`, a transaction of its own, and each wakes every process's listener).
+const ANNOUNCE_EVERY: Duration = Duration::from_millis(100);
+
+/// Announces the campaigns the writers' committed batches counted: the first at once, then
+/// whatever came in meanwhile, each campaign once, at most every [`ANNOUNCE_EVERY`]. Ends when
+/// the writers have stopped and everything they sent is announced.
+async fn announce_counts(
+    store: Arc<dyn Store>,
+    mut counted: mpsc::UnboundedReceiver<Vec<(i64, i64)>>,
+) {
+    while let Some(first) = counted.recv().await {
+        let mut due: std::collections::BTreeSet<(i64, i64)> = first.into_iter().collect();
+        while let Ok(more) = counted.try_recv() {
+            due.extend(more);
+        }
+        if due.is_empty() {
+            continue;
+        }
+        announce(&store, due).await;
+        tokio::time::sleep(ANNOUNCE_EVERY).await;
+    }
+}
+
 /// Tells open pages' live counts that `counted` campaigns went up. The signatures are stored
 /// already; a page that misses the event catches up on its next poll.
-async fn announce(store: &Arc<dyn Store>, counted: Vec<(i64, i64)>) {
+async fn announce(store: &Arc<dyn Store>, counted: impl IntoIterator<Item = (i64, i64)>) {
     for (branch, eaction) in counted {
         let event = StoreEvent {
             topic: SIGNED.into(),

@@ -421,6 +421,7 @@ pub async fn signatures_wait_for_confirmation(store: Arc<dyn Store>) {
 pub async fn group_commit_keeps_every_acknowledged_signature(store: Arc<dyn Store>) {
     let (branch, dispute, eaction) =
         with_campaign(&*store, "burst", &campaign("count-only", 0, false)).await;
+    let mut events = store.subscribe();
     let writer = SignatureWriter::start(
         store.clone(),
         WriterConfig {
@@ -480,6 +481,18 @@ pub async fn group_commit_keeps_every_acknowledged_signature(store: Arc<dyn Stor
         .await
         .unwrap();
     assert_eq!(counts.confirmed, (CLIENTS * EACH) as u64);
+    // The campaign's new count is announced (the announcements of a burst are gathered, so
+    // there are far fewer than batches, but the last of them comes after the last commit).
+    let ours = format!("{{\"branch\":{},\"eaction\":{}}}", branch.0, eaction.0);
+    let mut announced = 0;
+    while let Ok(Ok(event)) =
+        tokio::time::timeout(std::time::Duration::from_secs(2), events.recv()).await
+    {
+        if event.topic == crate::signing::SIGNED && event.payload == ours {
+            announced += 1;
+        }
+    }
+    assert!(announced > 0, "the burst's count was announced");
 }
 
 /// The delivery claims: each signature goes to a target once, at most the hourly limit in any

@@ -1,7 +1,7 @@
 //! A campaign's live count, carried by the wall's broadcast ([`crate::wall::LiveEvent`]).
 //!
-//! Each committed batch of signatures announces `eaction.signed`; the wall's forwarder hands
-//! it here. A campaign someone in this process is watching has its count read once, a
+//! The signature writer announces `eaction.signed` for each campaign its batches counted, at
+//! most every 100 ms; the wall's forwarder hands it here. A campaign someone in this process is watching has its count read once, a
 //! moment later (so a burst of batches costs one read, not one per batch), and the new figure
 //! goes to every open page of that campaign. Nobody watching: nothing is read.
 
