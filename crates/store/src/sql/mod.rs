@@ -29,6 +29,7 @@ mod pickets;
 mod retention;
 mod shifts;
 mod signups;
+mod sites;
 mod strike_days;
 mod strike_pay;
 mod turnout;
