@@ -21,6 +21,7 @@ pub mod member_data;
 pub mod members;
 pub mod pages;
 pub mod pickets;
+pub mod recent;
 pub mod security;
 pub mod server;
 pub mod settings;

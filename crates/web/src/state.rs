@@ -2,7 +2,10 @@
 
 use crate::account::passwords::PasswordHasher;
 use crate::settings::Settings;
+use picket_domain::DisputeId;
 use picket_mail::Mailer;
+use picket_store::disputes::Dispute;
+use picket_store::Branch;
 use picket_store::Store;
 use std::sync::Arc;
 
@@ -58,6 +61,9 @@ pub struct Shared {
     pub eactions: Arc<crate::eactions::EactionsState>,
     /// Public picket sign-ups counted per client address this hour.
     pub picket_signups: Arc<crate::security::HourlyLimiter>,
+    /// Branches and disputes read for public picket pages and sign-ups, kept for a moment
+    /// ([`crate::recent`]); forgotten when a dispute is changed here.
+    pub public_disputes: Arc<crate::recent::Recent<(String, DisputeId), (Branch, Dispute)>>,
 }
 
 impl AppState {
@@ -79,6 +85,7 @@ impl AppState {
             live_events: tokio::sync::broadcast::channel(256).0,
             eactions: Arc::default(),
             picket_signups: Arc::default(),
+            public_disputes: Arc::default(),
             wall_cache: Arc::default(),
             campaign_cache: Arc::default(),
             law: Arc::new(LawConfig {

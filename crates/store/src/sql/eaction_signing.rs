@@ -1,9 +1,11 @@
 //! Signing in batches, confirming, and the delivery job's claims.
 //!
 //! [`EactionWrites::sign_batch`] writes many supporters' signatures with a few statements: one
-//! look at each campaign named, one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` for
-//! the signatures (a row the database already holds is simply not returned: "already signed"),
-//! one for their consent records, and the confirmation emails. Nothing a supporter sends can
+//! look at each campaign named, one `INSERT … ON CONFLICT DO NOTHING RETURNING` for the
+//! signatures (a row the database already holds is simply not returned: "already signed"),
+//! one for their consent records, and the confirmation emails. The rows go in as one JSON
+//! array ([`super::json_rows`]), so the statements are the same text for any number of rows
+//! and each connection prepares them once. Nothing a supporter sends can
 //! make a statement fail (it was checked before it reached the batch, and conflicts are
 //! handled per row), so one signature cannot spoil another's commit.
 
@@ -20,8 +22,43 @@ use picket_domain::{BranchId, DisputeId, EactionId, PartyId, SignatureId, Target
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
-/// Rows per multi-row statement: well inside both engines' limits on bound values.
-const ROWS_PER_STATEMENT: usize = 200;
+/// The columns a batch of signatures is inserted into, in order.
+const SIGNATURE_COLUMNS: &str =
+    "branch_id, eaction_id, name, email, email_key, postcode, own_words, \
+     confirmed, confirm_hash, signed_at, confirmed_at, confirm_sent_at";
+
+/// The same columns as keys of the batch's JSON rows, with their PostgreSQL types.
+const SIGNATURE_ROWS: &[(&str, &str)] = &[
+    ("branch_id", "bigint"),
+    ("eaction_id", "bigint"),
+    ("name", "text"),
+    ("email", "text"),
+    ("email_key", "text"),
+    ("postcode", "text"),
+    ("own_words", "text"),
+    ("confirmed", "bigint"),
+    ("confirm_hash", "text"),
+    ("signed_at", "bigint"),
+    ("confirmed_at", "bigint"),
+    ("confirm_sent_at", "bigint"),
+];
+
+/// A batch's consent records as JSON rows.
+const CONSENT_ROWS: &[(&str, &str)] = &[
+    ("branch_id", "bigint"),
+    ("signature_id", "bigint"),
+    ("wording", "text"),
+    ("given_at", "bigint"),
+    ("unsubscribe_hash", "text"),
+];
+
+/// Deliveries claimed for a target, as JSON rows.
+const DELIVERY_ROWS: &[(&str, &str)] = &[
+    ("branch_id", "bigint"),
+    ("signature_id", "bigint"),
+    ("target_id", "bigint"),
+    ("queued_at", "bigint"),
+];
 
 /// A campaign as a batch sees it.
 #[derive(Clone, Copy)]
@@ -162,55 +199,37 @@ impl EactionWrites for SqlWork {
         }
 
         let mut stored: HashMap<(i64, String), i64> = HashMap::new();
-        for chunk in to_insert.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO eaction_signatures (branch_id, eaction_id, name, email, email_key, postcode, own_words, \
-                 confirmed, confirm_hash, signed_at, confirmed_at, confirm_sent_at) VALUES ",
-            );
-            for (n, _) in chunk.iter().enumerate() {
-                let b = n * 12;
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 12
-                ));
-            }
-            sql.push_str(" ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key");
-            let mut query = sqlx::query(&sql);
-            for &(i, waits) in chunk {
-                let s = &batch[i];
-                query = query
-                    .bind(s.branch.0)
-                    .bind(s.eaction.0)
-                    .bind(s.signer.name.clone())
-                    .bind(s.signer.email.as_str().to_string())
-                    .bind(s.signer.email_key())
-                    .bind(s.signer.postcode.as_str().to_string())
-                    .bind(s.signer.own_words.clone())
-                    .bind(flag(!waits))
-                    .bind(if waits {
-                        s.confirmation.as_ref().map(|c| c.token_hash.clone())
-                    } else {
-                        None
+        if !to_insert.is_empty() {
+            let rows: Vec<serde_json::Value> = to_insert
+                .iter()
+                .map(|&(i, waits)| {
+                    let s = &batch[i];
+                    serde_json::json!({
+                        "branch_id": s.branch.0,
+                        "eaction_id": s.eaction.0,
+                        "name": s.signer.name,
+                        "email": s.signer.email.as_str(),
+                        "email_key": s.signer.email_key(),
+                        "postcode": s.signer.postcode.as_str(),
+                        "own_words": s.signer.own_words,
+                        "confirmed": flag(!waits),
+                        "confirm_hash": if waits { s.confirmation.as_ref().map(|c| c.token_hash.as_str()) } else { None },
+                        "signed_at": now,
+                        "confirmed_at": if waits { None } else { Some(now) },
+                        "confirm_sent_at": if waits { Some(now) } else { None },
                     })
-                    .bind(now)
-                    .bind(if waits { None } else { Some(now) })
-                    .bind(if waits { Some(now) } else { None });
-            }
-            for row in query.fetch_all(self.conn()).await? {
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO eaction_signatures ({SIGNATURE_COLUMNS}) {} \
+                 ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key",
+                super::json_rows(self.store.backend, 1, SIGNATURE_ROWS)
+            );
+            for row in sqlx::query(&sql)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .fetch_all(self.conn())
+                .await?
+            {
                 stored.insert(
                     (row.try_get("eaction_id")?, row.try_get("email_key")?),
                     row.try_get("id")?,
@@ -241,34 +260,27 @@ impl EactionWrites for SqlWork {
                 }
             }));
         }
-        for chunk in consents.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) VALUES ",
+        if !consents.is_empty() {
+            let rows: Vec<serde_json::Value> = consents
+                .iter()
+                .map(|&(branch, id, wording, unsubscribe)| {
+                    serde_json::json!({
+                        "branch_id": branch,
+                        "signature_id": id,
+                        "wording": wording,
+                        "given_at": now,
+                        "unsubscribe_hash": unsubscribe,
+                    })
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) {}",
+                super::json_rows(self.store.backend, 1, CONSENT_ROWS)
             );
-            for (n, _) in chunk.iter().enumerate() {
-                let b = n * 5;
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5
-                ));
-            }
-            let mut query = sqlx::query(&sql);
-            for &(branch, id, wording, unsubscribe) in chunk {
-                query = query
-                    .bind(branch)
-                    .bind(id)
-                    .bind(wording.to_string())
-                    .bind(now)
-                    .bind(unsubscribe.map(str::to_string));
-            }
-            query.execute(self.conn()).await?;
+            sqlx::query(&sql)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .execute(self.conn())
+                .await?;
         }
         for &(i, waits) in &to_insert {
             if waits
@@ -535,26 +547,26 @@ impl SqlWork {
                 },
             });
         }
-        for chunk in letters.chunks(ROWS_PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO eaction_deliveries (branch_id, signature_id, target_id, queued_at) VALUES ",
+        if !letters.is_empty() {
+            let rows: Vec<serde_json::Value> = letters
+                .iter()
+                .map(|letter| {
+                    serde_json::json!({
+                        "branch_id": branch.0,
+                        "signature_id": letter.signature.0,
+                        "target_id": target.0,
+                        "queued_at": to_secs(now),
+                    })
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO eaction_deliveries (branch_id, signature_id, target_id, queued_at) {}",
+                super::json_rows(self.store.backend, 1, DELIVERY_ROWS)
             );
-            for (n, _) in chunk.iter().enumerate() {
-                let b = n * 4;
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
-            }
-            let mut query = sqlx::query(&sql);
-            for letter in chunk {
-                query = query
-                    .bind(branch.0)
-                    .bind(letter.signature.0)
-                    .bind(target.0)
-                    .bind(to_secs(now));
-            }
-            query.execute(self.conn()).await?;
+            sqlx::query(&sql)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .execute(self.conn())
+                .await?;
         }
         Ok(letters)
     }

@@ -131,6 +131,39 @@ impl SqlStore {
     }
 }
 
+/// The rows of a JSON array of objects bound as parameter `$param`, as a `SELECT` to insert
+/// from: `columns` names each object's key and its PostgreSQL type. However many rows a batch
+/// has, the statement's text is the same, so each connection prepares it once and the database
+/// parses and plans it once; a multi-row `VALUES` list is a new statement for every count of
+/// rows (thousands of bound values for the database to parse each time). On SQLite the
+/// `SELECT` ends in `WHERE true`, so an `ON CONFLICT` after it is read as the upsert's.
+pub(crate) fn json_rows(backend: Backend, param: usize, columns: &[(&str, &str)]) -> String {
+    match backend {
+        Backend::Postgres => {
+            let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+            let types: Vec<String> = columns
+                .iter()
+                .map(|(name, ty)| format!("{name} {ty}"))
+                .collect();
+            format!(
+                "SELECT {} FROM jsonb_to_recordset(${param}::jsonb) AS r({})",
+                names.join(", "),
+                types.join(", ")
+            )
+        }
+        Backend::Sqlite => {
+            let values: Vec<String> = columns
+                .iter()
+                .map(|(name, _)| format!("json_extract(value, '$.{name}')"))
+                .collect();
+            format!(
+                "SELECT {} FROM json_each(${param}) WHERE true",
+                values.join(", ")
+            )
+        }
+    }
+}
+
 /// Appends `rows` groups of `columns` placeholders to a multi-row `VALUES` list:
 /// `($1, $2), ($3, $4)` on PostgreSQL, `(?, ?), (?, ?)` on SQLite. SQLite finds a numbered
 /// `$n` parameter by name among those already seen, which grows with the square of their

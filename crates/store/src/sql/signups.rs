@@ -54,23 +54,41 @@ struct Checked {
 
 /// The checks a sign-up passes before any place is counted, in the order their refusals are
 /// given: the shift is not cancelled or started, a supporter's shift is open to supporters, a
-/// member is the branch's, and nobody holds a place or a turn on the list already. `lock`
-/// holds the shift row inside a unit of work (`""` for a read).
+/// member is the branch's, and nobody holds a place or a turn on the list already. `lock`:
+/// inside a unit of work, what holds the shift row (`Some("")` on SQLite, whose unit holds
+/// the write lock already); `None` for a read.
 async fn checks(
     conn: &mut AnyConnection,
-    lock: &str,
+    lock: Option<&str>,
     branch: BranchId,
     dispute: DisputeId,
     request: &SignUp<'_>,
 ) -> StoreResult<Result<Checked, SignUpRefusal>> {
+    let entrant: Entrant = match request.who {
+        Who::Member(m) => (Some(m.0), String::new(), None, None),
+        Who::Supporter(s) => (
+            None,
+            s.name.clone(),
+            s.email.as_ref().map(|e| e.as_str().to_string()),
+            s.phone.as_ref().map(|p| p.as_str().to_string()),
+        ),
+    };
+    // One statement: the shift, its free places, and whether this person holds a place or a
+    // turn on the list already.
     let shift = sqlx::query(&format!(
         "SELECT s.starts_at, s.cancelled_at, s.open_to_supporters, s.capacity - \
-         (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') AS free \
-         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3{lock}"
+         (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') AS free, \
+         (SELECT COUNT(*) FROM picket_signups d WHERE d.shift_id = s.id AND d.status IN ('taken', 'waiting') \
+          AND (d.member_id = $4 OR lower(d.email) = lower($5) OR d.phone = $6)) AS duplicate \
+         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3{}",
+        lock.unwrap_or_default()
     ))
     .bind(branch.0)
     .bind(dispute.0)
     .bind(request.shift.0)
+    .bind(entrant.0)
+    .bind(entrant.2.as_deref())
+    .bind(entrant.3.as_deref())
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -80,20 +98,9 @@ async fn checks(
     if shift.try_get::<i64, _>("starts_at")? <= to_secs(request.now) {
         return Ok(Err(SignUpRefusal::Started));
     }
-    let entrant: Entrant = match request.who {
-        Who::Member(m) => (Some(m.0), String::new(), None, None),
-        Who::Supporter(s) => {
-            if shift.try_get::<i64, _>("open_to_supporters")? == 0 {
-                return Ok(Err(SignUpRefusal::MembersOnly));
-            }
-            (
-                None,
-                s.name.clone(),
-                s.email.as_ref().map(|e| e.as_str().to_string()),
-                s.phone.as_ref().map(|p| p.as_str().to_string()),
-            )
-        }
-    };
+    if entrant.0.is_none() && shift.try_get::<i64, _>("open_to_supporters")? == 0 {
+        return Ok(Err(SignUpRefusal::MembersOnly));
+    }
     if let Some(m) = entrant.0 {
         let mine: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM members WHERE branch_id = $1 AND id = $2 AND erased_at IS NULL",
@@ -104,23 +111,17 @@ async fn checks(
         .await?;
         mine.ok_or(StoreError::NotFound)?;
     }
-    let duplicate: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM picket_signups WHERE shift_id = $1 AND status IN ('taken', 'waiting') \
-         AND (member_id = $2 OR lower(email) = lower($3) OR phone = $4)",
-    )
-    .bind(request.shift.0)
-    .bind(entrant.0)
-    .bind(entrant.2.as_deref())
-    .bind(entrant.3.as_deref())
-    .fetch_one(&mut *conn)
-    .await?;
-    if duplicate > 0 {
+    if shift.try_get::<i64, _>("duplicate")? > 0 {
         return Ok(Err(SignUpRefusal::Duplicate));
     }
-    Ok(Ok(Checked {
-        entrant,
-        free: shift.try_get("free")?,
-    }))
+    let free: i64 = shift.try_get("free")?;
+    if lock.is_some() && free <= 0 && !request.waiting_list {
+        // Held on the shift's row and it is full: said at once, so a crowd of supporters
+        // that arrived together, each waiting for the row in turn, holds it for one
+        // statement each.
+        return Ok(Err(SignUpRefusal::Full));
+    }
+    Ok(Ok(Checked { entrant, free }))
 }
 
 /// The refusal a sign-up would meet as things stand, from reads alone (`None`: it may go
@@ -134,7 +135,7 @@ pub(crate) async fn refusal(
 ) -> StoreResult<Option<SignUpRefusal>> {
     let mut conn = store.pool().acquire().await?;
     Ok(
-        match checks(&mut conn, "", branch, dispute, request).await? {
+        match checks(&mut conn, None, branch, dispute, request).await? {
             Err(reason) => Some(reason),
             Ok(checked) if checked.free <= 0 && !request.waiting_list => Some(SignUpRefusal::Full),
             Ok(_) => None,
@@ -153,7 +154,7 @@ pub(crate) async fn sign_up(
 ) -> StoreResult<SignUpOutcome> {
     let lock = row_lock(work.store.backend);
     let (member, name, email, phone) =
-        match checks(work.conn(), lock, branch, dispute, request).await? {
+        match checks(work.conn(), Some(lock), branch, dispute, request).await? {
             Ok(checked) => checked.entrant,
             Err(reason) => return refused(reason),
         };

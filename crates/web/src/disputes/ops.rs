@@ -45,6 +45,10 @@ pub async fn update_dispute(
     work.audit(actor.entry("dispute.edit", format!("dispute:{id}")))
         .await?;
     work.commit().await?;
+    // Public pages see the change at once (a dispute taken out of public view stops taking
+    // supporters' sign-ups).
+    state.public_disputes.forget();
+    state.eactions.forget();
     Ok(dispute)
 }
 

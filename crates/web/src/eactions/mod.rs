@@ -29,14 +29,10 @@ use picket_store::signing::{SignatureWriter, WriterConfig};
 use picket_store::{Branch, NewOutboxEmail};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// The largest sign form or JSON signature accepted, in bytes: room for the longest name,
 /// address, postcode and own words (with every character escaped), and no more.
 pub const SIGN_BODY_LIMIT: usize = 16 * 1024;
-
-/// How long a campaign read for the public is used before it is read again.
-const CAMPAIGN_FRESH: Duration = Duration::from_secs(2);
 
 /// A campaign as a public address names it: branch slug, dispute, campaign.
 type CampaignKey = (String, DisputeId, EactionId);
@@ -46,7 +42,7 @@ type CampaignKey = (String, DisputeId, EactionId);
 pub struct EactionsState {
     writer: tokio::sync::OnceCell<SignatureWriter>,
     limiter: crate::security::HourlyLimiter,
-    campaigns: Mutex<HashMap<CampaignKey, (Instant, Arc<PublicCampaign>)>>,
+    campaigns: crate::recent::Recent<CampaignKey, Arc<PublicCampaign>>,
     /// Campaigns whose live count someone in this process is watching.
     pub(crate) watched: Mutex<HashMap<EactionId, live::Watched>>,
 }
@@ -71,10 +67,7 @@ impl EactionsState {
 
     /// Forgets the campaigns read for the public (after an organiser changed one).
     pub fn forget(&self) {
-        self.campaigns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.campaigns.forget();
     }
 }
 
@@ -100,37 +93,25 @@ pub async fn public_campaign(
     id: EactionId,
 ) -> AppResult<Arc<PublicCampaign>> {
     let key = (slug.to_string(), dispute, id);
-    if let Some((at, c)) = state
-        .eactions
-        .campaigns
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-    {
-        if at.elapsed() < CAMPAIGN_FRESH {
-            return Ok(c.clone());
-        }
-    }
-    let branch = state.store.branch_by_slug(slug).await?;
-    let d = state.store.dispute(branch.id, dispute).await?;
-    let eaction = state.store.eaction(branch.id, dispute, id).await?;
-    if eaction.opened_on.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let targets = state.store.targets(branch.id, dispute, id).await?;
-    let c = Arc::new(PublicCampaign {
-        branch,
-        dispute: d,
-        eaction,
-        targets,
-    });
     state
         .eactions
         .campaigns
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, (Instant::now(), c.clone()));
-    Ok(c)
+        .get_or_read(&key, async {
+            let branch = state.store.branch_by_slug(slug).await?;
+            let d = state.store.dispute(branch.id, dispute).await?;
+            let eaction = state.store.eaction(branch.id, dispute, id).await?;
+            if eaction.opened_on.is_none() {
+                return Err(AppError::NotFound);
+            }
+            let targets = state.store.targets(branch.id, dispute, id).await?;
+            Ok(Arc::new(PublicCampaign {
+                branch,
+                dispute: d,
+                eaction,
+                targets,
+            }))
+        })
+        .await
 }
 
 /// A domain refusal as a validation error naming its field.

@@ -127,9 +127,12 @@ pub async fn supporter(
     ApiJson(body): ApiJson<SupporterBody>,
 ) -> AppResult<Response> {
     let (branch, dispute) = public_dispute(&state, &slug, id).await?;
-    // The shift must be one of this dispute's.
-    state.store.picket_shift(branch.id, id, shift).await?;
     let supporter = Supporter::parse(&body.name, &body.email, &body.phone).map_err(signup_error);
+    if supporter.is_err() {
+        // A shift of another dispute is not found, before what was sent is looked at. (For
+        // a valid body the sign-up's own read of the shift answers that.)
+        state.store.picket_shift(branch.id, id, shift).await?;
+    }
     let done = join(
         &state,
         &branch,

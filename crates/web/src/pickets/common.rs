@@ -45,8 +45,15 @@ pub async fn public_dispute(
     slug: &str,
     id: DisputeId,
 ) -> AppResult<(Branch, Dispute)> {
-    let branch = state.store.branch_by_slug(slug).await?;
-    let dispute = state.store.dispute(branch.id, id).await?;
+    let key = (slug.to_string(), id);
+    let (branch, dispute) = state
+        .public_disputes
+        .get_or_read(&key, async {
+            let branch = state.store.branch_by_slug(slug).await?;
+            let dispute = state.store.dispute(branch.id, id).await?;
+            Ok::<_, AppError>((branch, dispute))
+        })
+        .await?;
     if !dispute.status.is_public() {
         return Err(AppError::NotFound);
     }

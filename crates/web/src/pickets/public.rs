@@ -120,6 +120,7 @@ pub fn count_public_signup(state: &AppState, ip: &str) -> AppResult<()> {
 }
 
 /// Checks a supporter's details and the shift chosen, counts the attempt, and signs up.
+/// `NotFound`: the shift is not one of the dispute's.
 pub async fn join(
     state: &AppState,
     branch: &Branch,
@@ -144,10 +145,6 @@ pub async fn join(
         waiting_list,
     )
     .await
-    .map_err(|e| match e {
-        AppError::NotFound => AppError::invalid("shift", "Choose one of the shifts listed."),
-        other => other,
-    })
 }
 
 /// POST /{branch}/disputes/{id}/pickets/join (public, rate-limited).
@@ -169,7 +166,11 @@ pub async fn join_post(
         supporter,
         !form.waiting_list.is_empty(),
     )
-    .await;
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound => AppError::invalid("shift", "Choose one of the shifts listed."),
+        other => other,
+    });
     let shown = match outcome {
         Ok(done) => match outcome_words(&done) {
             Ok(notice) => {
