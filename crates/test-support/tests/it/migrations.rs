@@ -1,5 +1,6 @@
 //! Migrations: applied once, and a database from a newer Picket is refused.
 
+use picket_domain::Division;
 use picket_store::sql::SqlStore;
 use picket_store::{Backend, StoreError};
 use picket_test_support::{db::fresh_url, test_backend};
@@ -202,4 +203,83 @@ async fn free_text_teams_and_typed_figures_migrate_to_the_bargaining_unit() {
     assert_eq!((ballot.entitled, &ballot.entitled_basis), (19, &hand));
     let period = &store.action_periods(branch, first).await.unwrap()[0];
     assert_eq!((period.called_out, &period.called_out_basis), (15, &hand));
+}
+
+/// Migration 0023: a signature's campaign must be its branch's (PostgreSQL checks the pair
+/// with one key; SQLite keeps a key to each), and the hashes of the confirmation and
+/// unsubscribe links stay unique where there is one while any number of rows have none.
+#[tokio::test]
+async fn signature_keys_hold_the_campaigns_branch_and_unique_link_hashes() {
+    use picket_store::contract::eactions::{campaign, with_campaign};
+    use picket_store::contract::Setup;
+
+    let (url, _dir) = fresh_url().await;
+    let store = connect(&url).await.unwrap();
+    let new = campaign("count-only", 30, false);
+    let (branch, _, eaction) = with_campaign(&store, "keys-a", &new).await;
+    let other = store
+        .setup_branch(&"keys-b".parse().unwrap(), "B", Division::Scotland)
+        .await
+        .unwrap()
+        .id;
+    let insert = |branch: i64, n: u32, hash: Option<&'static str>| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO eaction_signatures (branch_id, eaction_id, name, email, email_key, postcode, \
+                 own_words, confirmed, confirm_hash, signed_at) \
+                 VALUES ($1, $2, 'S', $3, $3, 'M1 1AE', '', 0, $4, 1) RETURNING id",
+            )
+            .bind(branch)
+            .bind(eaction.0)
+            .bind(format!("s{n}@example.org"))
+            .bind(hash)
+            .fetch_one(&pool)
+            .await
+            .map(|row| sqlx::Row::get::<i64, _>(&row, "id"))
+        }
+    };
+    let first = insert(branch.0, 1, None).await.expect("a signature");
+    let second = insert(branch.0, 2, None)
+        .await
+        .expect("two without a link hash");
+    insert(branch.0, 3, Some("h"))
+        .await
+        .expect("one with a hash");
+    assert!(
+        insert(branch.0, 4, Some("h")).await.is_err(),
+        "two signatures with one confirmation hash"
+    );
+    let misplaced = insert(other.0, 5, None).await;
+    if test_backend() == Backend::Postgres {
+        assert!(
+            misplaced.is_err(),
+            "a signature in another branch's campaign"
+        );
+    }
+    let consent = |signature: i64, hash: Option<&'static str>| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query(
+                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) \
+                 VALUES ($1, $2, 'Keep me in touch.', 1, $3)",
+            )
+            .bind(branch.0)
+            .bind(signature)
+            .bind(hash)
+            .execute(&pool)
+            .await
+        }
+    };
+    consent(first, None).await.expect("a consent");
+    consent(second, None).await.expect("two without a hash");
+    consent(first, Some("u")).await.expect("one with a hash");
+    assert!(
+        consent(second, Some("u")).await.is_err(),
+        "two consents with one unsubscribe hash"
+    );
+    assert!(
+        consent(first + second + 1000, None).await.is_err(),
+        "a consent without its signature"
+    );
 }

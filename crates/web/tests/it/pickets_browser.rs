@@ -177,3 +177,49 @@ async fn organisers_move_and_resize_a_shift_on_a_phone() {
     fits(c, "the rota after a change").await;
     browser.close().await;
 }
+
+/// On a laptop the public sign-up form lays each label beside its field: the choice of
+/// shifts and the notes take rows of their own, so no label is pushed beside another's field.
+#[tokio::test]
+async fn the_public_sign_up_form_lines_up_on_a_laptop() {
+    let l = line().await;
+    l.shift(0, weekday_after(11), 6, true).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&l.app.url(&l.page("/join"))).await.unwrap();
+    let layout = c
+        .execute(
+            "const box = (s) => document.querySelector(s).getBoundingClientRect();
+             const form = document.querySelector('#join');
+             const pad = parseFloat(getComputedStyle(form).paddingLeft) + parseFloat(getComputedStyle(form).paddingRight);
+             return {
+               form: form.clientWidth - pad,
+               shifts: box('#join fieldset').width,
+               rows: ['name', 'email', 'phone'].map((id) =>
+                 Math.abs(box(`label[for=${id}]`).top - box(`#${id}`).top) < box(`#${id}`).height
+                   && box(`label[for=${id}]`).right <= box(`#${id}`).left),
+               field: box('#name').left,
+               button: box('#join button[type=submit]').left,
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let form = layout["form"].as_f64().unwrap();
+    let shifts = layout["shifts"].as_f64().unwrap();
+    assert!(
+        (form - shifts).abs() < 2.0,
+        "the shifts take {shifts}px of the form's {form}px"
+    );
+    assert_eq!(
+        layout["rows"],
+        serde_json::json!([true, true, true]),
+        "a label is not beside its field"
+    );
+    assert_eq!(
+        layout["field"], layout["button"],
+        "the button is not under the fields"
+    );
+    browser.close().await;
+}
