@@ -17,10 +17,26 @@ pub async fn open_and_migrate(settings: &Settings) -> anyhow::Result<SqlStore> {
 
 /// Opens a database by URL and applies migrations.
 pub async fn open_url(url: &str, max_connections: u32) -> anyhow::Result<SqlStore> {
+    open(url, max_connections, false).await
+}
+
+/// [`open_url`] for a server: on PostgreSQL every connection is opened at start, kept, and
+/// has the public forms' statements ready before the first crowd.
+pub async fn open_to_serve(url: &str, max_connections: u32) -> anyhow::Result<SqlStore> {
+    open(url, max_connections, true).await
+}
+
+async fn open(url: &str, max_connections: u32, serve: bool) -> anyhow::Result<SqlStore> {
     let result = if picket_store_sqlite::handles(url) {
-        picket_store_sqlite::connect(url, max_connections).await
+        match serve {
+            true => picket_store_sqlite::connect_to_serve(url, max_connections).await,
+            false => picket_store_sqlite::connect(url, max_connections).await,
+        }
     } else if picket_store_postgres::handles(url) {
-        picket_store_postgres::connect(url, max_connections).await
+        match serve {
+            true => picket_store_postgres::connect_to_serve(url, max_connections).await,
+            false => picket_store_postgres::connect(url, max_connections).await,
+        }
     } else {
         return Err(crate::usage(format!(
             "`database_url` must start with sqlite:// or postgres://, not `{}`",

@@ -1,7 +1,6 @@
 //! `picket demo`: a fresh database holding a branch shaped like the seeds' dispute (a London
 //! borough's mental health social workers), with invented names for every person.
 
-use crate::db::open_url;
 use crate::serve::{init_logging, shutdown_signal};
 use anyhow::Context;
 use clap::Args;
@@ -61,7 +60,7 @@ pub async fn run(mut settings: Settings, args: DemoArgs) -> anyhow::Result<()> {
         .map_err(|e| crate::usage(e.to_string()))?;
     init_logging(&settings);
 
-    let store = Arc::new(open_url(&url, settings.database_max_connections).await?);
+    let store = Arc::new(crate::db::open_to_serve(&url, settings.database_max_connections).await?);
     crate::db::start_events(&url, &store).await?;
     if !store.list_branches().await?.is_empty() {
         return Err(crate::usage(

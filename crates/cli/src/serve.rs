@@ -62,7 +62,13 @@ pub async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<(
             .map_err(|e| crate::usage(e.to_string()))?;
     }
     init_logging(&settings);
-    let store = Arc::new(open_and_migrate(&settings).await?);
+    let store = Arc::new(
+        crate::db::open_to_serve(
+            settings.database_url.expose(),
+            settings.database_max_connections,
+        )
+        .await?,
+    );
     crate::db::start_events(settings.database_url.expose(), &store).await?;
     let mailer = picket_mail::build_mailer(&settings.mail)
         .map_err(|e| crate::usage(format!("`mail`: {e}")))?;

@@ -22,16 +22,32 @@ pub fn handles(url: &str) -> bool {
 
 /// Connects without migrating.
 pub async fn open(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
+    open_with(url, max_connections, false).await
+}
+
+async fn open_with(url: &str, max_connections: u32, warm: bool) -> StoreResult<SqlStore> {
     let config = PoolConfig {
         url: url.to_string(),
         max_connections: max_connections.max(1),
         connect_timeout: Duration::from_secs(10),
+        warm,
+        backend: Backend::Postgres,
     };
     let pool = open_pool(&config, INIT).await?;
     Ok(SqlStore::new(pool, Backend::Postgres))
 }
 
-/// Connects and migrates: what `picket serve` does at start.
+/// Opens and migrates, keeping every connection open and ready for the public forms'
+/// statements ([`PoolConfig::warm`](picket_store::sql::PoolConfig::warm)): what `picket
+/// serve` does at start.
+pub async fn connect_to_serve(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
+    let store = open_with(url, max_connections, true).await?;
+    migrate(store.pool(), &MIGRATOR).await?;
+    store.warm_connections().await?;
+    Ok(store)
+}
+
+/// Opens and migrates (for commands and tests; a server uses [`connect_to_serve`]).
 pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
     let store = open(url, max_connections).await?;
     migrate(store.pool(), &MIGRATOR).await?;

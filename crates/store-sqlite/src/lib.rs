@@ -35,12 +35,20 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
         url,
         max_connections: max_connections.max(1),
         connect_timeout: Duration::from_secs(10),
+        warm: false,
+        backend: Backend::Sqlite,
     };
     let pool = open_pool(&config, INIT).await?;
     Ok(SqlStore::new(pool, Backend::Sqlite))
 }
 
-/// Opens and migrates: what `picket serve` does at start.
+/// What `picket serve` does at start: [`connect`]. (A SQLite connection prepares a statement
+/// in microseconds and has no server process to start, so nothing is opened ahead.)
+pub async fn connect_to_serve(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
+    connect(url, max_connections).await
+}
+
+/// Opens and migrates.
 pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
     let store = open(url, max_connections).await?;
     migrate(store.pool(), &MIGRATOR).await?;

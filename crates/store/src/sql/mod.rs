@@ -125,6 +125,20 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Opens every connection the pool may hold and runs the public forms' statements on each
+    /// (see [`PoolConfig::warm`]), so the first crowd after a start finds them ready. Called
+    /// after migrating: connections opened before it found no tables to prepare against. An
+    /// error here is a statement that no longer fits the schema.
+    pub async fn warm_connections(&self) -> StoreResult<()> {
+        let mut held = Vec::new();
+        for _ in 0..self.pool.options().get_max_connections() {
+            let mut conn = self.pool.acquire().await?;
+            signups::warm_up(&mut conn, self.backend).await?;
+            held.push(conn);
+        }
+        Ok(())
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -220,18 +234,33 @@ pub struct PoolConfig {
     pub max_connections: u32,
     /// How long to wait for the database at start before giving up.
     pub connect_timeout: Duration,
+    /// For a server: every connection is opened at once and kept, and each runs the public
+    /// forms' statements when it opens ([`SqlStore::warm_connections`]).
+    pub warm: bool,
+    /// The engine, for the statements a warm connection runs.
+    pub backend: Backend,
 }
 
 /// Opens a pool, running `init` (pragmas, settings) on every new connection.
 pub async fn open_pool(config: &PoolConfig, init: &'static [&'static str]) -> StoreResult<AnyPool> {
     sqlx::any::install_default_drivers();
-    AnyPoolOptions::new()
+    let (warm, backend) = (config.warm, config.backend);
+    let mut options = AnyPoolOptions::new()
         .max_connections(config.max_connections)
-        .acquire_timeout(config.connect_timeout)
+        .acquire_timeout(config.connect_timeout);
+    if warm {
+        options = options
+            .min_connections(config.max_connections)
+            .idle_timeout(None);
+    }
+    options
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 for statement in init {
                     sqlx::query(statement).execute(&mut *conn).await?;
+                }
+                if warm {
+                    warm_up(conn, backend).await;
                 }
                 Ok(())
             })
@@ -239,6 +268,15 @@ pub async fn open_pool(config: &PoolConfig, init: &'static [&'static str]) -> St
         .connect(&config.url)
         .await
         .map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
+/// Runs on `conn` the statements a crowd on a public form runs (matching nothing), so they
+/// are prepared before the crowd comes. A failure is no reason to refuse the connection (a
+/// database not yet migrated has no tables to prepare them against).
+async fn warm_up(conn: &mut sqlx::AnyConnection, backend: Backend) {
+    if let Err(e) = signups::warm_up(conn, backend).await {
+        tracing::debug!(error = %e, "a new connection could not prepare the public forms' statements");
+    }
 }
 
 /// Applies `migrator` to the pool, first refusing a database migrated by a newer Picket.

@@ -7,10 +7,10 @@ use super::{from_secs, to_secs, SqlStore, SqlWork};
 use crate::shifts::{
     Attendance, Cancellation, Reminder, SignUp, SignUpOutcome, Signup, SignupStatus, Who,
 };
-use crate::{StoreError, StoreResult};
+use crate::{Backend, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use picket_domain::pickets::shifts::{check_new_capacity, ShiftError};
-use picket_domain::pickets::signups::{Place, SignUpRefusal};
+use picket_domain::pickets::signups::{Place, SignUpRefusal, Supporter};
 use picket_domain::{
     BranchId, DisputeId, MemberId, PicketLocationId, PicketShiftId, PicketSignupId,
 };
@@ -143,6 +143,53 @@ pub(crate) async fn refusal(
     )
 }
 
+/// Takes a place (or a turn on the waiting list, when `$9` is 1) if the count of places taken
+/// is below the capacity: `$1`–`$3` branch, dispute and shift, `$4`–`$7` member, name, email
+/// and phone, `$8` now.
+const TAKE_PLACE: &str = "INSERT INTO picket_signups (branch_id, dispute_id, shift_id, member_id, name, email, phone, status, created_at, updated_at) \
+     SELECT s.branch_id, s.dispute_id, s.id, $4, $5, $6, $7, \
+     CASE WHEN (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') < s.capacity \
+          THEN 'taken' ELSE 'waiting' END, $8, $8 \
+     FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3 \
+     AND ($9 = 1 OR (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') < s.capacity) \
+     RETURNING id, status";
+
+/// Runs a sign-up's statements on a new connection, matching no shift, so a crowd signing up
+/// after a start does not wait while each connection prepares them (on PostgreSQL, while its
+/// new server process first reads the tables' definitions), some of it holding a shift's row.
+pub(crate) async fn warm_up(conn: &mut AnyConnection, backend: Backend) -> StoreResult<()> {
+    let supporter = Supporter {
+        name: String::new(),
+        email: None,
+        phone: None,
+    };
+    let request = SignUp {
+        shift: PicketShiftId(0),
+        who: Who::Supporter(&supporter),
+        waiting_list: false,
+        now: Utc::now(),
+    };
+    for lock in [None, Some(row_lock(backend))] {
+        match checks(&mut *conn, lock, BranchId(0), DisputeId(0), &request).await {
+            Ok(_) | Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    sqlx::query(TAKE_PLACE)
+        .bind(0_i64)
+        .bind(0_i64)
+        .bind(0_i64)
+        .bind(None::<i64>)
+        .bind(String::new())
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind(0_i64)
+        .bind(0_i64)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Signs someone up. The shift row is held first (PostgreSQL `FOR UPDATE`, SQLite's write
 /// lock), then one statement counts the places taken and takes one only if the count is
 /// below the capacity, so concurrent sign-ups take turns and never overfill the shift.
@@ -159,27 +206,19 @@ pub(crate) async fn sign_up(
             Err(reason) => return refused(reason),
         };
     let now = to_secs(request.now);
-    let row = sqlx::query(
-        "INSERT INTO picket_signups (branch_id, dispute_id, shift_id, member_id, name, email, phone, status, created_at, updated_at) \
-         SELECT s.branch_id, s.dispute_id, s.id, $4, $5, $6, $7, \
-         CASE WHEN (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') < s.capacity \
-              THEN 'taken' ELSE 'waiting' END, $8, $8 \
-         FROM picket_shifts s WHERE s.branch_id = $1 AND s.dispute_id = $2 AND s.id = $3 \
-         AND ($9 = 1 OR (SELECT COUNT(*) FROM picket_signups t WHERE t.shift_id = s.id AND t.status = 'taken') < s.capacity) \
-         RETURNING id, status",
-    )
-    .bind(branch.0)
-    .bind(dispute.0)
-    .bind(request.shift.0)
-    .bind(member)
-    .bind(name)
-    .bind(email)
-    .bind(phone)
-    .bind(now)
-    .bind(i64::from(request.waiting_list))
-    .fetch_optional(work.conn())
-    .await
-    .map_err(|e| StoreError::conflict_on(e, "a place on this shift"))?;
+    let row = sqlx::query(TAKE_PLACE)
+        .bind(branch.0)
+        .bind(dispute.0)
+        .bind(request.shift.0)
+        .bind(member)
+        .bind(name)
+        .bind(email)
+        .bind(phone)
+        .bind(now)
+        .bind(i64::from(request.waiting_list))
+        .fetch_optional(work.conn())
+        .await
+        .map_err(|e| StoreError::conflict_on(e, "a place on this shift"))?;
     let Some(row) = row else {
         return refused(SignUpRefusal::Full);
     };

@@ -283,3 +283,29 @@ async fn signature_keys_hold_the_campaigns_branch_and_unique_link_hashes() {
         "a consent without its signature"
     );
 }
+
+/// `picket serve`'s store on a fresh database: migrated, and on PostgreSQL every connection
+/// open, each with the public sign-up's statements run against the migrated schema (an error
+/// there is a statement that no longer fits it).
+#[tokio::test]
+async fn a_server_starts_with_every_connection_open_and_ready() {
+    let (url, _dir) = fresh_url().await;
+    let store = match test_backend() {
+        Backend::Sqlite => picket_store_sqlite::connect_to_serve(&url, 4).await,
+        Backend::Postgres => picket_store_postgres::connect_to_serve(&url, 4).await,
+    }
+    .expect("a server's store opens on a fresh database");
+    assert_eq!(
+        picket_store::sql::schema_version(store.pool())
+            .await
+            .unwrap(),
+        Some(newest_known())
+    );
+    store
+        .warm_connections()
+        .await
+        .expect("the sign-up's statements run on the migrated schema");
+    if test_backend() == Backend::Postgres {
+        assert_eq!(store.pool().size(), 4, "every connection is open");
+    }
+}
