@@ -28,10 +28,7 @@ pub async fn open_to_serve(url: &str, max_connections: u32) -> anyhow::Result<Sq
 
 async fn open(url: &str, max_connections: u32, serve: bool) -> anyhow::Result<SqlStore> {
     let result = if picket_store_sqlite::handles(url) {
-        match serve {
-            true => picket_store_sqlite::connect_to_serve(url, max_connections).await,
-            false => picket_store_sqlite::connect(url, max_connections).await,
-        }
+        picket_store_sqlite::connect(url, max_connections).await
     } else if picket_store_postgres::handles(url) {
         match serve {
             true => picket_store_postgres::connect_to_serve(url, max_connections).await,

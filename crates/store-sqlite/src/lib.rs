@@ -42,13 +42,9 @@ pub async fn open(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
     Ok(SqlStore::new(pool, Backend::Sqlite))
 }
 
-/// What `picket serve` does at start: [`connect`]. (A SQLite connection prepares a statement
-/// in microseconds and has no server process to start, so nothing is opened ahead.)
-pub async fn connect_to_serve(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
-    connect(url, max_connections).await
-}
-
-/// Opens and migrates.
+/// Opens and migrates: what `picket serve` does at start. (A SQLite connection prepares a
+/// statement in microseconds and has no server process to start, so unlike PostgreSQL's
+/// `connect_to_serve` nothing is opened ahead.)
 pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SqlStore> {
     let store = open(url, max_connections).await?;
     migrate(store.pool(), &MIGRATOR).await?;

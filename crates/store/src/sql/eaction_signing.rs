@@ -4,7 +4,7 @@
 //! look at each campaign named, one `INSERT … ON CONFLICT DO NOTHING RETURNING` for the
 //! signatures (a row the database already holds is simply not returned: "already signed"),
 //! one for their consent records, and the confirmation emails. The rows go in as one JSON
-//! array ([`super::json_rows`]), so the statements are the same text for any number of rows
+//! array ([`super::insert_json_rows`]), so the statements are the same text for any number of rows
 //! and each connection prepares them once. Nothing a supporter sends can
 //! make a statement fail (it was checked before it reached the batch, and conflicts are
 //! handled per row), so one signature cannot spoil another's commit.
@@ -22,12 +22,8 @@ use picket_domain::{BranchId, DisputeId, EactionId, PartyId, SignatureId, Target
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
-/// The columns a batch of signatures is inserted into, in order.
-const SIGNATURE_COLUMNS: &str =
-    "branch_id, eaction_id, name, email, email_key, postcode, own_words, \
-     confirmed, confirm_hash, signed_at, confirmed_at, confirm_sent_at";
-
-/// The same columns as keys of the batch's JSON rows, with their PostgreSQL types.
+/// The columns a batch of signatures is inserted into (the keys of its JSON rows), with their
+/// PostgreSQL types.
 const SIGNATURE_ROWS: &[(&str, &str)] = &[
     ("branch_id", "bigint"),
     ("eaction_id", "bigint"),
@@ -221,12 +217,11 @@ impl EactionWrites for SqlWork {
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO eaction_signatures ({SIGNATURE_COLUMNS}) {} \
-                 ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key",
-                super::json_rows(self.store.backend, 1, SIGNATURE_ROWS)
+                "{} ON CONFLICT (eaction_id, email_key) DO NOTHING RETURNING id, eaction_id, email_key",
+                super::insert_json_rows(self.store.backend, "eaction_signatures", SIGNATURE_ROWS)
             );
             for row in sqlx::query(&sql)
-                .bind(serde_json::Value::Array(rows).to_string())
+                .bind(super::json_rows(rows))
                 .fetch_all(self.conn())
                 .await?
             {
@@ -273,12 +268,10 @@ impl EactionWrites for SqlWork {
                     })
                 })
                 .collect();
-            let sql = format!(
-                "INSERT INTO supporter_consents (branch_id, signature_id, wording, given_at, unsubscribe_hash) {}",
-                super::json_rows(self.store.backend, 1, CONSENT_ROWS)
-            );
+            let sql =
+                super::insert_json_rows(self.store.backend, "supporter_consents", CONSENT_ROWS);
             sqlx::query(&sql)
-                .bind(serde_json::Value::Array(rows).to_string())
+                .bind(super::json_rows(rows))
                 .execute(self.conn())
                 .await?;
         }
@@ -559,12 +552,10 @@ impl SqlWork {
                     })
                 })
                 .collect();
-            let sql = format!(
-                "INSERT INTO eaction_deliveries (branch_id, signature_id, target_id, queued_at) {}",
-                super::json_rows(self.store.backend, 1, DELIVERY_ROWS)
-            );
+            let sql =
+                super::insert_json_rows(self.store.backend, "eaction_deliveries", DELIVERY_ROWS);
             sqlx::query(&sql)
-                .bind(serde_json::Value::Array(rows).to_string())
+                .bind(super::json_rows(rows))
                 .execute(self.conn())
                 .await?;
         }

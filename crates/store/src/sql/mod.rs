@@ -145,23 +145,24 @@ impl SqlStore {
     }
 }
 
-/// The rows of a JSON array of objects bound as parameter `$param`, as a `SELECT` to insert
-/// from: `columns` names each object's key and its PostgreSQL type. However many rows a batch
-/// has, the statement's text is the same, so each connection prepares it once and the database
-/// parses and plans it once; a multi-row `VALUES` list is a new statement for every count of
-/// rows (thousands of bound values for the database to parse each time). On SQLite the
-/// `SELECT` ends in `WHERE true`, so an `ON CONFLICT` after it is read as the upsert's.
-pub(crate) fn json_rows(backend: Backend, param: usize, columns: &[(&str, &str)]) -> String {
-    match backend {
+/// `INSERT INTO {table} (…)` from the rows of a JSON array of objects bound as `$1`:
+/// `columns` names each column (the objects' key) and its PostgreSQL type. However many rows
+/// a batch has, the statement's text is the same, so each connection prepares it once and the
+/// database parses and plans it once; a multi-row `VALUES` list is a new statement for every
+/// count of rows (thousands of bound values for the database to parse each time). On SQLite
+/// the `SELECT` ends in `WHERE true`, so an `ON CONFLICT` after it is read as the upsert's.
+/// Bind the rows with [`json_rows`].
+pub(crate) fn insert_json_rows(backend: Backend, table: &str, columns: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let names = names.join(", ");
+    let source = match backend {
         Backend::Postgres => {
-            let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
             let types: Vec<String> = columns
                 .iter()
                 .map(|(name, ty)| format!("{name} {ty}"))
                 .collect();
             format!(
-                "SELECT {} FROM jsonb_to_recordset(${param}::jsonb) AS r({})",
-                names.join(", "),
+                "SELECT {names} FROM jsonb_to_recordset($1::jsonb) AS r({})",
                 types.join(", ")
             )
         }
@@ -170,12 +171,15 @@ pub(crate) fn json_rows(backend: Backend, param: usize, columns: &[(&str, &str)]
                 .iter()
                 .map(|(name, _)| format!("json_extract(value, '$.{name}')"))
                 .collect();
-            format!(
-                "SELECT {} FROM json_each(${param}) WHERE true",
-                values.join(", ")
-            )
+            format!("SELECT {} FROM json_each($1) WHERE true", values.join(", "))
         }
-    }
+    };
+    format!("INSERT INTO {table} ({names}) {source}")
+}
+
+/// The rows for [`insert_json_rows`], as the one value to bind.
+pub(crate) fn json_rows(rows: Vec<serde_json::Value>) -> String {
+    serde_json::Value::Array(rows).to_string()
 }
 
 /// Appends `rows` groups of `columns` placeholders to a multi-row `VALUES` list:

@@ -46,15 +46,10 @@ fn refused(reason: SignUpRefusal) -> StoreResult<SignUpOutcome> {
 /// Who takes a place: a member's id, or a supporter's name, email and phone.
 type Entrant = (Option<i64>, String, Option<String>, Option<String>);
 
-/// What the checks found: who would take the place, and the places free when read.
-struct Checked {
-    entrant: Entrant,
-    free: i64,
-}
-
 /// The checks a sign-up passes before any place is counted, in the order their refusals are
 /// given: the shift is not cancelled or started, a supporter's shift is open to supporters, a
-/// member is the branch's, and nobody holds a place or a turn on the list already. `lock`:
+/// member is the branch's, nobody holds a place or a turn on the list already, and a place is
+/// free unless the waiting list was asked for. Passed: who would take the place. `lock`:
 /// inside a unit of work, what holds the shift row (`Some("")` on SQLite, whose unit holds
 /// the write lock already); `None` for a read.
 async fn checks(
@@ -63,7 +58,7 @@ async fn checks(
     branch: BranchId,
     dispute: DisputeId,
     request: &SignUp<'_>,
-) -> StoreResult<Result<Checked, SignUpRefusal>> {
+) -> StoreResult<Result<Entrant, SignUpRefusal>> {
     let entrant: Entrant = match request.who {
         Who::Member(m) => (Some(m.0), String::new(), None, None),
         Who::Supporter(s) => (
@@ -114,14 +109,12 @@ async fn checks(
     if shift.try_get::<i64, _>("duplicate")? > 0 {
         return Ok(Err(SignUpRefusal::Duplicate));
     }
-    let free: i64 = shift.try_get("free")?;
-    if lock.is_some() && free <= 0 && !request.waiting_list {
-        // Held on the shift's row and it is full: said at once, so a crowd of supporters
-        // that arrived together, each waiting for the row in turn, holds it for one
-        // statement each.
+    if shift.try_get::<i64, _>("free")? <= 0 && !request.waiting_list {
+        // Under the lock too: a crowd of supporters that arrived together, each waiting for
+        // the shift's row in turn, holds it for this one statement each.
         return Ok(Err(SignUpRefusal::Full));
     }
-    Ok(Ok(Checked { entrant, free }))
+    Ok(Ok(entrant))
 }
 
 /// The refusal a sign-up would meet as things stand, from reads alone (`None`: it may go
@@ -134,13 +127,9 @@ pub(crate) async fn refusal(
     request: &SignUp<'_>,
 ) -> StoreResult<Option<SignUpRefusal>> {
     let mut conn = store.pool().acquire().await?;
-    Ok(
-        match checks(&mut conn, None, branch, dispute, request).await? {
-            Err(reason) => Some(reason),
-            Ok(checked) if checked.free <= 0 && !request.waiting_list => Some(SignUpRefusal::Full),
-            Ok(_) => None,
-        },
-    )
+    Ok(checks(&mut conn, None, branch, dispute, request)
+        .await?
+        .err())
 }
 
 /// Takes a place (or a turn on the waiting list, when `$9` is 1) if the count of places taken
@@ -202,7 +191,7 @@ pub(crate) async fn sign_up(
     let lock = row_lock(work.store.backend);
     let (member, name, email, phone) =
         match checks(work.conn(), Some(lock), branch, dispute, request).await? {
-            Ok(checked) => checked.entrant,
+            Ok(entrant) => entrant,
             Err(reason) => return refused(reason),
         };
     let now = to_secs(request.now);
